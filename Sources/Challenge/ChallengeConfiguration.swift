@@ -1,0 +1,90 @@
+import Foundation
+import Yams
+
+/// A challenge as configured in a hub's `challenge.yaml`.
+public struct ChallengeConfiguration: Sendable, Equatable {
+    /// Human title, shown on leaderboards.
+    public let title: String
+    /// The questions, in file order.
+    public let questions: [Question]
+    /// Limits of each sandboxed run.
+    public let limits: Limits
+    /// Interpreter and libraries of the sandbox.
+    public let runtime: Runtime
+
+    public init(title: String, questions: [Question], limits: Limits, runtime: Runtime) {
+        self.title = title
+        self.questions = questions
+        self.limits = limits
+        self.runtime = runtime
+    }
+
+    /// The question named `name`, or nil.
+    public func question(named name: String) -> Question? {
+        questions.first { $0.name == name }
+    }
+
+    /// Reads and validates `challenge.yaml`.
+    /// - Throws: ``ChallengeError`` naming the file and the key when the file cannot be read,
+    ///   is not YAML, or a key is missing or invalid.
+    public static func load(from file: URL) throws -> ChallengeConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw ChallengeError(file: file.path, key: "", problem: "cannot be read (\(error.localizedDescription))")
+        }
+        return try parse(text, file: file.path)
+    }
+
+    /// Validates the YAML `text`; `file` names it in errors.
+    /// - Throws: ``ChallengeError`` as ``load(from:)`` does.
+    public static func parse(_ text: String, file: String) throws -> ChallengeConfiguration {
+        let document: Any?
+        do {
+            document = try Yams.load(yaml: text)
+        } catch {
+            throw ChallengeError(file: file, key: "", problem: "is not valid YAML (\(error))")
+        }
+        guard document is [String: Any] else {
+            throw ChallengeError(file: file, key: "", problem: "must be a mapping of keys to values")
+        }
+        let root = YAMLNode(value: document, path: "", file: file)
+        let questionNodes = try root.child("questions").list()
+        guard !questionNodes.isEmpty else { throw root.child("questions").error("must list at least one question") }
+        let questions = try questionNodes.map(QuestionReader.read)
+        var seen = Set<String>()
+        for (index, question) in questions.enumerated() where !seen.insert(question.name).inserted {
+            throw questionNodes[index].child("name").error("'\(question.name)' is used by two questions")
+        }
+        return ChallengeConfiguration(
+            title: try root.child("title").string(),
+            questions: questions,
+            limits: try readLimits(root.child("limits")),
+            runtime: try readRuntime(root.child("runtime")))
+    }
+
+    private static func readLimits(_ node: YAMLNode) throws -> Limits {
+        let defaults = Limits.defaults
+        return Limits(
+            wallSeconds: try node.child("wall_seconds").integer(default: defaults.wallSeconds, minimum: 1),
+            cpuSeconds: try node.child("cpu_seconds").integer(default: defaults.cpuSeconds, minimum: 1),
+            memoryBytes: try node.child("memory_bytes").integer(default: defaults.memoryBytes, minimum: 1 << 20),
+            processes: try node.child("processes").integer(default: defaults.processes, minimum: 1),
+            fileSizeBytes: try node.child("file_size_bytes").integer(default: defaults.fileSizeBytes, minimum: 1),
+            openFiles: try node.child("open_files").integer(default: defaults.openFiles, minimum: 16),
+            outputTailBytes: try node.child("output_tail_bytes").integer(default: defaults.outputTailBytes, minimum: 1024),
+            outputBytes: try node.child("output_bytes").integer(default: defaults.outputBytes, minimum: 1024),
+            temporaryBytes: try node.child("temporary_bytes").integer(default: defaults.temporaryBytes, minimum: 1 << 20))
+    }
+
+    private static func readRuntime(_ node: YAMLNode) throws -> Runtime {
+        let bin = try node.child("bin").string()
+        guard bin.hasPrefix("/") else { throw node.child("bin").error("must be an absolute path") }
+        let paths = try node.child("read_only_paths").stringList(default: [])
+        for (index, path) in paths.enumerated() where !path.hasPrefix("/") {
+            throw node.child("read_only_paths").error("entry \(index) ('\(path)') must be an absolute path")
+        }
+        return Runtime(binDirectory: bin, readOnlyPaths: paths)
+    }
+}

@@ -1,0 +1,83 @@
+/// One prediction task of a challenge, with its own data, folds, score types and workflow.
+public struct Question: Sendable, Equatable {
+    /// What is predicted.
+    public enum Kind: String, Sendable, Equatable {
+        /// Class probabilities, one column per label.
+        case classification
+        /// One value per row.
+        case regression
+    }
+
+    /// Short name, used in paths and output (`[a-z0-9_-]+`).
+    public let name: String
+    public let kind: Kind
+    /// Class labels in column order (classification only). The second label is the positive
+    /// class of binary score types (ROC AUC, F1).
+    public let labels: [String]
+    /// Name of the id column of every CSV file.
+    public let idColumn: String
+    /// Name of the target column in the training and test files.
+    public let targetColumn: String
+    /// Score type names; the first is the official one that ranks the leaderboard.
+    public let scoreTypes: [String]
+    /// How the public training rows are split into cross-validation folds.
+    public let folds: FoldScheme
+    /// Paths (relative to the tree's root) a submission must contain to be evaluated on this question.
+    public let requiredFiles: [String]
+    /// Public training rows with the target, relative to the hub home.
+    public let trainData: String
+    /// Private test rows with the target, relative to the hub home; never enters a sandbox.
+    public let testData: String
+    /// Command run in the sandbox to train, as an argument vector (the first is looked up in
+    /// the sandbox's PATH, which starts with the runtime's `bin`).
+    public let trainCommand: [String]
+    /// Command run in the sandbox to predict.
+    public let predictCommand: [String]
+
+    public init(name: String, kind: Kind, labels: [String], idColumn: String, targetColumn: String,
+                scoreTypes: [String], folds: FoldScheme, requiredFiles: [String], trainData: String,
+                testData: String, trainCommand: [String], predictCommand: [String]) {
+        self.name = name
+        self.kind = kind
+        self.labels = labels
+        self.idColumn = idColumn
+        self.targetColumn = targetColumn
+        self.scoreTypes = scoreTypes
+        self.folds = folds
+        self.requiredFiles = requiredFiles
+        self.trainData = trainData
+        self.testData = testData
+        self.trainCommand = trainCommand
+        self.predictCommand = predictCommand
+    }
+
+    /// The official score type: the first listed.
+    public var officialScoreType: String { scoreTypes[0] }
+}
+
+/// A cross-validation scheme with a fixed seed, so that every submission sees the same folds.
+public struct FoldScheme: Sendable, Equatable {
+    public enum Method: String, Sendable, Equatable {
+        /// K disjoint validation parts of (almost) equal size, after a seeded shuffle.
+        case kFold = "kfold"
+        /// Like K-fold, but each class is spread evenly over the folds.
+        case stratifiedKFold = "stratified_kfold"
+        /// `count` independent random splits, each with `validationFraction` of the rows held out.
+        case shuffleSplit = "shuffle_split"
+    }
+
+    public let method: Method
+    /// Number of folds (K), at least 2 for K-fold schemes.
+    public let count: Int
+    /// Seed of the shuffle.
+    public let seed: UInt64
+    /// Fraction of rows held out per split, in (0, 1); shuffle-split only.
+    public let validationFraction: Double
+
+    public init(method: Method, count: Int, seed: UInt64, validationFraction: Double = 0.2) {
+        self.method = method
+        self.count = count
+        self.seed = seed
+        self.validationFraction = validationFraction
+    }
+}

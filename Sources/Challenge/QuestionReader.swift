@@ -1,0 +1,67 @@
+import ScoreTypes
+
+/// Reads and validates one entry of `questions:` in challenge.yaml.
+enum QuestionReader {
+    static func read(_ node: YAMLNode) throws -> Question {
+        let name = try node.child("name").string()
+        guard name.range(of: "^[a-z0-9_-]{1,40}$", options: .regularExpression) != nil else {
+            throw node.child("name").error("'\(name)' must match [a-z0-9_-]{1,40}")
+        }
+        let kindText = try node.child("kind").string(default: "classification")
+        guard let kind = Question.Kind(rawValue: kindText) else {
+            throw node.child("kind").error("'\(kindText)' is not one of classification, regression")
+        }
+        let labels = try node.child("labels").stringList(default: [])
+        if kind == .classification, labels.count < 2 {
+            throw node.child("labels").error("a classification question needs at least two labels")
+        }
+        let scoreTypes = try node.child("score_types").stringList()
+        guard !scoreTypes.isEmpty else { throw node.child("score_types").error("must list at least one score type") }
+        for (index, scoreType) in scoreTypes.enumerated() {
+            do {
+                _ = try ScoreTypes.named(scoreType)
+            } catch {
+                throw node.child("score_types").error("entry \(index): unknown score type '\(scoreType)'; known: \(ScoreTypes.allNames.joined(separator: ", "))")
+            }
+        }
+        let workflow = node.child("workflow")
+        let trainCommand = try workflow.child("train").stringList()
+        let predictCommand = try workflow.child("predict").stringList()
+        guard !trainCommand.isEmpty else { throw workflow.child("train").error("must not be empty") }
+        guard !predictCommand.isEmpty else { throw workflow.child("predict").error("must not be empty") }
+        let data = node.child("data")
+        return Question(
+            name: name,
+            kind: kind,
+            labels: labels,
+            idColumn: try node.child("id_column").string(default: "id"),
+            targetColumn: try node.child("target_column").string(),
+            scoreTypes: scoreTypes,
+            folds: try readFolds(node.child("folds")),
+            requiredFiles: try node.child("required_files").stringList(default: []),
+            trainData: try relativePath(data.child("train")),
+            testData: try relativePath(data.child("test")),
+            trainCommand: trainCommand,
+            predictCommand: predictCommand)
+    }
+
+    private static func readFolds(_ node: YAMLNode) throws -> FoldScheme {
+        let methodText = try node.child("method").string(default: FoldScheme.Method.stratifiedKFold.rawValue)
+        guard let method = FoldScheme.Method(rawValue: methodText) else {
+            throw node.child("method").error("'\(methodText)' is not one of kfold, stratified_kfold, shuffle_split")
+        }
+        let count = try node.child("count").integer(default: 5, minimum: method == .shuffleSplit ? 1 : 2)
+        let seed = try node.child("seed").integer(default: 42, minimum: 0)
+        let fraction = try node.child("validation_fraction").double(default: 0.2)
+        guard fraction > 0, fraction < 1 else { throw node.child("validation_fraction").error("must be between 0 and 1") }
+        return FoldScheme(method: method, count: count, seed: UInt64(seed), validationFraction: fraction)
+    }
+
+    private static func relativePath(_ node: YAMLNode) throws -> String {
+        let path = try node.string()
+        guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+            throw node.error("'\(path)' must be a path inside the hub home, without '..'")
+        }
+        return path
+    }
+}

@@ -1,0 +1,102 @@
+import Challenge
+import Foundation
+import ScoreTypes
+
+/// The rows of one question: the public training rows (with their target) and the private
+/// test rows, their truth, and the question's folds.
+public struct QuestionData: Sendable {
+    public let question: Question
+    /// Public training rows, header included; the target column is among them.
+    public let train: CSVTable
+    /// Private test rows; the target column is removed before anything enters a sandbox.
+    public let test: CSVTable
+    public let trainIDs: [String]
+    public let testIDs: [String]
+    public let trainTruth: GroundTruth
+    public let testTruth: GroundTruth
+    public let folds: [Fold]
+
+    /// Why a question's data cannot be used; names the file.
+    public struct DataError: Error, CustomStringConvertible {
+        public let file: String
+        public let problem: String
+        public var description: String { "\(file): \(problem)" }
+    }
+
+    /// Reads the question's training and test files from the hub home and computes its folds.
+    /// - Throws: ``DataError`` when a file is missing, malformed, lacks the id or target
+    ///   column, holds an unknown label, or shares ids with the other file.
+    public static func load(hubHome: URL, question: Question) throws -> QuestionData {
+        let trainURL = hubHome.appendingPathComponent(question.trainData)
+        let testURL = hubHome.appendingPathComponent(question.testData)
+        let train = try readTable(trainURL)
+        let test = try readTable(testURL)
+        let (trainIDs, trainTruth) = try truth(of: train, file: trainURL.path, question: question)
+        let (testIDs, testTruth) = try truth(of: test, file: testURL.path, question: question)
+        if let missing = train.header.first(where: { test.column($0) == nil }) {
+            throw DataError(file: testURL.path, problem: "lacks the column '\(missing)' of \(trainURL.lastPathComponent)")
+        }
+        if !Set(trainIDs).isDisjoint(with: testIDs) {
+            throw DataError(file: testURL.path, problem: "shares ids with \(trainURL.path); ids must be unique across both")
+        }
+        var classes: [Int]?
+        if case .classes(let values, _) = trainTruth { classes = values }
+        if question.folds.method != .shuffleSplit, trainIDs.count < question.folds.count {
+            throw DataError(file: trainURL.path, problem: "has \(trainIDs.count) rows, fewer than the \(question.folds.count) folds")
+        }
+        let folds = FoldSplitter.folds(rowCount: trainIDs.count, classes: classes, scheme: question.folds)
+        return QuestionData(question: question, train: train, test: test, trainIDs: trainIDs, testIDs: testIDs,
+                            trainTruth: trainTruth, testTruth: testTruth, folds: folds)
+    }
+
+    private static func readTable(_ url: URL) throws -> CSVTable {
+        do {
+            return try CSVTable.read(url)
+        } catch let error as CSVTable.ParseError {
+            throw DataError(file: url.path, problem: error.description)
+        } catch {
+            throw DataError(file: url.path, problem: "cannot be read (\(error.localizedDescription))")
+        }
+    }
+
+    private static func truth(of table: CSVTable, file: String, question: Question) throws -> ([String], GroundTruth) {
+        guard let idColumn = table.column(question.idColumn) else {
+            throw DataError(file: file, problem: "has no id column '\(question.idColumn)'")
+        }
+        guard let targetColumn = table.column(question.targetColumn) else {
+            throw DataError(file: file, problem: "has no target column '\(question.targetColumn)'")
+        }
+        let ids = table.rows.map { $0[idColumn] }
+        if Set(ids).count != ids.count { throw DataError(file: file, problem: "has duplicated ids") }
+        switch question.kind {
+        case .classification:
+            let labelIndex = Dictionary(uniqueKeysWithValues: question.labels.enumerated().map { ($1, $0) })
+            var classes: [Int] = []
+            classes.reserveCapacity(table.rows.count)
+            for (offset, row) in table.rows.enumerated() {
+                guard let index = labelIndex[row[targetColumn]] else {
+                    throw DataError(file: file, problem: "line \(offset + 2): target '\(row[targetColumn])' is not one of the labels \(question.labels)")
+                }
+                classes.append(index)
+            }
+            return (ids, .classes(classes, classCount: question.labels.count))
+        case .regression:
+            var values: [Double] = []
+            for (offset, row) in table.rows.enumerated() {
+                guard let value = Double(row[targetColumn]), value.isFinite else {
+                    throw DataError(file: file, problem: "line \(offset + 2): target '\(row[targetColumn])' is not a finite number")
+                }
+                values.append(value)
+            }
+            return (ids, .values(values))
+        }
+    }
+
+    /// The truth of the given training rows.
+    public func trainTruth(rows: [Int]) -> GroundTruth {
+        switch trainTruth {
+        case .classes(let classes, let count): .classes(rows.map { classes[$0] }, classCount: count)
+        case .values(let values): .values(rows.map { values[$0] })
+        }
+    }
+}

@@ -1,0 +1,63 @@
+/// How a sandboxed run ended.
+public struct SandboxResult: Sendable, Equatable {
+    /// A limit of ``Challenge/Limits`` that a run hit.
+    public enum Limit: String, Sendable, Equatable {
+        case wallTime = "wall time"
+        case cpuTime = "CPU time"
+        case memory
+        case fileSize = "file size"
+        case output = "output size"
+    }
+
+    public enum Ending: Sendable, Equatable {
+        case succeeded
+        case failed(exitCode: Int32)
+        case limitExceeded(Limit)
+        /// Killed by a signal that is not a limit's.
+        case killed
+    }
+
+    public let ending: Ending
+    /// Wall-clock seconds, measured by the hub from start to end.
+    public let wallSeconds: Double
+    /// The last bytes of stdout and stderr combined, as text.
+    public let outputTail: String
+    /// Bytes the run printed in all.
+    public let outputBytes: Int
+
+    /// A one-line account of the ending, for logs and states.
+    public var summary: String {
+        switch ending {
+        case .succeeded: "succeeded"
+        case .failed(let code): "exited with status \(code)"
+        case .limitExceeded(let limit): "stopped: \(limit.rawValue) limit exceeded"
+        case .killed: "killed by a signal"
+        }
+    }
+}
+
+/// Keeps the tail of a stream of bytes and counts them all.
+struct OutputCapture: Sendable {
+    let tailLimit: Int
+    private(set) var tail: [UInt8] = []
+    private(set) var totalBytes = 0
+    var exceededLimit = false
+
+    init(tailLimit: Int) {
+        self.tailLimit = tailLimit
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        totalBytes += bytes.count
+        if bytes.count >= tailLimit {
+            tail = Array(bytes.suffix(tailLimit))
+        } else {
+            tail.append(contentsOf: bytes)
+            if tail.count > 2 * tailLimit { tail.removeFirst(tail.count - tailLimit) }
+        }
+    }
+
+    var tailText: String {
+        String(decoding: tail.suffix(tailLimit), as: UTF8.self)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Why a tree could not be written out as files.
+public enum TreeExportError: Error, CustomStringConvertible, Equatable {
+    /// The tree holds something other than regular files and directories.
+    case unsupportedEntry(path: String, kind: String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedEntry(let path, let kind): "\(path) is a \(kind); only regular files and directories are allowed"
+        }
+    }
+}
+
+extension Repository {
+    /// Writes the files of tree `treeID` under `directory` (created if needed): regular files
+    /// with mode 0644, or 0755 when executable in git. Symbolic links and submodules are
+    /// refused, so nothing written can point outside `directory`.
+    /// - Throws: ``TreeExportError`` for a symbolic link or submodule (nothing is promised
+    ///   about files already written), ``GitError`` when an object cannot be read, or a
+    ///   Foundation error when a file cannot be written.
+    public func export(tree treeID: ObjectID, to directory: URL) throws {
+        try export(tree: treeID, to: directory, prefix: "")
+    }
+
+    private func export(tree treeID: ObjectID, to directory: URL, prefix: String) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for entry in try treeEntries(treeID) {
+            let path = prefix + entry.name
+            guard entry.name != ".", entry.name != "..", !entry.name.contains("/") else {
+                throw TreeExportError.unsupportedEntry(path: path, kind: "invalid name")
+            }
+            let target = directory.appendingPathComponent(entry.name)
+            switch entry.kind {
+            case .tree:
+                try export(tree: entry.id, to: target, prefix: path + "/")
+            case .blob where entry.isSymbolicLink:
+                throw TreeExportError.unsupportedEntry(path: path, kind: "symbolic link")
+            case .blob:
+                try blobContent(entry.id).write(to: target)
+                let mode: Int16 = entry.fileMode == 0o100755 ? 0o755 : 0o644
+                try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: target.path)
+            case .submodule:
+                throw TreeExportError.unsupportedEntry(path: path, kind: "submodule")
+            case .other:
+                throw TreeExportError.unsupportedEntry(path: path, kind: "unknown object")
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Git
+
+/// The logic of the git hooks (`forkboard hook pre-receive|post-receive`). git runs the hook
+/// in the team's bare repository, with the pushed ref updates on stdin and, through
+/// `git http-backend`, the server's `FORKBOARD_*` variables and `REMOTE_USER` (the
+/// authenticated login) in the environment. What the hook prints reaches the participant's
+/// git client as `remote:` lines.
+public struct HookRunner {
+    public let environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// The repository the hook runs in (git sets the working directory to it).
+    var repositoryPath: URL {
+        URL(fileURLWithPath: environment["GIT_DIR"].map { $0 == "." ? FileManager.default.currentDirectoryPath : $0 }
+            ?? FileManager.default.currentDirectoryPath).standardizedFileURL
+    }
+
+    /// The team: the repository's name without `.git`.
+    var team: String {
+        let name = repositoryPath.lastPathComponent
+        return name.hasSuffix(".git") ? String(name.dropLast(4)) : name
+    }
+
+    /// The hub: `FORKBOARD_HUB`, else three levels above `repos/teams/<team>.git`.
+    func openHub() throws -> Hub {
+        if let home = environment["FORKBOARD_HUB"], !home.isEmpty {
+            return try Hub(home: URL(fileURLWithPath: home))
+        }
+        return try Hub(home: repositoryPath.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent())
+    }
+
+    /// Checks the push; returns the exit status (0 accepts) and the lines to print.
+    public func preReceive(input: String) -> (status: Int32, lines: [String]) {
+        do {
+            let hub = try openHub()
+            let repository = try Repository.openFromEnvironment(startingAt: repositoryPath.path)
+            let refusals = try PushPolicy(hub: hub, team: team).refusals(of: PushUpdate.parse(input), repository: repository)
+            return (refusals.isEmpty ? 0 : 1, refusals.map { "refused: \($0)" })
+        } catch {
+            return (1, ["refused: the hub could not check this push (\(error)); nothing was recorded, try again or tell the organisers"])
+        }
+    }
+
+    /// Records the pushed submission tags and queues their evaluation; returns the lines to
+    /// print. Never fails the push (it has already happened): a failure here is repaired by
+    /// the reconciler at the server's next start-up or pass.
+    public func postReceive(input: String) -> [String] {
+        let updates = PushUpdate.parse(input).filter { $0.submissionName != nil && $0.isCreation }
+        guard !updates.isEmpty else { return [] }
+        let pusher = environment["REMOTE_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+        let baseURL = environment["FORKBOARD_BASE_URL"] ?? ""
+        var lines: [String] = []
+        do {
+            let hub = try openHub()
+            let intake = Intake(hub: hub)
+            for update in updates {
+                let name = update.submissionName!
+                do {
+                    let accepted = try intake.accept(team: team, name: name, pusher: pusher)
+                    let position = accepted.queuePositions.min().map { "queued (position \($0))" } ?? "queued"
+                    let follow = baseURL.isEmpty ? "" : "; follow it at \(baseURL)/api/v1/submissions/\(team)/\(name)"
+                    lines.append("submission \(name) accepted, \(position)\(follow)")
+                } catch {
+                    lines.append("submission \(name) received but not yet recorded (\(error)); the hub will record it at its next check")
+                }
+            }
+        } catch {
+            lines.append("submissions received but not yet recorded (\(error)); the hub will record them at its next check")
+        }
+        return lines
+    }
+}

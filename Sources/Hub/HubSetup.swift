@@ -1,0 +1,101 @@
+import Challenge
+import Foundation
+import Git
+import Ledger
+import Subprocess
+import SystemPackage
+
+/// Creates hub homes from templates, and teams in a hub.
+public enum HubSetup {
+    /// The author of the organisers' commits.
+    public static let organisers = Signature(name: "Forkboard organisers", email: "organisers@forkboard.invalid")
+
+    /// Creates a hub home at `home` from the template `templateName` found in
+    /// `<share>/templates/`: copies challenge.yaml, the harness and the starting kit, runs the
+    /// template's `prepare_data.py` with `python`, copies the public training data into the
+    /// starting kit, installs the hooks from `<share>/hooks/`, creates the ledger (database and
+    /// repository) and commits the starting kit as the organisers' first commit on `main`.
+    /// - Parameters:
+    ///   - python: the interpreter submissions run with (a virtual environment's python);
+    ///     its prefixes are recorded in challenge.yaml as the sandbox's runtime.
+    /// - Throws: ``HubError`` when `home` is not empty, the template is missing or the data
+    ///   preparation fails; Foundation, Git or database errors otherwise.
+    public static func createHub(at home: URL, templateName: String, share: URL, python: String, now: Date = Date()) async throws -> Hub {
+        let fileManager = FileManager.default
+        if let contents = try? fileManager.contentsOfDirectory(atPath: home.path), !contents.isEmpty {
+            throw HubError.alreadyExists(home.path)
+        }
+        let template = share.appendingPathComponent("templates").appendingPathComponent(templateName)
+        guard fileManager.fileExists(atPath: template.appendingPathComponent("challenge.yaml").path) else {
+            throw HubError.templateNotFound(name: templateName, searched: share.appendingPathComponent("templates").path)
+        }
+        try fileManager.createDirectory(at: home, withIntermediateDirectories: true)
+        for directory in ["harness", "starting-kit"] {
+            try fileManager.copyItem(at: template.appendingPathComponent(directory), to: home.appendingPathComponent(directory))
+        }
+        for directory in ["data/public", "data/private", "repos/teams", "runs", "hooks"] {
+            try fileManager.createDirectory(at: home.appendingPathComponent(directory), withIntermediateDirectories: true)
+        }
+        for hook in ["pre-receive", "post-receive"] {
+            let target = home.appendingPathComponent("hooks").appendingPathComponent(hook)
+            try fileManager.copyItem(at: share.appendingPathComponent("hooks").appendingPathComponent(hook), to: target)
+            try fileManager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.path)
+        }
+        let runtime = try await RuntimeProbe.probe(python: python)
+        var configuration = try String(contentsOf: template.appendingPathComponent("challenge.yaml"), encoding: .utf8)
+        configuration += "\n" + runtime.yaml
+        try configuration.write(to: home.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
+
+        try await prepareData(template: template, home: home, python: python)
+        let publicTrain = home.appendingPathComponent("data/public/train.csv")
+        if fileManager.fileExists(atPath: publicTrain.path) {
+            let kitData = home.appendingPathComponent("starting-kit/data")
+            try fileManager.createDirectory(at: kitData, withIntermediateDirectories: true)
+            try fileManager.copyItem(at: publicTrain, to: kitData.appendingPathComponent("train.csv"))
+        }
+        let hub = try Hub(home: home)
+        let ledgerRepository = try Repository.createBare(at: hub.ledgerRepository.path)
+        let tree = try ledgerRepository.writeTree(fromDirectory: hub.startingKitDirectory)
+        _ = try ledgerRepository.createCommit(
+            tree: tree, parents: [], message: "Starting kit of \(hub.challenge.title)\n",
+            signature: Signature(name: organisers.name, email: organisers.email, time: now),
+            reference: "refs/heads/main")
+        try ledgerRepository.setHead("refs/heads/main")
+        return hub
+    }
+
+    private static func prepareData(template: URL, home: URL, python: String) async throws {
+        let script = template.appendingPathComponent("prepare_data.py")
+        guard FileManager.default.fileExists(atPath: script.path) else { return }
+        let result = try await Subprocess.run(
+            .path(FilePath(python)),
+            arguments: [script.path, home.appendingPathComponent("data").path],
+            output: .string(limit: 1 << 20),
+            error: .string(limit: 1 << 20))
+        guard result.terminationStatus.isSuccess else {
+            throw HubError.preparationFailed("\(script.path) \(result.terminationStatus): \(result.standardError)")
+        }
+    }
+
+    /// Creates team `name` with one member `login`: its bare repository (hooks installed,
+    /// starting with the starting-kit commit on `main`) and the member's token, returned once.
+    /// - Throws: ``TeamError`` for invalid or taken names; Git errors.
+    public static func addTeam(_ name: String, member login: String, to hub: Hub) throws -> String {
+        try hub.ledger.addTeam(name)
+        let repository = try Repository.createBare(at: hub.teamRepository(name).path)
+        try configureTeamRepository(repository, hub: hub)
+        try repository.fetch(fromRepositoryAt: hub.ledgerRepository.path, refspecs: ["refs/heads/main:refs/heads/main"])
+        try repository.setHead("refs/heads/main")
+        return try hub.ledger.addMember(login, to: name)
+    }
+
+    /// Sets a team repository's configuration: the hub's hooks, advertised push options,
+    /// object checks on receive, and no rewriting of history on the main branch.
+    static func configureTeamRepository(_ repository: Repository, hub: Hub) throws {
+        try repository.setConfiguration("core.hooksPath", to: hub.hooksDirectory.path)
+        try repository.setConfiguration("receive.advertisePushOptions", to: "true")
+        try repository.setConfiguration("receive.fsckObjects", to: "true")
+        try repository.setConfiguration("http.receivepack", to: "true")
+        try repository.setConfiguration("uploadpack.allowAnySHA1InWant", to: "false")
+    }
+}

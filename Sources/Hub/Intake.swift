@@ -1,0 +1,73 @@
+import Foundation
+import Git
+import Ledger
+
+/// Records accepted submissions: copies each submitted commit and its ancestry into the
+/// ledger repository (`refs/submissions/<team>/<name>`), records it in the database and
+/// queues one evaluation per applicable question. Idempotent: running it twice for the same
+/// tag changes nothing the second time.
+public struct Intake {
+    public let hub: Hub
+
+    public init(hub: Hub) {
+        self.hub = hub
+    }
+
+    /// The result of taking in one submission tag.
+    public struct Accepted: Sendable {
+        public let submission: SubmissionRecord
+        /// False when it had been recorded before.
+        public let created: Bool
+        /// Queue positions of its evaluations (1 = next), for those still queued.
+        public let queuePositions: [Int]
+        /// The questions it will be evaluated on.
+        public let questions: [String]
+    }
+
+    /// Takes in the tag `submission-<name>` of `team`'s repository.
+    /// - Parameters:
+    ///   - pusher: the authenticated login, or `unknown`.
+    /// - Throws: ``GitError`` when the commit cannot be copied; database errors.
+    public func accept(team: String, name: String, pusher: String, at time: Date = Date()) throws -> Accepted {
+        let ledgerRepository = try Repository.open(at: hub.ledgerRepository.path)
+        let ledgerRef = "refs/submissions/\(team)/\(name)"
+        try ledgerRepository.fetch(
+            fromRepositoryAt: hub.teamRepository(team).path,
+            refspecs: ["+refs/tags/submission-\(name):\(ledgerRef)"])
+        guard let fetched = try ledgerRepository.referenceTarget(ledgerRef) else {
+            throw HubError.unknownSubmission("\(team)/\(name)")
+        }
+        let commitID = try ledgerRepository.peelToCommit(fetched)
+        if commitID != fetched {
+            try ledgerRepository.setReference(ledgerRef, to: commitID, force: true, logMessage: "peel submission tag")
+        }
+        let tree = try ledgerRepository.commit(commitID).treeID
+        let questions = try hub.questions { path in try ledgerRepository.entry(atPath: path, inTree: tree)?.kind == .blob }.map(\.name)
+        let (submission, created) = try hub.ledger.recordSubmission(
+            team: team, name: name, commitID: commitID.hex, pusher: pusher, questions: questions, at: time)
+        let positions = try hub.ledger.evaluations(submissionID: submission.id!).compactMap { evaluation in
+            try hub.ledger.queuePosition(evaluationID: evaluation.id!)
+        }
+        return Accepted(submission: submission, created: created, queuePositions: positions, questions: questions)
+    }
+
+    /// Records every submission tag of every team repository that the database lacks (a
+    /// post-receive hook that did not run, or a hub killed mid-push). Returns what it recorded.
+    /// - Throws: Git or database errors.
+    @discardableResult
+    public func reconcile() throws -> [Accepted] {
+        var recorded: [Accepted] = []
+        for team in try hub.ledger.teams() {
+            let path = hub.teamRepository(team.name).path
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let repository = try Repository.open(at: path)
+            let known = try hub.ledger.submissionNames(team: team.name)
+            for (ref, _) in try repository.references(matching: "refs/tags/submission-*") {
+                let name = String(ref.dropFirst(PushUpdate.submissionTagPrefix.count))
+                guard !known.contains(name), PushPolicy.isValidSubmissionName(name) else { continue }
+                recorded.append(try accept(team: team.name, name: name, pusher: "unknown"))
+            }
+        }
+        return recorded
+    }
+}

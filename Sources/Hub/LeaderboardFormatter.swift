@@ -1,0 +1,63 @@
+import Foundation
+
+/// Renders leaderboards as an aligned text table, CSV or JSON.
+public enum LeaderboardFormatter {
+    public enum Format: String, CaseIterable, Sendable {
+        case table, json, csv
+    }
+
+    /// The header and cells of the leaderboard: rank, team, submission, each score type's
+    /// bagged validation score, then the official test score, times, submitted at, state.
+    static func cells(_ leaderboard: Leaderboard) -> (header: [String], rows: [[String]]) {
+        let header = ["rank", "team", "submission"] + leaderboard.scoreTypes.map { "valid_\($0)" }
+            + ["test_\(leaderboard.officialScoreType)", "train_seconds", "test_seconds", "submitted_at", "state"]
+        let rows = leaderboard.rows.map { row -> [String] in
+            let validScores = leaderboard.scoreTypes.map { scoreType in
+                row.scores["valid"]?[scoreType].map { String(format: "%.6f", $0) } ?? ""
+            }
+            let testScore = row.scores["test"]?[leaderboard.officialScoreType].map { String(format: "%.6f", $0) } ?? ""
+            return [row.rank.map(String.init) ?? "", row.team, row.submission] + validScores + [
+                testScore,
+                row.trainSeconds.map { String(format: "%.2f", $0) } ?? "",
+                row.testSeconds.map { String(format: "%.2f", $0) } ?? "",
+                row.submittedAt, row.state,
+            ]
+        }
+        return (header, rows)
+    }
+
+    /// The leaderboard in `format`.
+    public static func render(_ leaderboard: Leaderboard, as format: Format) throws -> String {
+        switch format {
+        case .json:
+            return try json(leaderboard)
+        case .csv:
+            let (header, rows) = cells(leaderboard)
+            return ([header] + rows).map { row in
+                row.map { $0.contains(",") || $0.contains("\"") ? "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" : $0 }
+                    .joined(separator: ",")
+            }.joined(separator: "\n") + "\n"
+        case .table:
+            let (header, rows) = cells(leaderboard)
+            return "\(leaderboard.challenge): question \(leaderboard.question), ranked by bagged validation \(leaderboard.officialScoreType)\n"
+                + table(header: header, rows: rows)
+        }
+    }
+
+    /// Pretty-printed JSON with sorted keys.
+    public static func json<Value: Encodable>(_ value: Value) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
+
+    /// Columns padded to their widest cell.
+    public static func table(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { column, cell in cell.padding(toLength: widths[column], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n") + "\n"
+    }
+}

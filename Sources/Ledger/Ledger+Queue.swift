@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+
+/// The results of a finished evaluation, written at once.
+public struct EvaluationOutcome: Sendable {
+    public var state: EvaluationState
+    public var log: String?
+    public var foldRuns: [FoldRunRecord]
+    public var foldScores: [FoldScoreRecord]
+    public var baggedScores: [BaggedScoreRecord]
+
+    public init(state: EvaluationState, log: String?, foldRuns: [FoldRunRecord] = [],
+                foldScores: [FoldScoreRecord] = [], baggedScores: [BaggedScoreRecord] = []) {
+        self.state = state
+        self.log = log
+        self.foldRuns = foldRuns
+        self.foldScores = foldScores
+        self.baggedScores = baggedScores
+    }
+}
+
+extension Ledger {
+    /// Claims the oldest queued evaluation for `owner`, with a lease of `leaseSeconds`: its
+    /// state becomes `training` and its attempt count grows by one. Returns nil when the queue
+    /// is empty.
+    /// - Throws: a GRDB error when the database cannot be written.
+    public func claimNextEvaluation(owner: String, leaseSeconds: TimeInterval, now: Date = Date()) throws -> EvaluationRecord? {
+        try database.write { db in
+            guard var evaluation = try EvaluationRecord
+                .filter(Column("state") == EvaluationState.queued.rawValue)
+                .order(Column("id"))
+                .fetchOne(db) else { return nil }
+            evaluation.state = .training
+            evaluation.attempts += 1
+            evaluation.leaseOwner = owner
+            evaluation.leaseExpiresAt = now.addingTimeInterval(leaseSeconds)
+            evaluation.startedAt = now
+            try evaluation.update(db)
+            return evaluation
+        }
+    }
+
+    /// Extends the lease of an evaluation that `owner` still holds, and records its current
+    /// state. Returns false when the lease was lost (expired and requeued, or cancelled): the
+    /// worker must then stop and write nothing.
+    public func renewLease(evaluationID: Int64, owner: String, state: EvaluationState, leaseSeconds: TimeInterval, now: Date = Date()) throws -> Bool {
+        try database.write { db in
+            try db.execute(
+                sql: """
+                UPDATE evaluations SET leaseExpiresAt = ?, state = ?
+                WHERE id = ? AND leaseOwner = ? AND state IN ('training', 'testing')
+                """,
+                arguments: [now.addingTimeInterval(leaseSeconds), state.rawValue, evaluationID, owner])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Writes a finished evaluation's results, only when `owner` still holds its lease, so that
+    /// an evaluation is scored exactly once. Returns false (and writes nothing) otherwise.
+    public func finishEvaluation(_ evaluationID: Int64, owner: String, outcome: EvaluationOutcome, now: Date = Date()) throws -> Bool {
+        try database.write { db in
+            guard var evaluation = try EvaluationRecord.fetchOne(db, key: evaluationID),
+                  evaluation.leaseOwner == owner, !evaluation.state.isFinal else { return false }
+            try FoldScoreRecord.filter(Column("evaluationID") == evaluationID).deleteAll(db)
+            try BaggedScoreRecord.filter(Column("evaluationID") == evaluationID).deleteAll(db)
+            try FoldRunRecord.filter(Column("evaluationID") == evaluationID).deleteAll(db)
+            for record in outcome.foldRuns { try record.insert(db) }
+            for record in outcome.foldScores { try record.insert(db) }
+            for record in outcome.baggedScores { try record.insert(db) }
+            evaluation.state = outcome.state
+            evaluation.log = outcome.log
+            evaluation.finishedAt = now
+            evaluation.leaseOwner = nil
+            evaluation.leaseExpiresAt = nil
+            evaluation.trainSeconds = outcome.foldRuns.isEmpty ? nil : outcome.foldRuns.reduce(0) { $0 + $1.trainSeconds }
+            evaluation.testSeconds = outcome.foldRuns.isEmpty ? nil : outcome.foldRuns.reduce(0) { $0 + $1.testSeconds }
+            try evaluation.update(db)
+            return true
+        }
+    }
+
+    /// Returns running evaluations whose lease expired before `now` (their worker died) to the
+    /// queue, and evaluations held by any owner in `deadOwners` whatever their lease. Returns
+    /// how many were requeued.
+    @discardableResult
+    public func requeueAbandonedEvaluations(now: Date = Date(), deadOwners: Set<String> = []) throws -> Int {
+        try database.write { db in
+            let running = try EvaluationRecord.filter(["training", "testing"].contains(Column("state"))).fetchAll(db)
+            var count = 0
+            for var evaluation in running {
+                let expired = (evaluation.leaseExpiresAt ?? .distantPast) < now
+                let dead = evaluation.leaseOwner.map(deadOwners.contains) ?? true
+                guard expired || dead else { continue }
+                evaluation.state = .queued
+                evaluation.leaseOwner = nil
+                evaluation.leaseExpiresAt = nil
+                evaluation.log = "requeued after its worker stopped (attempt \(evaluation.attempts))"
+                try evaluation.update(db)
+                count += 1
+            }
+            return count
+        }
+    }
+
+    /// Every evaluation that is running now, with its lease owner.
+    public func runningEvaluations() throws -> [EvaluationRecord] {
+        try database.read { db in
+            try EvaluationRecord.filter(["training", "testing"].contains(Column("state"))).fetchAll(db)
+        }
+    }
+
+    /// The 1-based position of a queued evaluation in the queue (1 = next to run), or nil when
+    /// it is not queued.
+    public func queuePosition(evaluationID: Int64) throws -> Int? {
+        try database.read { db in
+            guard let evaluation = try EvaluationRecord.fetchOne(db, key: evaluationID), evaluation.state == .queued else { return nil }
+            let ahead = try EvaluationRecord
+                .filter(Column("state") == EvaluationState.queued.rawValue && Column("id") < evaluationID)
+                .fetchCount(db)
+            return ahead + 1
+        }
+    }
+
+    /// The evaluations of a submission.
+    public func evaluations(submissionID: Int64) throws -> [EvaluationRecord] {
+        try database.read { db in
+            try EvaluationRecord.filter(Column("submissionID") == submissionID).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// The evaluation with this id, or nil.
+    public func evaluation(id: Int64) throws -> EvaluationRecord? {
+        try database.read { db in try EvaluationRecord.fetchOne(db, key: id) }
+    }
+}

@@ -1,0 +1,88 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// Why a team or member could not be added.
+public enum TeamError: Error, CustomStringConvertible, Equatable {
+    case invalidName(String)
+    case teamExists(String)
+    case loginTaken(login: String, team: String)
+
+    public var description: String {
+        switch self {
+        case .invalidName(let name): "'\(name)' is not a valid name: use 1 to 40 of a-z, 0-9, '_' and '-', starting with a letter or digit"
+        case .teamExists(let name): "team '\(name)' already exists"
+        case .loginTaken(let login, let team): "login '\(login)' already belongs to team '\(team)'"
+        }
+    }
+}
+
+extension Ledger {
+    /// True when `name` can name a team or a login: `[a-z0-9][a-z0-9_-]{0,39}`.
+    /// (`open` and `organisers` are reserved for teams.)
+    public static func isValidName(_ name: String) -> Bool {
+        name.range(of: "^[a-z0-9][a-z0-9_-]{0,39}$", options: .regularExpression) != nil
+    }
+
+    /// Team names the hub keeps for itself.
+    public static let reservedTeamNames: Set<String> = ["open", "organisers", "ledger"]
+
+    /// The hexadecimal SHA-256 of a token (swift-crypto).
+    public static func hash(token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A new random access token: 32 bytes from the system's secure generator, as 64 hex digits.
+    public static func makeToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    /// Records a new team.
+    /// - Throws: ``TeamError`` for an invalid, reserved or existing name.
+    public func addTeam(_ name: String, at time: Date = Date()) throws {
+        guard Self.isValidName(name), !Self.reservedTeamNames.contains(name) else { throw TeamError.invalidName(name) }
+        try database.write { db in
+            if try TeamRecord.fetchOne(db, key: name) != nil { throw TeamError.teamExists(name) }
+            try TeamRecord(name: name, createdAt: time).insert(db)
+        }
+    }
+
+    /// Adds `login` to `team` with a fresh token and returns the token (shown once; only its
+    /// hash is stored). Adding an existing member of the same team replaces its token.
+    /// - Throws: ``TeamError`` for an invalid login or one that belongs to another team.
+    public func addMember(_ login: String, to team: String, at time: Date = Date()) throws -> String {
+        guard Self.isValidName(login) else { throw TeamError.invalidName(login) }
+        let token = Self.makeToken()
+        try database.write { db in
+            if let existing = try MemberRecord.fetchOne(db, key: login), existing.team != team {
+                throw TeamError.loginTaken(login: login, team: existing.team)
+            }
+            try MemberRecord(login: login, team: team, tokenSHA256: Self.hash(token: token), createdAt: time).save(db)
+        }
+        return token
+    }
+
+    /// The member whose login and token match, or nil. Compares hashes, never tokens.
+    public func authenticate(login: String, token: String) throws -> MemberRecord? {
+        let member = try database.read { db in try MemberRecord.fetchOne(db, key: login) }
+        guard let member else { return nil }
+        let candidate = Array(Self.hash(token: token).utf8)
+        let stored = Array(member.tokenSHA256.utf8)
+        guard candidate.count == stored.count else { return nil }
+        // Constant-time comparison, so timing does not reveal how much of a hash matched.
+        var difference: UInt8 = 0
+        for index in candidate.indices { difference |= candidate[index] ^ stored[index] }
+        return difference == 0 ? member : nil
+    }
+
+    /// All teams, by name.
+    public func teams() throws -> [TeamRecord] {
+        try database.read { db in try TeamRecord.order(Column("name")).fetchAll(db) }
+    }
+
+    /// True when the team exists.
+    public func teamExists(_ name: String) throws -> Bool {
+        try database.read { db in try TeamRecord.fetchOne(db, key: name) != nil }
+    }
+}

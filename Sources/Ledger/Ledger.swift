@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+
+/// The hub's index of everything, in one SQLite file (`forkboard.sqlite`, WAL mode):
+/// teams, members and hashed tokens, submissions, evaluations (which double as the durable
+/// job queue), scores and measured run times. Git stays the source of truth for code.
+///
+/// Safe to share between tasks and threads; several processes (the server and the git hooks
+/// it starts) may open the same file at once.
+public final class Ledger: Sendable {
+    /// The underlying GRDB pool.
+    public let database: DatabasePool
+
+    /// Opens (creating if needed) the ledger at `path` and brings its schema up to date.
+    /// - Throws: a GRDB `DatabaseError` when the file cannot be opened or migrated.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.foreignKeysEnabled = true
+        database = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(database)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1-foundation") { db in
+            try db.create(table: "teams") { table in
+                table.primaryKey("name", .text)
+                table.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "members") { table in
+                table.primaryKey("login", .text)
+                table.column("team", .text).notNull().references("teams")
+                table.column("tokenSHA256", .text).notNull()
+                table.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "submissions") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("team", .text).notNull().references("teams")
+                table.column("name", .text).notNull()
+                table.column("commitID", .text).notNull()
+                table.column("pusher", .text).notNull()
+                table.column("submittedAt", .datetime).notNull()
+                table.uniqueKey(["team", "name"])
+            }
+            try db.create(table: "evaluations") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("submissionID", .integer).notNull().references("submissions", onDelete: .cascade)
+                table.column("question", .text).notNull()
+                table.column("state", .text).notNull()
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.column("leaseOwner", .text)
+                table.column("leaseExpiresAt", .datetime)
+                table.column("queuedAt", .datetime).notNull()
+                table.column("startedAt", .datetime)
+                table.column("finishedAt", .datetime)
+                table.column("log", .text)
+                table.column("trainSeconds", .double)
+                table.column("testSeconds", .double)
+                table.uniqueKey(["submissionID", "question"])
+            }
+            try db.create(index: "evaluations_by_state", on: "evaluations", columns: ["state", "id"])
+            try db.create(table: "fold_scores") { table in
+                table.column("evaluationID", .integer).notNull().references("evaluations", onDelete: .cascade)
+                table.column("fold", .integer).notNull()
+                table.column("split", .text).notNull()
+                table.column("scoreType", .text).notNull()
+                table.column("value", .double).notNull()
+                table.primaryKey(["evaluationID", "fold", "split", "scoreType"])
+            }
+            try db.create(table: "bagged_scores") { table in
+                table.column("evaluationID", .integer).notNull().references("evaluations", onDelete: .cascade)
+                table.column("split", .text).notNull()
+                table.column("scoreType", .text).notNull()
+                table.column("value", .double).notNull()
+                table.primaryKey(["evaluationID", "split", "scoreType"])
+            }
+            try db.create(table: "fold_runs") { table in
+                table.column("evaluationID", .integer).notNull().references("evaluations", onDelete: .cascade)
+                table.column("fold", .integer).notNull()
+                table.column("trainSeconds", .double).notNull()
+                table.column("testSeconds", .double).notNull()
+                table.primaryKey(["evaluationID", "fold"])
+            }
+        }
+        return migrator
+    }
+}

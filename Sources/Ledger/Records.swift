@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+
+/// A team: one or more participants sharing one git repository.
+public struct TeamRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "teams"
+    /// Team name, also its repository's name (`[a-z0-9][a-z0-9_-]{0,39}`).
+    public var name: String
+    public var createdAt: Date
+}
+
+/// A participant's login, the team it belongs to, and the SHA-256 of its access token.
+public struct MemberRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "members"
+    public var login: String
+    public var team: String
+    /// Hexadecimal SHA-256 of the token; the token itself is never stored.
+    public var tokenSHA256: String
+    public var createdAt: Date
+}
+
+/// An accepted submission: a commit a team tagged `submission-<name>` and pushed.
+public struct SubmissionRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "submissions"
+    public var id: Int64?
+    public var team: String
+    public var name: String
+    /// The submitted commit (40 hexadecimal digits), kept in the ledger under
+    /// `refs/submissions/<team>/<name>`.
+    public var commitID: String
+    /// Login of the participant whose authenticated push brought it; `unknown` when the
+    /// reconciler recorded a push whose post-receive hook did not run.
+    public var pusher: String
+    /// When the hub recorded it, UTC.
+    public var submittedAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+/// The evaluation of one submission on one question; also the job a worker claims.
+public struct EvaluationRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "evaluations"
+    public var id: Int64?
+    public var submissionID: Int64
+    public var question: String
+    public var state: EvaluationState
+    /// How many times a worker claimed it.
+    public var attempts: Int
+    /// Which worker holds it while it runs, and until when (a lease).
+    public var leaseOwner: String?
+    public var leaseExpiresAt: Date?
+    public var queuedAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    /// The tail of the run's log for error states (or a short note when scored).
+    public var log: String?
+    /// Seconds of `train` and of `predict`, summed over folds, measured by the hub.
+    public var trainSeconds: Double?
+    public var testSeconds: Double?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+/// One score of one fold of an evaluation, on the fold's validation rows or on the test rows.
+public struct FoldScoreRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "fold_scores"
+    public var evaluationID: Int64
+    /// Fold index, from 0.
+    public var fold: Int
+    public var split: ScoreSplit
+    public var scoreType: String
+    public var value: Double
+
+    public init(evaluationID: Int64, fold: Int, split: ScoreSplit, scoreType: String, value: Double) {
+        self.evaluationID = evaluationID
+        self.fold = fold
+        self.split = split
+        self.scoreType = scoreType
+        self.value = value
+    }
+}
+
+/// A score of the bagged predictions of an evaluation (out-of-fold validation, or test
+/// averaged over fold models).
+public struct BaggedScoreRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "bagged_scores"
+    public var evaluationID: Int64
+    public var split: ScoreSplit
+    public var scoreType: String
+    public var value: Double
+
+    public init(evaluationID: Int64, split: ScoreSplit, scoreType: String, value: Double) {
+        self.evaluationID = evaluationID
+        self.split = split
+        self.scoreType = scoreType
+        self.value = value
+    }
+}
+
+/// The measured cost of one fold: wall seconds of `train` and of `predict`.
+public struct FoldRunRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "fold_runs"
+    public var evaluationID: Int64
+    public var fold: Int
+    public var trainSeconds: Double
+    public var testSeconds: Double
+
+    public init(evaluationID: Int64, fold: Int, trainSeconds: Double, testSeconds: Double) {
+        self.evaluationID = evaluationID
+        self.fold = fold
+        self.trainSeconds = trainSeconds
+        self.testSeconds = testSeconds
+    }
+}
+
+/// Which rows a score was computed on.
+public enum ScoreSplit: String, Codable, Sendable, Equatable, DatabaseValueConvertible {
+    /// Cross-validation rows (public).
+    case valid
+    /// Hidden test rows.
+    case test
+}

@@ -1,0 +1,29 @@
+import Foundation
+import Hub
+import Hummingbird
+import Ledger
+
+/// The JSON API (shapes documented in docs/json.md).
+struct APIHandlers: Sendable {
+    let hub: Hub
+
+    static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    func leaderboard(question: String?) throws -> Response {
+        try Self.json(Leaderboard.make(hub: hub, question: question))
+    }
+
+    func submission(team: String, name: String, viewer: MemberRecord) throws -> Response {
+        guard let view = try SubmissionView.make(hub: hub, team: team, name: name, includeLogs: viewer.team == team) else {
+            return try Self.json(["error": "no submission \(team)/\(name)"], status: .notFound)
+        }
+        return try Self.json(view)
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Hub
+import HTTPTypes
+import Hummingbird
+import Logging
+import Subprocess
+import SystemPackage
+
+/// Serves git's smart HTTP protocol by running `git http-backend` as a CGI program.
+///
+/// The request body is first spooled to a temporary file (bounded by
+/// ``ServerSettings/maximumPushBytes``), then given to http-backend as stdin while its
+/// stdout is read: this cannot deadlock on a full pipe, whatever the size of a push. The
+/// CGI header block (`Status:`, `Content-Type:`, ...) is read first and turned into the
+/// HTTP response's status and headers; the rest is streamed to the client.
+struct GitBackend: Sendable {
+    let hub: Hub
+    let settings: ServerSettings
+    let logger: Logger
+
+    func serve(request: Request, context: ForkboardRequestContext, projectRoot: URL, pathInfo: String, login: String) async throws -> Response {
+        let bodyFile = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-push-\(UUID().uuidString)")
+        var contentLength = 0
+        if request.method == .post {
+            _ = FileManager.default.createFile(atPath: bodyFile.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: bodyFile)
+            do {
+                for try await buffer in request.body {
+                    contentLength += buffer.readableBytes
+                    if contentLength > settings.maximumPushBytes {
+                        try? handle.close()
+                        try? FileManager.default.removeItem(at: bodyFile)
+                        return Response(status: .contentTooLarge, headers: [.contentType: "text/plain"],
+                                        body: ResponseBody(byteBuffer: ByteBuffer(string: "push larger than \(settings.maximumPushBytes) bytes\n")))
+                    }
+                    try handle.write(contentsOf: buffer.readableBytesView)
+                }
+                try handle.close()
+            } catch {
+                try? handle.close()
+                try? FileManager.default.removeItem(at: bodyFile)
+                throw error
+            }
+        }
+        var environment: [String: String] = [
+            "GIT_PROJECT_ROOT": projectRoot.path,
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "PATH_INFO": pathInfo,
+            "REQUEST_METHOD": request.method.rawValue,
+            "QUERY_STRING": request.uri.query ?? "",
+            "CONTENT_TYPE": request.headers[.contentType] ?? "",
+            "REMOTE_USER": login,
+            "REMOTE_ADDR": context.remoteAddress?.ipAddress ?? "",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": "/dev/null",
+            "HOME": hub.home.path,
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+            "FORKBOARD_HUB": hub.home.path,
+            "FORKBOARD_EXECUTABLE": settings.executablePath,
+            "FORKBOARD_BASE_URL": settings.baseURL.value,
+        ]
+        if request.method == .post { environment["CONTENT_LENGTH"] = String(contentLength) }
+        if let encoding = request.headers[.contentEncoding] { environment["HTTP_CONTENT_ENCODING"] = encoding }
+        if let gitProtocol = request.headers[HTTPField.Name("Git-Protocol")!] { environment["GIT_PROTOCOL"] = gitProtocol }
+
+        let (headerStream, headerContinuation) = AsyncStream<CGIHeaderBlock?>.makeStream()
+        let (bodyStream, bodyContinuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        let gitPath = settings.gitPath
+        let logger = self.logger
+        let isPost = request.method == .post
+        Task {
+            defer { if isPost { try? FileManager.default.removeItem(at: bodyFile) } }
+            do {
+                let input = isPost ? try FileDescriptor.open(FilePath(bodyFile.path), .readOnly) : nil
+                defer { try? input?.close() }
+                let result = try await Subprocess.run(
+                    .path(FilePath(gitPath)),
+                    arguments: ["http-backend"],
+                    environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
+                    input: input.map { .fileDescriptor($0, closeAfterSpawningProcess: false) } ?? .fileDescriptor(try FileDescriptor.open("/dev/null", .readOnly), closeAfterSpawningProcess: true),
+                    output: .sequence,
+                    error: .string(limit: 1 << 16)
+                ) { execution in
+                    var parser = CGIHeaderParser()
+                    var headerSent = false
+                    for try await buffer in execution.standardOutput {
+                        let bytes = buffer.withUnsafeBytes { Array($0) }
+                        if headerSent {
+                            bodyContinuation.yield(ByteBuffer(bytes: bytes))
+                            continue
+                        }
+                        if let (header, rest) = parser.feed(bytes) {
+                            headerContinuation.yield(header)
+                            headerContinuation.finish()
+                            headerSent = true
+                            if !rest.isEmpty { bodyContinuation.yield(ByteBuffer(bytes: rest)) }
+                        }
+                    }
+                    if !headerSent {
+                        headerContinuation.yield(nil)
+                        headerContinuation.finish()
+                    }
+                    bodyContinuation.finish()
+                }
+                if !result.terminationStatus.isSuccess, !result.standardError.isEmpty {
+                    logger.warning("git http-backend \(pathInfo): \(result.terminationStatus): \(result.standardError)")
+                }
+            } catch {
+                logger.error("git http-backend \(pathInfo): \(error)")
+                headerContinuation.yield(nil)
+                headerContinuation.finish()
+                bodyContinuation.finish(throwing: error)
+            }
+        }
+        var iterator = headerStream.makeAsyncIterator()
+        guard let header = await iterator.next() ?? nil else {
+            return Response(status: .internalServerError, headers: [.contentType: "text/plain"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: "git http-backend failed\n")))
+        }
+        var headers = HTTPFields()
+        for (name, value) in header.fields {
+            guard let fieldName = HTTPField.Name(name) else { continue }
+            headers.append(HTTPField(name: fieldName, value: value))
+        }
+        return Response(status: HTTPResponse.Status(code: header.status), headers: headers, body: ResponseBody(asyncSequence: bodyStream))
+    }
+}
+
+/// The header block a CGI program prints before its body.
+struct CGIHeaderBlock: Sendable {
+    var status: Int = 200
+    var fields: [(String, String)] = []
+}
+
+/// Collects a CGI program's output until the blank line that ends its header block.
+struct CGIHeaderParser {
+    private var pending: [UInt8] = []
+
+    /// Adds bytes; returns the header block and the body bytes after it once the blank line
+    /// has been seen.
+    mutating func feed(_ bytes: [UInt8]) -> (CGIHeaderBlock, [UInt8])? {
+        pending.append(contentsOf: bytes)
+        guard let end = Self.endOfHeader(in: pending) else { return nil }
+        let text = String(decoding: pending[..<end.headerEnd], as: UTF8.self)
+        var block = CGIHeaderBlock()
+        for line in text.split(whereSeparator: \.isNewline) {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if name.lowercased() == "status" {
+                block.status = Int(value.prefix(3)) ?? 200
+            } else {
+                block.fields.append((name, value))
+            }
+        }
+        return (block, Array(pending[end.bodyStart...]))
+    }
+
+    private static func endOfHeader(in bytes: [UInt8]) -> (headerEnd: Int, bodyStart: Int)? {
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 10 {
+                if index + 1 < bytes.count, bytes[index + 1] == 10 { return (index, index + 2) }
+                if index + 2 < bytes.count, bytes[index + 1] == 13, bytes[index + 2] == 10 { return (index, index + 3) }
+            }
+            index += 1
+        }
+        return nil
+    }
+}

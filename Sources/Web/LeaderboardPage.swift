@@ -1,0 +1,66 @@
+import Foundation
+import Hub
+import Hummingbird
+import Mustache
+
+/// The plain HTML leaderboard, rendered with swift-mustache.
+struct LeaderboardPage: Sendable {
+    let library: MustacheLibrary
+
+    init() throws {
+        var library = MustacheLibrary()
+        try library.register(Self.template, named: "leaderboard")
+        self.library = library
+    }
+
+    func render(_ leaderboard: Leaderboard) -> Response {
+        let rows = leaderboard.rows.map { row -> [String: Any] in
+            [
+                "rank": row.rank.map(String.init) ?? "",
+                "team": row.team,
+                "submission": row.submission,
+                "state": row.state,
+                "scores": leaderboard.scoreTypes.map { scoreType in
+                    ["value": row.scores["valid"]?[scoreType].map { String(format: "%.4f", $0) } ?? ""]
+                },
+                "trainSeconds": row.trainSeconds.map { String(format: "%.1f", $0) } ?? "",
+                "testSeconds": row.testSeconds.map { String(format: "%.1f", $0) } ?? "",
+                "submittedAt": row.submittedAt,
+            ]
+        }
+        let context: [String: Any] = [
+            "title": leaderboard.challenge,
+            "question": leaderboard.question,
+            "official": leaderboard.officialScoreType,
+            "scoreTypes": leaderboard.scoreTypes.map { ["name": $0] },
+            "rows": rows,
+        ]
+        let html = library.render(context, withTemplate: "leaderboard") ?? "template missing"
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static let template = """
+    <!doctype html>
+    <html lang="en">
+    <head><meta charset="utf-8"><title>{{title}}: leaderboard</title>
+    <style>
+    body { font-family: system-ui, sans-serif; margin: 2rem; }
+    table { border-collapse: collapse; }
+    th, td { padding: 0.3rem 0.8rem; border-bottom: 1px solid #ddd; text-align: left; }
+    td.number { text-align: right; font-variant-numeric: tabular-nums; }
+    </style></head>
+    <body>
+    <h1>{{title}}</h1>
+    <p>Question <strong>{{question}}</strong>, ranked by the bagged validation {{official}}.</p>
+    <table>
+    <thead><tr><th>Rank</th><th>Team</th><th>Submission</th>{{#scoreTypes}}<th>{{name}}</th>{{/scoreTypes}}<th>Train s</th><th>Test s</th><th>Submitted (UTC)</th><th>State</th></tr></thead>
+    <tbody>
+    {{#rows}}<tr><td>{{rank}}</td><td>{{team}}</td><td>{{submission}}</td>{{#scores}}<td class="number">{{value}}</td>{{/scores}}<td class="number">{{trainSeconds}}</td><td class="number">{{testSeconds}}</td><td>{{submittedAt}}</td><td>{{state}}</td></tr>
+    {{/rows}}
+    </tbody>
+    </table>
+    </body>
+    </html>
+    """
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Synchronization
+
+/// What the server needs to know about itself to pass on to git and its hooks.
+public struct ServerSettings: Sendable {
+    /// The forkboard executable the hooks run (`FORKBOARD_EXECUTABLE`).
+    public let executablePath: String
+    /// The address participants use, for example `http://127.0.0.1:8080`; shown in push
+    /// output. Set once the server listens (the port may be chosen by the system).
+    public let baseURL: SharedString
+    /// The git executable.
+    public let gitPath: String
+    /// Largest request body accepted for a push, in bytes.
+    public let maximumPushBytes: Int
+
+    public init(executablePath: String, baseURL: SharedString = SharedString(""), gitPath: String = "/usr/bin/git", maximumPushBytes: Int = 1 << 30) {
+        self.executablePath = executablePath
+        self.baseURL = baseURL
+        self.gitPath = gitPath
+        self.maximumPushBytes = maximumPushBytes
+    }
+}
+
+/// A string shared between tasks, set after creation (the server's address once it listens).
+public final class SharedString: Sendable {
+    private let storage: Mutex<String>
+
+    public init(_ value: String) {
+        storage = Mutex(value)
+    }
+
+    public var value: String {
+        get { storage.withLock { $0 } }
+    }
+
+    public func set(_ newValue: String) {
+        storage.withLock { $0 = newValue }
+    }
+}

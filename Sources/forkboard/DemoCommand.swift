@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Hub
+import Logging
+import Web
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Create a hub in a temporary directory, push two submissions with git over HTTP, wait for their scores and show the leaderboard.")
+
+    @Flag(help: "Exit once both submissions are scored (status 0 only if both were).")
+    var noServe = false
+
+    @Option(help: "Port to serve on (0: any free port).")
+    var port: Int = 8080
+
+    @Option(help: "The Python interpreter submissions run with (default: $FORKBOARD_PYTHON, else python3).")
+    var python: String = Installation.defaultPython
+
+    @Option(help: "Seconds to wait for the scores.")
+    var timeout: Double = 600
+
+    func run() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-demo-\(UUID().uuidString.prefix(8))")
+        print("Creating a hub at \(home.path) from the breast-cancer template...")
+        let hub = try await HubSetup.createHub(at: home, templateName: "breast-cancer", share: try Installation.shareDirectory(), python: python)
+        let aliceToken = try HubSetup.addTeam("alice", member: "alice", to: hub)
+        let bobToken = try HubSetup.addTeam("bob", member: "bob", to: hub)
+        var logger = Logger(label: "forkboard")
+        logger.logLevel = .notice
+        let server = HubServer(hub: hub, host: "127.0.0.1", port: port, workerCount: 2,
+                               executablePath: Installation.executablePath, logger: logger)
+        let (started, startedContinuation) = AsyncStream<String>.makeStream()
+        let serving = Task {
+            try await server.run { url in
+                startedContinuation.yield(url)
+                startedContinuation.finish()
+            }
+        }
+        var iterator = started.makeAsyncIterator()
+        guard let url = await iterator.next() else {
+            _ = try await serving.value
+            throw ExitCode.failure
+        }
+        print("Serving at \(url)")
+        let scenario = DemoScenario(baseURL: url, workDirectory: home.appendingPathComponent("participants"))
+        try await scenario.push(team: "alice", token: aliceToken, submission: "logistic-regression", classifier: nil)
+        try await scenario.push(team: "bob", token: bobToken, submission: "random-forest", classifier: DemoScenario.randomForest)
+        let scored = try await scenario.waitUntilFinished(hub: hub, count: 2, timeout: timeout)
+        print("")
+        print(try LeaderboardFormatter.render(Leaderboard.make(hub: hub), as: .table), terminator: "")
+        print("")
+        if noServe {
+            serving.cancel()
+            if !scored { throw ExitCode.failure }
+            return
+        }
+        print("Still serving at \(url) (hub: \(home.path)). Try:")
+        print("  git clone http://alice:\(aliceToken)@\(url.dropFirst("http://".count))/git/alice.git")
+        print("  open \(url)/leaderboard (login alice, token above); Ctrl-C to stop.")
+        _ = try await serving.value
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Hub
+import Ledger
+import Subprocess
+import SystemPackage
+
+/// What `forkboard demo` does as participants: clone, edit, commit, tag and push with the
+/// real git client over HTTP.
+struct DemoScenario {
+    let baseURL: String
+    let workDirectory: URL
+
+    static let randomForest = """
+    \"\"\"A random forest: a different idea from the starting kit's logistic regression.\"\"\"
+    from sklearn.ensemble import RandomForestClassifier
+
+
+    class Classifier:
+        def __init__(self):
+            self.model = RandomForestClassifier(n_estimators=200, random_state=0)
+
+        def fit(self, X, y):
+            self.model.fit(X, y)
+            self.classes_ = self.model.classes_
+            return self
+
+        def predict_proba(self, X):
+            return self.model.predict_proba(X)
+
+    """
+
+    /// Clones the team's repository, optionally replaces classifier.py, commits, tags
+    /// `submission-<submission>` and pushes; prints git's output (the hub's `remote:` lines).
+    func push(team: String, token: String, submission: String, classifier: String?) async throws {
+        let clone = workDirectory.appendingPathComponent(team)
+        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+        let host = baseURL.dropFirst("http://".count)
+        try await git(["clone", "--quiet", "http://\(team):\(token)@\(host)/git/\(team).git", clone.path], in: workDirectory)
+        if let classifier {
+            try classifier.write(to: clone.appendingPathComponent("classifier.py"), atomically: true, encoding: .utf8)
+            try await git(["commit", "--quiet", "-am", "Try a random forest"], in: clone)
+        }
+        try await git(["tag", "submission-\(submission)"], in: clone)
+        print("\(team): git push origin main submission-\(submission)")
+        let output = try await git(["push", "origin", "main", "submission-\(submission)"], in: clone)
+        for line in output.split(separator: "\n") where line.hasPrefix("remote:") { print("  \(line)") }
+    }
+
+    /// Waits until `count` submissions are in a final state; returns true when all are scored.
+    func waitUntilFinished(hub: Hub, count: Int, timeout: Double) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let details = try hub.ledger.submissionDetails()
+            if details.count >= count, details.allSatisfy({ $0.state.isFinal }) {
+                return details.allSatisfy { $0.state == .scored }
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        print("timed out waiting for the evaluations")
+        return false
+    }
+
+    /// Runs git with an isolated configuration; returns stdout and stderr combined.
+    @discardableResult
+    func git(_ arguments: [String], in directory: URL) async throws -> String {
+        let result = try await Subprocess.run(
+            .path("/usr/bin/git"),
+            arguments: Arguments(["-c", "user.name=Demo participant", "-c", "user.email=participant@forkboard.invalid"] + arguments),
+            environment: .inherit.updating(["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_TERMINAL_PROMPT": "0"]),
+            workingDirectory: FilePath(directory.path),
+            output: .string(limit: 1 << 20),
+            error: .combinedWithOutput)
+        guard result.terminationStatus.isSuccess else {
+            throw DemoError(message: "git \(arguments.first ?? "") failed: \(result.standardOutput)")
+        }
+        return result.standardOutput
+    }
+}
+
+struct DemoError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Forkboard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forkboard",
+        abstract: "A git-driven hub for data-science challenges.",
+        subcommands: [
+            InitCommand.self, TeamCommand.self, ServeCommand.self, LeaderboardCommand.self,
+            SubmissionsCommand.self, DemoCommand.self, HookCommand.self,
+        ])
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import Hub
+
+struct InitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a hub home from a challenge template.")
+
+    @Argument(help: "The new hub home (an empty or missing directory).")
+    var hub: String
+
+    @Option(help: "The template, from the templates/ directory.")
+    var template: String = "breast-cancer"
+
+    @Option(help: "The Python interpreter submissions run with (a virtual environment's python with the template's requirements; default: $FORKBOARD_PYTHON, else python3).")
+    var python: String = Installation.defaultPython
+
+    func run() async throws {
+        let home = URL(fileURLWithPath: hub).standardizedFileURL
+        let created = try await HubSetup.createHub(at: home, templateName: template, share: try Installation.shareDirectory(), python: python)
+        print("Created hub '\(created.challenge.title)' at \(home.path)")
+        print("Next: forkboard team add TEAM --member LOGIN --hub \(home.path)")
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Hub
+
+extension LeaderboardFormatter.Format: ExpressibleByArgument {}
+
+struct LeaderboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leaderboard",
+        abstract: "Show the leaderboard: scored submissions ranked by the official bagged validation score.")
+
+    @OptionGroup var hubOptions: HubOptions
+
+    @Option(help: "table, json or csv.")
+    var format: LeaderboardFormatter.Format = .table
+
+    @Option(help: "The question (default: the first).")
+    var question: String?
+
+    func run() async throws {
+        let hub = try hubOptions.open()
+        print(try LeaderboardFormatter.render(Leaderboard.make(hub: hub, question: question), as: format), terminator: "")
+    }
+}
+
+struct SubmissionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submissions",
+        abstract: "List every submission with its state, scores and times, oldest first.")
+
+    @OptionGroup var hubOptions: HubOptions
+
+    @Option(help: "table, json or csv.")
+    var format: LeaderboardFormatter.Format = .table
+
+    func run() async throws {
+        let hub = try hubOptions.open()
+        switch format {
+        case .json:
+            let views = try hub.ledger.submissionDetails().map { try SubmissionView.make(detail: $0, ledger: hub.ledger, includeLogs: true) }
+            print(try LeaderboardFormatter.json(views), terminator: "")
+        case .table, .csv:
+            let leaderboard = try Leaderboard.make(hub: hub)
+            let ordered = Leaderboard(challenge: leaderboard.challenge, question: leaderboard.question,
+                                      officialScoreType: leaderboard.officialScoreType, lowerIsBetter: leaderboard.lowerIsBetter,
+                                      scoreTypes: leaderboard.scoreTypes,
+                                      rows: leaderboard.rows.sorted { $0.submittedAt < $1.submittedAt })
+            print(try LeaderboardFormatter.render(ordered, as: format), terminator: "")
+        }
+    }
+}

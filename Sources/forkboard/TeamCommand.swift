@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Hub
+
+struct TeamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "team",
+        abstract: "Manage teams.",
+        subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a team with one member and print the member's access token (once).")
+
+        @Argument(help: "Team name: 1 to 40 of a-z 0-9 _ -, starting with a letter or digit.")
+        var team: String
+
+        @Option(help: "The member's login (default: the team name).")
+        var member: String?
+
+        @OptionGroup var hubOptions: HubOptions
+
+        func run() async throws {
+            let hub = try hubOptions.open()
+            let login = member ?? team
+            let token = try HubSetup.addTeam(team, member: login, to: hub)
+            print("Team \(team) created with member \(login).")
+            print("Access token for \(login) (shown once, keep it secret): \(token)")
+            print("Clone: git clone http://\(login):\(token)@HOST:PORT/git/\(team).git")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the teams.")
+        @OptionGroup var hubOptions: HubOptions
+
+        func run() async throws {
+            for team in try hubOptions.open().ledger.teams() { print(team.name) }
+        }
+    }
+}

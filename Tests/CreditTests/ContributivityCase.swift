@@ -1,0 +1,99 @@
+import Foundation
+import ScoreTypes
+
+@testable import Credit
+
+/// One blending problem of `../shared/cases/contributivity/*.json` with the values
+/// ramp-workflow 0.7.0 computed for it (format: `../shared/cases/README.md`).
+struct ContributivityCase: Decodable {
+    struct Fold: Decodable {
+        let train: [Int]
+        let valid: [Int]
+    }
+
+    struct SubmissionFold: Decodable {
+        let valid: [[Double]]
+        let test: [[Double]]
+    }
+
+    struct Submission: Decodable {
+        let name: String
+        let folds: [SubmissionFold]
+    }
+
+    struct ScorePair: Decodable {
+        let valid: Double
+        let test: Double
+    }
+
+    struct Expected: Decodable {
+        let ensembles: [[Int]]
+        let contributivity: [Double]
+        let contributivityPercent: [Int]
+        let combined: ScorePair
+        let foldwiseBest: ScorePair
+    }
+
+    let labels: [Int]
+    let minImprovement: Double
+    let maxEnsembleSize: Int
+    let yTrain: [Int]
+    let yTest: [Int]
+    let folds: [Fold]
+    let submissions: [Submission]
+    let expected: [String: Expected]
+
+    /// The directory of the shared cases: `../shared` beside the repository root.
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // CreditTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()  // repository root
+        .deletingLastPathComponent()
+        .appendingPathComponent("shared/cases/contributivity")
+
+    /// The names of every case file, sorted.
+    static func fileNames() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.sorted()
+    }
+
+    /// Reads and decodes the case file `name`.
+    static func load(_ name: String) throws -> ContributivityCase {
+        let data = try Data(contentsOf: directory.appendingPathComponent(name))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(ContributivityCase.self, from: data)
+    }
+
+    /// The score type the cases' README means by `key`.
+    static func scoreType(for key: String) -> (any ScoreType)? {
+        switch key {
+        case "auc": ROCAUC()
+        case "acc": Accuracy()
+        case "bal_acc": BalancedAccuracy(adjusted: true)
+        case "nll": LogLoss(epsilon: 1e-15)
+        default: nil
+        }
+    }
+
+    /// The case as a blending problem.
+    func problem() -> BlendingProblem {
+        let classCount = labels.count
+        func classIndices(_ targets: [Int]) -> [Int] { targets.map { labels.firstIndex(of: $0)! } }
+        func matrix(_ rows: [[Double]]) -> Predictions {
+            .probabilities(ProbabilityMatrix(rows: rows, classCount: classCount))
+        }
+        return BlendingProblem(
+            trainingTruth: .classes(classIndices(yTrain), classCount: classCount),
+            testTruth: .classes(classIndices(yTest), classCount: classCount),
+            folds: folds.map { BlendingFold(validationRows: $0.valid) },
+            submissions: submissions.map { submission in
+                submission.folds.map { SubmissionFoldPredictions(validation: matrix($0.valid), test: matrix($0.test)) }
+            })
+    }
+
+    /// The blending parameters of the case.
+    var parameters: BlendingParameters {
+        BlendingParameters(minimumImprovement: minImprovement, maximumEnsembleSize: maxEnsembleSize)
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// A small deterministic random number generator for tests (SplitMix64).
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+
+    /// A standard normal draw (Box-Muller).
+    mutating func normal() -> Double {
+        let first = Double.random(in: Double.ulpOfOne..<1, using: &self)
+        let second = Double.random(in: 0..<1, using: &self)
+        return (-2 * log(first)).squareRoot() * cos(2 * Double.pi * second)
+    }
+}
