@@ -13,11 +13,11 @@ import ScoreTypes
 ///
 /// Sources: Caruana, Niculescu-Mizil, Crew and Ksikes 2004, "Ensemble selection from libraries
 /// of models" (ICML); ramp-workflow 0.7.0, `rampwf/utils/combine.py` (`blend_on_fold`,
-/// `get_score_cv_bags`) and `blend_submissions` in `rampwf/utils/testing.py`, whose results
-/// this reproduces.
+/// `get_score_cv_bags`), the multi-class `combine` of `rampwf/prediction_types/multiclass.py`
+/// and `blend_submissions` in `rampwf/utils/testing.py`, whose results this reproduces.
 ///
 /// Performance: the ensemble's running sum is kept instead of re-averaging for every
-/// candidate, candidates are scored in parallel, and ``LogLoss`` (epsilon up to 1e-6) is
+/// candidate, candidates are scored in parallel, and `LogLoss` (epsilon up to 1e-6) is
 /// screened with a bounded estimate so that only candidates the bound cannot rule out are
 /// scored exactly: the ensembles and scores are those of scoring every candidate exactly.
 /// The work is CPU-bound and synchronous: call it off the main actor.
@@ -46,7 +46,7 @@ public struct Blender: Sendable {
     /// - Returns: ensembles index `problem.submissions`; scores are in the official score's units.
     /// - Throws: ``BlendingError`` when the problem is malformed (no folds or submissions,
     ///   shapes that do not match, non-finite predictions, unusable parameters);
-    ///   ``ScoreTypeError`` when the score type cannot score a fold (for example ROC AUC on
+    ///   `ScoreTypeError` when the score type cannot score a fold (for example ROC AUC on
     ///   a fold with a single class).
     public func blend(_ problem: BlendingProblem) throws -> BlendingResult {
         try BlendingValidation.check(problem, parameters: parameters)

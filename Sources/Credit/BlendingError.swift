@@ -11,6 +11,7 @@ public enum BlendingError: Error, Equatable, CustomStringConvertible {
     /// A prediction is NaN or infinite.
     case nonFinitePrediction(submission: Int, fold: Int)
 
+    /// A one-line explanation, for logs and error messages.
     public var description: String {
         switch self {
         case .noSubmissions: "there are no submissions to blend"

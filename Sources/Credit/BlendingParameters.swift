@@ -6,6 +6,11 @@ public struct BlendingParameters: Sendable, Equatable {
     /// A candidate joins the ensemble only when it improves the official score by strictly more
     /// than this amount (in the score's own units). ramp-workflow's default is 0: any strict
     /// improvement counts.
+    ///
+    /// As in ramp-workflow's `_get_next_best_submission`, a step examines the candidates in
+    /// index order and moves its running best to each candidate that beats that running best
+    /// by more than this amount. With a positive value, a later candidate that is better than
+    /// an earlier accepted one by less than this amount therefore does not displace it.
     public var minimumImprovement: Double
     /// The largest number of members (counted with repeats) a fold's ensemble may reach.
     /// ramp-workflow's default is 80. Must be at least 1.

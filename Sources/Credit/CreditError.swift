@@ -7,6 +7,7 @@ public enum CreditError: Error, Equatable, CustomStringConvertible {
     /// A submission gives away more than all of its credit.
     case sharesExceedOne(submission: Int, total: Double)
 
+    /// A one-line explanation, for logs and error messages.
     public var description: String {
         switch self {
         case .creditNotToEarlierSubmission(let giver, let receiver):

@@ -4,15 +4,16 @@ import ScoreTypes
 /// A fast, bounded estimate of log loss for every candidate of a blending step (internal).
 ///
 /// Only decisions matter in greedy selection, so the blender screens candidates with this
-/// estimate and scores exactly (with the official ``LogLoss``) only those that the error
+/// estimate and scores exactly (with the official `LogLoss`) only those that the error
 /// bound cannot rule out. The estimate uses two identities of the ensemble mean: the
 /// denominator `memberCount + 1` cancels against the row sum, and a product of the factors
-/// needs a single logarithm when binary exponents are set aside as it grows. For candidate `i`, row `r`, true class `t`:
-/// `-ln q = ln(T_r + 1) - ln max(S_rt + u_irt, epsilon * (T_r + 1))`, where `S` is the ensemble's
-/// running sum, `T_r` its row total and `u` the candidate's clipped and renormalised
-/// probabilities. The bound covers the approximation (row sums of one instead of the exact
-/// ones, clipping of the other classes) and the rounding of both computations, with a wide
-/// margin; see ``bound(estimate:)``.
+/// needs a single logarithm when binary exponents are set aside as it grows. For candidate
+/// `i`, row `r`, true class `t`:
+/// `-ln q = ln(T_r + 1) - ln max(S_rt + u_irt, epsilon * (T_r + 1))`, where `S` is the
+/// ensemble's running sum, `T_r` its row total and `u` the candidate's clipped and
+/// renormalised probabilities. The bound covers the approximation (taking every member's row
+/// sum as exactly 1, ignoring the clipping of the other classes) and the rounding of both
+/// computations, with a wide margin; see ``bound(estimate:)``.
 struct LogLossScreening: Sendable {
     /// `u`: for each candidate, its combination-ready probability of each row's true class,
     /// candidate-major (`candidate * rowCount + row`).
@@ -25,7 +26,7 @@ struct LogLossScreening: Sendable {
     private let epsilon: Double
 
     /// A screening for `candidates` under `scoreType`, or nil when `scoreType` is not a
-    /// ``LogLoss`` this estimate is proven for (epsilon up to 1e-6) or the fold is not
+    /// `LogLoss` this estimate is proven for (epsilon up to 1e-6) or the fold is not
     /// classification with 2 to 10,000 classes.
     init?(scoreType: any ScoreType, candidates: FoldCandidates) {
         // Eight factors, each between about 1e-15 / classCount and the ensemble size, must

@@ -32,16 +32,30 @@ struct ContributivityCase: Decodable {
         let contributivityPercent: [Int]
         let combined: ScorePair
         let foldwiseBest: ScorePair
+
+        enum CodingKeys: String, CodingKey {
+            case ensembles, contributivity, combined
+            case contributivityPercent = "contributivity_percent"
+            case foldwiseBest = "foldwise_best"
+        }
     }
 
     let labels: [Int]
-    let minImprovement: Double
-    let maxEnsembleSize: Int
-    let yTrain: [Int]
-    let yTest: [Int]
+    let minimumImprovement: Double
+    let maximumEnsembleSize: Int
+    let trainingTargets: [Int]
+    let testTargets: [Int]
     let folds: [Fold]
     let submissions: [Submission]
     let expected: [String: Expected]
+
+    enum CodingKeys: String, CodingKey {
+        case labels, folds, submissions, expected
+        case minimumImprovement = "min_improvement"
+        case maximumEnsembleSize = "max_ensemble_size"
+        case trainingTargets = "y_train"
+        case testTargets = "y_test"
+    }
 
     /// The directory of the shared cases: `../shared` beside the repository root.
     static let directory = URL(fileURLWithPath: #filePath)
@@ -60,9 +74,7 @@ struct ContributivityCase: Decodable {
     /// Reads and decodes the case file `name`.
     static func load(_ name: String) throws -> ContributivityCase {
         let data = try Data(contentsOf: directory.appendingPathComponent(name))
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(ContributivityCase.self, from: data)
+        return try JSONDecoder().decode(ContributivityCase.self, from: data)
     }
 
     /// The score type the cases' README means by `key`.
@@ -84,8 +96,8 @@ struct ContributivityCase: Decodable {
             .probabilities(ProbabilityMatrix(rows: rows, classCount: classCount))
         }
         return BlendingProblem(
-            trainingTruth: .classes(classIndices(yTrain), classCount: classCount),
-            testTruth: .classes(classIndices(yTest), classCount: classCount),
+            trainingTruth: .classes(classIndices(trainingTargets), classCount: classCount),
+            testTruth: .classes(classIndices(testTargets), classCount: classCount),
             folds: folds.map { BlendingFold(validationRows: $0.valid) },
             submissions: submissions.map { submission in
                 submission.folds.map { SubmissionFoldPredictions(validation: matrix($0.valid), test: matrix($0.test)) }
@@ -94,6 +106,6 @@ struct ContributivityCase: Decodable {
 
     /// The blending parameters of the case.
     var parameters: BlendingParameters {
-        BlendingParameters(minimumImprovement: minImprovement, maximumEnsembleSize: maxEnsembleSize)
+        BlendingParameters(minimumImprovement: minimumImprovement, maximumEnsembleSize: maximumEnsembleSize)
     }
 }

@@ -6,11 +6,13 @@ import ScoreTypes
 /// Random but reproducible blending problems for tests.
 enum SyntheticProblem {
     /// A classification problem: submissions of varied quality whose errors are partly shared
-    /// (softmax of `quality * one-hot(truth) + noise`). With `awkwardRows`, some predictions
+    /// (softmax of `quality * one-hot(truth) + sharedNoise * shared + ownNoise * own`, with
+    /// standard normal noises). Noisy, similar submissions make long ensembles. With `awkwardRows`, some predictions
     /// are zero, one, or rows that do not sum to one, as real submissions produce.
     static func classification(
         submissions submissionCount: Int, folds foldCount: Int, rows rowCount: Int, classes classCount: Int,
-        testRows testRowCount: Int, seed: UInt64, awkwardRows: Bool = false
+        testRows testRowCount: Int, seed: UInt64, awkwardRows: Bool = false, sharedNoise: Double = 0.7,
+        ownNoise: Double = 0.7, qualities: ClosedRange<Double> = 0.3...2.5
     ) -> BlendingProblem {
         var generator = SeededGenerator(seed: seed)
         let trainingClasses = (0..<rowCount).map { _ in Int.random(in: 0..<classCount, using: &generator) }
@@ -24,7 +26,8 @@ enum SyntheticProblem {
             var values: [Double] = []
             for (row, trueClass) in classes.enumerated() {
                 var logits = (0..<classCount).map { column in
-                    (column == trueClass ? quality : 0) + 0.7 * shared[row * classCount + column] + 0.7 * generator.normal()
+                    (column == trueClass ? quality : 0) + sharedNoise * shared[row * classCount + column]
+                        + ownNoise * generator.normal()
                 }
                 let largest = logits.max()!
                 logits = logits.map { exp($0 - largest) }
@@ -44,7 +47,7 @@ enum SyntheticProblem {
             return .probabilities(ProbabilityMatrix(rowCount: classes.count, classCount: classCount, values: values))
         }
         let submissions = (0..<submissionCount).map { _ in
-            let quality = Double.random(in: 0.3...2.5, using: &generator)
+            let quality = Double.random(in: qualities, using: &generator)
             return folds.map { fold in
                 SubmissionFoldPredictions(
                     validation: predict(fold.validationRows.map { trainingClasses[$0] }, quality: quality),

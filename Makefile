@@ -1,0 +1,45 @@
+# Forkboard: the two commands of README.md.
+#   make demo   sets up what is missing, builds, and runs the demo on the bundled challenge
+#   make test   sets up what is missing, builds, and runs every test
+SHELL := /bin/bash
+RUNTIME := $(CURDIR)/.runtime/venv
+PYTHON := $(RUNTIME)/bin/python
+REQUIREMENTS := templates/breast-cancer/requirements.txt
+APT_PACKAGES := git libgit2-dev pkg-config bubblewrap python3 python3-venv util-linux
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+export FORKBOARD_PYTHON := $(PYTHON)
+
+.PHONY: demo test build system-packages runtime clean
+
+demo: system-packages runtime build
+	.build/debug/forkboard demo
+
+test: system-packages runtime
+	swift build --build-tests
+	swift test --skip-build
+
+build:
+	swift build
+
+# Debian or Ubuntu packages: installed only when one is missing.
+system-packages:
+	@missing=""; for package in $(APT_PACKAGES); do \
+	  dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# The Python runtime submissions run with: a virtual environment with the template's requirements.
+runtime: $(RUNTIME)/.installed
+
+$(RUNTIME)/.installed: $(REQUIREMENTS)
+	python3 -m venv $(RUNTIME)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r $(REQUIREMENTS)
+	touch $@
+
+clean:
+	rm -rf .build .runtime

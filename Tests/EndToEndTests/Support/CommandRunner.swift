@@ -1,0 +1,61 @@
+import Foundation
+
+/// The result of a finished command.
+struct CommandResult {
+    let status: Int32
+    let output: String
+}
+
+/// Runs real programs (the built `forkboard`, `git`, `curl`) as subprocesses.
+enum CommandRunner {
+    /// The repository's root, from this file's path.
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `forkboard` executable built beside the test bundle.
+    static var forkboard: String {
+        if let explicit = ProcessInfo.processInfo.environment["FORKBOARD_EXECUTABLE"], !explicit.isEmpty { return explicit }
+        let runner = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: runner).deletingLastPathComponent().appendingPathComponent("forkboard").path
+    }
+
+    /// The Python interpreter of the runtime `make test` sets up.
+    static var python: String {
+        if let explicit = ProcessInfo.processInfo.environment["FORKBOARD_PYTHON"], !explicit.isEmpty { return explicit }
+        return repositoryRoot.appendingPathComponent(".runtime/venv/bin/python").path
+    }
+
+    /// An environment for git that ignores the machine's and the user's configuration.
+    static var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        environment["FORKBOARD_PYTHON"] = python
+        environment.removeValue(forKey: "FORKBOARD_HUB")
+        return environment
+    }
+
+    /// Runs `executable` with `arguments` and waits; stdout and stderr are combined.
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Runs git with an author set; stdout and stderr combined.
+    static func git(_ arguments: [String], in directory: URL) throws -> CommandResult {
+        try run("/usr/bin/git", ["-c", "user.name=Participant", "-c", "user.email=participant@example.invalid",
+                                 "-c", "init.defaultBranch=main"] + arguments, in: directory)
+    }
+}
