@@ -32,7 +32,7 @@ public struct Evaluator: Sendable {
             try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
             data = try QuestionData.load(hubHome: context.hubHome, question: question)
         } catch {
-            return EvaluationOutcome(state: .checkingError, log: "the hub could not prepare the evaluation: \(error)")
+            return .infrastructureFailure("the hub could not prepare the evaluation: \(error)")
         }
         do {
             let repository = try Repository.open(at: context.ledgerRepository.path)
@@ -41,8 +41,10 @@ public struct Evaluator: Sendable {
             }
             let commit = try repository.commit(commitObject)
             try repository.export(tree: commit.treeID, to: treeDirectory)
-        } catch {
+        } catch let error as TreeExportError {
             return EvaluationOutcome(state: .checkingError, log: "the submission's tree cannot be evaluated: \(error)")
+        } catch {
+            return .infrastructureFailure("the hub could not read the submission from the ledger: \(error)")
         }
         let sandbox = context.sandbox
         let stamp = FoldInputs.stamp(hubHome: context.hubHome, question: question)
@@ -69,7 +71,7 @@ public struct Evaluator: Sendable {
                 try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
                 inputDirectory = try FoldInputs.prepare(data: data, fold: index, cacheDirectory: context.inputCacheDirectory, stamp: stamp)
             } catch {
-                return EvaluationOutcome(state: .checkingError, log: "the hub could not prepare fold \(index): \(error)")
+                return .infrastructureFailure("the hub could not prepare fold \(index): \(error)")
             }
             let common = [
                 Sandbox.Mount(hostPath: treeDirectory.path, sandboxPath: "/submission"),
@@ -84,7 +86,7 @@ public struct Evaluator: Sendable {
                     workingDirectory: "/submission",
                     environment: commonEnvironment.merging(["FORKBOARD_TRAIN": "/input/train.csv", "FORKBOARD_MODEL_DIR": "/model"]) { $1 })
             } catch {
-                return EvaluationOutcome(state: .checkingError, log: "the hub could not start the sandbox: \(error)")
+                return .infrastructureFailure("the hub could not start the sandbox: \(error)")
             }
             try? Data(train.outputTail.utf8).write(to: foldDirectory.appendingPathComponent("train.log"))
             guard train.ending == .succeeded else {
@@ -106,13 +108,16 @@ public struct Evaluator: Sendable {
                         "FORKBOARD_PREDICTIONS": "/output/predictions.csv",
                     ]) { $1 })
             } catch {
-                return EvaluationOutcome(state: .checkingError, log: "the hub could not start the sandbox: \(error)")
+                return .infrastructureFailure("the hub could not start the sandbox: \(error)")
             }
             try? Data(predict.outputTail.utf8).write(to: foldDirectory.appendingPathComponent("predict.log"))
             guard predict.ending == .succeeded else {
                 return EvaluationOutcome(state: .testingError, log: log + "fold \(index): predict \(predict.summary)\n" + predict.outputTail)
             }
-            foldRuns.append(FoldRunRecord(evaluationID: evaluationID, fold: index, trainSeconds: train.wallSeconds, testSeconds: predict.wallSeconds))
+            foldRuns.append(FoldRunRecord(
+                evaluationID: evaluationID, fold: index, trainSeconds: train.wallSeconds, testSeconds: predict.wallSeconds,
+                trainCPUSeconds: train.cpuSeconds, testCPUSeconds: predict.cpuSeconds,
+                trainPeakMemoryBytes: train.peakMemoryBytes, testPeakMemoryBytes: predict.peakMemoryBytes))
             log += String(format: "fold %d: train %.2f s, predict %.2f s\n", index, train.wallSeconds, predict.wallSeconds)
             do {
                 let validationIDs = fold.validationRows.map { data.trainIDs[$0] }

@@ -43,9 +43,13 @@ public struct Sandbox: Sendable {
     }
 
     /// The full argument vector run on the host: prlimit, then bubblewrap, then `command`.
-    public func arguments(command: [String], mounts: [Mount], workingDirectory: String, environment: [String: String]) -> [String] {
-        var arguments = [
-            "--as=\(limits.memoryBytes)", "--cpu=\(limits.cpuSeconds)", "--fsize=\(limits.fileSizeBytes)",
+    /// - Parameter capAddressSpace: also cap each process's address space at the memory limit
+    ///   (used when no control group caps the run's memory as a whole).
+    public func arguments(command: [String], mounts: [Mount], workingDirectory: String, environment: [String: String],
+                          capAddressSpace: Bool = true) -> [String] {
+        var arguments = capAddressSpace ? ["--as=\(limits.memoryBytes)"] : []
+        arguments += [
+            "--cpu=\(limits.cpuSeconds)", "--fsize=\(limits.fileSizeBytes)",
             "--nofile=\(limits.openFiles)", "--nproc=\(limits.processes)", "--core=0", "--",
             bubblewrapPath,
             "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
@@ -102,66 +106,109 @@ public struct Sandbox: Sendable {
         var options = PlatformOptions()
         options.createSession = true
         let limits = self.limits
+        let group = ResourceGroup.create(
+            name: "forkboard-\(getpid())-\(UUID().uuidString.prefix(12))", memoryBytes: limits.memoryBytes, processes: limits.processes)
+        defer {
+            group?.killAll()
+            group?.remove()
+        }
+        let sandboxArguments = [prlimitPath] + arguments(
+            command: command, mounts: mounts, workingDirectory: workingDirectory, environment: environment,
+            capAddressSpace: group == nil)
+        // A shell joins the control groups, then becomes prlimit, then bubblewrap: nothing the
+        // run starts can escape the groups.
+        let script = "for file in $FORKBOARD_CGROUP_PROCS; do echo $$ > \"$file\" || exit 125; done; unset FORKBOARD_CGROUP_PROCS; exec \"$@\""
         let execution = try await Subprocess.run(
-            .path(FilePath(prlimitPath)),
-            arguments: Arguments(arguments(command: command, mounts: mounts, workingDirectory: workingDirectory, environment: environment)),
-            environment: .custom([:]),
+            .path("/bin/sh"),
+            arguments: Arguments(["-c", script, "sandbox"] + sandboxArguments),
+            environment: .custom(["FORKBOARD_CGROUP_PROCS": (group?.processFiles ?? []).joined(separator: " ")]),
             platformOptions: options,
             input: .none,
             output: .sequence,
             error: .combinedWithOutput
         ) { execution in
             let processID = execution.processIdentifier.value
-            return try await withThrowingTaskGroup(of: OutputCapture?.self) { group in
-                group.addTask {
-                    try await Task.sleep(for: .seconds(limits.wallSeconds))
-                    kill(-processID, SIGKILL)
-                    kill(processID, SIGKILL)
-                    return nil
-                }
-                group.addTask {
+            return try await withTaskCancellationHandler {
+                try await withThrowingTaskGroup(of: OutputCapture?.self) { tasks in
+                    tasks.addTask {
+                        try await Task.sleep(for: .seconds(limits.wallSeconds))
+                        kill(-processID, SIGKILL)
+                        kill(processID, SIGKILL)
+                        return nil
+                    }
+                    if let group {
+                        // A run that reaches its process limit is stopped at once: a fork bomb
+                        // would otherwise churn until the wall-time limit.
+                        tasks.addTask {
+                            while !Task.isCancelled {
+                                try await Task.sleep(for: .milliseconds(200))
+                                if group.usage().hitProcessLimit {
+                                    kill(-processID, SIGKILL)
+                                    kill(processID, SIGKILL)
+                                    group.killAll()
+                                    return nil
+                                }
+                            }
+                            return nil
+                        }
+                    }
+                    tasks.addTask {
+                        var capture = OutputCapture(tailLimit: limits.outputTailBytes)
+                        for try await buffer in execution.standardOutput {
+                            buffer.withUnsafeBytes { capture.append($0) }
+                            if capture.totalBytes > limits.outputBytes, !capture.exceededLimit {
+                                capture.exceededLimit = true
+                                kill(-processID, SIGKILL)
+                                kill(processID, SIGKILL)
+                            }
+                        }
+                        return capture
+                    }
                     var capture = OutputCapture(tailLimit: limits.outputTailBytes)
-                    for try await buffer in execution.standardOutput {
-                        buffer.withUnsafeBytes { capture.append($0) }
-                        if capture.totalBytes > limits.outputBytes, !capture.exceededLimit {
-                            capture.exceededLimit = true
-                            kill(-processID, SIGKILL)
-                            kill(processID, SIGKILL)
+                    for try await finished in tasks {
+                        if let finished {
+                            capture = finished
+                            tasks.cancelAll()
+                            break
                         }
                     }
                     return capture
                 }
-                var capture = OutputCapture(tailLimit: limits.outputTailBytes)
-                for try await finished in group {
-                    if let finished {
-                        capture = finished
-                        group.cancelAll()
-                        break
-                    }
-                }
-                return capture
+            } onCancel: {
+                kill(-processID, SIGKILL)
+                kill(processID, SIGKILL)
             }
         }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let capture = execution.closureResult
+        let usage = group?.usage() ?? ResourceGroup.Usage()
+        if execution.terminationStatus == .exited(125), group != nil, capture.totalBytes == 0 {
+            throw SandboxError.cannotJoinControlGroups
+        }
         return SandboxResult(
-            ending: Self.ending(status: execution.terminationStatus, capture: capture, seconds: seconds, limits: limits),
+            ending: Self.ending(status: execution.terminationStatus, capture: capture, usage: usage, seconds: seconds, limits: limits),
             wallSeconds: seconds,
+            cpuSeconds: usage.cpuSeconds,
+            peakMemoryBytes: usage.peakMemoryBytes,
             outputTail: capture.tailText,
             outputBytes: capture.totalBytes)
     }
 
-    static func ending(status: TerminationStatus, capture: OutputCapture, seconds: Double, limits: Limits) -> SandboxResult.Ending {
+    static func ending(status: TerminationStatus, capture: OutputCapture, usage: ResourceGroup.Usage, seconds: Double, limits: Limits) -> SandboxResult.Ending {
         if capture.exceededLimit { return .limitExceeded(.output) }
         if seconds >= Double(limits.wallSeconds) { return .limitExceeded(.wallTime) }
+        if status == .exited(0) { return .succeeded }
+        if usage.hitMemoryLimit { return .limitExceeded(.memory) }
+        if usage.hitProcessLimit { return .limitExceeded(.processes) }
         switch status {
         case .exited(0):
             return .succeeded
         case .exited(let code):
             // bubblewrap reports a child killed by signal N as exit status 128 + N.
             if code == 128 + SIGXCPU { return .limitExceeded(.cpuTime) }
-            if code == 128 + SIGXFSZ { return .limitExceeded(.fileSize) }
+            // Python ignores SIGXFSZ: its write fails with EFBIG ("File too large") instead.
+            if code == 128 + SIGXFSZ || capture.tailText.contains("File too large") { return .limitExceeded(.fileSize) }
             if capture.tailText.contains("MemoryError") || capture.tailText.contains("Cannot allocate memory") {
                 return .limitExceeded(.memory)
             }
@@ -171,6 +218,17 @@ public struct Sandbox: Sendable {
             if signal == SIGXCPU { return .limitExceeded(.cpuTime) }
             if signal == SIGXFSZ { return .limitExceeded(.fileSize) }
             return .killed
+        }
+    }
+}
+
+/// The sandbox itself could not be set up (a fault of the hub, not of the submission).
+public enum SandboxError: Error, CustomStringConvertible {
+    case cannotJoinControlGroups
+
+    public var description: String {
+        switch self {
+        case .cannotJoinControlGroups: "the sandbox could not join its control groups"
         }
     }
 }

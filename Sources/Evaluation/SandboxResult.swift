@@ -7,6 +7,7 @@ public struct SandboxResult: Sendable, Equatable {
         case memory
         case fileSize = "file size"
         case output = "output size"
+        case processes
     }
 
     public enum Ending: Sendable, Equatable {
@@ -20,6 +21,10 @@ public struct SandboxResult: Sendable, Equatable {
     public let ending: Ending
     /// Wall-clock seconds, measured by the hub from start to end.
     public let wallSeconds: Double
+    /// CPU seconds of all the run's processes, measured by the hub (nil without control groups).
+    public let cpuSeconds: Double?
+    /// The run's largest memory use at once, in bytes (nil without control groups).
+    public let peakMemoryBytes: Int?
     /// The last bytes of stdout and stderr combined, as text.
     public let outputTail: String
     /// Bytes the run printed in all.

@@ -8,14 +8,24 @@ public struct EvaluationOutcome: Sendable {
     public var foldRuns: [FoldRunRecord]
     public var foldScores: [FoldScoreRecord]
     public var baggedScores: [BaggedScoreRecord]
+    /// True when the hub, not the submission, failed: the evaluation is retried (at most
+    /// ``Ledger/maximumAttempts`` attempts in all) and does not count against the team.
+    public var isInfrastructureFailure: Bool
 
     public init(state: EvaluationState, log: String?, foldRuns: [FoldRunRecord] = [],
-                foldScores: [FoldScoreRecord] = [], baggedScores: [BaggedScoreRecord] = []) {
+                foldScores: [FoldScoreRecord] = [], baggedScores: [BaggedScoreRecord] = [],
+                isInfrastructureFailure: Bool = false) {
         self.state = state
         self.log = log
         self.foldRuns = foldRuns
         self.foldScores = foldScores
         self.baggedScores = baggedScores
+        self.isInfrastructureFailure = isInfrastructureFailure
+    }
+
+    /// A failure of the hub (data, disk, sandbox start-up), not of the submission's code.
+    public static func infrastructureFailure(_ log: String) -> EvaluationOutcome {
+        EvaluationOutcome(state: .checkingError, log: log, isInfrastructureFailure: true)
     }
 }
 
@@ -55,12 +65,25 @@ extension Ledger {
         }
     }
 
+    /// Attempts an evaluation may take when the hub fails (the first run and two retries).
+    public static let maximumAttempts = 3
+
     /// Writes a finished evaluation's results, only when `owner` still holds its lease, so that
     /// an evaluation is scored exactly once. Returns false (and writes nothing) otherwise.
+    /// An infrastructure failure returns the evaluation to the queue while it has attempts
+    /// left, and otherwise ends it in `checking_error` with the hub's reason.
     public func finishEvaluation(_ evaluationID: Int64, owner: String, outcome: EvaluationOutcome, now: Date = Date()) throws -> Bool {
         try database.write { db in
             guard var evaluation = try EvaluationRecord.fetchOne(db, key: evaluationID),
                   evaluation.leaseOwner == owner, !evaluation.state.isFinal else { return false }
+            if outcome.isInfrastructureFailure, evaluation.attempts < Self.maximumAttempts {
+                evaluation.state = .queued
+                evaluation.leaseOwner = nil
+                evaluation.leaseExpiresAt = nil
+                evaluation.log = "attempt \(evaluation.attempts) failed through the hub's fault, retrying: \(outcome.log ?? "")"
+                try evaluation.update(db)
+                return true
+            }
             try FoldScoreRecord.filter(Column("evaluationID") == evaluationID).deleteAll(db)
             try BaggedScoreRecord.filter(Column("evaluationID") == evaluationID).deleteAll(db)
             try FoldRunRecord.filter(Column("evaluationID") == evaluationID).deleteAll(db)
@@ -68,7 +91,9 @@ extension Ledger {
             for record in outcome.foldScores { try record.insert(db) }
             for record in outcome.baggedScores { try record.insert(db) }
             evaluation.state = outcome.state
-            evaluation.log = outcome.log
+            evaluation.log = outcome.isInfrastructureFailure
+                ? "the hub failed \(evaluation.attempts) times to evaluate this submission; it does not count against your team. Last failure: \(outcome.log ?? "")"
+                : outcome.log
             evaluation.finishedAt = now
             evaluation.leaseOwner = nil
             evaluation.leaseExpiresAt = nil
@@ -91,10 +116,16 @@ extension Ledger {
                 let expired = (evaluation.leaseExpiresAt ?? .distantPast) < now
                 let dead = evaluation.leaseOwner.map(deadOwners.contains) ?? true
                 guard expired || dead else { continue }
-                evaluation.state = .queued
                 evaluation.leaseOwner = nil
                 evaluation.leaseExpiresAt = nil
-                evaluation.log = "requeued after its worker stopped (attempt \(evaluation.attempts))"
+                if evaluation.attempts >= Self.maximumAttempts {
+                    evaluation.state = .checkingError
+                    evaluation.finishedAt = now
+                    evaluation.log = "the hub stopped \(evaluation.attempts) times while evaluating this submission; it does not count against your team"
+                } else {
+                    evaluation.state = .queued
+                    evaluation.log = "requeued after its worker stopped (attempt \(evaluation.attempts))"
+                }
                 try evaluation.update(db)
                 count += 1
             }
@@ -131,5 +162,24 @@ extension Ledger {
     /// The evaluation with this id, or nil.
     public func evaluation(id: Int64) throws -> EvaluationRecord? {
         try database.read { db in try EvaluationRecord.fetchOne(db, key: id) }
+    }
+}
+
+extension Ledger {
+    /// Cancels the unfinished evaluations of a submission: queued ones never run, running ones
+    /// lose their lease (their worker stops the sandbox and writes nothing). Returns how many
+    /// were cancelled. A cancelled submission keeps its name used: no quota is given back.
+    /// - Throws: database errors.
+    public func cancel(submissionID: Int64, now: Date = Date()) throws -> Int {
+        try database.write { db in
+            try db.execute(
+                sql: """
+                UPDATE evaluations SET state = 'cancelled', leaseOwner = NULL, leaseExpiresAt = NULL,
+                    finishedAt = ?, log = 'cancelled by the organisers'
+                WHERE submissionID = ? AND state IN ('new', 'queued', 'training', 'testing')
+                """,
+                arguments: [now, submissionID])
+            return db.changesCount
+        }
     }
 }

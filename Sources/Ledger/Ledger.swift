@@ -83,6 +83,14 @@ public final class Ledger: Sendable {
                 table.primaryKey(["evaluationID", "fold"])
             }
         }
+        migrator.registerMigration("2-resources") { db in
+            try db.alter(table: "fold_runs") { table in
+                table.add(column: "trainCPUSeconds", .double)
+                table.add(column: "testCPUSeconds", .double)
+                table.add(column: "trainPeakMemoryBytes", .integer)
+                table.add(column: "testPeakMemoryBytes", .integer)
+            }
+        }
         return migrator
     }
 }

@@ -101,19 +101,32 @@ public struct BaggedScoreRecord: Codable, Sendable, Equatable, FetchableRecord, 
     }
 }
 
-/// The measured cost of one fold: wall seconds of `train` and of `predict`.
+/// The measured cost of one fold: wall and CPU seconds and peak memory of `train` and of
+/// `predict`, measured by the hub.
 public struct FoldRunRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "fold_runs"
     public var evaluationID: Int64
     public var fold: Int
     public var trainSeconds: Double
     public var testSeconds: Double
+    /// CPU seconds of `train` and of `predict` (all their processes), when measured.
+    public var trainCPUSeconds: Double?
+    public var testCPUSeconds: Double?
+    /// Peak memory of `train` and of `predict`, in bytes, when measured.
+    public var trainPeakMemoryBytes: Int?
+    public var testPeakMemoryBytes: Int?
 
-    public init(evaluationID: Int64, fold: Int, trainSeconds: Double, testSeconds: Double) {
+    public init(evaluationID: Int64, fold: Int, trainSeconds: Double, testSeconds: Double,
+                trainCPUSeconds: Double? = nil, testCPUSeconds: Double? = nil,
+                trainPeakMemoryBytes: Int? = nil, testPeakMemoryBytes: Int? = nil) {
         self.evaluationID = evaluationID
         self.fold = fold
         self.trainSeconds = trainSeconds
         self.testSeconds = testSeconds
+        self.trainCPUSeconds = trainCPUSeconds
+        self.testCPUSeconds = testCPUSeconds
+        self.trainPeakMemoryBytes = trainPeakMemoryBytes
+        self.testPeakMemoryBytes = testPeakMemoryBytes
     }
 }
 

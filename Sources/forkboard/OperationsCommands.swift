@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Hub
+
+struct CancelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel",
+        abstract: "Stop a queued or running evaluation (the name stays used; no quota is given back).")
+
+    @Argument(help: "TEAM/NAME of the submission.")
+    var submission: String
+
+    @OptionGroup var hubOptions: HubOptions
+
+    func run() async throws {
+        let hub = try hubOptions.open()
+        let parts = submission.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let record = try hub.ledger.submission(team: parts[0], name: parts[1]) else {
+            throw ValidationError("no submission '\(submission)' (expected TEAM/NAME)")
+        }
+        let count = try hub.ledger.cancel(submissionID: record.id!)
+        print(count == 0 ? "\(submission) had no unfinished evaluation" : "\(submission): cancelled \(count) evaluation(s)")
+    }
+}
+
+struct ResourcesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resources",
+        abstract: "Report the compute the evaluations used (measured by the hub), and project what participants cost.")
+
+    @OptionGroup var hubOptions: HubOptions
+
+    @Option(help: "table or json.")
+    var format: LeaderboardFormatter.Format = .table
+
+    @Option(help: "Participants to project for.")
+    var participants: Int = 100
+
+    @Option(help: "Submissions per participant to project for.")
+    var submissionsPerParticipant: Int = 50
+
+    func run() async throws {
+        let report = try ResourceReport.make(ledger: try hubOptions.open().ledger)
+        switch format {
+        case .json: print(try LeaderboardFormatter.json(report), terminator: "")
+        case .table, .csv: print(report.table(participants: participants, submissionsPerParticipant: submissionsPerParticipant), terminator: "")
+        }
+    }
+}
