@@ -36,6 +36,7 @@ public struct CSVTable: Sendable, Equatable {
         var line = 1
         var index = data.startIndex
         var fieldWasQuoted = false
+        var quoteStartLine = 1
         func endField() {
             record.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
@@ -59,7 +60,7 @@ public struct CSVTable: Sendable, Equatable {
             } else {
                 switch byte {
                 case UInt8(ascii: "\""):
-                    if field.isEmpty && !fieldWasQuoted { inQuotes = true; fieldWasQuoted = true } else { field.append(byte) }
+                    if field.isEmpty && !fieldWasQuoted { inQuotes = true; fieldWasQuoted = true; quoteStartLine = line } else { field.append(byte) }
                 case UInt8(ascii: ","):
                     endField()
                 case UInt8(ascii: "\n"):
@@ -75,7 +76,7 @@ public struct CSVTable: Sendable, Equatable {
             }
             index = data.index(after: index)
         }
-        if inQuotes { throw ParseError(line: line, problem: "a quoted field is not closed") }
+        if inQuotes { throw ParseError(line: quoteStartLine, problem: "a quoted field opened here is not closed") }
         if !field.isEmpty || !record.isEmpty || fieldWasQuoted {
             endField()
             if !(record.count == 1 && record[0].isEmpty) { records.append(record) }

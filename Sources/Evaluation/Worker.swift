@@ -75,13 +75,21 @@ public struct Worker: Sendable {
                 }
             }
             group.addTask {
+                // Look every second whether the evaluation is still ours (a cancel shows at
+                // once), and renew the lease every third of its length.
+                var lastRenewal = Date()
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(leaseSeconds / 3))
+                    try? await Task.sleep(for: .seconds(1))
                     if Task.isCancelled { return nil }
-                    let current = await state.get()
-                    if (try? ledger.renewLease(evaluationID: evaluationID, owner: owner, state: current, leaseSeconds: leaseSeconds)) == false {
-                        return EvaluationOutcome(state: .cancelled, log: "lease lost")
+                    let held: Bool
+                    if Date().timeIntervalSince(lastRenewal) >= leaseSeconds / 3 {
+                        let current = await state.get()
+                        held = (try? ledger.renewLease(evaluationID: evaluationID, owner: owner, state: current, leaseSeconds: leaseSeconds)) ?? true
+                        lastRenewal = Date()
+                    } else {
+                        held = (try? ledger.isLeaseHeld(evaluationID: evaluationID, owner: owner)) ?? true
                     }
+                    if !held { return EvaluationOutcome(state: .cancelled, log: "lease lost") }
                 }
                 return nil
             }

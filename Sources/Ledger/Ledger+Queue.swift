@@ -68,6 +68,15 @@ extension Ledger {
     /// Attempts an evaluation may take when the hub fails (the first run and two retries).
     public static let maximumAttempts = 3
 
+    /// True while `owner` holds the lease of a running evaluation (false once it was cancelled
+    /// or requeued).
+    public func isLeaseHeld(evaluationID: Int64, owner: String) throws -> Bool {
+        try database.read { db in
+            guard let evaluation = try EvaluationRecord.fetchOne(db, key: evaluationID) else { return false }
+            return evaluation.leaseOwner == owner && (evaluation.state == .training || evaluation.state == .testing)
+        }
+    }
+
     /// Writes a finished evaluation's results, only when `owner` still holds its lease, so that
     /// an evaluation is scored exactly once. Returns false (and writes nothing) otherwise.
     /// An infrastructure failure returns the evaluation to the queue while it has attempts

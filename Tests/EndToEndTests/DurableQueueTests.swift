@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// The queue survives a killed server, cancellations work on running sandboxes, and queue
+/// positions are reported to the pusher.
+@Suite("Durable queue", .serialized)
+struct DurableQueueTests {
+    static func slowClassifier(seconds: Int) -> String {
+        """
+        import time
+        from sklearn.linear_model import LogisticRegression
+
+        class Classifier:
+            def fit(self, X, y):
+                time.sleep(\(seconds))
+                self.model = LogisticRegression(max_iter=1000).fit(X, y)
+                self.classes_ = self.model.classes_
+                return self
+
+            def predict_proba(self, X):
+                return self.model.predict_proba(X)
+
+        """
+    }
+
+    func pushSubmission(_ name: String, classifier: String, in clone: URL) throws -> CommandResult {
+        try classifier.write(to: clone.appendingPathComponent("classifier.py"), atomically: true, encoding: .utf8)
+        _ = try CommandRunner.git(["commit", "-qam", name, "--allow-empty"], in: clone)
+        _ = try CommandRunner.git(["tag", "submission-\(name)"], in: clone)
+        return try CommandRunner.git(["push", "origin", "main", "submission-\(name)"], in: clone)
+    }
+
+    func waitForState(_ hub: TestHub, _ name: String, _ state: String) async throws {
+        for _ in 0..<240 {
+            if try hub.submissions().first(where: { $0["submission"] as? String == name })?["state"] as? String == state { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw TestHubError("\(name) never reached \(state)")
+    }
+
+    func sandboxesOf(_ hub: TestHub) throws -> String {
+        try CommandRunner.run("/usr/bin/pgrep", ["-af", "bwrap.*\(hub.root.lastPathComponent)"]).output
+    }
+
+    @Test func killedServerRequeuesTheEvaluationAndScoresItOnce() async throws {
+        let hub = try TestHub()
+        let token = try hub.addTeam("alice")
+        try hub.start()
+        let clone = try hub.clone("alice", login: "alice", token: token)
+        #expect(try pushSubmission("slow", classifier: Self.slowClassifier(seconds: 4), in: clone).status == 0)
+        try await waitForState(hub, "slow", "training")
+        hub.stop(kill: true)
+        try await Task.sleep(for: .seconds(1))
+        #expect(try sandboxesOf(hub).isEmpty, "the sandbox dies with the killed server")
+        #expect(try hub.submissions().first?["state"] as? String == "training", "the database still says training")
+
+        try hub.start()
+        let scored = try await hub.waitForFinalState(team: "alice", name: "slow")
+        #expect(scored["state"] as? String == "scored")
+        let evaluation = try #require((scored["evaluations"] as? [[String: Any]])?.first)
+        #expect(evaluation["attempts"] as? Int == 2)
+        let folds = try #require(evaluation["folds"] as? [[String: Any]])
+        #expect(folds.map { $0["fold"] as? Int } == [0, 1], "each fold scored once")
+        for fold in folds {
+            let scores = try #require(fold["scores"] as? [String: [String: Double]])
+            #expect(scores["valid"]?.count == 3 && scores["test"]?.count == 3)
+        }
+    }
+
+    @Test func cancelStopsARunningEvaluationAndQueuePositionsAreReported() async throws {
+        let hub = try TestHub()
+        let token = try hub.addTeam("alice")
+        try hub.start()
+        let clone = try hub.clone("alice", login: "alice", token: token)
+        #expect(try pushSubmission("endless", classifier: Self.slowClassifier(seconds: 600), in: clone).status == 0)
+        try await waitForState(hub, "endless", "training")
+        let kit = try String(contentsOf: hub.home.appendingPathComponent("starting-kit/classifier.py"), encoding: .utf8)
+        let second = try pushSubmission("second", classifier: kit + "\n# second\n", in: clone)
+        #expect(second.output.contains("submission second accepted, queued (position 1)"))
+        let third = try pushSubmission("third", classifier: kit + "\n# third\n", in: clone)
+        #expect(third.output.contains("submission third accepted, queued (position 2)"))
+        let queued = try hub.get("/api/v1/submissions/alice/third", login: "alice", token: token)
+        #expect(queued.body.contains("\"queue_position\" : 2"))
+
+        let cancel = try hub.forkboard(["cancel", "alice/endless", "--hub", hub.home.path])
+        #expect(cancel.status == 0)
+        #expect(cancel.output.contains("alice/endless: cancelled 1 evaluation(s)"))
+        let cancelled = try await hub.waitForFinalState(team: "alice", name: "endless", timeout: 30)
+        #expect(cancelled["state"] as? String == "cancelled")
+        #expect(try await hub.waitForFinalState(team: "alice", name: "second")["state"] as? String == "scored")
+        #expect(try await hub.waitForFinalState(team: "alice", name: "third")["state"] as? String == "scored")
+        #expect(try sandboxesOf(hub).isEmpty, "the cancelled sandbox was stopped")
+        #expect(try hub.forkboard(["cancel", "alice/nothing", "--hub", hub.home.path]).output.contains("no submission 'alice/nothing'"))
+
+        // Resources measured by the hub, per submission, per team and in total.
+        let resources = try hub.forkboard(["resources", "--hub", hub.home.path, "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(resources.output.utf8)) as? [String: Any])
+        let total = try #require(report["total"] as? [String: Any])
+        #expect(total["submissions"] as? Int == 3)
+        #expect((total["cpu_seconds"] as? Double ?? 0) > 0)
+        #expect((total["peak_memory_bytes"] as? Int ?? 0) > 10 << 20, "a python process with scikit-learn holds more than 10 MiB")
+        #expect((report["cpu_hours_per_submission"] as? Double ?? 0) > 0)
+        let table = try hub.forkboard(["resources", "--hub", hub.home.path, "--participants", "200", "--submissions-per-participant", "30"])
+        #expect(table.output.contains("Projection: 200 participants x 30 submissions"))
+    }
+}
