@@ -33,10 +33,14 @@ public struct Question: Sendable, Equatable {
     public let trainCommand: [String]
     /// Command run in the sandbox to predict.
     public let predictCommand: [String]
+    /// For a predictions-only question (Kaggle style): the path, in the submission's tree, of
+    /// a predictions file for the test rows, scored directly; nothing runs. Nil for a code
+    /// question.
+    public let predictionsFile: String?
 
     public init(name: String, kind: Kind, labels: [String], idColumn: String, targetColumn: String,
                 scoreTypes: [String], folds: FoldScheme, requiredFiles: [String], trainData: String,
-                testData: String, trainCommand: [String], predictCommand: [String]) {
+                testData: String, trainCommand: [String], predictCommand: [String], predictionsFile: String? = nil) {
         self.name = name
         self.kind = kind
         self.labels = labels
@@ -49,7 +53,11 @@ public struct Question: Sendable, Equatable {
         self.testData = testData
         self.trainCommand = trainCommand
         self.predictCommand = predictCommand
+        self.predictionsFile = predictionsFile
     }
+
+    /// True for a predictions-only question: ranked by its test score, having no cross-validation.
+    public var isPredictionsOnly: Bool { predictionsFile != nil }
 
     /// The official score type: the first listed.
     public var officialScoreType: String { scoreTypes[0] }

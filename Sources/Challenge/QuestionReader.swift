@@ -25,10 +25,21 @@ enum QuestionReader {
             }
         }
         let workflow = node.child("workflow")
-        let trainCommand = try workflow.child("train").stringList()
-        let predictCommand = try workflow.child("predict").stringList()
-        guard !trainCommand.isEmpty else { throw workflow.child("train").error("must not be empty") }
-        guard !predictCommand.isEmpty else { throw workflow.child("predict").error("must not be empty") }
+        var trainCommand: [String] = []
+        var predictCommand: [String] = []
+        var predictionsFile: String?
+        if !workflow.child("predictions").isMissing {
+            let file = try workflow.child("predictions").string()
+            guard !file.hasPrefix("/"), !file.split(separator: "/").contains("..") else {
+                throw workflow.child("predictions").error("'\(file)' must be a relative path inside the submission")
+            }
+            predictionsFile = file
+        } else {
+            trainCommand = try workflow.child("train").stringList()
+            predictCommand = try workflow.child("predict").stringList()
+            guard !trainCommand.isEmpty else { throw workflow.child("train").error("must not be empty") }
+            guard !predictCommand.isEmpty else { throw workflow.child("predict").error("must not be empty") }
+        }
         let data = node.child("data")
         return Question(
             name: name,
@@ -38,11 +49,12 @@ enum QuestionReader {
             targetColumn: try node.child("target_column").string(),
             scoreTypes: scoreTypes,
             folds: try readFolds(node.child("folds")),
-            requiredFiles: try node.child("required_files").stringList(default: []),
+            requiredFiles: try node.child("required_files").stringList(default: predictionsFile.map { [$0] } ?? []),
             trainData: try relativePath(data.child("train")),
             testData: try relativePath(data.child("test")),
             trainCommand: trainCommand,
-            predictCommand: predictCommand)
+            predictCommand: predictCommand,
+            predictionsFile: predictionsFile)
     }
 
     private static func readFolds(_ node: YAMLNode) throws -> FoldScheme {

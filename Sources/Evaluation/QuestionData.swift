@@ -23,14 +23,14 @@ public struct QuestionData: Sendable {
         public var description: String { "\(file): \(problem)" }
     }
 
-    /// Reads the question's training and test files from the hub home and computes its folds.
+    /// Reads the question's training file and test file (none: cross-validation only, as
+    /// `forkboard evaluate` does on a participant's machine) and computes its folds.
     /// - Throws: ``DataError`` when a file is missing, malformed, lacks the id or target
     ///   column, holds an unknown label, or shares ids with the other file.
-    public static func load(hubHome: URL, question: Question) throws -> QuestionData {
-        let trainURL = hubHome.appendingPathComponent(question.trainData)
-        let testURL = hubHome.appendingPathComponent(question.testData)
+    public static func load(trainFile trainURL: URL, testFile testURL: URL?, question: Question) throws -> QuestionData {
         let train = try readTable(trainURL)
-        let test = try readTable(testURL)
+        let test = try testURL.map(readTable) ?? CSVTable(header: train.header, rows: [])
+        let testURL = testURL ?? trainURL
         let (trainIDs, trainTruth) = try truth(of: train, file: trainURL.path, question: question)
         let (testIDs, testTruth) = try truth(of: test, file: testURL.path, question: question)
         if let missing = train.header.first(where: { test.column($0) == nil }) {

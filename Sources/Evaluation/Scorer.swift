@@ -26,12 +26,12 @@ enum Scorer {
     /// the fold models.
     static func baggedScores(data: QuestionData, validation: [Predictions], test: [Predictions], evaluationID: Int64) throws -> [BaggedScoreRecord] {
         let combined = combineOutOfFold(rowCount: data.trainIDs.count, foldRows: data.folds.map(\.validationRows), foldPredictions: validation)
-        let averaged = averageOverFolds(test)
+        let averaged = data.testIDs.isEmpty ? Predictions.values([]) : averageOverFolds(test)
         var records: [BaggedScoreRecord] = []
         for (name, value) in try scores(data.question.scoreTypes, truth: data.trainTruth(rows: combined.rows), predictions: combined.predictions) {
             records.append(BaggedScoreRecord(evaluationID: evaluationID, split: .valid, scoreType: name, value: value))
         }
-        for (name, value) in try scores(data.question.scoreTypes, truth: data.testTruth, predictions: averaged) {
+        for (name, value) in data.testIDs.isEmpty ? [] : try scores(data.question.scoreTypes, truth: data.testTruth, predictions: averaged) {
             records.append(BaggedScoreRecord(evaluationID: evaluationID, split: .test, scoreType: name, value: value))
         }
         return records

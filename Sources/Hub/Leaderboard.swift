@@ -35,27 +35,40 @@ public struct Leaderboard: Sendable, Equatable, Codable {
     public let officialScoreType: String
     public let lowerIsBetter: Bool
     public let scoreTypes: [String]
+    /// The split whose bagged official score ranks: `valid`, or `test` for a
+    /// predictions-only question (which has no cross-validation).
+    public let rankedBy: String
     public let rows: [LeaderboardRow]
 
-    public init(challenge: String, question: String, officialScoreType: String, lowerIsBetter: Bool, scoreTypes: [String], rows: [LeaderboardRow]) {
+    public init(challenge: String, question: String, officialScoreType: String, lowerIsBetter: Bool, scoreTypes: [String],
+                rankedBy: String, rows: [LeaderboardRow]) {
         self.challenge = challenge
         self.question = question
         self.officialScoreType = officialScoreType
         self.lowerIsBetter = lowerIsBetter
         self.scoreTypes = scoreTypes
+        self.rankedBy = rankedBy
         self.rows = rows
+    }
+
+    /// The same leaderboard with other rows.
+    public func with(rows: [LeaderboardRow]) -> Leaderboard {
+        Leaderboard(challenge: challenge, question: question, officialScoreType: officialScoreType, lowerIsBetter: lowerIsBetter,
+                    scoreTypes: scoreTypes, rankedBy: rankedBy, rows: rows)
     }
 
     enum CodingKeys: String, CodingKey {
         case challenge, question, rows
+        case rankedBy = "ranked_by"
         case officialScoreType = "official_score_type"
         case lowerIsBetter = "lower_is_better"
         case scoreTypes = "score_types"
     }
 
-    /// Builds the leaderboard of `question` (default: the first) from the ledger: ranked by
-    /// the official bagged validation score, ties to the earlier submission; submissions that
-    /// are not scored are listed after, without a rank.
+    /// Builds the leaderboard of `question` (default: the first) from the ledger, listing the
+    /// submissions evaluated on it: ranked by the official bagged validation score (test score
+    /// for a predictions-only question), ties to the earlier submission; submissions that are
+    /// not scored are listed after, without a rank.
     /// - Throws: database errors; ``HubError/unknownSubmission(_:)`` for an unknown question.
     public static func make(hub: Hub, question questionName: String? = nil) throws -> Leaderboard {
         guard let question = questionName.map({ hub.challenge.question(named: $0) }) ?? hub.challenge.questions.first else {
@@ -63,10 +76,11 @@ public struct Leaderboard: Sendable, Equatable, Codable {
         }
         let official = question.officialScoreType
         let lowerIsBetter = (try? ScoreTypes.named(official).isLowerBetter) ?? false
+        let rankingSplit: ScoreSplit = question.isPredictionsOnly ? .test : .valid
         var entries: [(detail: SubmissionDetail, evaluation: EvaluationDetail?, score: Double?)] = []
         for detail in try hub.ledger.submissionDetails() {
-            let evaluation = detail.evaluations.first { $0.record.question == question.name }
-            let score = evaluation?.record.state == .scored ? evaluation?.baggedScore(official, on: .valid) : nil
+            guard let evaluation = detail.evaluations.first(where: { $0.record.question == question.name }) else { continue }
+            let score = evaluation.record.state == .scored ? evaluation.baggedScore(official, on: rankingSplit) : nil
             entries.append((detail, evaluation, score))
         }
         let ranked = entries.enumerated().filter { $0.element.score != nil }.sorted { left, right in
@@ -91,7 +105,7 @@ public struct Leaderboard: Sendable, Equatable, Codable {
                 submittedAt: Timestamp.iso8601(detail.submission.submittedAt))
         }
         return Leaderboard(challenge: hub.challenge.title, question: question.name, officialScoreType: official,
-                           lowerIsBetter: lowerIsBetter, scoreTypes: question.scoreTypes, rows: rows)
+                           lowerIsBetter: lowerIsBetter, scoreTypes: question.scoreTypes, rankedBy: rankingSplit.rawValue, rows: rows)
     }
 }
 

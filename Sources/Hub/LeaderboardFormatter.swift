@@ -9,15 +9,16 @@ public enum LeaderboardFormatter {
     /// The header and cells of the leaderboard: rank, team, submission, each score type's
     /// bagged validation score, then the official test score, times, submitted at, state.
     static func cells(_ leaderboard: Leaderboard) -> (header: [String], rows: [[String]]) {
-        let header = ["rank", "team", "submission"] + leaderboard.scoreTypes.map { "valid_\($0)" }
-            + ["test_\(leaderboard.officialScoreType)", "train_seconds", "test_seconds", "submitted_at", "state"]
+        let ranking = leaderboard.rankedBy
+        let other = ranking == "valid" ? ["test"] : []
+        let header = ["rank", "team", "submission"] + leaderboard.scoreTypes.map { "\(ranking)_\($0)" }
+            + other.map { "\($0)_\(leaderboard.officialScoreType)" } + ["train_seconds", "test_seconds", "submitted_at", "state"]
         let rows = leaderboard.rows.map { row -> [String] in
-            let validScores = leaderboard.scoreTypes.map { scoreType in
-                row.scores["valid"]?[scoreType].map { String(format: "%.6f", $0) } ?? ""
+            let rankingScores = leaderboard.scoreTypes.map { scoreType in
+                row.scores[ranking]?[scoreType].map { String(format: "%.6f", $0) } ?? ""
             }
-            let testScore = row.scores["test"]?[leaderboard.officialScoreType].map { String(format: "%.6f", $0) } ?? ""
-            return [row.rank.map(String.init) ?? "", row.team, row.submission] + validScores + [
-                testScore,
+            let otherScores = other.map { split in row.scores[split]?[leaderboard.officialScoreType].map { String(format: "%.6f", $0) } ?? "" }
+            return [row.rank.map(String.init) ?? "", row.team, row.submission] + rankingScores + otherScores + [
                 row.trainSeconds.map { String(format: "%.2f", $0) } ?? "",
                 row.testSeconds.map { String(format: "%.2f", $0) } ?? "",
                 row.submittedAt, row.state,
@@ -39,7 +40,8 @@ public enum LeaderboardFormatter {
             }.joined(separator: "\n") + "\n"
         case .table:
             let (header, rows) = cells(leaderboard)
-            return "\(leaderboard.challenge): question \(leaderboard.question), ranked by bagged validation \(leaderboard.officialScoreType)\n"
+            let basis = leaderboard.rankedBy == "valid" ? "bagged validation" : "test"
+            return "\(leaderboard.challenge): question \(leaderboard.question), ranked by \(basis) \(leaderboard.officialScoreType)\n"
                 + table(header: header, rows: rows)
         }
     }

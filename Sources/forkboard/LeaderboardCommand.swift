@@ -41,10 +41,7 @@ struct SubmissionsCommand: AsyncParsableCommand {
             print(try LeaderboardFormatter.json(views), terminator: "")
         case .table, .csv:
             let leaderboard = try Leaderboard.make(hub: hub)
-            let ordered = Leaderboard(challenge: leaderboard.challenge, question: leaderboard.question,
-                                      officialScoreType: leaderboard.officialScoreType, lowerIsBetter: leaderboard.lowerIsBetter,
-                                      scoreTypes: leaderboard.scoreTypes,
-                                      rows: leaderboard.rows.sorted { $0.submittedAt < $1.submittedAt })
+            let ordered = leaderboard.with(rows: leaderboard.rows.sorted { $0.submittedAt < $1.submittedAt })
             print(try LeaderboardFormatter.render(ordered, as: format), terminator: "")
         }
     }
