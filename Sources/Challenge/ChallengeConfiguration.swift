@@ -9,10 +9,11 @@ public struct ChallengeConfiguration: Sendable, Equatable {
     public let questions: [Question]
     /// Limits of each sandboxed run.
     public let limits: Limits
-    /// Interpreter and libraries of the sandbox.
-    public let runtime: Runtime
+    /// Interpreter and libraries of the sandbox, recorded by `forkboard init`; nil in a
+    /// starting kit's copy of the file (`forkboard evaluate` finds the local interpreter).
+    public let runtime: Runtime?
 
-    public init(title: String, questions: [Question], limits: Limits, runtime: Runtime) {
+    public init(title: String, questions: [Question], limits: Limits, runtime: Runtime?) {
         self.title = title
         self.questions = questions
         self.limits = limits
@@ -61,7 +62,7 @@ public struct ChallengeConfiguration: Sendable, Equatable {
             title: try root.child("title").string(),
             questions: questions,
             limits: try readLimits(root.child("limits")),
-            runtime: try readRuntime(root.child("runtime")))
+            runtime: root.child("runtime").isMissing ? nil : try readRuntime(root.child("runtime")))
     }
 
     private static func readLimits(_ node: YAMLNode) throws -> Limits {

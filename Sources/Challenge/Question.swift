@@ -28,6 +28,9 @@ public struct Question: Sendable, Equatable {
     public let trainData: String
     /// Private test rows with the target, relative to the hub home; never enters a sandbox.
     public let testData: String
+    /// Where the starting kit holds the public training rows (copied there by `forkboard
+    /// init`), relative to the kit; `forkboard evaluate` reads them there.
+    public let startingKitData: String?
     /// Command run in the sandbox to train, as an argument vector (the first is looked up in
     /// the sandbox's PATH, which starts with the runtime's `bin`).
     public let trainCommand: [String]
@@ -40,7 +43,8 @@ public struct Question: Sendable, Equatable {
 
     public init(name: String, kind: Kind, labels: [String], idColumn: String, targetColumn: String,
                 scoreTypes: [String], folds: FoldScheme, requiredFiles: [String], trainData: String,
-                testData: String, trainCommand: [String], predictCommand: [String], predictionsFile: String? = nil) {
+                testData: String, trainCommand: [String], predictCommand: [String], predictionsFile: String? = nil,
+                startingKitData: String? = nil) {
         self.name = name
         self.kind = kind
         self.labels = labels
@@ -54,6 +58,14 @@ public struct Question: Sendable, Equatable {
         self.trainCommand = trainCommand
         self.predictCommand = predictCommand
         self.predictionsFile = predictionsFile
+        self.startingKitData = startingKitData
+    }
+
+    /// The same question with other folds.
+    public func withFolds(_ folds: FoldScheme) -> Question {
+        Question(name: name, kind: kind, labels: labels, idColumn: idColumn, targetColumn: targetColumn, scoreTypes: scoreTypes,
+                 folds: folds, requiredFiles: requiredFiles, trainData: trainData, testData: testData, trainCommand: trainCommand,
+                 predictCommand: predictCommand, predictionsFile: predictionsFile, startingKitData: startingKitData)
     }
 
     /// True for a predictions-only question: ranked by its test score, having no cross-validation.

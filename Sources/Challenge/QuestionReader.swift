@@ -54,7 +54,8 @@ enum QuestionReader {
             testData: try relativePath(data.child("test")),
             trainCommand: trainCommand,
             predictCommand: predictCommand,
-            predictionsFile: predictionsFile)
+            predictionsFile: predictionsFile,
+            startingKitData: data.child("starting_kit").isMissing ? nil : try relativePath(data.child("starting_kit")))
     }
 
     private static func readFolds(_ node: YAMLNode) throws -> FoldScheme {

@@ -25,6 +25,7 @@ public struct EvaluationContext: Sendable {
             .appendingPathComponent(submission).appendingPathComponent(question)
     }
 
-    /// The sandbox configured by the challenge.
-    public var sandbox: Sandbox { Sandbox(runtime: challenge.runtime, limits: challenge.limits) }
+    /// The sandbox configured by the challenge (a hub's challenge.yaml always has a runtime:
+    /// ``Hub`` refuses to open one without).
+    public var sandbox: Sandbox { Sandbox(runtime: challenge.runtime!, limits: challenge.limits) }
 }

@@ -92,6 +92,21 @@ public struct QuestionData: Sendable {
         }
     }
 
+    /// A quarter of the training rows (at least 40, picked with the question's seed), with the
+    /// folds recomputed on them: `forkboard evaluate --quick`.
+    public func quickSubset() -> QuestionData {
+        var generator = SplitMix64(seed: question.folds.seed)
+        let count = min(trainIDs.count, max(40, trainIDs.count / 4))
+        let kept = Array(0..<trainIDs.count).shuffled(using: &generator).prefix(count).sorted()
+        let train = CSVTable(header: self.train.header, rows: kept.map { self.train.rows[$0] })
+        let truth = trainTruth(rows: kept)
+        var classes: [Int]?
+        if case .classes(let values, _) = truth { classes = values }
+        let folds = FoldSplitter.folds(rowCount: kept.count, classes: classes, scheme: question.folds)
+        return QuestionData(question: question, train: train, test: test, trainIDs: kept.map { trainIDs[$0] }, testIDs: testIDs,
+                            trainTruth: truth, testTruth: testTruth, folds: folds)
+    }
+
     /// The truth of the given training rows.
     public func trainTruth(rows: [Int]) -> GroundTruth {
         switch trainTruth {

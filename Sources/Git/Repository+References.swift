@@ -64,3 +64,17 @@ extension Repository {
         }
     }
 }
+
+extension Repository {
+    /// The commit a revision names (`HEAD`, a branch, a tag, an abbreviated id, `main~2`, ...).
+    /// - Throws: ``GitError`` when the revision names nothing or does not lead to a commit.
+    public func resolveCommit(_ revision: String) throws -> ObjectID {
+        var object: OpaquePointer?
+        try GitError.check(git_revparse_single(&object, handle, revision), "resolve '\(revision)'")
+        defer { git_object_free(object) }
+        var peeled: OpaquePointer?
+        try GitError.check(git_object_peel(&peeled, object, GIT_OBJECT_COMMIT), "peel '\(revision)' to a commit")
+        defer { git_object_free(peeled) }
+        return ObjectID(git_object_id(peeled))
+    }
+}

@@ -22,6 +22,9 @@ public final class Hub: Sendable {
         guard FileManager.default.fileExists(atPath: configuration.path) else { throw HubError.notAHub(home.path) }
         self.home = home.standardizedFileURL
         self.challenge = try ChallengeConfiguration.load(from: configuration)
+        guard challenge.runtime != nil else {
+            throw ChallengeError(file: configuration.path, key: "runtime", problem: "is required in a hub (forkboard init writes it)")
+        }
         self.ledger = try Ledger(path: home.appendingPathComponent("forkboard.sqlite").path)
     }
 
@@ -72,6 +75,9 @@ public enum HubError: Error, CustomStringConvertible {
     case preparationFailed(String)
     case unknownTeam(String)
     case unknownSubmission(String)
+    case unknownQuestion(String)
+    case nothingToEvaluate(String)
+    case notAStartingKit(String)
 
     public var description: String {
         switch self {
@@ -82,6 +88,9 @@ public enum HubError: Error, CustomStringConvertible {
         case .preparationFailed(let detail): "data preparation failed: \(detail)"
         case .unknownTeam(let team): "no team '\(team)'"
         case .unknownSubmission(let name): "no submission '\(name)'"
+        case .unknownQuestion(let name): "no question '\(name)' in challenge.yaml"
+        case .notAStartingKit(let path): "\(path) has no \(LocalEvaluation.directoryName)/challenge.yaml: run this in your clone of your team's repository, or pass --hub HUB"
+        case .nothingToEvaluate(let path): "\(path) holds the required files of no question (see required_files in challenge.yaml)"
         }
     }
 }

@@ -47,13 +47,8 @@ public enum HubSetup {
         try configuration.write(to: home.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
 
         try await prepareData(template: template, home: home, python: python)
-        let publicTrain = home.appendingPathComponent("data/public/train.csv")
-        if fileManager.fileExists(atPath: publicTrain.path) {
-            let kitData = home.appendingPathComponent("starting-kit/data")
-            try fileManager.createDirectory(at: kitData, withIntermediateDirectories: true)
-            try fileManager.copyItem(at: publicTrain, to: kitData.appendingPathComponent("train.csv"))
-        }
         let hub = try Hub(home: home)
+        try addLocalEvaluationFiles(hub: hub, template: template)
         let ledgerRepository = try Repository.createBare(at: hub.ledgerRepository.path)
         let tree = try ledgerRepository.writeTree(fromDirectory: hub.startingKitDirectory)
         _ = try ledgerRepository.createCommit(
@@ -62,6 +57,25 @@ public enum HubSetup {
             reference: "refs/heads/main")
         try ledgerRepository.setHead("refs/heads/main")
         return hub
+    }
+
+    /// Gives the starting kit what `forkboard evaluate` needs on a participant's machine: each
+    /// question's public training rows (at `data.starting_kit`), and in `.forkboard/` the
+    /// template's challenge.yaml (no runtime, no private paths used) and the harness.
+    private static func addLocalEvaluationFiles(hub: Hub, template: URL) throws {
+        let fileManager = FileManager.default
+        let kit = hub.startingKitDirectory
+        for question in hub.challenge.questions {
+            guard let kitPath = question.startingKitData else { continue }
+            let target = kit.appendingPathComponent(kitPath)
+            try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? fileManager.removeItem(at: target)
+            try fileManager.copyItem(at: hub.home.appendingPathComponent(question.trainData), to: target)
+        }
+        let local = kit.appendingPathComponent(LocalEvaluation.directoryName)
+        try fileManager.createDirectory(at: local, withIntermediateDirectories: true)
+        try fileManager.copyItem(at: template.appendingPathComponent("challenge.yaml"), to: local.appendingPathComponent("challenge.yaml"))
+        try fileManager.copyItem(at: hub.home.appendingPathComponent("harness"), to: local.appendingPathComponent("harness"))
     }
 
     private static func prepareData(template: URL, home: URL, python: String) async throws {

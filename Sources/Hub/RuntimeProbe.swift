@@ -1,3 +1,4 @@
+import Challenge
 import Foundation
 import Subprocess
 import SystemPackage
@@ -8,6 +9,8 @@ enum RuntimeProbe {
     struct Result {
         let binDirectory: String
         let readOnlyPaths: [String]
+
+        var runtime: Runtime { Runtime(binDirectory: binDirectory, readOnlyPaths: readOnlyPaths) }
 
         /// The `runtime:` section of challenge.yaml.
         var yaml: String {

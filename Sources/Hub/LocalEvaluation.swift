@@ -1,0 +1,117 @@
+import Challenge
+import Evaluation
+import Foundation
+import Git
+import Ledger
+import ScoreTypes
+
+/// `forkboard evaluate`: runs exactly the hub's evaluation (same harness, folds, sandbox and
+/// scoring) on a working tree or a commit, on the public training rows only: cross-validation,
+/// no test rows. What ramp-workflow's `ramp-test` gives RAMP users.
+public struct LocalEvaluation {
+    /// The starting kit's folder with challenge.yaml and the harness for local evaluation.
+    public static let directoryName = ".forkboard"
+
+    /// Where the challenge comes from.
+    public enum Source {
+        /// A hub home: its challenge.yaml, harness, runtime and public training data.
+        case hub(Hub)
+        /// A starting kit (or a participant's clone): `<kit>/.forkboard/` and the kit's data,
+        /// with the runtime found from `python`.
+        case startingKit(URL, python: String)
+    }
+
+    public let source: Source
+    public let quick: Bool
+
+    public init(source: Source, quick: Bool) {
+        self.source = source
+        self.quick = quick
+    }
+
+    /// The result of one question.
+    public struct Result {
+        public let question: Question
+        public let outcome: EvaluationOutcome
+    }
+
+    /// Evaluates `tree` (a directory) on `questionName` (default: every question whose required
+    /// files the tree holds).
+    /// - Throws: ``ChallengeError`` for a bad configuration, ``HubError`` when nothing applies,
+    ///   ``QuestionData/DataError`` for bad data; evaluation failures are results, not errors.
+    public func run(tree: URL, questionName: String?) async throws -> [Result] {
+        let challenge: ChallengeConfiguration
+        let runtime: Runtime
+        let harness: URL
+        let dataRoot: URL
+        switch source {
+        case .hub(let hub):
+            challenge = hub.challenge
+            runtime = hub.challenge.runtime!
+            harness = hub.home.appendingPathComponent("harness")
+            dataRoot = hub.home
+        case .startingKit(let kit, let python):
+            let local = kit.appendingPathComponent(Self.directoryName)
+            guard FileManager.default.fileExists(atPath: local.appendingPathComponent("challenge.yaml").path) else {
+                throw HubError.notAStartingKit(kit.path)
+            }
+            challenge = try ChallengeConfiguration.load(from: local.appendingPathComponent("challenge.yaml"))
+            runtime = try await RuntimeProbe.probe(python: python).runtime
+            harness = local.appendingPathComponent("harness")
+            dataRoot = kit
+        }
+        let fileManager = FileManager.default
+        var questions = challenge.questions.filter { question in
+            !question.isPredictionsOnly && question.requiredFiles.allSatisfy { fileManager.fileExists(atPath: tree.appendingPathComponent($0).path) }
+        }
+        if let questionName {
+            guard let named = challenge.question(named: questionName) else { throw HubError.unknownQuestion(questionName) }
+            questions = [named]
+        }
+        guard !questions.isEmpty else { throw HubError.nothingToEvaluate(tree.path) }
+        let work = fileManager.temporaryDirectory.appendingPathComponent("forkboard-evaluate-\(UUID().uuidString.prefix(8))")
+        defer { try? fileManager.removeItem(at: work) }
+        var results: [Result] = []
+        for var question in questions {
+            let trainPath: String
+            if case .hub = source { trainPath = question.trainData } else { trainPath = question.startingKitData ?? question.trainData }
+            if quick { question = question.withFolds(FoldScheme(method: question.folds.method, count: 2, seed: question.folds.seed, validationFraction: question.folds.validationFraction)) }
+            var data = try QuestionData.load(trainFile: dataRoot.appendingPathComponent(trainPath), testFile: nil, question: question)
+            if quick { data = data.quickSubset() }
+            let runner = FoldRunner(
+                sandbox: Sandbox(runtime: runtime, limits: challenge.limits), harnessDirectory: harness,
+                inputCacheDirectory: work.appendingPathComponent("inputs"), inputStamp: quick ? "quick" : "full")
+            let outcome = await runner.run(
+                tree: tree, data: data, runDirectory: work.appendingPathComponent(question.name), evaluationID: 0) { _ in true }
+            results.append(Result(question: question, outcome: outcome))
+        }
+        return results
+    }
+
+    /// Exports `revision` of the repository at `path` into a temporary directory.
+    /// - Throws: ``GitError`` or ``TreeExportError``.
+    public static func export(revision: String, repository path: URL) throws -> URL {
+        let repository = try Repository.open(at: path.path)
+        let commit = try repository.commit(try repository.resolveCommit(revision))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-tree-\(UUID().uuidString.prefix(8))")
+        try repository.export(tree: commit.treeID, to: directory)
+        return directory
+    }
+
+    /// The per-fold table of one result: fold, train and predict seconds, each validation score,
+    /// then the bagged scores.
+    public static func table(_ result: Result) -> String {
+        let types = result.question.scoreTypes
+        var rows: [[String]] = []
+        let scores = Dictionary(grouping: result.outcome.foldScores.filter { $0.split == .valid }, by: \.fold)
+        for run in result.outcome.foldRuns {
+            let values = types.map { type in scores[run.fold]?.first { $0.scoreType == type }.map { String(format: "%.4f", $0.value) } ?? "" }
+            rows.append(["\(run.fold)", String(format: "%.2f", run.trainSeconds), String(format: "%.2f", run.testSeconds)] + values)
+        }
+        let bagged = types.map { type in
+            result.outcome.baggedScores.first { $0.scoreType == type && $0.split == .valid }.map { String(format: "%.4f", $0.value) } ?? ""
+        }
+        rows.append(["bagged", "", ""] + bagged)
+        return LeaderboardFormatter.table(header: ["fold", "train_s", "predict_s"] + types.map { "valid_\($0)" }, rows: rows)
+    }
+}

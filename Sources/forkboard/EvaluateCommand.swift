@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Hub
+
+struct EvaluateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Run the hub's evaluation on a working tree or commit, on the public training data only (cross-validation), in the same sandbox.")
+
+    @Argument(help: "A working tree (your clone), or with --commit a repository.")
+    var path: String = "."
+
+    @Option(help: "Evaluate this commit of the repository at PATH instead of its working tree.")
+    var commit: String?
+
+    @Option(help: "The question (default: every question whose required files the tree holds).")
+    var question: String?
+
+    @Flag(help: "A quick check on a quarter of the rows and 2 folds.")
+    var quick = false
+
+    @Option(help: "Use this hub home's challenge instead of the starting kit's .forkboard/ (organisers).")
+    var hub: String?
+
+    @Option(help: "The Python interpreter (default: $FORKBOARD_PYTHON, else python3); ignored with --hub.")
+    var python: String = Installation.defaultPython
+
+    func run() async throws {
+        let root = URL(fileURLWithPath: path).standardizedFileURL
+        let source: LocalEvaluation.Source = try hub.map { .hub(try Hub(home: URL(fileURLWithPath: $0))) }
+            ?? .startingKit(root, python: python)
+        let tree = try commit.map { try LocalEvaluation.export(revision: $0, repository: root) } ?? root
+        defer { if commit != nil { try? FileManager.default.removeItem(at: tree) } }
+        let results = try await LocalEvaluation(source: source, quick: quick).run(tree: tree, questionName: question)
+        var failed = false
+        for result in results {
+            print("Question \(result.question.name): \(result.outcome.state.rawValue)")
+            if result.outcome.state == .scored {
+                print(LocalEvaluation.table(result))
+            } else {
+                failed = true
+                print(result.outcome.log ?? "")
+            }
+        }
+        if failed { throw ExitCode.failure }
+    }
+}
