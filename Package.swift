@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "forkboard", targets: ["forkboard"]),
+        .executable(name: "forkboard-bench", targets: ["forkboard-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -62,6 +63,12 @@ let package = Package(
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        .executableTarget(name: "forkboard-bench", dependencies: [
+            "Hub", "Evaluation", "Challenge", "Ledger", "Credit", "ScoreTypes", "Git",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
+        ], path: "Benchmarks/forkboard-bench", swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
         .testTarget(name: "ScoreTypesTests", dependencies: ["ScoreTypes"], exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(name: "CreditTests", dependencies: ["Credit", "ScoreTypes"], swiftSettings: strict),
