@@ -71,7 +71,7 @@ let package = Package(
         ], path: "Benchmarks/forkboard-bench", swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
         .testTarget(name: "ScoreTypesTests", dependencies: ["ScoreTypes"], exclude: ["Vectors"], swiftSettings: strict),
-        .testTarget(name: "CreditTests", dependencies: ["Credit", "ScoreTypes"], swiftSettings: strict),
+        .testTarget(name: "CreditTests", dependencies: ["Credit", "ScoreTypes"], exclude: ["Cases"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Challenge", "ScoreTypes", "Ledger"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["Ledger", "Challenge"], swiftSettings: strict),
     ]

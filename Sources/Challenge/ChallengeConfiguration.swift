@@ -12,12 +12,22 @@ public struct ChallengeConfiguration: Sendable, Equatable {
     /// Interpreter and libraries of the sandbox, recorded by `forkboard init`; nil in a
     /// starting kit's copy of the file (`forkboard evaluate` finds the local interpreter).
     public let runtime: Runtime?
+    /// The phases; a configuration without `phases:` is always in one closed phase.
+    public let schedule: Schedule
+    public let quotas: Quotas
+    public let pushLimits: PushLimits
+    public let testSplit: TestSplit
 
-    public init(title: String, questions: [Question], limits: Limits, runtime: Runtime?) {
+    public init(title: String, questions: [Question], limits: Limits, runtime: Runtime?, schedule: Schedule = .alwaysClosed,
+                quotas: Quotas = .unlimited, pushLimits: PushLimits = .defaults, testSplit: TestSplit = .defaults) {
         self.title = title
         self.questions = questions
         self.limits = limits
         self.runtime = runtime
+        self.schedule = schedule
+        self.quotas = quotas
+        self.pushLimits = pushLimits
+        self.testSplit = testSplit
     }
 
     /// The question named `name`, or nil.
@@ -28,19 +38,20 @@ public struct ChallengeConfiguration: Sendable, Equatable {
     /// Reads and validates `challenge.yaml`.
     /// - Throws: ``ChallengeError`` naming the file and the key when the file cannot be read,
     ///   is not YAML, or a key is missing or invalid.
-    public static func load(from file: URL) throws -> ChallengeConfiguration {
+    public static func load(from file: URL, initTime: Date? = nil) throws -> ChallengeConfiguration {
         let text: String
         do {
             text = try String(contentsOf: file, encoding: .utf8)
         } catch {
             throw ChallengeError(file: file.path, key: "", problem: "cannot be read (\(error.localizedDescription))")
         }
-        return try parse(text, file: file.path)
+        return try parse(text, file: file.path, initTime: initTime)
     }
 
-    /// Validates the YAML `text`; `file` names it in errors.
+    /// Validates the YAML `text`; `file` names it in errors. `initTime` resolves a template's
+    /// relative instants (`init+14d`); without it only absolute instants are accepted.
     /// - Throws: ``ChallengeError`` as ``load(from:)`` does.
-    public static func parse(_ text: String, file: String) throws -> ChallengeConfiguration {
+    public static func parse(_ text: String, file: String, initTime: Date? = nil) throws -> ChallengeConfiguration {
         let document: Any?
         do {
             document = try Yams.load(yaml: text)
@@ -51,6 +62,7 @@ public struct ChallengeConfiguration: Sendable, Equatable {
             throw ChallengeError(file: file, key: "", problem: "must be a mapping of keys to values")
         }
         let root = YAMLNode(value: document, path: "", file: file)
+        try root.rejectUnknownKeys(["title", "questions", "limits", "runtime", "phases", "quotas", "push_limits", "test_split"])
         let questionNodes = try root.child("questions").list()
         guard !questionNodes.isEmpty else { throw root.child("questions").error("must list at least one question") }
         let questions = try questionNodes.map(QuestionReader.read)
@@ -62,10 +74,41 @@ public struct ChallengeConfiguration: Sendable, Equatable {
             title: try root.child("title").string(),
             questions: questions,
             limits: try readLimits(root.child("limits")),
-            runtime: root.child("runtime").isMissing ? nil : try readRuntime(root.child("runtime")))
+            runtime: root.child("runtime").isMissing ? nil : try readRuntime(root.child("runtime")),
+            schedule: root.child("phases").isMissing ? .alwaysClosed : try ScheduleReader.read(root.child("phases"), initTime: initTime),
+            quotas: try readQuotas(root.child("quotas")),
+            pushLimits: try readPushLimits(root.child("push_limits")),
+            testSplit: try readTestSplit(root.child("test_split")))
+    }
+
+    private static func readQuotas(_ node: YAMLNode) throws -> Quotas {
+        try node.rejectUnknownKeys(["minimum_interval_seconds", "maximum_per_day", "maximum_total", "count_own_errors"])
+        return Quotas(
+            minimumIntervalSeconds: try node.child("minimum_interval_seconds").integer(default: 0, minimum: 0),
+            maximumPerDay: try node.child("maximum_per_day").integer(default: 0, minimum: 0),
+            maximumTotal: try node.child("maximum_total").integer(default: 0, minimum: 0),
+            countOwnErrors: try node.child("count_own_errors").boolean(default: true))
+    }
+
+    private static func readPushLimits(_ node: YAMLNode) throws -> PushLimits {
+        try node.rejectUnknownKeys(["largest_blob_bytes", "push_bytes", "files"])
+        let defaults = PushLimits.defaults
+        return PushLimits(
+            largestBlobBytes: try node.child("largest_blob_bytes").integer(default: defaults.largestBlobBytes, minimum: 1),
+            pushBytes: try node.child("push_bytes").integer(default: defaults.pushBytes, minimum: 1),
+            files: try node.child("files").integer(default: defaults.files, minimum: 1))
+    }
+
+    private static func readTestSplit(_ node: YAMLNode) throws -> TestSplit {
+        try node.rejectUnknownKeys(["public_fraction", "seed"])
+        let fraction = try node.child("public_fraction").double(default: TestSplit.defaults.publicFraction)
+        guard (0...1).contains(fraction) else { throw node.child("public_fraction").error("must be between 0 and 1") }
+        return TestSplit(publicFraction: fraction, seed: UInt64(try node.child("seed").integer(default: 1, minimum: 0)))
     }
 
     private static func readLimits(_ node: YAMLNode) throws -> Limits {
+        try node.rejectUnknownKeys(["wall_seconds", "cpu_seconds", "memory_bytes", "processes", "file_size_bytes", "open_files",
+                                    "output_tail_bytes", "output_bytes", "temporary_bytes"])
         let defaults = Limits.defaults
         return Limits(
             wallSeconds: try node.child("wall_seconds").integer(default: defaults.wallSeconds, minimum: 1),
@@ -80,6 +123,7 @@ public struct ChallengeConfiguration: Sendable, Equatable {
     }
 
     private static func readRuntime(_ node: YAMLNode) throws -> Runtime {
+        try node.rejectUnknownKeys(["bin", "read_only_paths"])
         let bin = try node.child("bin").string()
         guard bin.hasPrefix("/") else { throw node.child("bin").error("must be an absolute path") }
         let paths = try node.child("read_only_paths").stringList(default: [])

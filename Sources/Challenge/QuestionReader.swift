@@ -3,6 +3,8 @@ import ScoreTypes
 /// Reads and validates one entry of `questions:` in challenge.yaml.
 enum QuestionReader {
     static func read(_ node: YAMLNode) throws -> Question {
+        try node.rejectUnknownKeys(["name", "kind", "labels", "id_column", "target_column", "score_types", "folds",
+                                    "required_files", "data", "workflow"])
         let name = try node.child("name").string()
         guard name.range(of: "^[a-z0-9_-]{1,40}$", options: .regularExpression) != nil else {
             throw node.child("name").error("'\(name)' must match [a-z0-9_-]{1,40}")
@@ -25,6 +27,7 @@ enum QuestionReader {
             }
         }
         let workflow = node.child("workflow")
+        try workflow.rejectUnknownKeys(["train", "predict", "predictions"])
         var trainCommand: [String] = []
         var predictCommand: [String] = []
         var predictionsFile: String?
@@ -41,6 +44,7 @@ enum QuestionReader {
             guard !predictCommand.isEmpty else { throw workflow.child("predict").error("must not be empty") }
         }
         let data = node.child("data")
+        try data.rejectUnknownKeys(["train", "test", "starting_kit"])
         return Question(
             name: name,
             kind: kind,
@@ -59,6 +63,7 @@ enum QuestionReader {
     }
 
     private static func readFolds(_ node: YAMLNode) throws -> FoldScheme {
+        try node.rejectUnknownKeys(["method", "count", "seed", "validation_fraction"])
         let methodText = try node.child("method").string(default: FoldScheme.Method.stratifiedKFold.rawValue)
         guard let method = FoldScheme.Method(rawValue: methodText) else {
             throw node.child("method").error("'\(methodText)' is not one of kfold, stratified_kfold, shuffle_split")

@@ -22,6 +22,8 @@ struct YAMLNode {
         guard let value else { throw error("is required") }
         if let text = value as? String { return text }
         if let number = value as? Int { return String(number) }
+        // YAML reads an unquoted 2026-12-01T09:00:00Z as a timestamp.
+        if let date = value as? Date { return Instant.format(date) }
         throw error("must be a string")
     }
 
@@ -41,6 +43,24 @@ struct YAMLNode {
         if let number = value as? Double { return number }
         if let number = value as? Int { return Double(number) }
         throw error("must be a number")
+    }
+
+    /// Refuses keys of this mapping that are not in `known`, so that a misspelt key is reported
+    /// instead of silently falling back to a default.
+    func rejectUnknownKeys(_ known: [String]) throws {
+        guard let dictionary = value as? [String: Any] else {
+            if !isMissing, !(value is [String: Any]) { throw error("must be a mapping of keys to values") }
+            return
+        }
+        for key in dictionary.keys.sorted() where !known.contains(key) {
+            throw child(key).error("unknown key; expected one of: \(known.joined(separator: ", "))")
+        }
+    }
+
+    func boolean(default fallback: Bool) throws -> Bool {
+        if isMissing { return fallback }
+        guard let value = value as? Bool else { throw error("must be true or false") }
+        return value
     }
 
     func list() throws -> [YAMLNode] {

@@ -48,3 +48,21 @@ extension Repository {
         }
     }
 }
+
+extension Repository {
+    /// Every entry of tree `treeID` and its subtrees, with its slash-separated path, parents
+    /// before children.
+    /// - Throws: ``GitError`` when a tree cannot be read.
+    public func allEntries(inTree treeID: ObjectID) throws -> [(path: String, entry: TreeEntry)] {
+        var result: [(path: String, entry: TreeEntry)] = []
+        func visit(_ id: ObjectID, prefix: String) throws {
+            for entry in try treeEntries(id) {
+                let path = prefix + entry.name
+                result.append((path, entry))
+                if entry.kind == .tree { try visit(entry.id, prefix: path + "/") }
+            }
+        }
+        try visit(treeID, prefix: "")
+        return result
+    }
+}

@@ -39,7 +39,9 @@ public struct HookRunner {
             let hub = try openHub()
             let repository = try Repository.openFromEnvironment(startingAt: repositoryPath.path)
             let refusals = try PushPolicy(hub: hub, team: team).refusals(of: PushUpdate.parse(input), repository: repository)
-            return (refusals.isEmpty ? 0 : 1, refusals.map { "refused: \($0)" })
+            guard !refusals.isEmpty else { return (0, []) }
+            return (1, refusals.map { "refused: \($0)" }
+                + ["nothing of this push was accepted (git applies a push all or nothing): fix the above and push again"])
         } catch {
             return (1, ["refused: the hub could not check this push (\(error)); nothing was recorded, try again or tell the organisers"])
         }

@@ -27,7 +27,8 @@ public enum HubSetup {
         }
         let template = share.appendingPathComponent("templates").appendingPathComponent(templateName)
         guard fileManager.fileExists(atPath: template.appendingPathComponent("challenge.yaml").path) else {
-            throw HubError.templateNotFound(name: templateName, searched: share.appendingPathComponent("templates").path)
+            let available = ((try? fileManager.contentsOfDirectory(atPath: share.appendingPathComponent("templates").path)) ?? []).sorted()
+            throw HubError.templateNotFound(name: templateName, searched: share.appendingPathComponent("templates").path + " (available: \(available.joined(separator: ", ")))")
         }
         try fileManager.createDirectory(at: home, withIntermediateDirectories: true)
         for directory in ["harness", "starting-kit"] {
@@ -42,13 +43,13 @@ public enum HubSetup {
             try fileManager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.path)
         }
         let runtime = try await RuntimeProbe.probe(python: python)
-        var configuration = try String(contentsOf: template.appendingPathComponent("challenge.yaml"), encoding: .utf8)
-        configuration += "\n" + runtime.yaml
-        try configuration.write(to: home.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
+        let resolved = Instant.resolveRelative(
+            in: try String(contentsOf: template.appendingPathComponent("challenge.yaml"), encoding: .utf8), initTime: now)
+        try (resolved + "\n" + runtime.yaml).write(to: home.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
 
         try await prepareData(template: template, home: home, python: python)
         let hub = try Hub(home: home)
-        try addLocalEvaluationFiles(hub: hub, template: template)
+        try addLocalEvaluationFiles(hub: hub, configuration: resolved)
         let ledgerRepository = try Repository.createBare(at: hub.ledgerRepository.path)
         let tree = try ledgerRepository.writeTree(fromDirectory: hub.startingKitDirectory)
         _ = try ledgerRepository.createCommit(
@@ -62,7 +63,7 @@ public enum HubSetup {
     /// Gives the starting kit what `forkboard evaluate` needs on a participant's machine: each
     /// question's public training rows (at `data.starting_kit`), and in `.forkboard/` the
     /// template's challenge.yaml (no runtime, no private paths used) and the harness.
-    private static func addLocalEvaluationFiles(hub: Hub, template: URL) throws {
+    private static func addLocalEvaluationFiles(hub: Hub, configuration: String) throws {
         let fileManager = FileManager.default
         let kit = hub.startingKitDirectory
         for question in hub.challenge.questions {
@@ -74,7 +75,7 @@ public enum HubSetup {
         }
         let local = kit.appendingPathComponent(LocalEvaluation.directoryName)
         try fileManager.createDirectory(at: local, withIntermediateDirectories: true)
-        try fileManager.copyItem(at: template.appendingPathComponent("challenge.yaml"), to: local.appendingPathComponent("challenge.yaml"))
+        try configuration.write(to: local.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
         try fileManager.copyItem(at: hub.home.appendingPathComponent("harness"), to: local.appendingPathComponent("harness"))
     }
 

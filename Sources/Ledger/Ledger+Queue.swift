@@ -100,6 +100,7 @@ extension Ledger {
             for record in outcome.foldScores { try record.insert(db) }
             for record in outcome.baggedScores { try record.insert(db) }
             evaluation.state = outcome.state
+            evaluation.hubFault = outcome.isInfrastructureFailure
             evaluation.log = outcome.isInfrastructureFailure
                 ? "the hub failed \(evaluation.attempts) times to evaluate this submission; it does not count against your team. Last failure: \(outcome.log ?? "")"
                 : outcome.log
@@ -129,6 +130,7 @@ extension Ledger {
                 evaluation.leaseExpiresAt = nil
                 if evaluation.attempts >= Self.maximumAttempts {
                     evaluation.state = .checkingError
+                    evaluation.hubFault = true
                     evaluation.finishedAt = now
                     evaluation.log = "the hub stopped \(evaluation.attempts) times while evaluating this submission; it does not count against your team"
                 } else {

@@ -8,19 +8,24 @@ extension Ledger {
     /// - Parameters:
     ///   - questions: the questions whose required files the commit's tree holds.
     /// - Throws: a GRDB error when the database cannot be written.
-    public func recordSubmission(team: String, name: String, commitID: String, pusher: String,
-                                 questions: [String], at time: Date = Date()) throws -> (submission: SubmissionRecord, created: Bool) {
+    public func recordSubmission(team: String, name: String, commitID: String, pusher: String, questions: [String],
+                                 phase: String? = nil, description: String? = nil, ancestors: [Int64] = [],
+                                 at time: Date = Date()) throws -> (submission: SubmissionRecord, created: Bool) {
         try database.write { db in
             if let existing = try SubmissionRecord.filter(Column("team") == team && Column("name") == name).fetchOne(db) {
                 return (existing, false)
             }
-            var submission = SubmissionRecord(id: nil, team: team, name: name, commitID: commitID, pusher: pusher, submittedAt: time)
+            var submission = SubmissionRecord(id: nil, team: team, name: name, commitID: commitID, pusher: pusher, submittedAt: time,
+                                              phase: phase, description: description)
             try submission.insert(db)
+            for ancestor in ancestors {
+                try db.execute(sql: "INSERT OR IGNORE INTO lineage (submissionID, ancestorID) VALUES (?, ?)", arguments: [submission.id!, ancestor])
+            }
             for question in questions {
                 var evaluation = EvaluationRecord(
                     id: nil, submissionID: submission.id!, question: question, state: .queued, attempts: 0,
                     leaseOwner: nil, leaseExpiresAt: nil, queuedAt: time, startedAt: nil, finishedAt: nil,
-                    log: nil, trainSeconds: nil, testSeconds: nil)
+                    log: nil, trainSeconds: nil, testSeconds: nil, hubFault: false)
                 try evaluation.insert(db)
             }
             return (submission, true)

@@ -91,6 +91,31 @@ public final class Ledger: Sendable {
                 table.add(column: "testPeakMemoryBytes", .integer)
             }
         }
+        migrator.registerMigration("3-phases") { db in
+            try db.alter(table: "submissions") { table in
+                table.add(column: "phase", .text)
+                table.add(column: "description", .text)
+            }
+            try db.alter(table: "evaluations") { table in
+                table.add(column: "hubFault", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "phase_overrides") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("phase", .text)
+                table.column("setBy", .text).notNull()
+                table.column("setAt", .datetime).notNull()
+            }
+            try db.create(table: "reveals") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("revealedBy", .text).notNull()
+                table.column("revealedAt", .datetime).notNull()
+            }
+            try db.create(table: "lineage") { table in
+                table.column("submissionID", .integer).notNull().references("submissions", onDelete: .cascade)
+                table.column("ancestorID", .integer).notNull().references("submissions", onDelete: .cascade)
+                table.primaryKey(["submissionID", "ancestorID"])
+            }
+        }
         return migrator
     }
 }

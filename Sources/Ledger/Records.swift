@@ -33,6 +33,10 @@ public struct SubmissionRecord: Codable, Sendable, Equatable, FetchableRecord, M
     public var pusher: String
     /// When the hub recorded it, UTC.
     public var submittedAt: Date
+    /// The phase it was pushed in.
+    public var phase: String?
+    /// What the team said of it (`git push -o description=...`).
+    public var description: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
@@ -59,6 +63,8 @@ public struct EvaluationRecord: Codable, Sendable, Equatable, FetchableRecord, M
     /// Seconds of `train` and of `predict`, summed over folds, measured by the hub.
     public var trainSeconds: Double?
     public var testSeconds: Double?
+    /// True when it ended in an error through the hub's fault (it does not count in quotas).
+    public var hubFault: Bool = false
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

@@ -23,7 +23,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-demo-\(UUID().uuidString.prefix(8))")
-        print("Creating a hub at \(home.path) from the breast-cancer template...")
+        say("Creating a hub at \(home.path) from the breast-cancer template...")
         let hub = try await HubSetup.createHub(at: home, templateName: "breast-cancer", share: try Installation.shareDirectory(), python: python)
         let aliceToken = try HubSetup.addTeam("alice", member: "alice", to: hub)
         let bobToken = try HubSetup.addTeam("bob", member: "bob", to: hub)
@@ -43,22 +43,22 @@ struct DemoCommand: AsyncParsableCommand {
             _ = try await serving.value
             throw ExitCode.failure
         }
-        print("Serving at \(url)")
+        say("Serving at \(url)")
         let scenario = DemoScenario(baseURL: url, workDirectory: home.appendingPathComponent("participants"))
         try await scenario.push(team: "alice", token: aliceToken, submission: "logistic-regression", classifier: nil)
         try await scenario.push(team: "bob", token: bobToken, submission: "random-forest", classifier: DemoScenario.randomForest)
         let scored = try await scenario.waitUntilFinished(hub: hub, count: 2, timeout: timeout)
-        print("")
-        print(try LeaderboardFormatter.render(Leaderboard.make(hub: hub), as: .table), terminator: "")
-        print("")
+        say("")
+        say(try LeaderboardFormatter.render(Leaderboard.make(hub: hub), as: .table), terminator: "")
+        say("")
         if noServe {
             serving.cancel()
             if !scored { throw ExitCode.failure }
             return
         }
-        print("Still serving at \(url) (hub: \(home.path)). Try:")
-        print("  git clone http://alice:\(aliceToken)@\(url.dropFirst("http://".count))/git/alice.git")
-        print("  open \(url)/leaderboard (login alice, token above); Ctrl-C to stop.")
+        say("Still serving at \(url) (hub: \(home.path)). Try:")
+        say("  git clone http://alice:\(aliceToken)@\(url.dropFirst("http://".count))/git/alice.git")
+        say("  open \(url)/leaderboard (login alice, token above); Ctrl-C to stop.")
         _ = try await serving.value
     }
 }

@@ -41,9 +41,9 @@ struct DemoScenario {
             try await git(["commit", "--quiet", "-am", "Try a random forest"], in: clone)
         }
         try await git(["tag", "submission-\(submission)"], in: clone)
-        print("\(team): git push origin main submission-\(submission)")
+        say("\(team): git push origin main submission-\(submission)")
         let output = try await git(["push", "origin", "main", "submission-\(submission)"], in: clone)
-        for line in output.split(separator: "\n") where line.hasPrefix("remote:") { print("  \(line)") }
+        for line in output.split(separator: "\n") where line.hasPrefix("remote:") { say("  \(line)") }
     }
 
     /// Waits until `count` submissions are in a final state; returns true when all are scored.
@@ -56,7 +56,7 @@ struct DemoScenario {
             }
             try await Task.sleep(for: .milliseconds(500))
         }
-        print("timed out waiting for the evaluations")
+        say("timed out waiting for the evaluations")
         return false
     }
 

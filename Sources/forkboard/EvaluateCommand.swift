@@ -34,12 +34,12 @@ struct EvaluateCommand: AsyncParsableCommand {
         let results = try await LocalEvaluation(source: source, quick: quick).run(tree: tree, questionName: question)
         var failed = false
         for result in results {
-            print("Question \(result.question.name): \(result.outcome.state.rawValue)")
+            say("Question \(result.question.name): \(result.outcome.state.rawValue)")
             if result.outcome.state == .scored {
-                print(LocalEvaluation.table(result))
+                say(LocalEvaluation.table(result))
             } else {
                 failed = true
-                print(result.outcome.log ?? "")
+                say(result.outcome.log ?? "")
             }
         }
         if failed { throw ExitCode.failure }

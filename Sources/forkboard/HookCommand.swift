@@ -19,7 +19,7 @@ struct HookCommand: AsyncParsableCommand {
             lines.forEach { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             if status != 0 { throw ExitCode(status) }
         case "post-receive":
-            runner.postReceive(input: input).forEach { print($0) }
+            runner.postReceive(input: input).forEach { say($0) }
         default:
             throw ValidationError("unknown hook '\(name)': expected pre-receive or post-receive")
         }

@@ -19,7 +19,7 @@ struct InitCommand: AsyncParsableCommand {
     func run() async throws {
         let home = URL(fileURLWithPath: hub).standardizedFileURL
         let created = try await HubSetup.createHub(at: home, templateName: template, share: try Installation.shareDirectory(), python: python)
-        print("Created hub '\(created.challenge.title)' at \(home.path)")
-        print("Next: forkboard team add TEAM --member LOGIN --hub \(home.path)")
+        say("Created hub '\(created.challenge.title)' at \(home.path)")
+        say("Next: forkboard team add TEAM --member LOGIN --hub \(home.path)")
     }
 }

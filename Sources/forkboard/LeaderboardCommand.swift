@@ -19,7 +19,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
 
     func run() async throws {
         let hub = try hubOptions.open()
-        print(try LeaderboardFormatter.render(Leaderboard.make(hub: hub, question: question), as: format), terminator: "")
+        say(try LeaderboardFormatter.render(Leaderboard.make(hub: hub, question: question), as: format), terminator: "")
     }
 }
 
@@ -38,11 +38,11 @@ struct SubmissionsCommand: AsyncParsableCommand {
         switch format {
         case .json:
             let views = try hub.ledger.submissionDetails().map { try SubmissionView.make(detail: $0, ledger: hub.ledger, includeLogs: true) }
-            print(try LeaderboardFormatter.json(views), terminator: "")
+            say(try LeaderboardFormatter.json(views), terminator: "")
         case .table, .csv:
             let leaderboard = try Leaderboard.make(hub: hub)
             let ordered = leaderboard.with(rows: leaderboard.rows.sorted { $0.submittedAt < $1.submittedAt })
-            print(try LeaderboardFormatter.render(ordered, as: format), terminator: "")
+            say(try LeaderboardFormatter.render(ordered, as: format), terminator: "")
         }
     }
 }

@@ -19,7 +19,7 @@ struct CancelCommand: AsyncParsableCommand {
             throw ValidationError("no submission '\(submission)' (expected TEAM/NAME)")
         }
         let count = try hub.ledger.cancel(submissionID: record.id!)
-        print(count == 0 ? "\(submission) had no unfinished evaluation" : "\(submission): cancelled \(count) evaluation(s)")
+        say(count == 0 ? "\(submission) had no unfinished evaluation" : "\(submission): cancelled \(count) evaluation(s)")
     }
 }
 
@@ -42,8 +42,8 @@ struct ResourcesCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try ResourceReport.make(ledger: try hubOptions.open().ledger)
         switch format {
-        case .json: print(try LeaderboardFormatter.json(report), terminator: "")
-        case .table, .csv: print(report.table(participants: participants, submissionsPerParticipant: submissionsPerParticipant), terminator: "")
+        case .json: say(try LeaderboardFormatter.json(report), terminator: "")
+        case .table, .csv: say(report.table(participants: participants, submissionsPerParticipant: submissionsPerParticipant), terminator: "")
         }
     }
 }

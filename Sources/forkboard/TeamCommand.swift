@@ -23,9 +23,9 @@ struct TeamCommand: AsyncParsableCommand {
             let hub = try hubOptions.open()
             let login = member ?? team
             let token = try HubSetup.addTeam(team, member: login, to: hub)
-            print("Team \(team) created with member \(login).")
-            print("Access token for \(login) (shown once, keep it secret): \(token)")
-            print("Clone: git clone http://\(login):\(token)@HOST:PORT/git/\(team).git")
+            say("Team \(team) created with member \(login).")
+            say("Access token for \(login) (shown once, keep it secret): \(token)")
+            say("Clone: git clone http://\(login):\(token)@HOST:PORT/git/\(team).git")
         }
     }
 
@@ -34,7 +34,7 @@ struct TeamCommand: AsyncParsableCommand {
         @OptionGroup var hubOptions: HubOptions
 
         func run() async throws {
-            for team in try hubOptions.open().ledger.teams() { print(team.name) }
+            for team in try hubOptions.open().ledger.teams() { say(team.name) }
         }
     }
 }

@@ -57,13 +57,18 @@ struct ContributivityCase: Decodable {
         case testTargets = "y_test"
     }
 
-    /// The directory of the shared cases: `../shared` beside the repository root.
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // CreditTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // repository root
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/cases/contributivity")
+    /// The directory of the shared cases: `../shared` beside the repository root when it is
+    /// there, else the copy in `Cases/` (see its README).
+    static let directory: URL = {
+        let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        let shared = here
+            .deletingLastPathComponent()  // Tests
+            .deletingLastPathComponent()  // repository root
+            .deletingLastPathComponent()
+            .appendingPathComponent("shared/cases/contributivity")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: shared.path)) ?? []
+        return names.contains { $0.hasSuffix(".json") } ? shared : here.appendingPathComponent("Cases")
+    }()
 
     /// The names of every case file, sorted.
     static func fileNames() -> [String] {

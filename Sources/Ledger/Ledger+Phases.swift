@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+
+/// An organiser's override of the schedule: `phase` nil clears it.
+public struct PhaseOverrideRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "phase_overrides"
+    public var id: Int64?
+    public var phase: String?
+    public var setBy: String
+    public var setAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A reveal of the private test scores to participants.
+public struct RevealRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "reveals"
+    public var id: Int64?
+    public var revealedBy: String
+    public var revealedAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension Ledger {
+    /// Records an override of the schedule (nil: back to the schedule), with who and when.
+    public func overridePhase(_ phase: String?, by login: String, at time: Date = Date()) throws {
+        try database.write { db in
+            var record = PhaseOverrideRecord(id: nil, phase: phase, setBy: login, setAt: time)
+            try record.insert(db)
+        }
+    }
+
+    /// The override in force (the latest, when it names a phase), or nil.
+    public func phaseOverride() throws -> PhaseOverrideRecord? {
+        try database.read { db in
+            try PhaseOverrideRecord.order(Column("id").desc).fetchOne(db).flatMap { $0.phase == nil ? nil : $0 }
+        }
+    }
+
+    /// Records that the private test scores are now shown to participants.
+    public func reveal(by login: String, at time: Date = Date()) throws {
+        try database.write { db in
+            var record = RevealRecord(id: nil, revealedBy: login, revealedAt: time)
+            try record.insert(db)
+        }
+    }
+
+    /// The first reveal, or nil.
+    public func firstReveal() throws -> RevealRecord? {
+        try database.read { db in try RevealRecord.order(Column("id")).fetchOne(db) }
+    }
+
+    /// The team's submissions that count in its quotas, with their times: all but those whose
+    /// every evaluation failed through the hub's fault, and (when `countOwnErrors` is false)
+    /// those that ended in an error of their own code. Cancelled ones count.
+    public func quotaCountingSubmissionTimes(team: String, countOwnErrors: Bool) throws -> [Date] {
+        try submissionDetails().filter { $0.submission.team == team }.filter { detail in
+            let states = detail.evaluations.map(\.record)
+            if !states.isEmpty, states.allSatisfy(\.hubFault) { return false }
+            if !countOwnErrors, !states.isEmpty, states.allSatisfy({ $0.state.isError && !$0.hubFault }) { return false }
+            return true
+        }.map(\.submission.submittedAt)
+    }
+
+    /// The ids of the submissions that `submissionID` derives from (earlier submissions whose
+    /// commit is in its history).
+    public func ancestors(of submissionID: Int64) throws -> [Int64] {
+        try database.read { db in
+            try Int64.fetchAll(db, sql: "SELECT ancestorID FROM lineage WHERE submissionID = ? ORDER BY ancestorID", arguments: [submissionID])
+        }
+    }
+
+    /// Every lineage edge: (submission, ancestor submission).
+    public func lineageEdges() throws -> [(submission: Int64, ancestor: Int64)] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT submissionID, ancestorID FROM lineage ORDER BY submissionID, ancestorID")
+                .map { (submission: $0["submissionID"], ancestor: $0["ancestorID"]) }
+        }
+    }
+}
