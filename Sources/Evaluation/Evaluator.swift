@@ -26,13 +26,14 @@ public struct Evaluator: Sendable {
                          question: Question, progress: Progress) async -> EvaluationOutcome {
         let runDirectory = context.runDirectory(team: team, submission: submission, question: question.name)
         let treeDirectory = runDirectory.appendingPathComponent("tree")
-        let data: QuestionData
+        var data: QuestionData
         do {
             try? FileManager.default.removeItem(at: runDirectory)
             try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
             data = try QuestionData.load(
                 trainFile: context.hubHome.appendingPathComponent(question.trainData),
                 testFile: context.hubHome.appendingPathComponent(question.testData), question: question)
+            data.splitTestRows(context.challenge.testSplit)
         } catch {
             return .infrastructureFailure("the hub could not prepare the evaluation: \(error)")
         }

@@ -111,8 +111,8 @@ public struct FoldRunner: Sendable {
                 for (name, value) in try Scorer.scores(question.scoreTypes, truth: validationTruth, predictions: validation) {
                     foldScores.append(FoldScoreRecord(evaluationID: evaluationID, fold: index, split: .valid, scoreType: name, value: value))
                 }
-                for (name, value) in data.testIDs.isEmpty ? [] : try Scorer.scores(question.scoreTypes, truth: data.testTruth, predictions: test) {
-                    foldScores.append(FoldScoreRecord(evaluationID: evaluationID, fold: index, split: .test, scoreType: name, value: value))
+                for (split, name, value) in try Scorer.testScores(question.scoreTypes, data: data, predictions: test) {
+                    foldScores.append(FoldScoreRecord(evaluationID: evaluationID, fold: index, split: split, scoreType: name, value: value))
                 }
             } catch {
                 return EvaluationOutcome(state: .scoringError, log: log + "fold \(index): \(error)", foldRuns: foldRuns)

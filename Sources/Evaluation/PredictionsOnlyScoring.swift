@@ -8,8 +8,8 @@ enum PredictionsOnlyScoring {
     static func score(file: URL, data: QuestionData, evaluationID: Int64) -> EvaluationOutcome {
         do {
             let predictions = try PredictionsReader.read(file, question: data.question, expectedIDs: data.testIDs)
-            let records = try Scorer.scores(data.question.scoreTypes, truth: data.testTruth, predictions: predictions).map { name, value in
-                BaggedScoreRecord(evaluationID: evaluationID, split: .test, scoreType: name, value: value)
+            let records = try Scorer.testScores(data.question.scoreTypes, data: data, predictions: predictions).map { split, name, value in
+                BaggedScoreRecord(evaluationID: evaluationID, split: split, scoreType: name, value: value)
             }
             return EvaluationOutcome(state: .scored, log: "scored \(data.testIDs.count) test rows from \(file.lastPathComponent)\n", baggedScores: records)
         } catch {

@@ -15,6 +15,31 @@ public struct QuestionData: Sendable {
     public let trainTruth: GroundTruth
     public let testTruth: GroundTruth
     public let folds: [Fold]
+    /// Indices of the public test rows (Kaggle's public part), ascending; the others are
+    /// private. Empty when the challenge makes no split.
+    public var publicTestRows: [Int] = []
+
+    /// Draws the public test rows: `round(fraction x rows)` rows picked with the split's seed,
+    /// the same for every submission.
+    public mutating func splitTestRows(_ split: TestSplit) {
+        var generator = SplitMix64(seed: split.seed)
+        let count = Int((Double(testIDs.count) * split.publicFraction).rounded())
+        publicTestRows = Array(Array(0..<testIDs.count).shuffled(using: &generator).prefix(count)).sorted()
+    }
+
+    /// The private test rows: those not public, ascending.
+    public var privateTestRows: [Int] {
+        let publicRows = Set(publicTestRows)
+        return (0..<testIDs.count).filter { !publicRows.contains($0) }
+    }
+
+    /// The truth of the given test rows.
+    public func testTruth(rows: [Int]) -> GroundTruth {
+        switch testTruth {
+        case .classes(let classes, let count): .classes(rows.map { classes[$0] }, classCount: count)
+        case .values(let values): .values(rows.map { values[$0] })
+        }
+    }
 
     /// Why a question's data cannot be used; names the file.
     public struct DataError: Error, CustomStringConvertible {

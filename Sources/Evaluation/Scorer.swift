@@ -10,6 +10,32 @@ enum Scorer {
         try names.map { name in (name, try ScoreTypes.named(name).score(truth: truth, predictions: predictions)) }
     }
 
+    /// Scores on every test row, then on the public and on the private part when the data
+    /// splits them; as (split, score type, value).
+    static func testScores(_ names: [String], data: QuestionData, predictions: Predictions) throws -> [(ScoreSplit, String, Double)] {
+        guard !data.testIDs.isEmpty else { return [] }
+        var result = try scores(names, truth: data.testTruth, predictions: predictions).map { (ScoreSplit.test, $0.0, $0.1) }
+        for (split, rows) in [(ScoreSplit.publicTest, data.publicTestRows), (.privateTest, data.privateTestRows)]
+        where !data.publicTestRows.isEmpty && !rows.isEmpty {
+            let part = select(predictions, rows: rows)
+            // A part too small for a score (one class only for ROC AUC) just has no score.
+            for name in names {
+                if let value = try? ScoreTypes.named(name).score(truth: data.testTruth(rows: rows), predictions: part) {
+                    result.append((split, name, value))
+                }
+            }
+        }
+        return result
+    }
+
+    /// The given rows of predictions, in that order.
+    static func select(_ predictions: Predictions, rows: [Int]) -> Predictions {
+        switch predictions {
+        case .probabilities(let matrix): .probabilities(matrix.selecting(rows: rows))
+        case .values(let values): .values(rows.map { values[$0] })
+        }
+    }
+
     /// Splits predictions into the first `count` rows and the rest.
     static func split(_ predictions: Predictions, at count: Int) -> (Predictions, Predictions) {
         switch predictions {
@@ -31,8 +57,8 @@ enum Scorer {
         for (name, value) in try scores(data.question.scoreTypes, truth: data.trainTruth(rows: combined.rows), predictions: combined.predictions) {
             records.append(BaggedScoreRecord(evaluationID: evaluationID, split: .valid, scoreType: name, value: value))
         }
-        for (name, value) in data.testIDs.isEmpty ? [] : try scores(data.question.scoreTypes, truth: data.testTruth, predictions: averaged) {
-            records.append(BaggedScoreRecord(evaluationID: evaluationID, split: .test, scoreType: name, value: value))
+        for (split, name, value) in try testScores(data.question.scoreTypes, data: data, predictions: averaged) {
+            records.append(BaggedScoreRecord(evaluationID: evaluationID, split: split, scoreType: name, value: value))
         }
         return records
     }

@@ -33,12 +33,26 @@ public struct HookRunner {
         return try Hub(home: repositoryPath.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent())
     }
 
+    /// The push options (`git push -o key=value`), which git passes to hooks as
+    /// `GIT_PUSH_OPTION_COUNT` and `GIT_PUSH_OPTION_<i>` when the repository advertises them.
+    var pushOptions: [String: String] {
+        let count = Int(environment["GIT_PUSH_OPTION_COUNT"] ?? "") ?? 0
+        var options: [String: String] = [:]
+        for index in 0..<count {
+            guard let option = environment["GIT_PUSH_OPTION_\(index)"] else { continue }
+            let parts = option.split(separator: "=", maxSplits: 1)
+            options[String(parts[0])] = parts.count == 2 ? String(parts[1]) : ""
+        }
+        return options
+    }
+
     /// Checks the push; returns the exit status (0 accepts) and the lines to print.
     public func preReceive(input: String) -> (status: Int32, lines: [String]) {
         do {
             let hub = try openHub()
             let repository = try Repository.openFromEnvironment(startingAt: repositoryPath.path)
-            let refusals = try PushPolicy(hub: hub, team: team).refusals(of: PushUpdate.parse(input), repository: repository)
+            let quarantine = environment["GIT_QUARANTINE_PATH"].map { URL(fileURLWithPath: $0) }
+            let refusals = try PushPolicy(hub: hub, team: team).refusals(of: PushUpdate.parse(input), repository: repository, quarantine: quarantine)
             guard !refusals.isEmpty else { return (0, []) }
             return (1, refusals.map { "refused: \($0)" }
                 + ["nothing of this push was accepted (git applies a push all or nothing): fix the above and push again"])
@@ -55,6 +69,7 @@ public struct HookRunner {
         guard !updates.isEmpty else { return [] }
         let pusher = environment["REMOTE_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
         let baseURL = environment["FORKBOARD_BASE_URL"] ?? ""
+        let description = pushOptions["description"]
         var lines: [String] = []
         do {
             let hub = try openHub()
@@ -62,8 +77,8 @@ public struct HookRunner {
             for update in updates {
                 let name = update.submissionName!
                 do {
-                    let accepted = try intake.accept(team: team, name: name, pusher: pusher)
-                    let position = accepted.queuePositions.min().map { "queued (position \($0))" } ?? "queued"
+                    let accepted = try intake.accept(team: team, name: name, pusher: pusher, description: description)
+                    let position = accepted.queuePositions.min().map { "queued (position \($0))" } ?? "evaluation started"
                     let follow = baseURL.isEmpty ? "" : "; follow it at \(baseURL)/api/v1/submissions/\(team)/\(name)"
                     lines.append("submission \(name) accepted, \(position)\(follow)")
                 } catch {

@@ -78,6 +78,7 @@ public enum HubError: Error, CustomStringConvertible {
     case unknownQuestion(String)
     case nothingToEvaluate(String)
     case notAStartingKit(String)
+    case unknownPhase(String)
 
     public var description: String {
         switch self {
@@ -89,6 +90,7 @@ public enum HubError: Error, CustomStringConvertible {
         case .unknownTeam(let team): "no team '\(team)'"
         case .unknownSubmission(let name): "no submission '\(name)'"
         case .unknownQuestion(let name): "no question '\(name)' in challenge.yaml"
+        case .unknownPhase(let name): "no phase '\(name)' in challenge.yaml"
         case .notAStartingKit(let path): "\(path) has no \(LocalEvaluation.directoryName)/challenge.yaml: run this in your clone of your team's repository, or pass --hub HUB"
         case .nothingToEvaluate(let path): "\(path) holds the required files of no question (see required_files in challenge.yaml)"
         }

@@ -57,6 +57,7 @@ public enum HubSetup {
             signature: Signature(name: organisers.name, email: organisers.email, time: now),
             reference: "refs/heads/main")
         try ledgerRepository.setHead("refs/heads/main")
+        try OpenCommons(hub: hub).ensureRepository()
         return hub
     }
 

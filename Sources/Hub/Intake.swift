@@ -28,7 +28,7 @@ public struct Intake {
     /// - Parameters:
     ///   - pusher: the authenticated login, or `unknown`.
     /// - Throws: ``GitError`` when the commit cannot be copied; database errors.
-    public func accept(team: String, name: String, pusher: String, at time: Date = Date()) throws -> Accepted {
+    public func accept(team: String, name: String, pusher: String, description: String? = nil, at time: Date = Date()) throws -> Accepted {
         let ledgerRepository = try Repository.open(at: hub.ledgerRepository.path)
         let ledgerRef = "refs/submissions/\(team)/\(name)"
         try ledgerRepository.fetch(
@@ -43,8 +43,12 @@ public struct Intake {
         }
         let tree = try ledgerRepository.commit(commitID).treeID
         let questions = try hub.questions { path in try ledgerRepository.entry(atPath: path, inTree: tree)?.kind == .blob }.map(\.name)
+        let status = try PhaseClock(hub: hub).status(at: time)
+        let ancestors = try Lineage(hub: hub).ancestorSubmissions(of: commitID, in: ledgerRepository, excluding: team, name)
         let (submission, created) = try hub.ledger.recordSubmission(
-            team: team, name: name, commitID: commitID.hex, pusher: pusher, questions: questions, at: time)
+            team: team, name: name, commitID: commitID.hex, pusher: pusher, questions: questions, phase: status.phase?.name,
+            description: description, ancestors: ancestors, at: time)
+        if status.isCommonsOpen { try OpenCommons(hub: hub).synchronize() }
         let positions = try hub.ledger.evaluations(submissionID: submission.id!).compactMap { evaluation in
             try hub.ledger.queuePosition(evaluationID: evaluation.id!)
         }

@@ -65,20 +65,45 @@ public struct Leaderboard: Sendable, Equatable, Codable {
         case scoreTypes = "score_types"
     }
 
-    /// Builds the leaderboard of `question` (default: the first) from the ledger, listing the
-    /// submissions evaluated on it: ranked by the official bagged validation score (test score
-    /// for a predictions-only question), ties to the earlier submission; submissions that are
-    /// not scored are listed after, without a rank.
-    /// - Throws: database errors; ``HubError/unknownSubmission(_:)`` for an unknown question.
-    public static func make(hub: Hub, question questionName: String? = nil) throws -> Leaderboard {
+    /// What a leaderboard shows.
+    public struct Options: Sendable {
+        /// The question (default: the first).
+        public var question: String?
+        /// Only submissions pushed in this phase.
+        public var phase: String?
+        /// Only each team's best ranked submission (the competitive leaderboard).
+        public var bestPerTeam: Bool
+        /// The score splits the viewer may see (see ``ScoreVisibility``).
+        public var visibleSplits: Set<String>
+
+        public init(question: String? = nil, phase: String? = nil, bestPerTeam: Bool = false, visibleSplits: Set<String> = ScoreVisibility.all) {
+            self.question = question
+            self.phase = phase
+            self.bestPerTeam = bestPerTeam
+            self.visibleSplits = visibleSplits
+        }
+    }
+
+    /// Builds a leaderboard from the ledger, listing the submissions evaluated on the question:
+    /// ranked by the official bagged validation score (the public test score for a
+    /// predictions-only question), ties to the earlier submission; submissions that are not
+    /// scored are listed after, without a rank.
+    /// - Throws: database errors; ``HubError/unknownQuestion(_:)`` or ``HubError/unknownPhase(_:)``.
+    public static func make(hub: Hub, options: Options = Options()) throws -> Leaderboard {
+        let questionName = options.question
         guard let question = questionName.map({ hub.challenge.question(named: $0) }) ?? hub.challenge.questions.first else {
-            throw HubError.unknownSubmission("question \(questionName ?? "")")
+            throw HubError.unknownQuestion(questionName ?? "")
+        }
+        if let phase = options.phase, hub.challenge.schedule.phase(named: phase) == nil {
+            throw HubError.unknownPhase(phase)
         }
         let official = question.officialScoreType
         let lowerIsBetter = (try? ScoreTypes.named(official).isLowerBetter) ?? false
-        let rankingSplit: ScoreSplit = question.isPredictionsOnly ? .test : .valid
+        let rankingSplit: ScoreSplit = question.isPredictionsOnly
+            ? (hub.challenge.testSplit.publicFraction > 0 ? .publicTest : .test) : .valid
         var entries: [(detail: SubmissionDetail, evaluation: EvaluationDetail?, score: Double?)] = []
         for detail in try hub.ledger.submissionDetails() {
+            if let phase = options.phase, detail.submission.phase != phase { continue }
             guard let evaluation = detail.evaluations.first(where: { $0.record.question == question.name }) else { continue }
             let score = evaluation.record.state == .scored ? evaluation.baggedScore(official, on: rankingSplit) : nil
             entries.append((detail, evaluation, score))
@@ -88,13 +113,19 @@ public struct Leaderboard: Sendable, Equatable, Codable {
             if a != b { return lowerIsBetter ? a < b : a > b }
             return left.offset < right.offset
         }
+        var kept = ranked.map(\.offset)
+        if options.bestPerTeam {
+            var seen = Set<String>()
+            kept = kept.filter { seen.insert(entries[$0].detail.submission.team).inserted }
+        }
         var rankOf: [Int: Int] = [:]
-        for (position, entry) in ranked.enumerated() { rankOf[entry.offset] = position + 1 }
-        let order = ranked.map(\.offset) + entries.indices.filter { rankOf[$0] == nil }
+        for (position, index) in kept.enumerated() { rankOf[index] = position + 1 }
+        let unranked = options.bestPerTeam ? [] : entries.indices.filter { rankOf[$0] == nil }
+        let order = kept + unranked
         let rows = order.map { index -> LeaderboardRow in
             let (detail, evaluation, _) = entries[index]
             var scores: [String: [String: Double]] = [:]
-            for record in evaluation?.baggedScores ?? [] {
+            for record in evaluation?.baggedScores ?? [] where options.visibleSplits.contains(record.split.rawValue) {
                 scores[record.split.rawValue, default: [:]][record.scoreType] = record.value
             }
             return LeaderboardRow(
@@ -113,5 +144,18 @@ public struct Leaderboard: Sendable, Equatable, Codable {
 public enum Timestamp {
     public static func iso8601(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
+    }
+}
+
+/// Which score splits a viewer may see: organisers see everything; participants see the
+/// validation and public test scores, and the private (and whole) test scores once revealed.
+public enum ScoreVisibility {
+    /// Every split.
+    public static let all: Set<String> = ["valid", "test", "public", "private"]
+
+    /// What participants may see now.
+    /// - Throws: database errors.
+    public static func participants(_ hub: Hub, at instant: Date = Date()) throws -> Set<String> {
+        try PhaseClock(hub: hub).privateScoresVisible(at: instant) ? all : ["valid", "public"]
     }
 }

@@ -22,9 +22,11 @@ public struct PushPolicy {
     /// - Parameter repository: the team repository opened from the hook's environment, so
     ///   that it sees the quarantined objects.
     /// - Throws: database errors.
-    public func refusals(of updates: [PushUpdate], repository: Repository) throws -> [String] {
+    public func refusals(of updates: [PushUpdate], repository: Repository, quarantine: URL? = nil, now: Date = Date()) throws -> [String] {
         let usedNames = try hub.ledger.submissionNames(team: team)
-        var refusals: [String] = []
+        var refusals = try sizeRefusals(of: updates, repository: repository, quarantine: quarantine)
+        let status = try PhaseClock(hub: hub).status(at: now)
+        var accepted: [Date] = []
         for update in updates {
             guard let name = update.submissionName else { continue }
             let tag = "submission-\(name)"
@@ -57,8 +59,108 @@ public struct PushPolicy {
                     "\(question.requiredFiles.joined(separator: ", ")) (question \(question.name))"
                 }.joined(separator: "; or ")
                 refusals.append("\(tag): commit \(commitID.hex.prefix(12)) lacks the files a question requires: \(needs)")
+                continue
+            }
+            if let refusal = phaseRefusal(status, now: now) {
+                refusals.append("\(tag): \(refusal)")
+                continue
+            }
+            if let refusal = try quotaRefusal(now: now, alsoInThisPush: accepted) {
+                refusals.append("\(tag): \(refusal)")
+                continue
+            }
+            accepted.append(now)
+        }
+        return refusals
+    }
+
+    /// Why the phase refuses submissions, or nil when it accepts them.
+    func phaseRefusal(_ status: PhaseClock.Status, now: Date) -> String? {
+        let schedule = hub.challenge.schedule
+        guard let phase = status.phase else {
+            if let first = schedule.phases.first, now < first.start {
+                return "the challenge is not open yet: phase '\(first.name)' starts at \(Instant.format(first.start))"
+            }
+            return "the challenge ended at \(Instant.format(schedule.end)); no new submissions"
+        }
+        guard phase.kind != .frozen else {
+            return "phase '\(phase.name)' is frozen: no new submissions"
+        }
+        return nil
+    }
+
+    /// Why the team's quotas refuse one more submission now, with when the next is allowed,
+    /// or nil. `alsoInThisPush` are submissions accepted earlier in the same push.
+    func quotaRefusal(now: Date, alsoInThisPush: [Date]) throws -> String? {
+        let quotas = hub.challenge.quotas
+        let times = try hub.ledger.quotaCountingSubmissionTimes(team: team, countOwnErrors: quotas.countOwnErrors) + alsoInThisPush
+        if quotas.maximumTotal > 0, times.count >= quotas.maximumTotal {
+            return "quota: at most \(quotas.maximumTotal) submissions in all, and your team has made \(times.count); no more are allowed"
+        }
+        if quotas.minimumIntervalSeconds > 0, let last = times.max() {
+            let next = last.addingTimeInterval(TimeInterval(quotas.minimumIntervalSeconds))
+            if now < next {
+                return "quota: one submission every \(quotas.minimumIntervalSeconds) s; your next is allowed at \(Instant.format(next))"
+            }
+        }
+        if quotas.maximumPerDay > 0 {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let today = calendar.startOfDay(for: now)
+            let todays = times.filter { $0 >= today }.count
+            if todays >= quotas.maximumPerDay {
+                let tomorrow = calendar.date(byAdding: .day, value: 1, to: today)!
+                return "quota: at most \(quotas.maximumPerDay) submissions per UTC day; your next is allowed at \(Instant.format(tomorrow))"
+            }
+        }
+        return nil
+    }
+
+    /// Refusals for what the push brings: its size, the largest file, the number of files of a
+    /// commit's tree, and file names (relative, no `..`, no control characters). Applied to
+    /// every new commit of the push, branches included: everything pushed is stored.
+    func sizeRefusals(of updates: [PushUpdate], repository: Repository, quarantine: URL?) throws -> [String] {
+        let limits = hub.challenge.pushLimits
+        var refusals: [String] = []
+        if let quarantine {
+            let size = Self.directorySize(quarantine)
+            if size > limits.pushBytes {
+                refusals.append("push: \(size) bytes exceed the limit of \(limits.pushBytes) bytes per push")
+            }
+        }
+        let existing = try repository.references(matching: "refs/*").map(\.target).compactMap { try? repository.peelToCommit($0) }
+        var checkedTrees = Set<ObjectID>()
+        for update in updates where !update.isDeletion {
+            guard let tip = try? repository.peelToCommit(update.newID) else { continue }
+            for commitID in try repository.history(from: tip, hiding: existing) {
+                let commit = try repository.commit(commitID)
+                guard checkedTrees.insert(commit.treeID).inserted else { continue }
+                let entries = try repository.allEntries(inTree: commit.treeID)
+                let files = entries.filter { $0.entry.kind != .tree }
+                if files.count > limits.files {
+                    refusals.append("\(update.ref): commit \(commitID.hex.prefix(12)) has \(files.count) files, more than the limit of \(limits.files)")
+                }
+                for (path, entry) in entries {
+                    if path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) || entry.name == ".." || entry.name == "." {
+                        refusals.append("\(update.ref): commit \(commitID.hex.prefix(12)) has a path with a control character or '..': \(path.debugDescription)")
+                        break
+                    }
+                    if entry.kind == .blob, try repository.objectSize(entry.id) > limits.largestBlobBytes {
+                        refusals.append("\(update.ref): \(path) in commit \(commitID.hex.prefix(12)) is \(try repository.objectSize(entry.id)) bytes, more than the limit of \(limits.largestBlobBytes) bytes per file")
+                    }
+                }
             }
         }
         return refusals
+    }
+
+    /// Total size in bytes of the files under `directory`.
+    static func directorySize(_ directory: URL) -> Int {
+        guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.fileSizeKey]) else { return 0 }
+        var total = 0
+        for case let url as URL in enumerator {
+            total += (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+        }
+        return total
     }
 }

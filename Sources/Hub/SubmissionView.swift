@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import Ledger
 
 /// Everything shown about one submission (API and `forkboard submissions --format json`;
@@ -46,33 +47,63 @@ public struct SubmissionView: Sendable, Codable, Equatable {
     public let pusher: String
     public let submittedAt: String
     public let state: String
+    /// The phase it was pushed in.
+    public let phase: String?
+    /// What the team said of it (`git push -o description=...`).
+    public let description: String?
+    /// The commit's parents (two or more for a merge).
+    public let parents: [String]
+    /// The earlier submissions, of any team, in its history (`team/name`), oldest first: its
+    /// lineage. A cherry-pick has none of the submissions it copied from.
+    public let derivesFrom: [String]
     public let evaluations: [EvaluationView]
 
     enum CodingKeys: String, CodingKey {
-        case team, submission, commit, pusher, state, evaluations
+        case team, submission, commit, pusher, state, evaluations, phase, description, parents
         case submittedAt = "submitted_at"
+        case derivesFrom = "derives_from"
     }
 
     /// The view of `team/name`, or nil when there is no such submission.
-    /// - Parameter includeLogs: whether to include the logs (the viewer is in the team).
-    public static func make(hub: Hub, team: String, name: String, includeLogs: Bool) throws -> SubmissionView? {
-        guard let detail = try hub.ledger.submissionDetails().first(where: { $0.submission.team == team && $0.submission.name == name }) else {
-            return nil
-        }
-        return try make(detail: detail, ledger: hub.ledger, includeLogs: includeLogs)
+    /// - Parameters:
+    ///   - includeLogs: whether to include the logs (the viewer is in the team).
+    ///   - visibleSplits: the score splits the viewer may see (``ScoreVisibility``).
+    public static func make(hub: Hub, team: String, name: String, includeLogs: Bool, visibleSplits: Set<String>) throws -> SubmissionView? {
+        try makeAll(hub: hub, includeLogs: includeLogs, visibleSplits: visibleSplits) { $0.team == team && $0.name == name }.first
     }
 
-    /// The view of a submission's details.
-    public static func make(detail: SubmissionDetail, ledger: Ledger, includeLogs: Bool) throws -> SubmissionView {
+    /// The views of every submission that `filter` keeps, oldest first.
+    public static func makeAll(hub: Hub, includeLogs: Bool, visibleSplits: Set<String>,
+                               filter: (SubmissionRecord) -> Bool = { _ in true }) throws -> [SubmissionView] {
+        let details = try hub.ledger.submissionDetails()
+        let names = Dictionary(uniqueKeysWithValues: details.map { ($0.submission.id!, "\($0.submission.team)/\($0.submission.name)") })
+        let edges = Dictionary(grouping: try hub.ledger.lineageEdges(), by: \.submission)
+        let repository = try Repository.open(at: hub.ledgerRepository.path)
+        return try details.filter { filter($0.submission) }.map { detail in
+            let parents = (try? ObjectID(hex: detail.submission.commitID).map { try repository.commit($0).parentIDs.map(\.hex) }) ?? nil
+            let ancestors = (edges[detail.submission.id!] ?? []).map(\.ancestor).sorted().compactMap { names[$0] }
+            return try make(detail: detail, ledger: hub.ledger, includeLogs: includeLogs, visibleSplits: visibleSplits,
+                            parents: parents ?? [], derivesFrom: ancestors)
+        }
+    }
+
+    static func make(detail: SubmissionDetail, ledger: Ledger, includeLogs: Bool, visibleSplits: Set<String>,
+                     parents: [String], derivesFrom: [String]) throws -> SubmissionView {
+        func grouped<Records: Sequence>(_ records: Records, split: (Records.Element) -> ScoreSplit, type: (Records.Element) -> String,
+                                        value: (Records.Element) -> Double) -> [String: [String: Double]] {
+            var scores: [String: [String: Double]] = [:]
+            for record in records where visibleSplits.contains(split(record).rawValue) {
+                scores[split(record).rawValue, default: [:]][type(record)] = value(record)
+            }
+            return scores
+        }
         let evaluations = try detail.evaluations.map { evaluation -> EvaluationView in
-            var bagged: [String: [String: Double]] = [:]
-            for record in evaluation.baggedScores { bagged[record.split.rawValue, default: [:]][record.scoreType] = record.value }
+            let bagged = grouped(evaluation.baggedScores, split: \.split, type: \.scoreType, value: \.value)
             let runs = Dictionary(uniqueKeysWithValues: evaluation.foldRuns.map { ($0.fold, $0) })
             let scoresByFold = Dictionary(grouping: evaluation.foldScores, by: \.fold)
             let folds = Set(runs.keys).union(scoresByFold.keys).sorted().map { fold -> FoldView in
-                var scores: [String: [String: Double]] = [:]
-                for record in scoresByFold[fold] ?? [] { scores[record.split.rawValue, default: [:]][record.scoreType] = record.value }
-                return FoldView(fold: fold, trainSeconds: runs[fold]?.trainSeconds, testSeconds: runs[fold]?.testSeconds, scores: scores)
+                FoldView(fold: fold, trainSeconds: runs[fold]?.trainSeconds, testSeconds: runs[fold]?.testSeconds,
+                         scores: grouped(scoresByFold[fold] ?? [], split: \.split, type: \.scoreType, value: \.value))
             }
             return EvaluationView(
                 question: evaluation.record.question, state: evaluation.record.state.rawValue,
@@ -84,6 +115,7 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         return SubmissionView(
             team: detail.submission.team, submission: detail.submission.name, commit: detail.submission.commitID,
             pusher: detail.submission.pusher, submittedAt: Timestamp.iso8601(detail.submission.submittedAt),
-            state: detail.state.rawValue, evaluations: evaluations)
+            state: detail.state.rawValue, phase: detail.submission.phase, description: detail.submission.description,
+            parents: parents, derivesFrom: derivesFrom, evaluations: evaluations)
     }
 }

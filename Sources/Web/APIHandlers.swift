@@ -17,11 +17,12 @@ struct APIHandlers: Sendable {
     }
 
     func leaderboard(question: String?) throws -> Response {
-        try Self.json(Leaderboard.make(hub: hub, question: question))
+        try Self.json(Leaderboard.make(hub: hub, options: .init(question: question, visibleSplits: try ScoreVisibility.participants(hub))))
     }
 
     func submission(team: String, name: String, viewer: MemberRecord) throws -> Response {
-        guard let view = try SubmissionView.make(hub: hub, team: team, name: name, includeLogs: viewer.team == team) else {
+        guard let view = try SubmissionView.make(hub: hub, team: team, name: name, includeLogs: viewer.team == team,
+                                                 visibleSplits: try ScoreVisibility.participants(hub)) else {
             return try Self.json(["error": "no submission \(team)/\(name)"], status: .notFound)
         }
         return try Self.json(view)

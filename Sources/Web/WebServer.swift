@@ -1,3 +1,4 @@
+import Challenge
 import Foundation
 import Hub
 import Hummingbird
@@ -31,6 +32,8 @@ public struct WebServer: Sendable {
 
         @Sendable func gitRoute(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
             let path = request.uri.path
+            // No way out of the repository named in the path.
+            guard !path.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else { return Response(status: .notFound) }
             let rest = path.dropFirst("/git/".count)
             guard let slash = rest.firstIndex(of: "/") ?? Optional(rest.endIndex),
                   rest[..<slash].hasSuffix(".git") else {
@@ -38,12 +41,30 @@ public struct WebServer: Sendable {
             }
             let repository = String(rest[..<slash].dropLast(4))
             guard let member = authentication.member(of: request) else { return Authentication.challenge() }
+            if repository == "open" {
+                return try await openRoute(request, context, member: member, pathInfo: "/" + String(rest))
+            }
             guard member.team == repository, (try? hub.ledger.teamExists(repository)) == true else {
                 return Authentication.forbidden("\(member.login) is not a member of team '\(repository)'")
             }
             return try await git.serve(request: request, context: context, projectRoot: hub.teamRepositoriesDirectory,
                                        pathInfo: "/" + String(rest), login: member.login)
         }
+        /// open.git: read-only, for every participant, only while the commons is open.
+        @Sendable func openRoute(_ request: Request, _ context: ForkboardRequestContext, member: MemberRecord, pathInfo: String) async throws -> Response {
+            let status = try PhaseClock(hub: hub).status()
+            guard status.isCommonsOpen else {
+                let when = status.phase?.kind == .closed ? status.nextPhase.flatMap { next in
+                    next.kind == .open ? " (it opens at \(Instant.format(next.start)))" : nil } ?? "" : ""
+                return Authentication.forbidden("open.git is available in open phases only\(when)")
+            }
+            let isPush = request.uri.query?.contains("service=git-receive-pack") == true || request.uri.path.hasSuffix("/git-receive-pack")
+            guard !isPush else { return Authentication.forbidden("open.git is read-only: push to your team's repository") }
+            try OpenCommons(hub: hub).synchronize()
+            return try await git.serve(request: request, context: context, projectRoot: hub.home.appendingPathComponent("repos"),
+                                       pathInfo: pathInfo, login: member.login)
+        }
+
         router.get("/git/**", use: gitRoute)
         router.post("/git/**", use: gitRoute)
 
@@ -59,7 +80,8 @@ public struct WebServer: Sendable {
         }
         router.get("/leaderboard") { request, _ -> Response in
             guard authentication.member(of: request) != nil else { return Authentication.challenge() }
-            return try page.render(Leaderboard.make(hub: hub, question: request.uri.queryParameters.get("question")))
+            return try page.render(Leaderboard.make(hub: hub, options: .init(
+                question: request.uri.queryParameters.get("question"), visibleSplits: try ScoreVisibility.participants(hub))))
         }
         router.get("/") { _, _ in
             Response(status: .seeOther, headers: [.location: "/leaderboard"])

@@ -17,9 +17,16 @@ struct LeaderboardCommand: AsyncParsableCommand {
     @Option(help: "The question (default: the first).")
     var question: String?
 
+    @Option(help: "Only the submissions pushed in this phase.")
+    var phase: String?
+
+    @Flag(help: "Only each team's best submission (the competitive leaderboard).")
+    var bestPerTeam = false
+
     func run() async throws {
         let hub = try hubOptions.open()
-        say(try LeaderboardFormatter.render(Leaderboard.make(hub: hub, question: question), as: format), terminator: "")
+        let options = Leaderboard.Options(question: question, phase: phase, bestPerTeam: bestPerTeam)
+        say(try LeaderboardFormatter.render(Leaderboard.make(hub: hub, options: options), as: format), terminator: "")
     }
 }
 
@@ -37,7 +44,7 @@ struct SubmissionsCommand: AsyncParsableCommand {
         let hub = try hubOptions.open()
         switch format {
         case .json:
-            let views = try hub.ledger.submissionDetails().map { try SubmissionView.make(detail: $0, ledger: hub.ledger, includeLogs: true) }
+            let views = try SubmissionView.makeAll(hub: hub, includeLogs: true, visibleSplits: ScoreVisibility.all)
             say(try LeaderboardFormatter.json(views), terminator: "")
         case .table, .csv:
             let leaderboard = try Leaderboard.make(hub: hub)

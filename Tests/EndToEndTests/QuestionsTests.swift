@@ -17,7 +17,7 @@ struct QuestionsTests {
           test: data/private/test.csv
         workflow:
           predictions: predictions.csv
-    limits:
+    phases:
     """
 
     /// Predictions for every test row: probability `confidence` on the true class.
@@ -37,7 +37,7 @@ struct QuestionsTests {
     }
 
     @Test func eachSubmissionIsEvaluatedOnTheQuestionsItsTreeAnswers() async throws {
-        let hub = try TestHub { $0.replacingOccurrences(of: "limits:\n", with: Self.predictionsQuestion + "\n") }
+        let hub = try TestHub { $0.replacingOccurrences(of: "phases:\n", with: Self.predictionsQuestion + "\n") }
         let token = try hub.addTeam("alice")
         try hub.start()
         let clone = try hub.clone("alice", login: "alice", token: token)
@@ -78,7 +78,7 @@ struct QuestionsTests {
         // The predictions question is ranked by its test log loss, lower first.
         let result = try hub.forkboard(["leaderboard", "--hub", hub.home.path, "--question", "diagnosis-predictions", "--format", "json"])
         let leaderboard = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
-        #expect(leaderboard["ranked_by"] as? String == "test")
+        #expect(leaderboard["ranked_by"] as? String == "public")
         #expect(leaderboard["lower_is_better"] as? Bool == true)
         let rows = try #require(leaderboard["rows"] as? [[String: Any]])
         #expect(rows.map { $0["submission"] as? String } == ["both", "kaggle", "bad"])

@@ -9,7 +9,8 @@ final class TestHub: @unchecked Sendable {
     private(set) var baseURL = ""
 
     /// Creates the hub from the breast-cancer template, with `folds` folds to keep tests quick;
-    /// `configure` may rewrite challenge.yaml.
+    /// `configure` may rewrite challenge.yaml (whose phases are absolute by then: use
+    /// ``replaceSection(_:with:in:)``).
     init(folds: Int = 2, configure: (String) -> String = { $0 }) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-e2e-\(UUID().uuidString.prefix(8))")
         home = root.appendingPathComponent("hub")
@@ -43,11 +44,13 @@ final class TestHub: @unchecked Sendable {
     }
 
     /// Starts `forkboard serve --port 0` and waits until it listens.
-    func start(workers: Int = 1) throws {
+    func start(workers: Int = 1, timeZone: String? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.forkboard)
         process.arguments = ["serve", "--hub", home.path, "--port", "0", "--workers", String(workers)]
-        process.environment = CommandRunner.environment
+        var environment = CommandRunner.environment
+        if let timeZone { environment["TZ"] = timeZone }
+        process.environment = environment
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
@@ -121,6 +124,43 @@ final class TestHub: @unchecked Sendable {
         let result = try CommandRunner.run("/usr/bin/curl", arguments)
         let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+}
+
+extension TestHub {
+    /// `text` with the top-level section `key:` (up to the next top-level key) replaced.
+    static func replaceSection(_ key: String, with section: String, in text: String) -> String {
+        var lines = text.components(separatedBy: "\n")
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("\(key):") }) else { return text + "\n" + section }
+        var end = start + 1
+        while end < lines.count, lines[end].isEmpty || lines[end].hasPrefix(" ") || lines[end].hasPrefix("\t") { end += 1 }
+        lines.replaceSubrange(start..<end, with: section.components(separatedBy: "\n"))
+        return lines.joined(separator: "\n")
+    }
+
+    /// A schedule section with phases starting at the given offsets from now (seconds).
+    static func phases(_ phases: [(name: String, kind: String, start: Double)], end: Double) -> String {
+        let format = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
+        var text = "phases:\n"
+        for (index, phase) in phases.enumerated() {
+            text += "  - name: \(phase.name)\n    kind: \(phase.kind)\n    start: \(Date().addingTimeInterval(phase.start).formatted(format))\n"
+            if index == phases.count - 1 { text += "    end: \(Date().addingTimeInterval(end).formatted(format))\n" }
+        }
+        return text
+    }
+
+    /// Commits `files` (path to content) in `clone`, tags `submission-<name>` and pushes it
+    /// with `extra` push arguments.
+    func submit(_ name: String, files: [String: String] = [:], in clone: URL, pushArguments extra: [String] = []) throws -> CommandResult {
+        for (path, content) in files {
+            let url = clone.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try content.write(to: url, atomically: true, encoding: .utf8)
+        }
+        _ = try CommandRunner.git(["add", "-A"], in: clone)
+        _ = try CommandRunner.git(["commit", "-qm", name, "--allow-empty"], in: clone)
+        _ = try CommandRunner.git(["tag", "submission-\(name)"], in: clone)
+        return try CommandRunner.git(["push"] + extra + ["origin", "HEAD", "submission-\(name)"], in: clone)
     }
 }
 
