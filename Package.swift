@@ -39,7 +39,7 @@ let package = Package(
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .target(name: "Credit", dependencies: ["ScoreTypes"], swiftSettings: strict),
+        .target(name: "Credit", dependencies: ["ScoreTypes", "Git"], swiftSettings: strict),
         .target(name: "Hub", dependencies: [
             "Git", "Challenge", "Ledger", "Evaluation", "Credit",
             .product(name: "Subprocess", package: "swift-subprocess"),
@@ -71,7 +71,7 @@ let package = Package(
         ], path: "Benchmarks/forkboard-bench", swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
         .testTarget(name: "ScoreTypesTests", dependencies: ["ScoreTypes"], exclude: ["Vectors"], swiftSettings: strict),
-        .testTarget(name: "CreditTests", dependencies: ["Credit", "ScoreTypes"], exclude: ["Cases"], swiftSettings: strict),
+        .testTarget(name: "CreditTests", dependencies: ["Credit", "ScoreTypes", "Git"], exclude: ["Cases"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Challenge", "ScoreTypes", "Ledger"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["Ledger", "Challenge"], swiftSettings: strict),
     ]

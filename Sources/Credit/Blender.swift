@@ -73,7 +73,9 @@ public struct Blender: Sendable {
             contributivities: contributivities,
             contributivityPercentages: ContributivityShares.percentages(contributivities),
             combined: try baggedScores(validation: combinedValidation, test: combinedTest, problem: problem),
-            foldwiseBest: try baggedScores(validation: bestValidation, test: bestTest, problem: problem))
+            foldwiseBest: try baggedScores(validation: bestValidation, test: bestTest, problem: problem),
+            combinedTestPredictions: PredictionAveraging.baggedTest(combinedTest),
+            foldwiseBestTestPredictions: PredictionAveraging.baggedTest(bestTest))
     }
 
     /// The ensemble of one fold (ramp-workflow's `blend_on_fold`).

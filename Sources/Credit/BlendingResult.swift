@@ -1,3 +1,5 @@
+import ScoreTypes
+
 /// The outcome of blending one question.
 public struct BlendingResult: Sendable, Equatable {
     /// For each fold, the indices of the selected submissions in the order they were added,
@@ -15,12 +17,21 @@ public struct BlendingResult: Sendable, Equatable {
     public var combined: BaggedScores
     /// Bagged scores of each fold's best single submission (the first ensemble member).
     public var foldwiseBest: BaggedScores
+    /// The combined predictions of every test row, as bagged for ``combined``'s test score
+    /// (each fold's ensemble mean, clipped and renormalised, averaged over folds): to score
+    /// parts of the test rows (public, private). Nil when built by hand.
+    public var combinedTestPredictions: Predictions?
+    /// The same for the foldwise-best predictions.
+    public var foldwiseBestTestPredictions: Predictions?
 
     /// Creates a blending result.
     public init(
         ensembles: [[Int]], contributivities: [Double], contributivityPercentages: [Int],
-        combined: BaggedScores, foldwiseBest: BaggedScores
+        combined: BaggedScores, foldwiseBest: BaggedScores,
+        combinedTestPredictions: Predictions? = nil, foldwiseBestTestPredictions: Predictions? = nil
     ) {
+        self.combinedTestPredictions = combinedTestPredictions
+        self.foldwiseBestTestPredictions = foldwiseBestTestPredictions
         self.ensembles = ensembles
         self.contributivities = contributivities
         self.contributivityPercentages = contributivityPercentages

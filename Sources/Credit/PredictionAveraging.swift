@@ -39,8 +39,12 @@ enum PredictionAveraging {
     static func testScore(
         _ foldPredictions: [Predictions], truth: GroundTruth, scoreType: any ScoreType
     ) throws -> Double {
-        let bagged = averageOverFolds(foldPredictions.map(RampNormalization.normalized))
-        return try scoreType.score(truth: truth, predictions: bagged)
+        try scoreType.score(truth: truth, predictions: baggedTest(foldPredictions))
+    }
+
+    /// The bagged test predictions that ``testScore(_:truth:scoreType:)`` scores.
+    static func baggedTest(_ foldPredictions: [Predictions]) -> Predictions {
+        averageOverFolds(foldPredictions.map(RampNormalization.normalized))
     }
 }
 

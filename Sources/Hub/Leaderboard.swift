@@ -19,9 +19,14 @@ public struct LeaderboardRow: Sendable, Equatable, Codable {
     public let testSeconds: Double?
     /// ISO 8601, UTC, seconds.
     public let submittedAt: String
+    /// Its share of the blended ensembles (RAMP's contributivity), in [0, 1].
+    public var contributivity: Double?
+    /// What it keeps after credit flows backwards along the lineage, in [0, 1].
+    public var historicalContributivity: Double?
 
     enum CodingKeys: String, CodingKey {
-        case rank, team, submission, commit, pusher, state, scores
+        case rank, team, submission, commit, pusher, state, scores, contributivity
+        case historicalContributivity = "historical_contributivity"
         case trainSeconds = "train_seconds"
         case testSeconds = "test_seconds"
         case submittedAt = "submitted_at"
@@ -39,6 +44,9 @@ public struct Leaderboard: Sendable, Equatable, Codable {
     /// predictions-only question (which has no cross-validation).
     public let rankedBy: String
     public let rows: [LeaderboardRow]
+    /// The official score of the blend of every scored submission (`combined`) and of each
+    /// fold's best submission (`foldwise_best`), by split.
+    public var combined: [String: [String: Double]] = [:]
 
     public init(challenge: String, question: String, officialScoreType: String, lowerIsBetter: Bool, scoreTypes: [String],
                 rankedBy: String, rows: [LeaderboardRow]) {
@@ -53,12 +61,14 @@ public struct Leaderboard: Sendable, Equatable, Codable {
 
     /// The same leaderboard with other rows.
     public func with(rows: [LeaderboardRow]) -> Leaderboard {
-        Leaderboard(challenge: challenge, question: question, officialScoreType: officialScoreType, lowerIsBetter: lowerIsBetter,
-                    scoreTypes: scoreTypes, rankedBy: rankedBy, rows: rows)
+        var copy = Leaderboard(challenge: challenge, question: question, officialScoreType: officialScoreType, lowerIsBetter: lowerIsBetter,
+                               scoreTypes: scoreTypes, rankedBy: rankedBy, rows: rows)
+        copy.combined = combined
+        return copy
     }
 
     enum CodingKeys: String, CodingKey {
-        case challenge, question, rows
+        case challenge, question, rows, combined
         case rankedBy = "ranked_by"
         case officialScoreType = "official_score_type"
         case lowerIsBetter = "lower_is_better"
@@ -122,21 +132,28 @@ public struct Leaderboard: Sendable, Equatable, Codable {
         for (position, index) in kept.enumerated() { rankOf[index] = position + 1 }
         let unranked = options.bestPerTeam ? [] : entries.indices.filter { rankOf[$0] == nil }
         let order = kept + unranked
+        let contributivities = try hub.ledger.contributivities()
         let rows = order.map { index -> LeaderboardRow in
             let (detail, evaluation, _) = entries[index]
             var scores: [String: [String: Double]] = [:]
             for record in evaluation?.baggedScores ?? [] where options.visibleSplits.contains(record.split.rawValue) {
                 scores[record.split.rawValue, default: [:]][record.scoreType] = record.value
             }
+            let credit = evaluation.flatMap { contributivities[$0.record.id!] }
             return LeaderboardRow(
                 rank: rankOf[index], team: detail.submission.team, submission: detail.submission.name,
                 commit: detail.submission.commitID, pusher: detail.submission.pusher,
                 state: (evaluation?.record.state ?? detail.state).rawValue, scores: scores,
                 trainSeconds: evaluation?.record.trainSeconds, testSeconds: evaluation?.record.testSeconds,
-                submittedAt: Timestamp.iso8601(detail.submission.submittedAt))
+                submittedAt: Timestamp.iso8601(detail.submission.submittedAt),
+                contributivity: credit?.value, historicalContributivity: credit?.historical)
         }
-        return Leaderboard(challenge: hub.challenge.title, question: question.name, officialScoreType: official,
-                           lowerIsBetter: lowerIsBetter, scoreTypes: question.scoreTypes, rankedBy: rankingSplit.rawValue, rows: rows)
+        var leaderboard = Leaderboard(challenge: hub.challenge.title, question: question.name, officialScoreType: official,
+                                      lowerIsBetter: lowerIsBetter, scoreTypes: question.scoreTypes, rankedBy: rankingSplit.rawValue, rows: rows)
+        for record in try hub.ledger.combinedScores(question: question.name) where options.visibleSplits.contains(record.split.rawValue) {
+            leaderboard.combined[record.kind, default: [:]][record.split.rawValue] = record.value
+        }
+        return leaderboard
     }
 }
 

@@ -12,13 +12,16 @@ public enum LeaderboardFormatter {
         let ranking = leaderboard.rankedBy
         let other = ranking == "valid" ? ["test"] : []
         let header = ["rank", "team", "submission"] + leaderboard.scoreTypes.map { "\(ranking)_\($0)" }
-            + other.map { "\($0)_\(leaderboard.officialScoreType)" } + ["train_seconds", "test_seconds", "submitted_at", "state"]
+            + other.map { "\($0)_\(leaderboard.officialScoreType)" }
+            + ["contributivity", "historical", "train_seconds", "test_seconds", "submitted_at", "state"]
         let rows = leaderboard.rows.map { row -> [String] in
             let rankingScores = leaderboard.scoreTypes.map { scoreType in
                 row.scores[ranking]?[scoreType].map { String(format: "%.6f", $0) } ?? ""
             }
             let otherScores = other.map { split in row.scores[split]?[leaderboard.officialScoreType].map { String(format: "%.6f", $0) } ?? "" }
+            let percent = { (value: Double?) in value.map { String(Int(($0 * 100).rounded())) } ?? "" }
             return [row.rank.map(String.init) ?? "", row.team, row.submission] + rankingScores + otherScores + [
+                percent(row.contributivity), percent(row.historicalContributivity),
                 row.trainSeconds.map { String(format: "%.2f", $0) } ?? "",
                 row.testSeconds.map { String(format: "%.2f", $0) } ?? "",
                 row.submittedAt, row.state,
@@ -41,8 +44,14 @@ public enum LeaderboardFormatter {
         case .table:
             let (header, rows) = cells(leaderboard)
             let basis = leaderboard.rankedBy == "valid" ? "bagged validation" : "test"
-            return "\(leaderboard.challenge): question \(leaderboard.question), ranked by \(basis) \(leaderboard.officialScoreType)\n"
+            var text = "\(leaderboard.challenge): question \(leaderboard.question), ranked by \(basis) \(leaderboard.officialScoreType)\n"
                 + table(header: header, rows: rows)
+            for kind in ["combined", "foldwise_best"] {
+                guard let scores = leaderboard.combined[kind], !scores.isEmpty else { continue }
+                let parts = scores.keys.sorted().map { "\($0) " + String(format: "%.6f", scores[$0]!) }
+                text += "\(kind == "combined" ? "Combined (blend of every submission)" : "Foldwise best"): \(leaderboard.officialScoreType) \(parts.joined(separator: ", "))\n"
+            }
+            return text
         }
     }
 

@@ -116,6 +116,29 @@ public final class Ledger: Sendable {
                 table.primaryKey(["submissionID", "ancestorID"])
             }
         }
+        migrator.registerMigration("4-credit") { db in
+            try db.create(table: "contributivity") { table in
+                table.primaryKey("evaluationID", .integer).references("evaluations", onDelete: .cascade)
+                table.column("value", .double).notNull()
+                table.column("historical", .double)
+                table.column("computedAt", .datetime).notNull()
+            }
+            try db.create(table: "combined_scores") { table in
+                table.column("question", .text).notNull()
+                table.column("kind", .text).notNull()
+                table.column("split", .text).notNull()
+                table.column("scoreType", .text).notNull()
+                table.column("value", .double).notNull()
+                table.primaryKey(["question", "kind", "split", "scoreType"])
+            }
+            try db.create(table: "credit_shares") { table in
+                table.column("submissionID", .integer).notNull().references("submissions", onDelete: .cascade)
+                table.column("owner", .text).notNull()
+                table.column("fraction", .double).notNull()
+                table.column("source", .text).notNull()
+                table.primaryKey(["submissionID", "owner"])
+            }
+        }
         return migrator
     }
 }

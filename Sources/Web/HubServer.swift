@@ -52,11 +52,15 @@ public struct HubServer: Sendable {
             },
             logger: logger)
         let evaluator = Evaluator(context: hub.evaluationContext)
+        let credit = CreditScheduler(hub: hub, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<workerCount {
-                let worker = Worker(ledger: hub.ledger, evaluator: evaluator, owner: "\(instance)-\(index)", logger: logger)
+                let worker = Worker(ledger: hub.ledger, evaluator: evaluator, owner: "\(instance)-\(index)", logger: logger) { _, state in
+                    if state == .scored { await credit.markStale() }
+                }
                 group.addTask { await worker.run() }
             }
+            group.addTask { await credit.run() }
             group.addTask {
                 while !Task.isCancelled {
                     try await Task.sleep(for: .seconds(reconcileSeconds))

@@ -7,9 +7,9 @@ import Web
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Create a hub in a temporary directory, push two submissions with git over HTTP, wait for their scores and show the leaderboard.")
+        abstract: "Create a hub in a temporary directory, push submissions with git over HTTP (two in the closed phase, then a fork across teams in the open phase), wait for their scores and show the leaderboard.")
 
-    @Flag(help: "Exit once both submissions are scored (status 0 only if both were).")
+    @Flag(help: "Exit once every submission is scored (status 0 only if all were).")
     var noServe = false
 
     @Option(help: "Port to serve on (0: any free port).")
@@ -27,8 +27,9 @@ struct DemoCommand: AsyncParsableCommand {
         let hub = try await HubSetup.createHub(at: home, templateName: "breast-cancer", share: try Installation.shareDirectory(), python: python)
         let aliceToken = try HubSetup.addTeam("alice", member: "alice", to: hub)
         let bobToken = try HubSetup.addTeam("bob", member: "bob", to: hub)
+        let carolToken = try HubSetup.addTeam("carol", member: "carol", to: hub)
         var logger = Logger(label: "forkboard")
-        logger.logLevel = .notice
+        logger.logLevel = .critical
         let server = HubServer(hub: hub, host: "127.0.0.1", port: port, workerCount: 2,
                                executablePath: Installation.executablePath, logger: logger)
         let (started, startedContinuation) = AsyncStream<String>.makeStream()
@@ -47,7 +48,16 @@ struct DemoCommand: AsyncParsableCommand {
         let scenario = DemoScenario(baseURL: url, workDirectory: home.appendingPathComponent("participants"))
         try await scenario.push(team: "alice", token: aliceToken, submission: "logistic-regression", classifier: nil)
         try await scenario.push(team: "bob", token: bobToken, submission: "random-forest", classifier: DemoScenario.randomForest)
-        let scored = try await scenario.waitUntilFinished(hub: hub, count: 2, timeout: timeout)
+        var scored = try await scenario.waitUntilFinished(hub: hub, count: 2, timeout: timeout)
+        say("")
+        say("The organisers open the collaborative phase: every submission is published in open.git.")
+        try hub.ledger.overridePhase("collaborative", by: "demo")
+        try await scenario.fork(team: "carol", token: carolToken, from: "alice/logistic-regression", submission: "tuned-logistic-regression")
+        scored = try await scenario.waitUntilFinished(hub: hub, count: 3, timeout: timeout) && scored
+        // The server recomputes credit after each scored submission; do it once more here so the
+        // table below includes the last one.
+        try Contributivity(hub: hub).recomputeAll()
+        try LineageCreditComputation(hub: hub).recompute()
         say("")
         say(try LeaderboardFormatter.render(Leaderboard.make(hub: hub), as: .table), terminator: "")
         say("")

@@ -46,6 +46,26 @@ struct DemoScenario {
         for line in output.split(separator: "\n") where line.hasPrefix("remote:") { say("  \(line)") }
     }
 
+    /// Forks another team's submission through open.git in the open phase: clone, fetch open,
+    /// branch from the submission, tune it, commit, tag and push to the team's own repository.
+    func fork(team: String, token: String, from source: String, submission: String) async throws {
+        let clone = workDirectory.appendingPathComponent(team)
+        let host = baseURL.dropFirst("http://".count)
+        try await git(["clone", "--quiet", "http://\(team):\(token)@\(host)/git/\(team).git", clone.path], in: workDirectory)
+        try await git(["remote", "add", "open", "http://\(team):\(token)@\(host)/git/open.git"], in: clone)
+        try await git(["fetch", "--quiet", "open"], in: clone)
+        try await git(["checkout", "--quiet", "-b", "tuned", "open/\(source)"], in: clone)
+        let path = clone.appendingPathComponent("classifier.py")
+        let tuned = try String(contentsOf: path, encoding: .utf8)
+            .replacingOccurrences(of: "LogisticRegression(max_iter=1000)", with: "LogisticRegression(C=0.3, max_iter=1000)")
+        try tuned.write(to: path, atomically: true, encoding: .utf8)
+        try await git(["commit", "--quiet", "-am", "Stronger regularisation of \(source)"], in: clone)
+        try await git(["tag", "submission-\(submission)"], in: clone)
+        say("\(team): git fetch open; git checkout -b tuned open/\(source); ...; git push origin tuned submission-\(submission)")
+        let output = try await git(["push", "origin", "tuned", "submission-\(submission)"], in: clone)
+        for line in output.split(separator: "\n") where line.hasPrefix("remote:") { say("  \(line)") }
+    }
+
     /// Waits until `count` submissions are in a final state; returns true when all are scored.
     func waitUntilFinished(hub: Hub, count: Int, timeout: Double) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)

@@ -1,0 +1,126 @@
+import Challenge
+import Credit
+import Evaluation
+import Foundation
+import Ledger
+import ScoreTypes
+
+/// Recomputes contributivity and the combined scores of a question from the stored fold
+/// predictions of every scored submission (RAMP's blending, see ``Credit/Blender``).
+public struct Contributivity: Sendable {
+    public let hub: Hub
+    /// Parsed predictions kept between recomputations (a submission's never change).
+    public let cache: PredictionCache
+
+    public init(hub: Hub, cache: PredictionCache = PredictionCache()) {
+        self.hub = hub
+        self.cache = cache
+    }
+
+    /// What a recomputation did.
+    public struct Summary: Sendable {
+        public let question: String
+        /// Submissions blended.
+        public let submissions: Int
+        /// Those left out because their predictions could not be read.
+        public let skipped: [String]
+    }
+
+    /// Recomputes every code question; returns what was done per question.
+    /// - Throws: data, blending and database errors.
+    @discardableResult
+    public func recomputeAll() throws -> [Summary] {
+        try hub.challenge.questions.filter { !$0.isPredictionsOnly }.map(recompute)
+    }
+
+    /// Recomputes one question and stores its contributivities and combined scores.
+    /// - Throws: ``QuestionData/DataError``, ``Credit/BlendingError``, `ScoreTypeError`, database errors.
+    public func recompute(_ question: Question) throws -> Summary {
+        var data = try QuestionData.load(
+            trainFile: hub.home.appendingPathComponent(question.trainData),
+            testFile: hub.home.appendingPathComponent(question.testData), question: question)
+        data.splitTestRows(hub.challenge.testSplit)
+        var evaluationIDs: [Int64] = []
+        var submissions: [[SubmissionFoldPredictions]] = []
+        var skipped: [String] = []
+        for detail in try hub.ledger.submissionDetails() {
+            guard let evaluation = detail.evaluations.first(where: { $0.record.question == question.name && $0.record.state == .scored })
+            else { continue }
+            let id = evaluation.record.id!
+            do {
+                submissions.append(try cache.predictions(evaluationID: id) {
+                    try load(team: detail.submission.team, name: detail.submission.name, data: data)
+                })
+                evaluationIDs.append(id)
+            } catch {
+                skipped.append("\(detail.submission.team)/\(detail.submission.name): \(error)")
+            }
+        }
+        guard !submissions.isEmpty else {
+            try hub.ledger.replaceContributivity(question: question.name, records: [], combined: [])
+            return Summary(question: question.name, submissions: 0, skipped: skipped)
+        }
+        let official = try ScoreTypes.named(question.officialScoreType)
+        let problem = BlendingProblem(
+            trainingTruth: data.trainTruth, testTruth: data.testTruth,
+            folds: data.folds.map { BlendingFold(validationRows: $0.validationRows) }, submissions: submissions)
+        let result = try Blender(scoreType: official).blend(problem)
+        let now = Date()
+        let records = zip(evaluationIDs, result.contributivities).map { id, value in
+            ContributivityRecord(evaluationID: id, value: value, historical: nil, computedAt: now)
+        }
+        var combined: [CombinedScoreRecord] = []
+        for (kind, scores, predictions) in [("combined", result.combined, result.combinedTestPredictions),
+                                            ("foldwise_best", result.foldwiseBest, result.foldwiseBestTestPredictions)] {
+            combined.append(CombinedScoreRecord(question: question.name, kind: kind, split: .valid, scoreType: official.name, value: scores.validation))
+            combined.append(CombinedScoreRecord(question: question.name, kind: kind, split: .test, scoreType: official.name, value: scores.test))
+            guard let predictions, !data.publicTestRows.isEmpty else { continue }
+            for (split, rows) in [(ScoreSplit.publicTest, data.publicTestRows), (.privateTest, data.privateTestRows)] where !rows.isEmpty {
+                let part: Predictions
+                switch predictions {
+                case .probabilities(let matrix): part = .probabilities(matrix.selecting(rows: rows))
+                case .values(let values): part = .values(rows.map { values[$0] })
+                }
+                if let value = try? official.score(truth: data.testTruth(rows: rows), predictions: part) {
+                    combined.append(CombinedScoreRecord(question: question.name, kind: kind, split: split, scoreType: official.name, value: value))
+                }
+            }
+        }
+        try hub.ledger.replaceContributivity(question: question.name, records: records, combined: combined)
+        return Summary(question: question.name, submissions: submissions.count, skipped: skipped)
+    }
+
+    /// A scored submission's fold predictions, read back from its run directory.
+    func load(team: String, name: String, data: QuestionData) throws -> [SubmissionFoldPredictions] {
+        let run = hub.evaluationContext.runDirectory(team: team, submission: name, question: data.question.name)
+        return try data.folds.enumerated().map { index, fold in
+            let validationIDs = fold.validationRows.map { data.trainIDs[$0] }
+            let predictions = try PredictionsReader.read(
+                run.appendingPathComponent("fold-\(index)/output/predictions.csv"), question: data.question,
+                expectedIDs: validationIDs + data.testIDs)
+            let rows = Array(0..<predictions.rowCount)
+            func part(_ range: ArraySlice<Int>) -> Predictions {
+                switch predictions {
+                case .probabilities(let matrix): .probabilities(matrix.selecting(rows: Array(range)))
+                case .values(let values): .values(range.map { values[$0] })
+                }
+            }
+            return SubmissionFoldPredictions(validation: part(rows[..<validationIDs.count]), test: part(rows[validationIDs.count...]))
+        }
+    }
+}
+
+/// Parsed fold predictions by evaluation id, shared between recomputations.
+public final class PredictionCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Int64: [SubmissionFoldPredictions]] = [:]
+
+    public init() {}
+
+    func predictions(evaluationID: Int64, load: () throws -> [SubmissionFoldPredictions]) throws -> [SubmissionFoldPredictions] {
+        if let cached = lock.withLock({ stored[evaluationID] }) { return cached }
+        let loaded = try load()
+        lock.withLock { stored[evaluationID] = loaded }
+        return loaded
+    }
+}

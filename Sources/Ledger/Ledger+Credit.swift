@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+
+/// The contributivity of one evaluation (a submission on a question).
+public struct ContributivityRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "contributivity"
+    public var evaluationID: Int64
+    /// Mean over folds of the submission's share of the fold's ensemble, in [0, 1].
+    public var value: Double
+    /// What it keeps after credit flows backwards along the lineage, in [0, 1]; nil until computed.
+    public var historical: Double?
+    public var computedAt: Date
+
+    public init(evaluationID: Int64, value: Double, historical: Double?, computedAt: Date) {
+        self.evaluationID = evaluationID
+        self.value = value
+        self.historical = historical
+        self.computedAt = computedAt
+    }
+}
+
+/// A score of the blend of every submission (`combined`) or of each fold's best submission
+/// (`foldwise_best`), for one question and split.
+public struct CombinedScoreRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "combined_scores"
+    public var question: String
+    public var kind: String
+    public var split: ScoreSplit
+    public var scoreType: String
+    public var value: Double
+
+    public init(question: String, kind: String, split: ScoreSplit, scoreType: String, value: Double) {
+        self.question = question
+        self.kind = kind
+        self.split = split
+        self.scoreType = scoreType
+        self.value = value
+    }
+}
+
+/// One share of a submission's lines (or of its declared credit) owned by a submission
+/// (`team/name`; `organisers/starting-kit` for the starting kit), itself included.
+public struct CreditShareRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "credit_shares"
+    public var submissionID: Int64
+    public var owner: String
+    /// In [0, 1]; a submission's shares sum to 1.
+    public var fraction: Double
+    /// `lines` (from git blame) or `trailer` (from `Credit:` lines of its commit message).
+    public var source: String
+
+    public init(submissionID: Int64, owner: String, fraction: Double, source: String) {
+        self.submissionID = submissionID
+        self.owner = owner
+        self.fraction = fraction
+        self.source = source
+    }
+}
+
+extension Ledger {
+    /// Replaces a question's contributivities and combined scores, in one transaction.
+    public func replaceContributivity(question: String, records: [ContributivityRecord], combined: [CombinedScoreRecord]) throws {
+        try database.write { db in
+            try db.execute(sql: """
+                DELETE FROM contributivity WHERE evaluationID IN (SELECT id FROM evaluations WHERE question = ?)
+                """, arguments: [question])
+            try CombinedScoreRecord.filter(Column("question") == question).deleteAll(db)
+            for record in records { try record.insert(db) }
+            for record in combined { try record.insert(db) }
+        }
+    }
+
+    /// Every contributivity, by evaluation id.
+    public func contributivities() throws -> [Int64: ContributivityRecord] {
+        try database.read { db in
+            Dictionary(uniqueKeysWithValues: try ContributivityRecord.fetchAll(db).map { ($0.evaluationID, $0) })
+        }
+    }
+
+    /// The combined and foldwise-best scores of a question.
+    public func combinedScores(question: String) throws -> [CombinedScoreRecord] {
+        try database.read { db in try CombinedScoreRecord.filter(Column("question") == question).fetchAll(db) }
+    }
+
+    /// Replaces every submission's credit shares.
+    public func replaceCreditShares(_ shares: [CreditShareRecord]) throws {
+        try database.write { db in
+            try CreditShareRecord.deleteAll(db)
+            for share in shares { try share.insert(db) }
+        }
+    }
+
+    /// Every credit share, by submission id.
+    public func creditShares() throws -> [Int64: [CreditShareRecord]] {
+        try database.read { db in Dictionary(grouping: try CreditShareRecord.fetchAll(db), by: \.submissionID) }
+    }
+
+    /// Sets the historical contributivity of evaluations (by id).
+    public func setHistoricalContributivity(_ values: [Int64: Double]) throws {
+        try database.write { db in
+            for (evaluationID, value) in values {
+                try db.execute(sql: "UPDATE contributivity SET historical = ? WHERE evaluationID = ?", arguments: [value, evaluationID])
+            }
+        }
+    }
+}
