@@ -42,6 +42,7 @@ let package = Package(
         .target(name: "Credit", dependencies: ["ScoreTypes", "Git"], swiftSettings: strict),
         .target(name: "Hub", dependencies: [
             "Git", "Challenge", "Ledger", "Evaluation", "Credit",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Logging", package: "swift-log"),

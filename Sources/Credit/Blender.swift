@@ -110,3 +110,13 @@ public struct Blender: Sendable {
             test: try PredictionAveraging.testScore(test, truth: problem.testTruth, scoreType: scoreType))
     }
 }
+
+extension Blender {
+    /// The mean of `predictions` as the ensembles combine them (ramp-workflow's
+    /// `Predictions.combine`: probability rows clipped to [1e-15, 1 - 1e-15] and renormalised
+    /// first; values averaged as they are), for applying an ensemble to new rows.
+    /// - Precondition: at least one prediction; all of one kind and shape.
+    public static func combine(_ predictions: [Predictions]) -> Predictions {
+        PredictionAveraging.combine(predictions)
+    }
+}

@@ -33,37 +33,60 @@ public struct Contributivity: Sendable {
         try hub.challenge.questions.filter { !$0.isPredictionsOnly }.map(recompute)
     }
 
-    /// Recomputes one question and stores its contributivities and combined scores.
-    /// - Throws: ``QuestionData/DataError``, ``Credit/BlendingError``, `ScoreTypeError`, database errors.
-    public func recompute(_ question: Question) throws -> Summary {
+    /// The blend of a question now: the blended submissions (`team/name`, in order) and the
+    /// result, or nil when nothing is scored.
+    /// - Throws: as ``recompute(_:)``.
+    public func blend(_ question: Question) throws -> (submissions: [BlendedSubmission], result: BlendingResult)? {
+        let (_, blended, problem, _) = try problem(question)
+        guard let problem else { return nil }
+        return (blended, try Blender(scoreType: try ScoreTypes.named(question.officialScoreType)).blend(problem))
+    }
+
+    /// A submission taking part in a blend.
+    public struct BlendedSubmission: Sendable {
+        public let team: String
+        public let name: String
+        public let evaluationID: Int64
+    }
+
+    /// The question's data, the blended submissions, the blending problem (nil when nothing is
+    /// scored) and the submissions left out with why.
+    private func problem(_ question: Question) throws -> (QuestionData, [BlendedSubmission], BlendingProblem?, [String]) {
         var data = try QuestionData.load(
             trainFile: hub.home.appendingPathComponent(question.trainData),
             testFile: hub.home.appendingPathComponent(question.testData), question: question)
         data.splitTestRows(hub.challenge.testSplit)
-        var evaluationIDs: [Int64] = []
+        var blended: [BlendedSubmission] = []
         var submissions: [[SubmissionFoldPredictions]] = []
         var skipped: [String] = []
         for detail in try hub.ledger.submissionDetails() {
             guard let evaluation = detail.evaluations.first(where: { $0.record.question == question.name && $0.record.state == .scored })
             else { continue }
-            let id = evaluation.record.id!
             do {
-                submissions.append(try cache.predictions(evaluationID: id) {
+                submissions.append(try cache.predictions(evaluationID: evaluation.record.id!) {
                     try load(team: detail.submission.team, name: detail.submission.name, data: data)
                 })
-                evaluationIDs.append(id)
+                blended.append(BlendedSubmission(team: detail.submission.team, name: detail.submission.name, evaluationID: evaluation.record.id!))
             } catch {
                 skipped.append("\(detail.submission.team)/\(detail.submission.name): \(error)")
             }
         }
-        guard !submissions.isEmpty else {
+        guard !submissions.isEmpty else { return (data, blended, nil, skipped) }
+        return (data, blended, BlendingProblem(
+            trainingTruth: data.trainTruth, testTruth: data.testTruth,
+            folds: data.folds.map { BlendingFold(validationRows: $0.validationRows) }, submissions: submissions), skipped)
+    }
+
+    /// Recomputes one question and stores its contributivities and combined scores.
+    /// - Throws: ``QuestionData/DataError``, ``Credit/BlendingError``, `ScoreTypeError`, database errors.
+    public func recompute(_ question: Question) throws -> Summary {
+        let (data, blended, problem, skipped) = try problem(question)
+        guard let problem else {
             try hub.ledger.replaceContributivity(question: question.name, records: [], combined: [])
             return Summary(question: question.name, submissions: 0, skipped: skipped)
         }
+        let evaluationIDs = blended.map(\.evaluationID)
         let official = try ScoreTypes.named(question.officialScoreType)
-        let problem = BlendingProblem(
-            trainingTruth: data.trainTruth, testTruth: data.testTruth,
-            folds: data.folds.map { BlendingFold(validationRows: $0.validationRows) }, submissions: submissions)
         let result = try Blender(scoreType: official).blend(problem)
         let now = Date()
         let records = zip(evaluationIDs, result.contributivities).map { id, value in
@@ -87,7 +110,7 @@ public struct Contributivity: Sendable {
             }
         }
         try hub.ledger.replaceContributivity(question: question.name, records: records, combined: combined)
-        return Summary(question: question.name, submissions: submissions.count, skipped: skipped)
+        return Summary(question: question.name, submissions: blended.count, skipped: skipped)
     }
 
     /// A scored submission's fold predictions, read back from its run directory.

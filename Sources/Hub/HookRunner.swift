@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Ledger
 
 /// The logic of the git hooks (`forkboard hook pre-receive|post-receive`). git runs the hook
 /// in the team's bare repository, with the pushed ref updates on stdin and, through
@@ -52,7 +53,14 @@ public struct HookRunner {
             let hub = try openHub()
             let repository = try Repository.openFromEnvironment(startingAt: repositoryPath.path)
             let quarantine = environment["GIT_QUARANTINE_PATH"].map { URL(fileURLWithPath: $0) }
-            let refusals = try PushPolicy(hub: hub, team: team).refusals(of: PushUpdate.parse(input), repository: repository, quarantine: quarantine)
+            let updates = PushUpdate.parse(input)
+            let refusals = try PushPolicy(hub: hub, team: team).refusals(of: updates, repository: repository, quarantine: quarantine)
+            try hub.ledger.audit("push", actor: environment["REMOTE_USER"] ?? "unknown", team: team, detail: [
+                "client": .text(environment["REMOTE_ADDR"] ?? ""),
+                "refs": .list(updates.map { .object(["ref": .text($0.ref), "old": .text($0.oldID.hex), "new": .text($0.newID.hex)]) }),
+                "outcome": .text(refusals.isEmpty ? "accepted" : "refused"),
+                "reasons": .list(refusals.map(AuditValue.text)),
+            ])
             guard !refusals.isEmpty else { return (0, []) }
             return (1, refusals.map { "refused: \($0)" }
                 + ["nothing of this push was accepted (git applies a push all or nothing): fix the above and push again"])

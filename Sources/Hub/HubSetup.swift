@@ -96,13 +96,13 @@ public enum HubSetup {
     /// Creates team `name` with one member `login`: its bare repository (hooks installed,
     /// starting with the starting-kit commit on `main`) and the member's token, returned once.
     /// - Throws: ``TeamError`` for invalid or taken names; Git errors.
-    public static func addTeam(_ name: String, member login: String, to hub: Hub) throws -> String {
-        try hub.ledger.addTeam(name)
+    public static func addTeam(_ name: String, member login: String, to hub: Hub, by actor: String = "hub") throws -> String {
+        try hub.ledger.addTeam(name, by: actor)
         let repository = try Repository.createBare(at: hub.teamRepository(name).path)
         try configureTeamRepository(repository, hub: hub)
         try repository.fetch(fromRepositoryAt: hub.ledgerRepository.path, refspecs: ["refs/heads/main:refs/heads/main"])
         try repository.setHead("refs/heads/main")
-        return try hub.ledger.addMember(login, to: name)
+        return try hub.ledger.addMember(login, to: name, by: actor)
     }
 
     /// Sets a team repository's configuration: the hub's hooks, advertised push options,

@@ -56,10 +56,13 @@ public struct SubmissionView: Sendable, Codable, Equatable {
     /// The earlier submissions, of any team, in its history (`team/name`), oldest first: its
     /// lineage. A cherry-pick has none of the submissions it copied from.
     public let derivesFrom: [String]
+    /// Its credit shares by owning submission (`team/name`, `organisers/starting-kit`), itself
+    /// included: from git blame of its source files, or from `Credit:` trailers.
+    public let credits: [String: Double]
     public let evaluations: [EvaluationView]
 
     enum CodingKeys: String, CodingKey {
-        case team, submission, commit, pusher, state, evaluations, phase, description, parents
+        case team, submission, commit, pusher, state, evaluations, phase, description, parents, credits
         case submittedAt = "submitted_at"
         case derivesFrom = "derives_from"
     }
@@ -79,16 +82,18 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         let names = Dictionary(uniqueKeysWithValues: details.map { ($0.submission.id!, "\($0.submission.team)/\($0.submission.name)") })
         let edges = Dictionary(grouping: try hub.ledger.lineageEdges(), by: \.submission)
         let repository = try Repository.open(at: hub.ledgerRepository.path)
+        let shares = try hub.ledger.creditShares()
         return try details.filter { filter($0.submission) }.map { detail in
             let parents = (try? ObjectID(hex: detail.submission.commitID).map { try repository.commit($0).parentIDs.map(\.hex) }) ?? nil
             let ancestors = (edges[detail.submission.id!] ?? []).map(\.ancestor).sorted().compactMap { names[$0] }
+            let credits = Dictionary((shares[detail.submission.id!] ?? []).map { ($0.owner, $0.fraction) }) { $0 + $1 }
             return try make(detail: detail, ledger: hub.ledger, includeLogs: includeLogs, visibleSplits: visibleSplits,
-                            parents: parents ?? [], derivesFrom: ancestors)
+                            parents: parents ?? [], derivesFrom: ancestors, credits: credits)
         }
     }
 
     static func make(detail: SubmissionDetail, ledger: Ledger, includeLogs: Bool, visibleSplits: Set<String>,
-                     parents: [String], derivesFrom: [String]) throws -> SubmissionView {
+                     parents: [String], derivesFrom: [String], credits: [String: Double]) throws -> SubmissionView {
         func grouped<Records: Sequence>(_ records: Records, split: (Records.Element) -> ScoreSplit, type: (Records.Element) -> String,
                                         value: (Records.Element) -> Double) -> [String: [String: Double]] {
             var scores: [String: [String: Double]] = [:]
@@ -116,6 +121,6 @@ public struct SubmissionView: Sendable, Codable, Equatable {
             team: detail.submission.team, submission: detail.submission.name, commit: detail.submission.commitID,
             pusher: detail.submission.pusher, submittedAt: Timestamp.iso8601(detail.submission.submittedAt),
             state: detail.state.rawValue, phase: detail.submission.phase, description: detail.submission.description,
-            parents: parents, derivesFrom: derivesFrom, evaluations: evaluations)
+            parents: parents, derivesFrom: derivesFrom, credits: credits, evaluations: evaluations)
     }
 }

@@ -28,6 +28,7 @@ extension Ledger {
         try database.write { db in
             var record = PhaseOverrideRecord(id: nil, phase: phase, setBy: login, setAt: time)
             try record.insert(db)
+            try Self.appendAudit(db, "phase.override", actor: login, detail: ["phase": .text(phase ?? "(schedule)")], at: time)
         }
     }
 
@@ -43,6 +44,7 @@ extension Ledger {
         try database.write { db in
             var record = RevealRecord(id: nil, revealedBy: login, revealedAt: time)
             try record.insert(db)
+            try Self.appendAudit(db, "reveal", actor: login, at: time)
         }
     }
 

@@ -181,8 +181,11 @@ extension Ledger {
     /// lose their lease (their worker stops the sandbox and writes nothing). Returns how many
     /// were cancelled. A cancelled submission keeps its name used: no quota is given back.
     /// - Throws: database errors.
-    public func cancel(submissionID: Int64, now: Date = Date()) throws -> Int {
+    public func cancel(submissionID: Int64, by actor: String = "hub", now: Date = Date()) throws -> Int {
         try database.write { db in
+            if let submission = try SubmissionRecord.fetchOne(db, key: submissionID) {
+                try Self.appendAudit(db, "cancel", actor: actor, team: submission.team, detail: ["submission": .text(submission.name)], at: now)
+            }
             try db.execute(
                 sql: """
                 UPDATE evaluations SET state = 'cancelled', leaseOwner = NULL, leaseExpiresAt = NULL,

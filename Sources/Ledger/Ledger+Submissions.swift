@@ -18,6 +18,10 @@ extension Ledger {
             var submission = SubmissionRecord(id: nil, team: team, name: name, commitID: commitID, pusher: pusher, submittedAt: time,
                                               phase: phase, description: description)
             try submission.insert(db)
+            try Self.appendAudit(db, "submission.accepted", actor: pusher, team: team, detail: [
+                "submission": .text(name), "commit": .text(commitID), "phase": .text(phase ?? ""),
+                "questions": .list(questions.map(AuditValue.text)),
+            ], at: time)
             for ancestor in ancestors {
                 try db.execute(sql: "INSERT OR IGNORE INTO lineage (submissionID, ancestorID) VALUES (?, ?)", arguments: [submission.id!, ancestor])
             }

@@ -40,18 +40,30 @@ extension Ledger {
 
     /// Records a new team.
     /// - Throws: ``TeamError`` for an invalid, reserved or existing name.
-    public func addTeam(_ name: String, at time: Date = Date()) throws {
+    public func addTeam(_ name: String, by actor: String = "hub", at time: Date = Date()) throws {
         guard Self.isValidName(name), !Self.reservedTeamNames.contains(name) else { throw TeamError.invalidName(name) }
         try database.write { db in
             if try TeamRecord.fetchOne(db, key: name) != nil { throw TeamError.teamExists(name) }
             try TeamRecord(name: name, createdAt: time).insert(db)
+            try Self.appendAudit(db, "team.created", actor: actor, team: name, at: time)
+        }
+    }
+
+    /// Removes a member: its token stops working at once. Its team and submissions stay.
+    /// - Returns: false when there was no such member.
+    public func revokeMember(_ login: String, by actor: String = "hub", at time: Date = Date()) throws -> Bool {
+        try database.write { db in
+            guard let member = try MemberRecord.fetchOne(db, key: login) else { return false }
+            try member.delete(db)
+            try Self.appendAudit(db, "token.revoked", actor: actor, team: member.team, detail: ["login": .text(login)], at: time)
+            return true
         }
     }
 
     /// Adds `login` to `team` with a fresh token and returns the token (shown once; only its
     /// hash is stored). Adding an existing member of the same team replaces its token.
     /// - Throws: ``TeamError`` for an invalid login or one that belongs to another team.
-    public func addMember(_ login: String, to team: String, at time: Date = Date()) throws -> String {
+    public func addMember(_ login: String, to team: String, by actor: String = "hub", at time: Date = Date()) throws -> String {
         guard Self.isValidName(login) else { throw TeamError.invalidName(login) }
         let token = Self.makeToken()
         try database.write { db in
@@ -59,6 +71,7 @@ extension Ledger {
                 throw TeamError.loginTaken(login: login, team: existing.team)
             }
             try MemberRecord(login: login, team: team, tokenSHA256: Self.hash(token: token), createdAt: time).save(db)
+            try Self.appendAudit(db, "token.created", actor: actor, team: team, detail: ["login": .text(login)], at: time)
         }
         return token
     }

@@ -139,6 +139,32 @@ public final class Ledger: Sendable {
                 table.primaryKey(["submissionID", "owner"])
             }
         }
+        migrator.registerMigration("5-audit") { db in
+            try db.create(table: "audit_log") { table in
+                table.primaryKey("id", .integer)
+                table.column("at", .datetime).notNull()
+                table.column("actor", .text).notNull()
+                table.column("action", .text).notNull()
+                table.column("team", .text)
+                table.column("detail", .text).notNull()
+                table.column("previousHash", .text).notNull()
+                table.column("hash", .text).notNull()
+            }
+        }
+        migrator.registerMigration("6-provenance") { db in
+            try db.create(table: "evaluation_provenance") { table in
+                table.primaryKey("evaluationID", .integer).references("evaluations", onDelete: .cascade)
+                table.column("environment", .text).notNull()
+                table.column("recordedAt", .datetime).notNull()
+            }
+            try db.create(table: "score_history") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("evaluationID", .integer).notNull().references("evaluations", onDelete: .cascade)
+                table.column("archivedAt", .datetime).notNull()
+                table.column("state", .text).notNull()
+                table.column("scores", .text).notNull()
+            }
+        }
         return migrator
     }
 }

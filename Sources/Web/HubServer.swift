@@ -53,10 +53,12 @@ public struct HubServer: Sendable {
             logger: logger)
         let evaluator = Evaluator(context: hub.evaluationContext)
         let credit = CreditScheduler(hub: hub, logger: logger)
+        let provenance = ProvenanceRecorder(hub: hub, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<workerCount {
-                let worker = Worker(ledger: hub.ledger, evaluator: evaluator, owner: "\(instance)-\(index)", logger: logger) { _, state in
+                let worker = Worker(ledger: hub.ledger, evaluator: evaluator, owner: "\(instance)-\(index)", logger: logger) { evaluation, state in
                     if state == .scored { await credit.markStale() }
+                    if state.isFinal { await provenance.recordFinished(evaluation) }
                 }
                 group.addTask { await worker.run() }
             }

@@ -18,7 +18,7 @@ struct CancelCommand: AsyncParsableCommand {
         guard parts.count == 2, let record = try hub.ledger.submission(team: parts[0], name: parts[1]) else {
             throw ValidationError("no submission '\(submission)' (expected TEAM/NAME)")
         }
-        let count = try hub.ledger.cancel(submissionID: record.id!)
+        let count = try hub.ledger.cancel(submissionID: record.id!, by: organiserName())
         say(count == 0 ? "\(submission) had no unfinished evaluation" : "\(submission): cancelled \(count) evaluation(s)")
     }
 }

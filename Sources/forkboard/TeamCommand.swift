@@ -6,7 +6,7 @@ struct TeamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "team",
         abstract: "Manage teams.",
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, List.self, Revoke.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a team with one member and print the member's access token (once).")
@@ -22,10 +22,26 @@ struct TeamCommand: AsyncParsableCommand {
         func run() async throws {
             let hub = try hubOptions.open()
             let login = member ?? team
-            let token = try HubSetup.addTeam(team, member: login, to: hub)
+            let token = try HubSetup.addTeam(team, member: login, to: hub, by: organiserName())
             say("Team \(team) created with member \(login).")
             say("Access token for \(login) (shown once, keep it secret): \(token)")
             say("Clone: git clone http://\(login):\(token)@HOST:PORT/git/\(team).git")
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a member's token (recorded in the audit log); the team and its submissions stay.")
+
+        @Argument(help: "The member's login.")
+        var login: String
+
+        @OptionGroup var hubOptions: HubOptions
+
+        func run() async throws {
+            guard try hubOptions.open().ledger.revokeMember(login, by: organiserName()) else {
+                throw ValidationError("no member '\(login)'")
+            }
+            say("The token of \(login) is revoked.")
         }
     }
 

@@ -1,0 +1,53 @@
+/// The shares of the starting kit and of every submission, with the warnings, ready for
+/// ``HistoricalContributivity/distribute(_:)``.
+public struct LineageCreditResult: Sendable, Equatable {
+    /// The starting kit's shares (it keeps everything).
+    public let startingKit: LineageShares
+    /// Each submission's shares, in recording order.
+    public let submissions: [LineageShares]
+    /// Trailers and lines that were ignored, one line each.
+    public let warnings: [LineageWarning]
+
+    /// Creates a result.
+    public init(startingKit: LineageShares, submissions: [LineageShares], warnings: [LineageWarning]) {
+        self.startingKit = startingKit
+        self.submissions = submissions
+        self.warnings = warnings
+    }
+
+    /// The keys in the order of ``creditedSubmissions(contributivities:)``: the starting kit,
+    /// then the submissions in recording order.
+    public var keys: [String] { [startingKit.key] + submissions.map(\.key) }
+
+    /// The submissions as ``HistoricalContributivity/distribute(_:)`` takes them: the starting
+    /// kit at index 0, then the submissions in recording order at 1, 2, ...; each with its
+    /// contributivity and its shares for other submissions as credits (its self share is what
+    /// remains).
+    /// - Parameter contributivities: contributivity by key (a fraction, from blending); a key
+    ///   without one, the starting kit's usually, counts 0; keys of no submission are ignored.
+    public func creditedSubmissions(contributivities: [String: Double]) -> [CreditedSubmission] {
+        let all = [startingKit] + submissions
+        var indices: [String: Int] = [:]
+        for (index, shares) in all.enumerated() { indices[shares.key] = index }
+        return all.map { shares in
+            let credits = shares.fractions.compactMap { key, fraction -> CreditShare? in
+                guard key != shares.key, fraction > 0, let index = indices[key] else { return nil }
+                return CreditShare(submission: index, fraction: fraction)
+            }
+            return CreditedSubmission(
+                contributivity: contributivities[shares.key] ?? 0,
+                credits: credits.sorted { $0.submission < $1.submission })
+        }
+    }
+
+    /// Historical contributivity by key: the contributivities flowed back along the credits
+    /// (RAMP's historical contributivity, see ``HistoricalContributivity``).
+    /// - Parameter contributivities: as for ``creditedSubmissions(contributivities:)``.
+    /// - Returns: a value for the starting kit and for every submission; they sum to the sum of
+    ///   the contributivities given to known keys.
+    /// - Throws: ``CreditError`` when a contributivity is negative or not finite.
+    public func historicalContributivities(contributivities: [String: Double]) throws -> [String: Double] {
+        let values = try HistoricalContributivity.distribute(creditedSubmissions(contributivities: contributivities))
+        return Dictionary(uniqueKeysWithValues: zip(keys, values))
+    }
+}

@@ -1,0 +1,68 @@
+import Crypto
+import Foundation
+import Subprocess
+import SystemPackage
+
+/// What an evaluation ran with, to prove later that a score comes from this code on this data:
+/// SHA-256 of the data files, of the harness and of challenge.yaml, the runtime (interpreter
+/// and package versions), the sandbox limits and the hub's version.
+public struct EvaluationEnvironment: Codable, Sendable, Equatable {
+    /// The version of Forkboard.
+    public static let hubVersion = "0.4.0"
+
+    /// SHA-256 (hex) by path relative to the hub home.
+    public let dataFiles: [String: String]
+    /// SHA-256 (hex) of every harness file, by path relative to the harness.
+    public let harness: [String: String]
+    public let challengeConfiguration: String
+    /// `python --version`.
+    public let interpreter: String
+    /// `pip freeze` of the runtime, one `name==version` per entry.
+    public let packages: [String]
+    /// The sandbox limits, by challenge.yaml key.
+    public let limits: [String: Int]
+    public let hubVersion: String
+
+    enum CodingKeys: String, CodingKey {
+        case harness, interpreter, packages, limits
+        case dataFiles = "data_files"
+        case challengeConfiguration = "challenge_yaml"
+        case hubVersion = "hub_version"
+    }
+
+    /// The environment of `hub` now (reads and hashes the files, asks the runtime).
+    /// - Throws: file errors; the runtime's failures give empty fields.
+    public static func current(hub: Hub) async throws -> EvaluationEnvironment {
+        var data: [String: String] = [:]
+        for question in hub.challenge.questions {
+            for path in [question.trainData, question.testData] { data[path] = try sha256(of: hub.home.appendingPathComponent(path)) }
+        }
+        var harness: [String: String] = [:]
+        let harnessRoot = hub.home.appendingPathComponent("harness")
+        if let files = FileManager.default.enumerator(at: harnessRoot, includingPropertiesForKeys: [.isRegularFileKey]) {
+            for case let file as URL in files where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+                harness[String(file.path.dropFirst(harnessRoot.path.count + 1))] = try sha256(of: file)
+            }
+        }
+        let python = (hub.challenge.runtime?.binDirectory ?? "/usr/bin") + "/python"
+        let version = try? await Subprocess.run(.path(FilePath(python)), arguments: ["--version"], output: .string(limit: 4096), error: .discarded)
+        let freeze = try? await Subprocess.run(.path(FilePath(python)), arguments: ["-m", "pip", "freeze", "--all"],
+                                               output: .string(limit: 1 << 20), error: .discarded)
+        let limits = hub.challenge.limits
+        return EvaluationEnvironment(
+            dataFiles: data, harness: harness,
+            challengeConfiguration: try sha256(of: hub.home.appendingPathComponent(Hub.configurationFileName)),
+            interpreter: (version?.standardOutput ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+            packages: (freeze?.standardOutput ?? "").split(separator: "\n").map(String.init).sorted(),
+            limits: [
+                "wall_seconds": limits.wallSeconds, "cpu_seconds": limits.cpuSeconds, "memory_bytes": limits.memoryBytes,
+                "processes": limits.processes, "file_size_bytes": limits.fileSizeBytes, "open_files": limits.openFiles,
+                "output_bytes": limits.outputBytes, "temporary_bytes": limits.temporaryBytes,
+            ],
+            hubVersion: hubVersion)
+    }
+
+    static func sha256(of file: URL) throws -> String {
+        SHA256.hash(data: try Data(contentsOf: file)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Ledger
+import Subprocess
+import SystemPackage
+
+/// `forkboard export DIR`: what a collaboration needs after the challenge: a git bundle of the
+/// ledger (every submission, with its notes), the results as CSV and JSON, the predictions,
+/// and a README describing each file.
+public struct Export {
+    public let hub: Hub
+
+    public init(hub: Hub) {
+        self.hub = hub
+    }
+
+    /// Writes the export into `directory` (created; must be empty or missing).
+    /// - Throws: ``HubError/alreadyExists(_:)``, git's failure to bundle, file or database errors.
+    public func write(to directory: URL) async throws {
+        let fileManager = FileManager.default
+        if let contents = try? fileManager.contentsOfDirectory(atPath: directory.path), !contents.isEmpty {
+            throw HubError.alreadyExists(directory.path)
+        }
+        try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+        let bundle = try await Subprocess.run(
+            .path("/usr/bin/git"),
+            arguments: ["--git-dir", hub.ledgerRepository.path, "bundle", "create", directory.appendingPathComponent("ledger.bundle").path, "--all"],
+            environment: .inherit.updating(["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"]),
+            output: .discarded, error: .string(limit: 1 << 16))
+        guard bundle.terminationStatus.isSuccess else { throw HubError.preparationFailed("git bundle: \(bundle.standardError)") }
+
+        let views = try SubmissionView.makeAll(hub: hub, includeLogs: true, visibleSplits: ScoreVisibility.all)
+        try LeaderboardFormatter.json(views).write(to: directory.appendingPathComponent("submissions.json"), atomically: true, encoding: .utf8)
+        var submissions: [[String]] = []
+        var foldScores: [[String]] = []
+        var baggedScores: [[String]] = []
+        var credits: [[String]] = []
+        var lineage: [[String]] = []
+        var contributivity: [[String]] = []
+        let contributivities = try hub.ledger.contributivities()
+        let details = try hub.ledger.submissionDetails()
+        for (view, detail) in zip(views, details) {
+            let key = "\(view.team)/\(view.submission)"
+            submissions.append([view.team, view.submission, view.commit, view.pusher, view.submittedAt, view.phase ?? "", view.state, view.description ?? ""])
+            for evaluation in detail.evaluations {
+                for record in evaluation.foldScores {
+                    foldScores.append([key, evaluation.record.question, String(record.fold), record.split.rawValue, record.scoreType, String(record.value)])
+                }
+                for record in evaluation.baggedScores {
+                    baggedScores.append([key, evaluation.record.question, record.split.rawValue, record.scoreType, String(record.value)])
+                }
+                if let credit = contributivities[evaluation.record.id!] {
+                    contributivity.append([key, evaluation.record.question, String(credit.value), credit.historical.map { String($0) } ?? ""])
+                }
+                try copyPredictions(team: view.team, name: view.submission, question: evaluation.record.question, into: directory)
+            }
+            for (owner, fraction) in view.credits.sorted(by: { $0.key < $1.key }) { credits.append([key, owner, String(fraction)]) }
+            for ancestor in view.derivesFrom { lineage.append([key, ancestor]) }
+        }
+        let tables: [(String, [String], [[String]])] = [
+            ("submissions.csv", ["team", "submission", "commit", "pusher", "submitted_at", "phase", "state", "description"], submissions),
+            ("fold_scores.csv", ["submission", "question", "fold", "split", "score_type", "value"], foldScores),
+            ("bagged_scores.csv", ["submission", "question", "split", "score_type", "value"], baggedScores),
+            ("contributivity.csv", ["submission", "question", "contributivity", "historical_contributivity"], contributivity),
+            ("credits.csv", ["submission", "owner", "fraction"], credits),
+            ("lineage.csv", ["submission", "derives_from"], lineage),
+        ]
+        for (name, header, rows) in tables {
+            try Self.csv(header: header, rows: rows).write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try Self.readme(challenge: hub.challenge.title).write(to: directory.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+    }
+
+    private func copyPredictions(team: String, name: String, question: String, into directory: URL) throws {
+        let run = hub.evaluationContext.runDirectory(team: team, submission: name, question: question)
+        let fileManager = FileManager.default
+        var fold = 0
+        while true {
+            let source = run.appendingPathComponent("fold-\(fold)/output/predictions.csv")
+            guard fileManager.fileExists(atPath: source.path) else { break }
+            let target = directory.appendingPathComponent("predictions/\(team)/\(name)/\(question)/fold-\(fold).csv")
+            try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try fileManager.copyItem(at: source, to: target)
+            fold += 1
+        }
+    }
+
+    static func csv(header: [String], rows: [[String]]) -> String {
+        ([header] + rows).map { row in
+            row.map { $0.contains(",") || $0.contains("\"") || $0.contains("\n") ? "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" : $0 }
+                .joined(separator: ",")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    static func readme(challenge: String) -> String {
+        """
+        # Export of the challenge "\(challenge)"
+
+        Made by `forkboard export`. Times are UTC; scores are in each score type's own units.
+
+        - `ledger.bundle`: a git bundle of the hub's ledger: every submitted commit and its
+          history under `refs/submissions/<team>/<name>`, the starting kit on `main`, and the
+          evaluation records as git notes (`refs/notes/forkboard`). Read it with
+          `git clone ledger.bundle ledger && cd ledger && git fetch origin 'refs/*:refs/*'`,
+          then `git log --notes=forkboard refs/submissions/TEAM/NAME`.
+        - `submissions.json`: every submission with its state, scores (all splits), parents,
+          lineage, credits and logs (the format of `forkboard submissions --format json`).
+        - `submissions.csv`: team, submission, commit, pusher, submitted_at, phase, state, description.
+        - `fold_scores.csv`: each fold's scores; split `valid` = the fold's validation rows,
+          `test` = all test rows, `public` / `private` = the two parts of the test rows.
+        - `bagged_scores.csv`: bagged scores (out-of-fold validation; test predictions averaged
+          over the fold models).
+        - `contributivity.csv`: RAMP's contributivity (share of the blended ensembles, in [0, 1])
+          and the historical contributivity (after credit flows along the lineage).
+        - `credits.csv`: each submission's credit shares by owning submission (git blame of its
+          source files, or its `Credit:` trailers); `organisers/starting-kit` is the starting kit.
+        - `lineage.csv`: each submission and the earlier submissions it derives from.
+        - `predictions/<team>/<submission>/<question>/fold-<k>.csv`: what the submission's
+          `predict` wrote on fold k: the fold's validation rows, then every test row.
+
+        """
+    }
+}

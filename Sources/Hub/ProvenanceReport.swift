@@ -1,0 +1,82 @@
+import Foundation
+import Git
+import Ledger
+
+/// `forkboard audit submission TEAM/NAME`: everything that proves who submitted what, what it
+/// derives from, and what its scores were computed with.
+public struct ProvenanceReport: Encodable, Sendable {
+    public struct EvaluationProvenance: Encodable, Sendable {
+        public let question: String
+        public let state: String
+        public let attempts: Int
+        public let scores: [String: [String: Double]]
+        /// What it ran with (``EvaluationEnvironment`` as recorded), or nil before it finished.
+        public let environment: EvaluationEnvironment?
+        /// Earlier results, kept when it was re-scored.
+        public let history: [ScoreHistoryView]
+    }
+
+    public struct ScoreHistoryView: Encodable, Sendable {
+        public let archivedAt: String
+        public let state: String
+        public let scores: [String: [String: Double]]
+
+        enum CodingKeys: String, CodingKey {
+            case state, scores
+            case archivedAt = "archived_at"
+        }
+    }
+
+    public let team: String
+    public let submission: String
+    public let commit: String
+    public let tree: String
+    public let pusher: String
+    public let submittedAt: String
+    public let phase: String?
+    public let parents: [String]
+    public let derivesFrom: [String]
+    /// Its credit shares by owning submission (lines from git blame, or `Credit:` trailers).
+    public let credits: [String: Double]
+    /// Code it shares with other teams' earlier submissions without lineage.
+    public let reuse: [String]
+    public let evaluations: [EvaluationProvenance]
+    /// The git note the ledger repository holds for the commit.
+    public let note: String?
+
+    enum CodingKeys: String, CodingKey {
+        case team, submission, commit, tree, pusher, phase, parents, credits, reuse, evaluations, note
+        case submittedAt = "submitted_at"
+        case derivesFrom = "derives_from"
+    }
+
+    /// The report of `team/name`.
+    /// - Throws: ``HubError/unknownSubmission(_:)``, Git or database errors.
+    public static func make(hub: Hub, team: String, name: String, reuse: [String] = []) throws -> ProvenanceReport {
+        guard let view = try SubmissionView.make(hub: hub, team: team, name: name, includeLogs: false, visibleSplits: ScoreVisibility.all),
+              let detail = try hub.ledger.submissionDetails().first(where: { $0.submission.team == team && $0.submission.name == name })
+        else { throw HubError.unknownSubmission("\(team)/\(name)") }
+        let repository = try Repository.open(at: hub.ledgerRepository.path)
+        let commit = try ObjectID(hex: view.commit).map { try repository.commit($0) }
+        let decoder = JSONDecoder()
+        let evaluations = try detail.evaluations.map { evaluation -> EvaluationProvenance in
+            let id = evaluation.record.id!
+            let environment = try hub.ledger.provenance(evaluationID: id).flatMap {
+                try? decoder.decode(EvaluationEnvironment.self, from: Data($0.environment.utf8))
+            }
+            let history = try hub.ledger.scoreHistory(evaluationID: id).map { record in
+                ScoreHistoryView(archivedAt: Timestamp.iso8601(record.archivedAt), state: record.state,
+                                 scores: (try? decoder.decode([String: [String: Double]].self, from: Data(record.scores.utf8))) ?? [:])
+            }
+            var scores: [String: [String: Double]] = [:]
+            for record in evaluation.baggedScores { scores[record.split.rawValue, default: [:]][record.scoreType] = record.value }
+            return EvaluationProvenance(question: evaluation.record.question, state: evaluation.record.state.rawValue,
+                                        attempts: evaluation.record.attempts, scores: scores, environment: environment, history: history)
+        }
+        return ProvenanceReport(
+            team: team, submission: name, commit: view.commit, tree: commit?.treeID.hex ?? "", pusher: view.pusher,
+            submittedAt: view.submittedAt, phase: view.phase, parents: view.parents, derivesFrom: view.derivesFrom,
+            credits: view.credits, reuse: reuse, evaluations: evaluations,
+            note: try commit.flatMap { try repository.note(on: $0.id, notesReference: ProvenanceRecorder.notesReference) })
+    }
+}

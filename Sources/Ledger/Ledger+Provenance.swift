@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+
+/// What one evaluation ran with (``EvaluationEnvironment`` of the Hub module, as JSON).
+public struct EvaluationProvenanceRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "evaluation_provenance"
+    public var evaluationID: Int64
+    public var environment: String
+    public var recordedAt: Date
+}
+
+/// An earlier result of an evaluation, kept when it is re-scored.
+public struct ScoreHistoryRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "score_history"
+    public var id: Int64?
+    public var evaluationID: Int64
+    public var archivedAt: Date
+    public var state: String
+    /// The bagged scores as JSON: `{"valid": {"roc_auc": 0.99, ...}, ...}`.
+    public var scores: String
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension Ledger {
+    /// Stores what an evaluation ran with (replacing an earlier record).
+    public func recordProvenance(evaluationID: Int64, environment: String, at time: Date = Date()) throws {
+        try database.write { db in
+            try EvaluationProvenanceRecord(evaluationID: evaluationID, environment: environment, recordedAt: time).save(db)
+        }
+    }
+
+    /// What an evaluation ran with, or nil.
+    public func provenance(evaluationID: Int64) throws -> EvaluationProvenanceRecord? {
+        try database.read { db in try EvaluationProvenanceRecord.fetchOne(db, key: evaluationID) }
+    }
+
+    /// Earlier results of an evaluation, oldest first.
+    public func scoreHistory(evaluationID: Int64) throws -> [ScoreHistoryRecord] {
+        try database.read { db in
+            try ScoreHistoryRecord.filter(Column("evaluationID") == evaluationID).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// Queues evaluations again (after a fix of the harness or a score type): their current
+    /// results go to the history, they return to `queued` with no attempts, and the re-score
+    /// is recorded in the audit log. Running evaluations are left alone. Returns how many.
+    public func rescore(evaluationIDs: [Int64], by actor: String, now: Date = Date()) throws -> Int {
+        try database.write { db in
+            var count = 0
+            for id in evaluationIDs {
+                guard var evaluation = try EvaluationRecord.fetchOne(db, key: id), evaluation.state.isFinal || evaluation.state == .queued else { continue }
+                var scores: [String: [String: Double]] = [:]
+                for record in try BaggedScoreRecord.filter(Column("evaluationID") == id).fetchAll(db) {
+                    scores[record.split.rawValue, default: [:]][record.scoreType] = record.value
+                }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                var history = ScoreHistoryRecord(id: nil, evaluationID: id, archivedAt: now, state: evaluation.state.rawValue,
+                                                 scores: String(decoding: try encoder.encode(scores), as: UTF8.self))
+                try history.insert(db)
+                evaluation.state = .queued
+                evaluation.attempts = 0
+                evaluation.hubFault = false
+                evaluation.queuedAt = now
+                evaluation.log = "queued again for re-scoring"
+                try evaluation.update(db)
+                let submission = try SubmissionRecord.fetchOne(db, key: evaluation.submissionID)
+                try Self.appendAudit(db, "rescore", actor: actor, team: submission?.team, detail: [
+                    "submission": .text(submission?.name ?? ""), "question": .text(evaluation.question),
+                ], at: now)
+                count += 1
+            }
+            return count
+        }
+    }
+}

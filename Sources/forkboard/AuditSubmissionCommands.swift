@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Hub
+
+extension AuditCommand {
+    struct Submission: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A submission's provenance: commit and tree, pusher and time, phase, lineage and credit, reuse, and what it was evaluated with.")
+        @Argument(help: "TEAM/NAME")
+        var submission: String
+        @OptionGroup var hubOptions: HubOptions
+        @Option(help: "table or json.")
+        var format: LeaderboardFormatter.Format = .table
+
+        func run() async throws {
+            let hub = try hubOptions.open()
+            let parts = submission.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ValidationError("expected TEAM/NAME, got '\(submission)'") }
+            let key = "\(parts[0])/\(parts[1])"
+            let reuse = try ReuseReport(hub: hub).matches(minimumLines: 3).filter { $0.later == key }.map {
+                "\($0.laterFile):\($0.laterLines.lowerBound)-\($0.laterLines.upperBound) matches \($0.earlier) \($0.earlierFile):\($0.earlierLines.lowerBound)-\($0.earlierLines.upperBound) (\($0.matchedLines) lines)"
+            }
+            let report = try ProvenanceReport.make(hub: hub, team: parts[0], name: parts[1], reuse: reuse)
+            switch format {
+            case .json:
+                say(try LeaderboardFormatter.json(report), terminator: "")
+            case .table, .csv:
+                say("Submission \(key): commit \(report.commit), tree \(report.tree)")
+                say("Pushed by \(report.pusher) at \(report.submittedAt), phase \(report.phase ?? "-")")
+                say("Parents: \(report.parents.joined(separator: ", "))")
+                say("Derives from: \(report.derivesFrom.isEmpty ? "nothing" : report.derivesFrom.joined(separator: ", "))")
+                say("Credits: " + report.credits.sorted { $0.key < $1.key }.map { "\($0.key) \(Int(($0.value * 100).rounded()))%" }.joined(separator: ", "))
+                say("Reuse without lineage: \(reuse.isEmpty ? "none found" : reuse.joined(separator: "; "))")
+                for evaluation in report.evaluations {
+                    say("Question \(evaluation.question): \(evaluation.state), \(evaluation.attempts) attempt(s), \(evaluation.history.count) earlier result(s)")
+                    if let environment = evaluation.environment {
+                        say("  runtime \(environment.interpreter), \(environment.packages.count) packages, hub \(environment.hubVersion)")
+                        say("  challenge.yaml sha256 \(environment.challengeConfiguration)")
+                        for (path, hash) in environment.dataFiles.sorted(by: { $0.key < $1.key }) { say("  \(path) sha256 \(hash)") }
+                    }
+                }
+                say("Git note (\(ProvenanceRecorder.notesReference)): \(report.note == nil ? "none" : "present")")
+            }
+        }
+    }
+
+    struct Reuse: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List code copied from another team's earlier submission without lineage (winnowing fingerprints).")
+        @OptionGroup var hubOptions: HubOptions
+        @Option(help: "Smallest match reported, in lines of the later file.")
+        var minLines: Int = 5
+        @Option(help: "table or json.")
+        var format: LeaderboardFormatter.Format = .table
+
+        func run() async throws {
+            let matches = try ReuseReport(hub: try hubOptions.open()).matches(minimumLines: minLines)
+            switch format {
+            case .json:
+                say(try LeaderboardFormatter.json(matches), terminator: "")
+            case .table, .csv:
+                if matches.isEmpty { say("No reuse without lineage of \(minLines) lines or more."); return }
+                let rows = matches.map {
+                    [$0.later, "\($0.laterFile):\($0.laterLines.lowerBound)-\($0.laterLines.upperBound)",
+                     $0.earlier, "\($0.earlierFile):\($0.earlierLines.lowerBound)-\($0.earlierLines.upperBound)", String($0.matchedLines)]
+                }
+                say(LeaderboardFormatter.table(header: ["submission", "lines", "copied from", "lines", "matched"], rows: rows), terminator: "")
+            }
+        }
+    }
+}

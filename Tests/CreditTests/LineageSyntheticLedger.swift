@@ -1,0 +1,179 @@
+import Foundation
+import Git
+
+import Credit
+
+/// A random ledger written with `git fast-import`: a starting kit, then submissions of several
+/// teams that extend their own last submission, fork another team's, merge two lineages or
+/// start again from the kit, over one to three commits that edit, add, delete, rename and
+/// copy files (source files `*.py`, and a data file that is not credited).
+struct LineageSyntheticLedger {
+    let kit: ObjectID
+    let submissions: [LineageSubmission]
+
+    /// A version of the files: path to lines.
+    private typealias Tree = [String: [String]]
+
+    private struct Builder {
+        var generator: SeededGenerator
+        var stream = Data()
+        var nextMark = 1
+        var time = 1_700_000_000
+        var trees: [Int: Tree] = [:]  // by mark
+        var lineCounter = 0
+
+        mutating func uniqueLine(_ label: String) -> String {
+            lineCounter += 1
+            return "\(label) line \(lineCounter) = \(Int.random(in: 0..<1_000_000, using: &generator))"
+        }
+
+        mutating func emit(_ text: String) {
+            stream.append(contentsOf: Array(text.utf8))
+        }
+
+        mutating func emitData(_ text: String) {
+            let bytes = Array(text.utf8)
+            emit("data \(bytes.count)\n")
+            stream.append(contentsOf: bytes)
+            emit("\n")
+        }
+
+        /// Writes a commit of `tree` with `parents` (marks) and returns its mark.
+        mutating func commit(_ tree: Tree, parents: [Int], message: String, branch: String) -> Int {
+            let mark = nextMark
+            nextMark += 1
+            time += 60
+            emit("commit refs/heads/\(branch)\nmark :\(mark)\ncommitter Synthetic <synthetic@example.invalid> \(time) +0000\n")
+            emitData(message)
+            let base = parents.first.flatMap { trees[$0] } ?? [:]
+            if let first = parents.first { emit("from :\(first)\n") }
+            for other in parents.dropFirst() { emit("merge :\(other)\n") }
+            for path in base.keys.sorted() where tree[path] == nil { emit("D \(path)\n") }
+            for path in tree.keys.sorted() where base[path] != tree[path] {
+                emit("M 100644 inline \(path)\n")
+                emitData(tree[path]!.map { $0 + "\n" }.joined())
+            }
+            emit("\n")
+            trees[mark] = tree
+            return mark
+        }
+
+        /// One random change of a tree (a few lines edited, or a file added, deleted, renamed
+        /// or copied from `elsewhere`, a tree outside this lineage).
+        mutating func change(_ tree: Tree, label: String, elsewhere: Tree?) -> Tree {
+            var tree = tree
+            let sources = tree.keys.filter { $0.hasSuffix(".py") }.sorted()
+            let roll = Double.random(in: 0..<1, using: &generator)
+            if roll < 0.04 || sources.isEmpty {
+                let path = "extra_\(label)_\(lineCounter).py"
+                tree[path] = (0..<Int.random(in: 3...15, using: &generator)).map { _ in uniqueLine(label) }
+            } else if roll < 0.07, sources.count > 1 {
+                tree[sources.randomElement(using: &generator)!] = nil
+            } else if roll < 0.10 {
+                let path = sources.randomElement(using: &generator)!
+                var lines = tree[path]!
+                tree[path] = nil
+                if !lines.isEmpty, Bool.random(using: &generator) { lines[Int.random(in: 0..<lines.count, using: &generator)] = uniqueLine(label) }
+                tree["renamed/\(label)_\(lineCounter)_\(path.split(separator: "/").last!)"] = lines
+                lineCounter += 1
+            } else if roll < 0.12, let elsewhere, let path = elsewhere.keys.filter({ $0.hasSuffix(".py") }).sorted().randomElement(using: &generator) {
+                tree["copied/\(label)_\(lineCounter).py"] = elsewhere[path]
+                lineCounter += 1
+            } else {
+                for _ in 0..<Int.random(in: 1...2, using: &generator) {
+                    let path = sources.randomElement(using: &generator)!
+                    var lines = tree[path]!
+                    for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                        let operation = Int.random(in: 0..<3, using: &generator)
+                        let position = Int.random(in: 0...lines.count, using: &generator)
+                        if operation == 0 || lines.isEmpty {
+                            lines.insert(contentsOf: (0..<Int.random(in: 1...4, using: &generator)).map { _ in uniqueLine(label) }, at: position)
+                        } else if operation == 1 {
+                            lines[min(position, lines.count - 1)] = uniqueLine(label)
+                        } else {
+                            lines.remove(at: min(position, lines.count - 1))
+                        }
+                    }
+                    tree[path] = lines
+                }
+            }
+            if Double.random(in: 0..<1, using: &generator) < 0.2 {
+                tree["data/train.csv", default: []].append("\(lineCounter),\(Int.random(in: 0..<100, using: &generator))")
+            }
+            return tree
+        }
+    }
+
+    /// Builds the ledger in `fixture`'s repository.
+    /// - Parameters:
+    ///   - submissionCount: submissions after the starting kit.
+    ///   - teamCount: teams making them.
+    ///   - seed: the random seed; the same seed gives the same ledger.
+    ///   - extendProbability: how often a team builds on its own last submission (otherwise it
+    ///     merges another lineage into it, forks another submission or starts again).
+    ///   - restartProbability: how often a team's submission starts again from the kit
+    ///     instead of building on a submission.
+    static func build(
+        in fixture: LineageFixture, submissionCount: Int, teamCount: Int, seed: UInt64,
+        extendProbability: Double = 0.75, restartProbability: Double = 0.05
+    ) throws -> LineageSyntheticLedger {
+        var builder = Builder(generator: SeededGenerator(seed: seed))
+        var kitTree: Tree = ["data/train.csv": ["id,x,y"], "README.md": ["# Kit"]]
+        for (name, count) in [("model.py", 60), ("features.py", 40), ("utils.py", 30), ("train.py", 20)] {
+            kitTree[name] = (0..<count).map { _ in builder.uniqueLine("kit") }
+        }
+        let kitMark = builder.commit(kitTree, parents: [], message: "Starting kit\n", branch: "kit")
+        var marks: [Int] = []
+        var keys: [String] = []
+        var teams: [String] = []
+        var latest: [String: Int] = [:]  // team -> index of its last submission
+        for index in 0..<submissionCount {
+            let team = "team\(Int.random(in: 0..<teamCount, using: &builder.generator))"
+            let roll = Double.random(in: 0..<1, using: &builder.generator)
+            let other = marks.isEmpty ? nil : Int.random(in: 0..<marks.count, using: &builder.generator)
+            var parents: [Int]
+            if let own = latest[team], roll < extendProbability {
+                parents = [marks[own]]
+            } else if let own = latest[team], let other, roll < extendProbability + 0.07, marks[other] != marks[own] {
+                parents = [marks[own], marks[other]]
+            } else if let other, roll < 1 - restartProbability {
+                parents = [marks[other]]
+            } else {
+                parents = [kitMark]
+            }
+            var tree = builder.trees[parents[0]]!
+            if parents.count == 2 {
+                let theirs = builder.trees[parents[1]]!
+                for (path, lines) in theirs where tree[path] == nil { tree[path] = lines }
+                tree = builder.change(tree, label: "\(team)-merge\(index)", elsewhere: nil)
+                parents = [builder.commit(tree, parents: parents, message: "Merge\n", branch: "work")]
+            }
+            let elsewhere = other.flatMap { builder.trees[marks[$0]] }
+            for step in 0..<Int.random(in: 1...3, using: &builder.generator) {
+                tree = builder.change(tree, label: "\(team)-s\(index)-\(step)", elsewhere: elsewhere)
+                var message = "Submission \(index) step \(step)\n"
+                if let other, Double.random(in: 0..<1, using: &builder.generator) < 0.05 {
+                    message += "\nCredit: \(keys[other]) \(Int.random(in: 0...60, using: &builder.generator))%\n"
+                }
+                parents = [builder.commit(tree, parents: parents, message: message, branch: "work")]
+            }
+            marks.append(parents[0])
+            keys.append("\(team)/s\(index)")
+            teams.append(team)
+            latest[team] = index
+        }
+        for index in marks.indices {
+            builder.emit("reset refs/submissions/\(keys[index])\nfrom :\(marks[index])\n\n")
+        }
+        let marksFile = fixture.directory.appendingPathComponent(".git/synthetic-marks")
+        try fixture.git(["fast-import", "--quiet", "--export-marks=\(marksFile.path)"], input: builder.stream)
+        var commits: [Int: ObjectID] = [:]
+        for line in try String(contentsOf: marksFile, encoding: .utf8).split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, let mark = Int(parts[0].dropFirst()), let id = ObjectID(hex: String(parts[1])) { commits[mark] = id }
+        }
+        return LineageSyntheticLedger(
+            kit: commits[kitMark]!,
+            submissions: marks.indices.map { LineageSubmission(key: keys[$0], team: teams[$0], commit: commits[marks[$0]]!) })
+    }
+}

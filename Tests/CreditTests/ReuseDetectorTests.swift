@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+import Credit
+
+struct ReuseDetectorTests {
+    let kit = [ReuseFixtures.startingKit]
+    let alice = ReuseSubmission(key: "alice/gbm", team: "alice", files: [ReuseFixtures.alice])
+    let bob = ReuseSubmission(key: "bob/forest", team: "bob", files: [ReuseFixtures.bob])
+    let dave = ReuseSubmission(key: "dave/svm", team: "dave", files: [ReuseFixtures.dave])
+    let carol = ReuseSubmission(key: "carol/features", team: "carol", files: [ReuseFixtures.carol])
+
+    @Test func renamedReindentedCopyIsFoundWithItsLinesOnBothSides() {
+        let matches = ReuseDetector.find(submissions: [alice, bob, dave, carol], baseline: kit, minimumLines: 4)
+        #expect(
+            matches == [
+                ReuseMatch(
+                    earlier: "alice/gbm", later: "carol/features", earlierFile: "classifier.py", earlierLines: 6...15,
+                    laterFile: "model.py", laterLines: 22...33, matchedLines: 9)
+            ])
+    }
+
+    @Test func copyWithInsertedAndChangedLinesIsStillOneRegion() {
+        let edited = ReuseFixtures.carol.text
+            .replacingOccurrences(
+                of: "    p = out[f'{kind} perimeter']\n",
+                with: """
+                        p = out[f'{kind} perimeter']
+                        print(kind, a.mean(), p.mean())
+                        assert len(a) == len(p)
+
+                    """)
+            .replacingOccurrences(of: "(out[f'{kind} radius'] + 0.001)", with: "out[f'{kind} radius'].clip(1e-3)")
+        let copy = ReuseSubmission(
+            key: "carol/edited", team: "carol", files: [SourceFile(path: "model.py", text: edited)])
+        let matches = ReuseDetector.find(submissions: [alice, bob, copy], baseline: kit, minimumLines: 4)
+        #expect(
+            matches == [
+                ReuseMatch(
+                    earlier: "alice/gbm", later: "carol/edited", earlierFile: "classifier.py", earlierLines: 6...15,
+                    laterFile: "model.py", laterLines: 22...35, matchedLines: 9)
+            ])
+    }
+
+    @Test func copyWithinTheSameTeamIsNotReported() {
+        let sameTeam = ReuseSubmission(key: "alice/logistic", team: "alice", files: [ReuseFixtures.carol])
+        #expect(ReuseDetector.find(submissions: [alice, sameTeam], baseline: kit, minimumLines: 2).isEmpty)
+    }
+
+    @Test func copyFromAnAncestorIsNotReported() {
+        let fork = ReuseSubmission(
+            key: "carol/features", team: "carol", files: [ReuseFixtures.carol], ancestors: ["alice/gbm"])
+        #expect(ReuseDetector.find(submissions: [alice, bob, fork], baseline: kit, minimumLines: 2).isEmpty)
+    }
+
+    @Test func copyFromAnotherTeamsEarlierSubmissionIsReportedOnlyAgainstTheEarlierOne() {
+        // Recorded the other way round, Alice's submission is the one holding the copy.
+        let matches = ReuseDetector.find(submissions: [carol, alice], baseline: kit, minimumLines: 4)
+        #expect(matches.map(\.earlier) == ["carol/features"])
+        #expect(matches.map(\.later) == ["alice/gbm"])
+        #expect(matches.first?.earlierLines == 22...33)
+        #expect(matches.first?.laterLines == 6...15)
+    }
+
+    @Test func independentSubmissionsSharingOnlyTheStartingKitAreNotReported() {
+        let matches = ReuseDetector.find(submissions: [alice, bob, dave], baseline: kit, minimumLines: 2)
+        #expect(matches.isEmpty)
+    }
+
+    @Test func teamsMakingTheSameSmallChangeToTheKitAreNotReported() {
+        // Both swap the logistic regression for a tree ensemble behind an imputer: the changed
+        // line is alike once names are normalised, the rest of the file is the kit.
+        func variant(_ model: String, _ strategy: String) -> SourceFile {
+            SourceFile(
+                path: "classifier.py",
+                text: ReuseFixtures.startingKit.text
+                    .replacingOccurrences(
+                        of: "from sklearn.linear_model import LogisticRegression",
+                        with: "from sklearn.ensemble import \(model)\nfrom sklearn.impute import SimpleImputer")
+                    .replacingOccurrences(
+                        of: "make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))",
+                        with: "make_pipeline(SimpleImputer(strategy=\"\(strategy)\"), StandardScaler(), \(model)())"))
+        }
+        let first = ReuseSubmission(
+            key: "erin/forest", team: "erin", files: [variant("RandomForestClassifier", "median")])
+        let second = ReuseSubmission(
+            key: "frank/trees", team: "frank", files: [variant("ExtraTreesClassifier", "mean")])
+        let matches = ReuseDetector.find(submissions: [first, second], baseline: kit, minimumLines: 1)
+        #expect(matches.allSatisfy { $0.matchedLines <= 1 })
+        #expect(ReuseDetector.find(submissions: [first, second], baseline: kit, minimumLines: 2).isEmpty)
+    }
+
+    @Test func withoutTheStartingKitAsBaselineTheKitItselfWouldMatch() {
+        // What the baseline is for: every submission keeps the kit's methods.
+        let matches = ReuseDetector.find(submissions: [alice, bob, dave], baseline: [], minimumLines: 2)
+        #expect(!matches.isEmpty)
+    }
+
+    @Test func submissionThatOnlyKeepsTheKitIsNotReported() {
+        let kitOnly = ReuseSubmission(key: "erin/kit", team: "erin", files: [ReuseFixtures.startingKit])
+        let alsoKitOnly = ReuseSubmission(key: "frank/kit", team: "frank", files: [ReuseFixtures.startingKit])
+        #expect(ReuseDetector.find(submissions: [kitOnly, alsoKitOnly], baseline: kit, minimumLines: 1).isEmpty)
+    }
+
+    @Test func minimumLinesFiltersSmallerMatches() {
+        let submissions = [alice, bob, dave, carol]
+        let atNine = ReuseDetector.find(submissions: submissions, baseline: kit, minimumLines: 9)
+        #expect(atNine.map(\.matchedLines) == [9])
+        #expect(ReuseDetector.find(submissions: submissions, baseline: kit, minimumLines: 10).isEmpty)
+    }
+
+    @Test func codeInSeveralFilesOfTheEarlierSubmissionIsReportedOnce() {
+        let twice = ReuseSubmission(
+            key: "alice/gbm", team: "alice",
+            files: [ReuseFixtures.alice, SourceFile(path: "backup/classifier.py", text: ReuseFixtures.alice.text)])
+        let matches = ReuseDetector.find(submissions: [twice, carol], baseline: kit, minimumLines: 4)
+        #expect(matches.count == 1)
+        #expect(matches.first?.earlierFile == "classifier.py")
+        #expect(matches.first?.laterLines == 22...33)
+    }
+
+    @Test func filesInOtherLanguagesAreSkipped() {
+        let notes = SourceFile(path: "NOTES.md", text: ReuseFixtures.alice.text)
+        let data = SourceFile(path: "features.csv", text: ReuseFixtures.alice.text)
+        let first = ReuseSubmission(key: "alice/notes", team: "alice", files: [notes, data])
+        let second = ReuseSubmission(key: "bob/notes", team: "bob", files: [notes, data])
+        #expect(ReuseDetector.find(submissions: [first, second], baseline: kit, minimumLines: 1).isEmpty)
+    }
+
+    @Test func resultsAreDeterministicAndEncodable() throws {
+        let submissions = [alice, bob, dave, carol]
+        let first = ReuseDetector.find(submissions: submissions, baseline: [], minimumLines: 1)
+        let second = ReuseDetector.find(submissions: submissions, baseline: [], minimumLines: 1)
+        #expect(first == second)
+        #expect(!first.isEmpty)
+        let order = ["alice/gbm", "bob/forest", "dave/svm", "carol/features"]
+        let laterOrder = first.map { order.firstIndex(of: $0.later) ?? -1 }
+        #expect(laterOrder == laterOrder.sorted())
+        let decoded = try JSONDecoder().decode([ReuseMatch].self, from: JSONEncoder().encode(first))
+        #expect(decoded == first)
+    }
+
+    @Test func emptyInputsFindNothing() {
+        #expect(ReuseDetector.find(submissions: [], baseline: kit, minimumLines: 1).isEmpty)
+        let empty = ReuseSubmission(key: "bob/empty", team: "bob", files: [SourceFile(path: "classifier.py", text: "")])
+        #expect(ReuseDetector.find(submissions: [alice, empty], baseline: kit, minimumLines: 1).isEmpty)
+    }
+}

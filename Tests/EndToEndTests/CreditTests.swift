@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// Contributivity and historical contributivity, computed by the server after each scored
+/// submission, on a hub with a fork across teams.
+@Suite("Contributivity and lineage credit", .serialized)
+struct CreditEndToEndTests {
+    func leaderboard(_ hub: TestHub) throws -> [String: Any] {
+        let result = try hub.forkboard(["leaderboard", "--hub", hub.home.path, "--format", "json"])
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+    }
+
+    @Test func serverComputesContributivityAndHistoricalCredit() async throws {
+        let hub = try TestHub()
+        let tokens = try Dictionary(uniqueKeysWithValues: ["alice", "bob", "carol"].map { ($0, try hub.addTeam($0)) })
+        try hub.start()
+        #expect(try hub.forkboard(["phase", "set", "collaborative", "--hub", hub.home.path]).status == 0)
+        let alice = try hub.clone("alice", login: "alice", token: tokens["alice"]!)
+        let kit = try String(contentsOf: alice.appendingPathComponent("classifier.py"), encoding: .utf8)
+        let aliceCode = kit.replacingOccurrences(of: "LogisticRegression(max_iter=1000)", with: "LogisticRegression(C=3.0, max_iter=1000)")
+            + "\n\ndef describe():\n    return 'alice: weaker regularisation'\n"
+        #expect(try hub.submit("logreg", files: ["classifier.py": aliceCode], in: alice).status == 0)
+        let bob = try hub.clone("bob", login: "bob", token: tokens["bob"]!)
+        let forest = """
+            from sklearn.ensemble import RandomForestClassifier
+
+
+            class Classifier:
+                def __init__(self):
+                    self.model = RandomForestClassifier(n_estimators=50, random_state=0)
+
+                def fit(self, X, y):
+                    self.model.fit(X, y)
+                    self.classes_ = self.model.classes_
+                    return self
+
+                def predict_proba(self, X):
+                    return self.model.predict_proba(X)
+
+            """
+        #expect(try hub.submit("forest", files: ["classifier.py": forest], in: bob).status == 0)
+        _ = try await hub.waitForFinalState(team: "alice", name: "logreg")
+
+        // carol forks alice's submission through open.git and changes one line of it.
+        let carol = try hub.clone("carol", login: "carol", token: tokens["carol"]!)
+        _ = try CommandRunner.git(["remote", "add", "open", hub.cloneURL("open", login: "carol", token: tokens["carol"]!)], in: carol)
+        #expect(try CommandRunner.git(["fetch", "-q", "open"], in: carol).status == 0)
+        #expect(try CommandRunner.git(["checkout", "-q", "-b", "tuned", "open/alice/logreg"], in: carol).status == 0)
+        #expect(try hub.submit("tuned", files: ["classifier.py": aliceCode.replacingOccurrences(of: "C=3.0", with: "C=0.5")], in: carol).status == 0)
+        for (team, name) in [("bob", "forest"), ("carol", "tuned")] {
+            #expect(try await hub.waitForFinalState(team: team, name: name)["state"] as? String == "scored")
+        }
+
+        // The server recomputes credit shortly after the last score.
+        var board: [String: Any] = [:]
+        var rows: [[String: Any]] = []
+        for _ in 0..<120 {
+            board = try leaderboard(hub)
+            rows = board["rows"] as? [[String: Any]] ?? []
+            if rows.count == 3, rows.allSatisfy({ $0["historical_contributivity"] is Double }) { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let contributivity = rows.compactMap { $0["contributivity"] as? Double }
+        #expect(contributivity.count == 3)
+        #expect(abs(contributivity.reduce(0, +) - 1) < 1e-9, "contributivities sum to 1: \(contributivity)")
+        let historical = rows.compactMap { $0["historical_contributivity"] as? Double }
+        let startingKit = try #require(board["starting_kit_historical_contributivity"] as? Double)
+        #expect(historical.count == 3)
+        #expect(abs(historical.reduce(0, +) + startingKit - 1) < 1e-9, "credit is conserved: \(historical) + \(startingKit)")
+        #expect(startingKit > 0, "every submission keeps most of the starting kit's lines")
+        let combined = try #require(board["combined"] as? [String: [String: Double]])
+        #expect(combined["combined"]?["valid"] != nil && combined["combined"]?["private"] != nil)
+
+        // carol credits alice (whose lines she kept) and the starting kit; bob credits only the kit.
+        let submissions = try hub.submissions()
+        let tuned = try #require(submissions.first { $0["submission"] as? String == "tuned" })
+        let credits = try #require(tuned["credits"] as? [String: Double])
+        #expect(credits["alice/logreg"] ?? 0 > 0)
+        #expect(credits["organisers/starting-kit"] ?? 0 > 0)
+        #expect(abs(credits.values.reduce(0, +) - 1) < 1e-9)
+        let forestCredits = try #require(submissions.first { $0["submission"] as? String == "forest" }?["credits"] as? [String: Double])
+        #expect(forestCredits["alice/logreg"] == nil)
+    }
+}
