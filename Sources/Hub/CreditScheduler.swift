@@ -10,11 +10,14 @@ public actor CreditScheduler {
     private let contributivity: Contributivity
     private var stale = true
     private var recomputations = 0
+    /// Kept between recomputations (appending new submissions only); used on this actor only.
+    private let lineage: LineageCreditComputation
 
     public init(hub: Hub, logger: Logger) {
         self.hub = hub
         self.logger = logger
         self.contributivity = Contributivity(hub: hub)
+        self.lineage = LineageCreditComputation(hub: hub)
     }
 
     /// Notes that a submission was scored.
@@ -39,7 +42,6 @@ public actor CreditScheduler {
 
     private func recompute() async {
         let contributivity = self.contributivity
-        let hub = self.hub
         let logger = self.logger
         // The blending is CPU work: run it off this actor's executor.
         await Task.detached(priority: .utility) {
@@ -47,11 +49,15 @@ public actor CreditScheduler {
                 for summary in try contributivity.recomputeAll() {
                     for skipped in summary.skipped { logger.warning("contributivity of \(summary.question) leaves out \(skipped)") }
                 }
-                try LineageCreditComputation(hub: hub).recompute()
             } catch {
-                logger.error("recomputing credit: \(error)")
+                logger.error("recomputing contributivity: \(error)")
             }
         }.value
+        do {
+            try lineage.recompute()
+        } catch {
+            logger.error("recomputing lineage credit: \(error)")
+        }
         recomputations += 1
     }
 }

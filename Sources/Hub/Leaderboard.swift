@@ -47,6 +47,8 @@ public struct Leaderboard: Sendable, Equatable, Codable {
     /// The official score of the blend of every scored submission (`combined`) and of each
     /// fold's best submission (`foldwise_best`), by split.
     public var combined: [String: [String: Double]] = [:]
+    /// What the organisers' starting kit received when credit flowed along the lineage.
+    public var startingKitHistoricalContributivity: Double?
 
     public init(challenge: String, question: String, officialScoreType: String, lowerIsBetter: Bool, scoreTypes: [String],
                 rankedBy: String, rows: [LeaderboardRow]) {
@@ -64,11 +66,13 @@ public struct Leaderboard: Sendable, Equatable, Codable {
         var copy = Leaderboard(challenge: challenge, question: question, officialScoreType: officialScoreType, lowerIsBetter: lowerIsBetter,
                                scoreTypes: scoreTypes, rankedBy: rankedBy, rows: rows)
         copy.combined = combined
+        copy.startingKitHistoricalContributivity = startingKitHistoricalContributivity
         return copy
     }
 
     enum CodingKeys: String, CodingKey {
         case challenge, question, rows, combined
+        case startingKitHistoricalContributivity = "starting_kit_historical_contributivity"
         case rankedBy = "ranked_by"
         case officialScoreType = "official_score_type"
         case lowerIsBetter = "lower_is_better"
@@ -153,6 +157,7 @@ public struct Leaderboard: Sendable, Equatable, Codable {
         for record in try hub.ledger.combinedScores(question: question.name) where options.visibleSplits.contains(record.split.rawValue) {
             leaderboard.combined[record.kind, default: [:]][record.split.rawValue] = record.value
         }
+        leaderboard.startingKitHistoricalContributivity = try hub.ledger.startingKitHistoricalContributivity(question: question.name)
         return leaderboard
     }
 }

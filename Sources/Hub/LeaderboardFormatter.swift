@@ -51,6 +51,9 @@ public enum LeaderboardFormatter {
                 let parts = scores.keys.sorted().map { "\($0) " + String(format: "%.6f", scores[$0]!) }
                 text += "\(kind == "combined" ? "Combined (blend of every submission)" : "Foldwise best"): \(leaderboard.officialScoreType) \(parts.joined(separator: ", "))\n"
             }
+            if let kit = leaderboard.startingKitHistoricalContributivity {
+                text += "Historical contributivity kept by the organisers' starting kit: \(Int((kit * 100).rounded()))%\n"
+            }
             return text
         }
     }

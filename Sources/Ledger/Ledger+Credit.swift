@@ -95,12 +95,21 @@ extension Ledger {
         try database.read { db in Dictionary(grouping: try CreditShareRecord.fetchAll(db), by: \.submissionID) }
     }
 
-    /// Sets the historical contributivity of evaluations (by id).
-    public func setHistoricalContributivity(_ values: [Int64: Double]) throws {
+    /// Sets the historical contributivity of a question's evaluations (by id) and what the
+    /// organisers' starting kit received, in one transaction.
+    public func setHistoricalContributivity(question: String, _ values: [Int64: Double], startingKit: Double) throws {
         try database.write { db in
             for (evaluationID, value) in values {
                 try db.execute(sql: "UPDATE contributivity SET historical = ? WHERE evaluationID = ?", arguments: [value, evaluationID])
             }
+            try db.execute(sql: "INSERT OR REPLACE INTO starting_kit_credit (question, historical) VALUES (?, ?)", arguments: [question, startingKit])
+        }
+    }
+
+    /// What the starting kit received of a question's contributivity, or nil.
+    public func startingKitHistoricalContributivity(question: String) throws -> Double? {
+        try database.read { db in
+            try Double.fetchOne(db, sql: "SELECT historical FROM starting_kit_credit WHERE question = ?", arguments: [question])
         }
     }
 }

@@ -165,6 +165,12 @@ public final class Ledger: Sendable {
                 table.column("scores", .text).notNull()
             }
         }
+        migrator.registerMigration("7-starting-kit-credit") { db in
+            try db.create(table: "starting_kit_credit") { table in
+                table.primaryKey("question", .text)
+                table.column("historical", .double).notNull()
+            }
+        }
         return migrator
     }
 }
