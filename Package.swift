@@ -64,15 +64,16 @@ let package = Package(
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        .target(name: "SyntheticWorkloads", dependencies: ["Credit", "ScoreTypes", "Git"], swiftSettings: strict),
         .executableTarget(name: "forkboard-bench", dependencies: [
-            "Hub", "Evaluation", "Challenge", "Ledger", "Credit", "ScoreTypes", "Git",
+            "Hub", "Evaluation", "Challenge", "Ledger", "Credit", "ScoreTypes", "Git", "SyntheticWorkloads",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
         ], path: "Benchmarks/forkboard-bench", swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
         .testTarget(name: "ScoreTypesTests", dependencies: ["ScoreTypes"], exclude: ["Vectors"], swiftSettings: strict),
-        .testTarget(name: "CreditTests", dependencies: ["Credit", "ScoreTypes", "Git"], exclude: ["Cases"], swiftSettings: strict),
+        .testTarget(name: "CreditTests", dependencies: ["Credit", "ScoreTypes", "Git", "SyntheticWorkloads"], exclude: ["Cases"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Challenge", "ScoreTypes", "Ledger"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["Ledger", "Challenge"], swiftSettings: strict),
     ]

@@ -40,7 +40,7 @@ struct EvaluationBenchmark: AsyncParsableCommand {
             try FoldInputs.prepare(data: data, fold: $0, cacheDirectory: context.inputCacheDirectory, stamp: stamp)
         }
         let binDirectory = hub.challenge.runtime!.binDirectory
-        print("Benchmark: breast-cancer starting kit, \(data.folds.count) folds, \(data.trainIDs.count) training rows, \(data.testIDs.count) test rows, \(repetitions) repetitions (medians)")
+        say("Benchmark: breast-cancer starting kit, \(data.folds.count) folds, \(data.trainIDs.count) training rows, \(data.testIDs.count) test rows, \(repetitions) repetitions (medians)")
 
         // 1. The same harness, directly with python on the host, no sandbox.
         var direct: [Double] = []
@@ -108,7 +108,7 @@ struct EvaluationBenchmark: AsyncParsableCommand {
             ["  fold input preparation, once per question and fold, then cached (ms)", String(format: "%.1f", Timing.median(preparation) * 1000)],
             ["  outside the sandboxed runs: tree, predictions, scoring, bagging (ms)", String(format: "%.1f", ((hubMedian - Timing.median(sandboxedRunSeconds)) / folds) * 1000)],
         ]
-        print(LeaderboardFormatter.table(header: ["measurement", "value"], rows: rows))
+        say(LeaderboardFormatter.table(header: ["measurement", "value"], rows: rows))
 
         // 4. Throughput: W evaluations on 1 worker, then on W workers at once.
         let count = workers
@@ -126,10 +126,10 @@ struct EvaluationBenchmark: AsyncParsableCommand {
                 }
             }
         }
-        print(LeaderboardFormatter.table(header: ["\(count) evaluations", "wall s", "speed-up"], rows: [
+        say(LeaderboardFormatter.table(header: ["\(count) evaluations", "wall s", "speed-up"], rows: [
             ["1 worker", String(format: "%.2f", sequential), "1.00"],
             ["\(count) workers", String(format: "%.2f", parallel), String(format: "%.2f", sequential / parallel)],
         ]))
-        print("cores: \(ProcessInfo.processInfo.activeProcessorCount)")
+        say("cores: \(ProcessInfo.processInfo.activeProcessorCount)")
     }
 }

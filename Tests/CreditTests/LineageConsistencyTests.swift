@@ -1,3 +1,4 @@
+import SyntheticWorkloads
 import Foundation
 import Git
 import Testing
@@ -10,7 +11,7 @@ import Testing
 @Suite("Lineage credit against full blame")
 struct LineageConsistencyTests {
     /// Line counts by owner key from full blames.
-    func plainLineCounts(_ ledger: LineageSyntheticLedger, repository: Repository) throws -> [[String: Int]] {
+    func plainLineCounts(_ ledger: SyntheticLedger, repository: Repository) throws -> [[String: Int]] {
         let all = [LineageSubmission(key: LineageCredit.startingKitKey, team: "organisers", commit: ledger.kit)] + ledger.submissions
         var owners: [ObjectID: String] = [:]
         func owner(of commit: ObjectID) throws -> String {
@@ -38,8 +39,8 @@ struct LineageConsistencyTests {
     func sharesMatchFullBlame(seed: UInt64, extendProbability: Double) throws {
         let fixture = try LineageFixture()
         defer { fixture.remove() }
-        let ledger = try LineageSyntheticLedger.build(
-            in: fixture, submissionCount: 80, teamCount: 6, seed: seed, extendProbability: extendProbability)
+        let ledger = try SyntheticLedger.build(
+            gitDirectory: fixture.directory.appendingPathComponent(".git"), submissionCount: 80, teamCount: 6, seed: seed, extendProbability: extendProbability)
         let repository = try fixture.open()
         let result = try LineageCredit.compute(
             repository: repository, submissions: ledger.submissions, startingKit: ledger.kit,
@@ -58,7 +59,7 @@ struct LineageConsistencyTests {
     @Test func appendingOneByOneGivesTheSameResult() throws {
         let fixture = try LineageFixture()
         defer { fixture.remove() }
-        let ledger = try LineageSyntheticLedger.build(in: fixture, submissionCount: 40, teamCount: 5, seed: 7)
+        let ledger = try SyntheticLedger.build(gitDirectory: fixture.directory.appendingPathComponent(".git"), submissionCount: 40, teamCount: 5, seed: 7)
         let batch = try LineageCredit.compute(
             repository: fixture.open(), submissions: ledger.submissions, startingKit: ledger.kit,
             isCredited: { $0.hasSuffix(".py") }, isVisible: { _, _ in true })

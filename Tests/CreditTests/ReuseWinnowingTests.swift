@@ -1,3 +1,4 @@
+import SyntheticWorkloads
 import Testing
 
 import Credit

@@ -7,9 +7,11 @@ import Credit
 /// teams that extend their own last submission, fork another team's, merge two lineages or
 /// start again from the kit, over one to three commits that edit, add, delete, rename and
 /// copy files (source files `*.py`, and a data file that is not credited).
-struct LineageSyntheticLedger {
-    let kit: ObjectID
-    let submissions: [LineageSubmission]
+public struct SyntheticLedger: Sendable {
+    /// The starting kit's commit.
+    public let kit: ObjectID
+    /// The submissions, in recording order.
+    public let submissions: [LineageSubmission]
 
     /// A version of the files: path to lines.
     private typealias Tree = [String: [String]]
@@ -104,7 +106,7 @@ struct LineageSyntheticLedger {
         }
     }
 
-    /// Builds the ledger in `fixture`'s repository.
+    /// Builds the ledger in the repository whose git directory is `gitDirectory`, with `git fast-import`.
     /// - Parameters:
     ///   - submissionCount: submissions after the starting kit.
     ///   - teamCount: teams making them.
@@ -113,10 +115,10 @@ struct LineageSyntheticLedger {
     ///     merges another lineage into it, forks another submission or starts again).
     ///   - restartProbability: how often a team's submission starts again from the kit
     ///     instead of building on a submission.
-    static func build(
-        in fixture: LineageFixture, submissionCount: Int, teamCount: Int, seed: UInt64,
+    public static func build(
+        gitDirectory: URL, submissionCount: Int, teamCount: Int, seed: UInt64,
         extendProbability: Double = 0.75, restartProbability: Double = 0.05
-    ) throws -> LineageSyntheticLedger {
+    ) throws -> SyntheticLedger {
         var builder = Builder(generator: SeededGenerator(seed: seed))
         var kitTree: Tree = ["data/train.csv": ["id,x,y"], "README.md": ["# Kit"]]
         for (name, count) in [("model.py", 60), ("features.py", 40), ("utils.py", 30), ("train.py", 20)] {
@@ -165,15 +167,44 @@ struct LineageSyntheticLedger {
         for index in marks.indices {
             builder.emit("reset refs/submissions/\(keys[index])\nfrom :\(marks[index])\n\n")
         }
-        let marksFile = fixture.directory.appendingPathComponent(".git/synthetic-marks")
-        try fixture.git(["fast-import", "--quiet", "--export-marks=\(marksFile.path)"], input: builder.stream)
+        let marksFile = gitDirectory.appendingPathComponent("synthetic-marks")
+        try fastImport(builder.stream, gitDirectory: gitDirectory, marksFile: marksFile)
         var commits: [Int: ObjectID] = [:]
         for line in try String(contentsOf: marksFile, encoding: .utf8).split(separator: "\n") {
             let parts = line.split(separator: " ")
             if parts.count == 2, let mark = Int(parts[0].dropFirst()), let id = ObjectID(hex: String(parts[1])) { commits[mark] = id }
         }
-        return LineageSyntheticLedger(
+        return SyntheticLedger(
             kit: commits[kitMark]!,
             submissions: marks.indices.map { LineageSubmission(key: keys[$0], team: teams[$0], commit: commits[marks[$0]]!) })
     }
+
+    /// Runs `git fast-import` on `stream` with an isolated configuration.
+    private static func fastImport(_ stream: Data, gitDirectory: URL, marksFile: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.arguments = ["--git-dir", gitDirectory.path, "fast-import", "--quiet", "--export-marks=\(marksFile.path)"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
+        process.environment = environment
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(stream)
+        try input.fileHandleForWriting.close()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw SyntheticLedgerError(message: "git fast-import: \(String(decoding: errorData, as: UTF8.self))")
+        }
+    }
+}
+
+/// `git fast-import` failed.
+public struct SyntheticLedgerError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }

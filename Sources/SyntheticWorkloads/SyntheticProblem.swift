@@ -1,15 +1,15 @@
 import Foundation
 import ScoreTypes
 
-@testable import Credit
+import Credit
 
-/// Random but reproducible blending problems for tests.
-enum SyntheticProblem {
+/// Random but reproducible blending problems, for tests and benchmarks.
+public enum SyntheticProblem {
     /// A classification problem: submissions of varied quality whose errors are partly shared
     /// (softmax of `quality * one-hot(truth) + sharedNoise * shared + ownNoise * own`, with
     /// standard normal noises). Noisy, similar submissions make long ensembles. With `awkwardRows`, some predictions
     /// are zero, one, or rows that do not sum to one, as real submissions produce.
-    static func classification(
+    public static func classification(
         submissions submissionCount: Int, folds foldCount: Int, rows rowCount: Int, classes classCount: Int,
         testRows testRowCount: Int, seed: UInt64, awkwardRows: Bool = false, sharedNoise: Double = 0.7,
         ownNoise: Double = 0.7, qualities: ClosedRange<Double> = 0.3...2.5

@@ -1,14 +1,14 @@
 import Foundation
 
 /// A small deterministic random number generator for tests (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var value = state
         value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -17,7 +17,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 
     /// A standard normal draw (Box-Muller).
-    mutating func normal() -> Double {
+    public mutating func normal() -> Double {
         let first = Double.random(in: Double.ulpOfOne..<1, using: &self)
         let second = Double.random(in: 0..<1, using: &self)
         return (-2 * log(first)).squareRoot() * cos(2 * Double.pi * second)
