@@ -64,7 +64,7 @@ let package = Package(
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .target(name: "SyntheticWorkloads", dependencies: ["Credit", "ScoreTypes", "Git"], swiftSettings: strict),
+        .target(name: "SyntheticWorkloads", dependencies: ["Credit", "ScoreTypes", "Git", "Evaluation"], swiftSettings: strict),
         .executableTarget(name: "forkboard-bench", dependencies: [
             "Hub", "Evaluation", "Challenge", "Ledger", "Credit", "ScoreTypes", "Git", "SyntheticWorkloads",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,21 +1,11 @@
+import Evaluation
 import Foundation
 
-/// A small deterministic random number generator for tests (SplitMix64).
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+/// The reproducible generator of synthetic workloads: the hub's own SplitMix64 (the one that
+/// draws folds).
+public typealias SeededGenerator = SplitMix64
 
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-
+extension SplitMix64 {
     /// A standard normal draw (Box-Muller).
     public mutating func normal() -> Double {
         let first = Double.random(in: Double.ulpOfOne..<1, using: &self)
