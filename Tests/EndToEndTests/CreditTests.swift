@@ -10,6 +10,21 @@ struct CreditEndToEndTests {
         return try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
     }
 
+    /// A function of alice's own, long enough to be recognised when copied.
+    static let aliceHelper = """
+
+
+        def clipped_ratios(frame, columns, low=0.01, high=0.99):
+            \"\"\"Ratios of consecutive columns, clipped to their quantiles.\"\"\"
+            result = {}
+            for left, right in zip(columns, columns[1:]):
+                ratio = frame[left] / (frame[right] + 1e-9)
+                lower, upper = ratio.quantile(low), ratio.quantile(high)
+                result[left + "_over_" + right] = ratio.clip(lower, upper)
+            return result
+
+        """
+
     @Test func serverComputesContributivityAndHistoricalCredit() async throws {
         let hub = try TestHub()
         let tokens = try Dictionary(uniqueKeysWithValues: ["alice", "bob", "carol"].map { ($0, try hub.addTeam($0)) })
@@ -18,7 +33,7 @@ struct CreditEndToEndTests {
         let alice = try hub.clone("alice", login: "alice", token: tokens["alice"]!)
         let kit = try String(contentsOf: alice.appendingPathComponent("classifier.py"), encoding: .utf8)
         let aliceCode = kit.replacingOccurrences(of: "LogisticRegression(max_iter=1000)", with: "LogisticRegression(C=3.0, max_iter=1000)")
-            + "\n\ndef describe():\n    return 'alice: weaker regularisation'\n"
+            + Self.aliceHelper
         #expect(try hub.submit("logreg", files: ["classifier.py": aliceCode], in: alice).status == 0)
         let bob = try hub.clone("bob", login: "bob", token: tokens["bob"]!)
         let forest = """
@@ -80,5 +95,23 @@ struct CreditEndToEndTests {
         #expect(abs(credits.values.reduce(0, +) - 1) < 1e-9)
         let forestCredits = try #require(submissions.first { $0["submission"] as? String == "forest" }?["credits"] as? [String: Double])
         #expect(forestCredits["alice/logreg"] == nil)
+
+        // bob copies alice's function into his own file, without her history: reuse without
+        // lineage, found; carol's fork (lineage) and bob's forest (kit only) are not reported.
+        let copied = Self.aliceHelper
+            .replacingOccurrences(of: "clipped_ratios", with: "bounded_quotients")
+            .replacingOccurrences(of: "frame", with: "data")
+            .replacingOccurrences(of: "result", with: "features")
+        #expect(try hub.submit("copied", files: ["features.py": "# bob's features\nimport numpy as np\n" + copied], in: bob).status == 0)
+        _ = try await hub.waitForFinalState(team: "bob", name: "copied")
+        let reuse = try hub.forkboard(["audit", "reuse", "--hub", hub.home.path, "--min-lines", "4", "--format", "json"])
+        let matches = try #require(try JSONSerialization.jsonObject(with: Data(reuse.output.utf8)) as? [[String: Any]], "\(reuse.output)")
+        #expect(matches.count == 1, "\(matches)")
+        #expect(matches.first?["later"] as? String == "bob/copied")
+        #expect(matches.first?["earlier"] as? String == "alice/logreg")
+        #expect(matches.first?["laterFile"] as? String == "features.py")
+        #expect(matches.first?["earlierFile"] as? String == "classifier.py")
+        let provenance = try hub.forkboard(["audit", "submission", "bob/copied", "--hub", hub.home.path])
+        #expect(provenance.output.contains("matches alice/logreg classifier.py:"))
     }
 }

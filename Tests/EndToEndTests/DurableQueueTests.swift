@@ -103,4 +103,29 @@ struct DurableQueueTests {
         let table = try hub.forkboard(["resources", "--hub", hub.home.path, "--participants", "200", "--submissions-per-participant", "30"])
         #expect(table.output.contains("Projection: 200 participants x 30 submissions"))
     }
+
+    @Test func hubFailuresAreRetriedAndDoNotCountAgainstTheTeam() async throws {
+        let hub = try TestHub { text in
+            TestHub.replaceSection("quotas", with: "quotas:\n  minimum_interval_seconds: 0\n  maximum_per_day: 0\n  maximum_total: 1\n  count_own_errors: true", in: text)
+        }
+        let token = try hub.addTeam("alice")
+        try hub.start()
+        let clone = try hub.clone("alice", login: "alice", token: token)
+        // The hub loses its private data: every attempt fails through the hub's fault.
+        let privateTest = hub.home.appendingPathComponent("data/private/test.csv")
+        let saved = hub.root.appendingPathComponent("test.csv.saved")
+        try FileManager.default.moveItem(at: privateTest, to: saved)
+        #expect(try hub.submit("unlucky", in: clone).status == 0)
+        let failed = try await hub.waitForFinalState(team: "alice", name: "unlucky")
+        let evaluation = try #require((failed["evaluations"] as? [[String: Any]])?.first)
+        #expect(failed["state"] as? String == "checking_error")
+        #expect(evaluation["attempts"] as? Int == 3, "the first run and two retries")
+        #expect((evaluation["log"] as? String)?.contains("does not count against your team") == true)
+
+        // It does not use the team's only submission; and once repaired, a re-score scores it.
+        try FileManager.default.moveItem(at: saved, to: privateTest)
+        #expect(try hub.submit("second", in: clone).status == 0, "a failure of the hub gives the quota back")
+        #expect(try hub.forkboard(["rescore", "alice/unlucky", "--hub", hub.home.path]).status == 0)
+        #expect(try await hub.waitForFinalState(team: "alice", name: "unlucky")["state"] as? String == "scored")
+    }
 }

@@ -8,7 +8,7 @@ struct PhaseRulesTests {
     @Test func scheduleIsEnforcedToTheSecondWhateverTheTimeZone() async throws {
         let hub = try TestHub { text in
             TestHub.replaceSection("phases", with: TestHub.phases(
-                [("competitive", "closed", 10), ("collaborative", "open", 3600), ("final", "frozen", 7200)], end: 10_800), in: text)
+                [("competitive", "closed", 30), ("collaborative", "open", 3600), ("final", "frozen", 7200)], end: 10_800), in: text)
         }
         let token = try hub.addTeam("alice")
         try hub.start(timeZone: "Pacific/Kiritimati")
