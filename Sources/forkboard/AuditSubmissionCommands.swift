@@ -7,20 +7,18 @@ extension AuditCommand {
         static let configuration = CommandConfiguration(
             abstract: "A submission's provenance: commit and tree, pusher and time, phase, lineage and credit, reuse, and what it was evaluated with.")
         @Argument(help: "TEAM/NAME")
-        var submission: String
+        var submission: SubmissionArgument
         @OptionGroup var hubOptions: HubOptions
         @Option(help: "table or json.")
         var format: LeaderboardFormatter.Format = .table
 
         func run() async throws {
             let hub = try hubOptions.open()
-            let parts = submission.split(separator: "/", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw ValidationError("expected TEAM/NAME, got '\(submission)'") }
-            let key = "\(parts[0])/\(parts[1])"
+            let key = submission.description
             let reuse = try ReuseReport(hub: hub).matches(minimumLines: 3).filter { $0.later == key }.map {
                 "\($0.laterFile):\($0.laterLines.lowerBound)-\($0.laterLines.upperBound) matches \($0.earlier) \($0.earlierFile):\($0.earlierLines.lowerBound)-\($0.earlierLines.upperBound) (\($0.matchedLines) lines)"
             }
-            let report = try ProvenanceReport.make(hub: hub, team: parts[0], name: parts[1], reuse: reuse)
+            let report = try ProvenanceReport.make(hub: hub, team: submission.team, name: submission.name, reuse: reuse)
             switch format {
             case .json:
                 say(try LeaderboardFormatter.json(report), terminator: "")

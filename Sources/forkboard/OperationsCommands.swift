@@ -8,18 +8,17 @@ struct CancelCommand: AsyncParsableCommand {
         abstract: "Stop a queued or running evaluation (the name stays used; no quota is given back).")
 
     @Argument(help: "TEAM/NAME of the submission.")
-    var submission: String
+    var submission: SubmissionArgument
 
     @OptionGroup var hubOptions: HubOptions
 
     func run() async throws {
         let hub = try hubOptions.open()
-        let parts = submission.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let record = try hub.ledger.submission(team: parts[0], name: parts[1]) else {
-            throw ValidationError("no submission '\(submission)' (expected TEAM/NAME)")
+        guard let record = try hub.ledger.submission(team: submission.team, name: submission.name) else {
+            throw ValidationError("no submission '\(submission.description)'")
         }
         let count = try hub.ledger.cancel(submissionID: record.id!, by: organiserName())
-        say(count == 0 ? "\(submission) had no unfinished evaluation" : "\(submission): cancelled \(count) evaluation(s)")
+        say(count == 0 ? "\(submission.description) had no unfinished evaluation" : "\(submission.description): cancelled \(count) evaluation(s)")
     }
 }
 

@@ -59,7 +59,7 @@ struct PredictCommand: AsyncParsableCommand {
         abstract: "Apply a scored submission to new rows in the sandbox: its fold models averaged, or retrained on all public rows, or the blended ensemble.")
 
     @Argument(help: "TEAM/NAME")
-    var submission: String
+    var submission: SubmissionArgument
 
     @Option(help: "A CSV with the id column and the question's features.")
     var input: String
@@ -83,10 +83,8 @@ struct PredictCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let parts = submission.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { throw ValidationError("expected TEAM/NAME, got '\(submission)'") }
         try await Prediction(hub: try hubOptions.open()).predict(
-            team: parts[0], name: parts[1], questionName: question,
+            team: submission.team, name: submission.name, questionName: question,
             input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
             mode: retrain ? .retrain : ensemble ? .ensemble : .foldModels)
         say("Predictions written to \(output)")

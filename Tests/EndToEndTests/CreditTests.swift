@@ -36,23 +36,7 @@ struct CreditEndToEndTests {
             + Self.aliceHelper
         #expect(try hub.submit("logreg", files: ["classifier.py": aliceCode], in: alice).status == 0)
         let bob = try hub.clone("bob", login: "bob", token: tokens["bob"]!)
-        let forest = """
-            from sklearn.ensemble import RandomForestClassifier
-
-
-            class Classifier:
-                def __init__(self):
-                    self.model = RandomForestClassifier(n_estimators=50, random_state=0)
-
-                def fit(self, X, y):
-                    self.model.fit(X, y)
-                    self.classes_ = self.model.classes_
-                    return self
-
-                def predict_proba(self, X):
-                    return self.model.predict_proba(X)
-
-            """
+        let forest = Classifiers.randomForest(estimators: 50, seed: 0)
         #expect(try hub.submit("forest", files: ["classifier.py": forest], in: bob).status == 0)
         _ = try await hub.waitForFinalState(team: "alice", name: "logreg")
 

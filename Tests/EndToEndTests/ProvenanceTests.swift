@@ -4,23 +4,7 @@ import Testing
 /// Provenance of a submission, exact re-scoring, export, and applying submissions to new rows.
 @Suite("Provenance, re-scoring, export and prediction", .serialized)
 struct ProvenanceTests {
-    static let seededForest = """
-        from sklearn.ensemble import RandomForestClassifier
-
-
-        class Classifier:
-            def __init__(self):
-                self.model = RandomForestClassifier(n_estimators=30, random_state=7)
-
-            def fit(self, X, y):
-                self.model.fit(X, y)
-                self.classes_ = self.model.classes_
-                return self
-
-            def predict_proba(self, X):
-                return self.model.predict_proba(X)
-
-        """
+    static let seededForest = Classifiers.randomForest(estimators: 30, seed: 7)
 
     func json(_ result: CommandResult) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any], "\(result.output)")
