@@ -6,6 +6,8 @@ RUNTIME := $(CURDIR)/.runtime/venv
 PYTHON := $(RUNTIME)/bin/python
 REQUIREMENTS := templates/breast-cancer/requirements.txt
 APT_PACKAGES := git libgit2-dev pkg-config bubblewrap python3 python3-venv util-linux
+# What the tests use besides: curl (HTTP requests), procps (pgrep).
+TEST_APT_PACKAGES := curl procps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export FORKBOARD_PYTHON := $(PYTHON)
@@ -15,6 +17,7 @@ export FORKBOARD_PYTHON := $(PYTHON)
 demo: system-packages runtime build
 	.build/debug/forkboard demo
 
+test: APT_PACKAGES += $(TEST_APT_PACKAGES)
 test: system-packages runtime
 	swift build --build-tests
 	swift test --skip-build
