@@ -140,12 +140,17 @@ public final class LineageCredit {
     }
 
     /// The credited lines of commit `number`'s tree by owner key (the owner not yet appended,
-    /// that is the submission being credited, is `selfKey`).
+    /// that is the submission being credited, is `selfKey`). Blank lines (only white space)
+    /// are not counted: they carry no idea, and whoever wrote the file first would otherwise
+    /// keep them through every rewrite.
     private func lineCounts(of number: Int32, selfKey: String) throws -> [String: Int] {
         var byOwner: [Int32: Int] = [:]
         for (path, entry) in try graph.repository.allEntries(inTree: try graph.tree(of: number))
         where entry.kind == .blob && !entry.isSymbolicLink && isCredited(path) {
-            for line in try attribution.lines(commit: number, path: path) {
+            let text = String(decoding: try graph.repository.blobContent(entry.id), as: UTF8.self)
+            let blank = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.allSatisfy(\.isWhitespace) }
+            for (index, line) in try attribution.lines(commit: number, path: path).enumerated()
+            where index >= blank.count || !blank[index] {
                 byOwner[graph.owner(of: line), default: 0] += 1
             }
         }

@@ -13,7 +13,7 @@ public enum LeaderboardFormatter {
         let other = ranking == "valid" ? ["test"] : []
         let header = ["rank", "team", "submission"] + leaderboard.scoreTypes.map { "\(ranking)_\($0)" }
             + other.map { "\($0)_\(leaderboard.officialScoreType)" }
-            + ["contributivity", "historical", "train_seconds", "test_seconds", "submitted_at", "state"]
+            + ["contributivity_percent", "historical_percent", "train_seconds", "test_seconds", "submitted_at", "state"]
         let rows = leaderboard.rows.map { row -> [String] in
             let rankingScores = leaderboard.scoreTypes.map { scoreType in
                 row.scores[ranking]?[scoreType].map { String(format: "%.6f", $0) } ?? ""

@@ -23,12 +23,20 @@ struct LeaderboardPage: Sendable {
                 "scores": leaderboard.scoreTypes.map { scoreType in
                     ["value": row.scores["valid"]?[scoreType].map { String(format: "%.4f", $0) } ?? ""]
                 },
+                "public": row.scores["public"]?[leaderboard.officialScoreType].map { String(format: "%.4f", $0) } ?? "",
+                "contributivity": row.contributivity.map { "\(Int(($0 * 100).rounded()))%" } ?? "",
+                "historical": row.historicalContributivity.map { "\(Int(($0 * 100).rounded()))%" } ?? "",
                 "trainSeconds": row.trainSeconds.map { String(format: "%.1f", $0) } ?? "",
                 "testSeconds": row.testSeconds.map { String(format: "%.1f", $0) } ?? "",
                 "submittedAt": row.submittedAt,
             ]
         }
+        let combined = ["valid", "public", "private"].compactMap { split in
+            leaderboard.combined["combined"]?[split].map { "\(split) " + String(format: "%.4f", $0) }
+        }.joined(separator: ", ")
         let context: [String: Any] = [
+            "combined": combined,
+            "startingKit": leaderboard.startingKitHistoricalContributivity.map { "\(Int(($0 * 100).rounded()))%" } ?? "",
             "title": leaderboard.challenge,
             "question": leaderboard.question,
             "official": leaderboard.officialScoreType,
@@ -54,12 +62,14 @@ struct LeaderboardPage: Sendable {
     <h1>{{title}}</h1>
     <p>Question <strong>{{question}}</strong>, ranked by the bagged validation {{official}}.</p>
     <table>
-    <thead><tr><th>Rank</th><th>Team</th><th>Submission</th>{{#scoreTypes}}<th>{{name}}</th>{{/scoreTypes}}<th>Train s</th><th>Test s</th><th>Submitted (UTC)</th><th>State</th></tr></thead>
+    <thead><tr><th>Rank</th><th>Team</th><th>Submission</th>{{#scoreTypes}}<th>{{name}}</th>{{/scoreTypes}}<th>Public test {{official}}</th><th>Contributivity</th><th>Historical</th><th>Train s</th><th>Test s</th><th>Submitted (UTC)</th><th>State</th></tr></thead>
     <tbody>
-    {{#rows}}<tr><td>{{rank}}</td><td>{{team}}</td><td>{{submission}}</td>{{#scores}}<td class="number">{{value}}</td>{{/scores}}<td class="number">{{trainSeconds}}</td><td class="number">{{testSeconds}}</td><td>{{submittedAt}}</td><td>{{state}}</td></tr>
+    {{#rows}}<tr><td>{{rank}}</td><td>{{team}}</td><td>{{submission}}</td>{{#scores}}<td class="number">{{value}}</td>{{/scores}}<td class="number">{{public}}</td><td class="number">{{contributivity}}</td><td class="number">{{historical}}</td><td class="number">{{trainSeconds}}</td><td class="number">{{testSeconds}}</td><td>{{submittedAt}}</td><td>{{state}}</td></tr>
     {{/rows}}
     </tbody>
     </table>
+    {{#combined}}<p>Combined (blend of every scored submission), {{official}}: {{combined}}.</p>{{/combined}}
+    {{#startingKit}}<p>Historical contributivity kept by the organisers' starting kit: {{startingKit}}.</p>{{/startingKit}}
     </body>
     </html>
     """

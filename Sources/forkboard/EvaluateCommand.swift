@@ -22,13 +22,13 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Use this hub home's challenge instead of the starting kit's .forkboard/ (organisers).")
     var hub: String?
 
-    @Option(help: "The Python interpreter (default: $FORKBOARD_PYTHON, else python3); ignored with --hub.")
-    var python: String = Installation.defaultPython
+    @Option(help: "The Python interpreter, with the challenge's packages (for breast-cancer: scikit-learn, pandas, numpy) (default: $FORKBOARD_PYTHON, else python3); ignored with --hub.")
+    var python: String?
 
     func run() async throws {
         let root = URL(fileURLWithPath: path).standardizedFileURL
         let source: LocalEvaluation.Source = try hub.map { .hub(try Hub(home: URL(fileURLWithPath: $0))) }
-            ?? .startingKit(root, python: python)
+            ?? .startingKit(root, python: python ?? Installation.defaultPython)
         let tree = try commit.map { try LocalEvaluation.export(revision: $0, repository: root) } ?? root
         defer { if commit != nil { try? FileManager.default.removeItem(at: tree) } }
         let results = try await LocalEvaluation(source: source, quick: quick).run(tree: tree, questionName: question)

@@ -46,6 +46,7 @@ struct PushAndScoreTests {
 
         let broken = try await hub.waitForFinalState(team: "bob", name: "broken")
         #expect(broken["state"] as? String == "training_error")
+        #expect(broken["derives_from"] as? [String] == [], "alice submitted the unchanged starting kit: it is everyone's, not her lineage")
         let brokenEvaluation = try #require((broken["evaluations"] as? [[String: Any]])?.first)
         #expect((brokenEvaluation["log"] as? String)?.contains("bob forgot to implement fit") == true)
 
@@ -73,7 +74,7 @@ struct PushAndScoreTests {
         let csv = try hub.forkboard(["leaderboard", "--hub", hub.home.path, "--format", "csv"])
         #expect(csv.status == 0)
         let csvLines = csv.output.split(separator: "\n")
-        #expect(csvLines.first == "rank,team,submission,valid_roc_auc,valid_accuracy,valid_log_loss,test_roc_auc,contributivity,historical,train_seconds,test_seconds,submitted_at,state")
+        #expect(csvLines.first == "rank,team,submission,valid_roc_auc,valid_accuracy,valid_log_loss,test_roc_auc,contributivity_percent,historical_percent,train_seconds,test_seconds,submitted_at,state")
         #expect(csvLines.dropFirst().first?.hasPrefix("1,alice,logreg-v2,") == true)
         #expect(csvLines.last?.hasSuffix(",training_error") == true)
         let table = try hub.forkboard(["leaderboard", "--hub", hub.home.path])
