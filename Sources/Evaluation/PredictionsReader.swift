@@ -1,5 +1,8 @@
 import Challenge
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import ScoreTypes
 
 /// Reads and checks a predictions file written by a submission's `predict` run.
@@ -20,24 +23,46 @@ public enum PredictionsReader {
     /// The column regression predictions are read from.
     public static let regressionColumn = "prediction"
 
+    /// Bytes allowed per expected value (an id or a number, with its separator) before a file
+    /// is refused as too large: generous for `%.17g` numbers and long ids.
+    public static let bytesPerValue = 256
+
     /// Reads `url` and returns predictions in the order of `expectedIDs`.
+    ///
+    /// The file was written by untrusted code: it must be a regular file (a symbolic link is
+    /// refused, never followed) no larger than ``bytesPerValue`` bytes per expected value, so
+    /// that it can neither point the hub at another file nor exhaust its memory.
     /// - Throws: ``PredictionsError`` naming the first bad line (1-based, header = line 1).
     public static func read(_ url: URL, question: Question, expectedIDs: [String]) throws -> Predictions {
         let table: CSVTable
+        let columns = (question.kind == .classification ? question.labels.count : 1) + 1
+        let maximumBytes = (expectedIDs.count + 1) * columns * bytesPerValue + 65_536
         do {
+            var status = stat()
+            guard lstat(url.path, &status) == 0 else {
+                throw PredictionsError(problem: "no predictions file was written (\(url.lastPathComponent))")
+            }
+            guard (status.st_mode & S_IFMT) == S_IFREG else {
+                throw PredictionsError(problem: "the predictions file is not a regular file (a symbolic link or a special file); it is refused")
+            }
+            guard Int(status.st_size) <= maximumBytes else {
+                throw PredictionsError(problem: "the predictions file has \(status.st_size) bytes, more than the \(maximumBytes) that \(expectedIDs.count) rows can need")
+            }
             table = try CSVTable.read(url)
+        } catch let error as PredictionsError {
+            throw error
         } catch let error as CSVTable.ParseError {
             throw PredictionsError(problem: "predictions file: \(error)")
         } catch {
             throw PredictionsError(problem: "no predictions file was written (\(url.lastPathComponent))")
         }
         guard let idColumn = table.column(question.idColumn) else {
-            throw PredictionsError(problem: "predictions file: no '\(question.idColumn)' column (header: \(table.header.joined(separator: ",")))")
+            throw PredictionsError(problem: "predictions file: no '\(question.idColumn)' column (header: \(Self.shortened(table.header.joined(separator: ","))))")
         }
         let valueNames = question.kind == .classification ? question.labels : [regressionColumn]
         let expectedHeader = Set([question.idColumn] + valueNames)
         if Set(table.header) != expectedHeader || table.header.count != expectedHeader.count {
-            throw PredictionsError(problem: "predictions file: columns must be \(([question.idColumn] + valueNames).joined(separator: ",")) (found \(table.header.joined(separator: ",")))")
+            throw PredictionsError(problem: "predictions file: columns must be \(([question.idColumn] + valueNames).joined(separator: ",")) (found \(Self.shortened(table.header.joined(separator: ","))))")
         }
         let valueColumns = valueNames.map { table.column($0)! }
         let position = Dictionary(uniqueKeysWithValues: expectedIDs.enumerated().map { ($1, $0) })
@@ -47,17 +72,17 @@ public enum PredictionsReader {
             let line = offset + 2
             let id = row[idColumn]
             guard let target = position[id] else {
-                throw PredictionsError(problem: "predictions line \(line): unknown id '\(id)'")
+                throw PredictionsError(problem: "predictions line \(line): unknown id '\(Self.shortened(id))'")
             }
-            if seen[target] { throw PredictionsError(problem: "predictions line \(line): id '\(id)' appears twice") }
+            if seen[target] { throw PredictionsError(problem: "predictions line \(line): id '\(Self.shortened(id))' appears twice") }
             seen[target] = true
             for (columnOffset, column) in valueColumns.enumerated() {
                 let text = row[column].trimmingCharacters(in: .whitespaces)
                 guard let value = Double(text), value.isFinite else {
-                    throw PredictionsError(problem: "predictions line \(line) (id '\(id)'): '\(row[column])' in column \(valueNames[columnOffset]) is not a finite number")
+                    throw PredictionsError(problem: "predictions line \(line) (id '\(Self.shortened(id))'): '\(Self.shortened(row[column]))' in column \(valueNames[columnOffset]) is not a finite number")
                 }
                 if question.kind == .classification, value < 0 {
-                    throw PredictionsError(problem: "predictions line \(line) (id '\(id)'): negative probability \(text) in column \(valueNames[columnOffset])")
+                    throw PredictionsError(problem: "predictions line \(line) (id '\(Self.shortened(id))'): negative probability \(Self.shortened(text)) in column \(valueNames[columnOffset])")
                 }
                 values[target * valueColumns.count + columnOffset] = value
             }
@@ -71,5 +96,10 @@ public enum PredictionsReader {
         case .regression:
             return .values(values)
         }
+    }
+
+    /// `text` cut to 80 characters for a message: what a submission wrote may be huge.
+    static func shortened(_ text: String) -> String {
+        text.count <= 80 ? text : String(text.prefix(80)) + "..."
     }
 }

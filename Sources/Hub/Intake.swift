@@ -69,7 +69,8 @@ public struct Intake {
             for (ref, _) in try repository.references(matching: "refs/tags/submission-*") {
                 let name = String(ref.dropFirst(PushUpdate.submissionTagPrefix.count))
                 guard !known.contains(name), PushPolicy.isValidSubmissionName(name) else { continue }
-                recorded.append(try accept(team: team.name, name: name, pusher: "unknown"))
+                // One tag that cannot be recorded must not keep the others from being recorded.
+                if let accepted = try? accept(team: team.name, name: name, pusher: "unknown") { recorded.append(accepted) }
             }
         }
         return recorded

@@ -13,9 +13,11 @@ public struct PushPolicy {
         self.team = team
     }
 
-    /// A submission name: `[A-Za-z0-9._-]{1,64}`.
+    /// A submission name: 1 to 64 of `A-Z a-z 0-9 . _ -`, not starting with `.` nor ending
+    /// with `.lock` (git could not name the ledger's `refs/submissions/<team>/<name>`).
     public static func isValidSubmissionName(_ name: String) -> Bool {
-        name.range(of: "^[A-Za-z0-9._-]{1,64}$", options: .regularExpression) != nil
+        name.range(of: "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$", options: .regularExpression) != nil
+            && !name.hasSuffix(".lock") && !name.contains("..")
     }
 
     /// The refusals of this push, one line each; empty when it is accepted.
@@ -37,7 +39,7 @@ public struct PushPolicy {
                 continue
             }
             guard Self.isValidSubmissionName(name) else {
-                refusals.append("\(tag): invalid submission name '\(name)': use 1 to 64 of A-Z a-z 0-9 . _ -")
+                refusals.append("\(tag): invalid submission name '\(name)': use 1 to 64 of A-Z a-z 0-9 . _ -, not starting with '.' nor ending with '.lock'")
                 continue
             }
             if usedNames.contains(name) {
@@ -131,7 +133,10 @@ public struct PushPolicy {
         let existing = try repository.references(matching: "refs/*").map(\.target).compactMap { try? repository.peelToCommit($0) }
         var checkedTrees = Set<ObjectID>()
         for update in updates where !update.isDeletion {
-            guard let tip = try? repository.peelToCommit(update.newID) else { continue }
+            guard let tip = try? repository.peelToCommit(update.newID) else {
+                refusals.append("\(update.ref): must point at a commit (or a tag of one)")
+                continue
+            }
             for commitID in try repository.history(from: tip, hiding: existing) {
                 let commit = try repository.commit(commitID)
                 guard checkedTrees.insert(commit.treeID).inserted else { continue }

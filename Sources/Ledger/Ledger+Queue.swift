@@ -68,6 +68,16 @@ extension Ledger {
     /// Attempts an evaluation may take when the hub fails (the first run and two retries).
     public static let maximumAttempts = 3
 
+    /// Characters of an evaluation's log kept (its head, where the failure is named, and its
+    /// tail): what a submission prints or writes can be huge.
+    public static let maximumLogCharacters = 65_536
+
+    static func capped(_ log: String) -> String {
+        guard log.count > maximumLogCharacters else { return log }
+        let half = maximumLogCharacters / 2
+        return String(log.prefix(half)) + "\n[... \(log.count - maximumLogCharacters) characters left out ...]\n" + String(log.suffix(half))
+    }
+
     /// True while `owner` holds the lease of a running evaluation (false once it was cancelled
     /// or requeued).
     public func isLeaseHeld(evaluationID: Int64, owner: String) throws -> Bool {
@@ -101,9 +111,10 @@ extension Ledger {
             for record in outcome.baggedScores { try record.insert(db) }
             evaluation.state = outcome.state
             evaluation.hubFault = outcome.isInfrastructureFailure
-            evaluation.log = outcome.isInfrastructureFailure
+            let log = outcome.isInfrastructureFailure
                 ? "the hub failed \(evaluation.attempts) times to evaluate this submission; it does not count against your team. Last failure: \(outcome.log ?? "")"
                 : outcome.log
+            evaluation.log = log.map(Self.capped)
             evaluation.finishedAt = now
             evaluation.leaseOwner = nil
             evaluation.leaseExpiresAt = nil

@@ -17,7 +17,11 @@ struct APIHandlers: Sendable {
     }
 
     func leaderboard(question: String?) throws -> Response {
-        try Self.json(Leaderboard.make(hub: hub, options: .init(question: question, visibleSplits: try ScoreVisibility.participants(hub))))
+        do {
+            return try Self.json(Leaderboard.make(hub: hub, options: .init(question: question, visibleSplits: try ScoreVisibility.participants(hub))))
+        } catch let error as HubError {
+            return try Self.json(["error": error.description], status: .notFound)
+        }
     }
 
     func submission(team: String, name: String, viewer: MemberRecord) throws -> Response {

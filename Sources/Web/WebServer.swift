@@ -80,8 +80,13 @@ public struct WebServer: Sendable {
         }
         router.get("/leaderboard") { request, _ -> Response in
             guard authentication.member(of: request) != nil else { return Authentication.challenge() }
-            return try page.render(Leaderboard.make(hub: hub, options: .init(
-                question: request.uri.queryParameters.get("question"), visibleSplits: try ScoreVisibility.participants(hub))))
+            do {
+                return try page.render(Leaderboard.make(hub: hub, options: .init(
+                    question: request.uri.queryParameters.get("question"), visibleSplits: try ScoreVisibility.participants(hub))))
+            } catch let error as HubError {
+                return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(string: error.description + "\n")))
+            }
         }
         router.get("/") { _, _ in
             Response(status: .seeOther, headers: [.location: "/leaderboard"])

@@ -95,6 +95,8 @@ struct PushAndScoreTests {
         let badName = try push("origin", "submission-bad+name")
         #expect(badName.status != 0)
         #expect(badName.output.contains("remote: refused: submission-bad+name: invalid submission name 'bad+name'"))
+        #expect(try CommandRunner.git(["tag", "submission-.hidden"], in: alice).status == 0)
+        #expect(try push("origin", "submission-.hidden").output.contains("remote: refused: submission-.hidden: invalid submission name '.hidden'"))
         let longName = "submission-" + String(repeating: "x", count: 65)
         #expect(try CommandRunner.git(["tag", longName], in: alice).status == 0)
         #expect(try push("origin", longName).output.contains("remote: refused: \(longName): invalid submission name"))

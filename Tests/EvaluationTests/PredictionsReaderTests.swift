@@ -56,6 +56,25 @@ struct PredictionsReaderTests {
         #expect(problem(text) == expected)
     }
 
+    @Test func symbolicLinksAndOversizedFilesAreRefusedUnread() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("predictions-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let link = directory.appendingPathComponent("link.csv")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "/etc/passwd")
+        let linked = #expect(throws: PredictionsReader.PredictionsError.self) {
+            try PredictionsReader.read(link, question: question, expectedIDs: ["a"])
+        }
+        #expect(linked?.problem.contains("not a regular file") == true)
+        #expect(linked?.problem.contains("root") == false, "nothing of the link's target is read")
+        let huge = directory.appendingPathComponent("huge.csv")
+        try ("id,benign,malignant\n" + String(repeating: "a,0.5,0.5\n", count: 20_000)).write(to: huge, atomically: true, encoding: .utf8)
+        let large = #expect(throws: PredictionsReader.PredictionsError.self) {
+            try PredictionsReader.read(huge, question: question, expectedIDs: ["a", "b", "c"])
+        }
+        #expect(large?.problem.contains("more than the 68608 that 3 rows can need") == true, "\(large?.problem ?? "")")
+    }
+
     @Test func missingFileIsReported() {
         #expect(throws: PredictionsReader.PredictionsError.self) {
             try PredictionsReader.read(URL(fileURLWithPath: "/nonexistent/predictions.csv"), question: question, expectedIDs: ["a"])
