@@ -52,7 +52,10 @@ public struct Sandbox: Sendable {
             "--cpu=\(limits.cpuSeconds)", "--fsize=\(limits.fileSizeBytes)",
             "--nofile=\(limits.openFiles)", "--nproc=\(limits.processes)", "--core=0", "--",
             bubblewrapPath,
-            "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+            // Every namespace, the user namespace explicitly (bubblewrap only tries it for root),
+            // no further user namespaces inside (no nested "root"), no capabilities.
+            "--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL",
+            "--die-with-parent", "--new-session", "--clearenv",
             "--uid", "65534", "--gid", "65534",
             "--ro-bind", "/usr", "/usr",
         ]

@@ -80,6 +80,8 @@ struct HostileSubmissionTests {
                  state: "checking_error", log: ["is a symbolic link"]),
             Case(name: "kill-parent", fit: "os.kill(os.getppid(), signal.SIGKILL)\nos.kill(-1, signal.SIGKILL)",
                  state: "training_error", log: ["killed", "exited with status"]),
+            Case(name: "nested-user-namespace", fit: "import subprocess\nsubprocess.run(['unshare', '-U', '-r', 'id'], check=True)",
+                 state: "training_error", log: ["unshare failed"]),
             Case(name: "nan-predictions", fit: "pass", predictProba: "return np.full((len(X), 2), np.nan)",
                  state: "scoring_error", log: ["predictions line 2 (id 'patient-", "is not a finite number"]),
             Case(name: "predictions-link-to-etc", fit: "pass",
