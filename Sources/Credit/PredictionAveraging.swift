@@ -48,12 +48,3 @@ enum PredictionAveraging {
     }
 }
 
-extension GroundTruth {
-    /// The truth of the given rows, in the given order.
-    func selecting(rows: [Int]) -> GroundTruth {
-        switch self {
-        case .classes(let classes, let classCount): .classes(rows.map { classes[$0] }, classCount: classCount)
-        case .values(let values): .values(rows.map { values[$0] })
-        }
-    }
-}

@@ -35,10 +35,7 @@ public struct QuestionData: Sendable {
 
     /// The truth of the given test rows.
     public func testTruth(rows: [Int]) -> GroundTruth {
-        switch testTruth {
-        case .classes(let classes, let count): .classes(rows.map { classes[$0] }, classCount: count)
-        case .values(let values): .values(rows.map { values[$0] })
-        }
+        testTruth.selecting(rows: rows)
     }
 
     /// Why a question's data cannot be used; names the file.
@@ -134,9 +131,6 @@ public struct QuestionData: Sendable {
 
     /// The truth of the given training rows.
     public func trainTruth(rows: [Int]) -> GroundTruth {
-        switch trainTruth {
-        case .classes(let classes, let count): .classes(rows.map { classes[$0] }, classCount: count)
-        case .values(let values): .values(rows.map { values[$0] })
-        }
+        trainTruth.selecting(rows: rows)
     }
 }

@@ -17,7 +17,7 @@ enum Scorer {
         var result = try scores(names, truth: data.testTruth, predictions: predictions).map { (ScoreSplit.test, $0.0, $0.1) }
         for (split, rows) in [(ScoreSplit.publicTest, data.publicTestRows), (.privateTest, data.privateTestRows)]
         where !data.publicTestRows.isEmpty && !rows.isEmpty {
-            let part = select(predictions, rows: rows)
+            let part = predictions.selecting(rows: rows)
             // A part too small for a score (one class only for ROC AUC) just has no score.
             for name in names {
                 if let value = try? ScoreTypes.named(name).score(truth: data.testTruth(rows: rows), predictions: part) {
@@ -28,23 +28,9 @@ enum Scorer {
         return result
     }
 
-    /// The given rows of predictions, in that order.
-    static func select(_ predictions: Predictions, rows: [Int]) -> Predictions {
-        switch predictions {
-        case .probabilities(let matrix): .probabilities(matrix.selecting(rows: rows))
-        case .values(let values): .values(rows.map { values[$0] })
-        }
-    }
-
     /// Splits predictions into the first `count` rows and the rest.
     static func split(_ predictions: Predictions, at count: Int) -> (Predictions, Predictions) {
-        switch predictions {
-        case .probabilities(let matrix):
-            return (.probabilities(matrix.selecting(rows: Array(0..<count))),
-                    .probabilities(matrix.selecting(rows: Array(count..<matrix.rowCount))))
-        case .values(let values):
-            return (.values(Array(values[..<count])), .values(Array(values[count...])))
-        }
+        (predictions.selecting(rows: Array(0..<count)), predictions.selecting(rows: Array(count..<predictions.rowCount)))
     }
 
     /// Bagged scores, as ramp-workflow bags: validation predictions of all folds combined into

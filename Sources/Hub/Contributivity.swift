@@ -99,11 +99,7 @@ public struct Contributivity: Sendable {
             combined.append(CombinedScoreRecord(question: question.name, kind: kind, split: .test, scoreType: official.name, value: scores.test))
             guard let predictions, !data.publicTestRows.isEmpty else { continue }
             for (split, rows) in [(ScoreSplit.publicTest, data.publicTestRows), (.privateTest, data.privateTestRows)] where !rows.isEmpty {
-                let part: Predictions
-                switch predictions {
-                case .probabilities(let matrix): part = .probabilities(matrix.selecting(rows: rows))
-                case .values(let values): part = .values(rows.map { values[$0] })
-                }
+                let part = predictions.selecting(rows: rows)
                 if let value = try? official.score(truth: data.testTruth(rows: rows), predictions: part) {
                     combined.append(CombinedScoreRecord(question: question.name, kind: kind, split: split, scoreType: official.name, value: value))
                 }
@@ -121,14 +117,10 @@ public struct Contributivity: Sendable {
             let predictions = try PredictionsReader.read(
                 run.appendingPathComponent("fold-\(index)/output/predictions.csv"), question: data.question,
                 expectedIDs: validationIDs + data.testIDs)
-            let rows = Array(0..<predictions.rowCount)
-            func part(_ range: ArraySlice<Int>) -> Predictions {
-                switch predictions {
-                case .probabilities(let matrix): .probabilities(matrix.selecting(rows: Array(range)))
-                case .values(let values): .values(range.map { values[$0] })
-                }
-            }
-            return SubmissionFoldPredictions(validation: part(rows[..<validationIDs.count]), test: part(rows[validationIDs.count...]))
+            let count = validationIDs.count
+            return SubmissionFoldPredictions(
+                validation: predictions.selecting(rows: Array(0..<count)),
+                test: predictions.selecting(rows: Array(count..<predictions.rowCount)))
         }
     }
 }

@@ -58,6 +58,14 @@ public enum Predictions: Sendable, Equatable {
         case .values(let values): values.count
         }
     }
+
+    /// The predictions of the given rows, in the given order.
+    public func selecting(rows: [Int]) -> Predictions {
+        switch self {
+        case .probabilities(let matrix): .probabilities(matrix.selecting(rows: rows))
+        case .values(let values): .values(rows.map { values[$0] })
+        }
+    }
 }
 
 /// The true targets of a set of rows.
@@ -73,6 +81,16 @@ public enum GroundTruth: Sendable, Equatable {
         switch self {
         case .classes(let classes, _): classes.count
         case .values(let values): values.count
+        }
+    }
+}
+
+extension GroundTruth {
+    /// The truth of the given rows, in the given order.
+    public func selecting(rows: [Int]) -> GroundTruth {
+        switch self {
+        case .classes(let classes, let classCount): .classes(rows.map { classes[$0] }, classCount: classCount)
+        case .values(let values): .values(rows.map { values[$0] })
         }
     }
 }
