@@ -53,16 +53,19 @@ public struct FoldRunner: Sendable {
             } catch {
                 return .infrastructureFailure("the hub could not prepare fold \(index): \(error)")
             }
+            // Each step sees only its own input file: training never sees the rows (validation
+            // and test features) it will be asked to predict.
             let common = [
                 Sandbox.Mount(hostPath: tree.path, sandboxPath: "/submission"),
                 Sandbox.Mount(hostPath: harnessDirectory.path, sandboxPath: "/harness"),
-                Sandbox.Mount(hostPath: inputDirectory.path, sandboxPath: "/input"),
             ]
+            let trainInput = Sandbox.Mount(hostPath: inputDirectory.appendingPathComponent("train.csv").path, sandboxPath: "/input/train.csv")
+            let predictInput = Sandbox.Mount(hostPath: inputDirectory.appendingPathComponent("predict.csv").path, sandboxPath: "/input/predict.csv")
             let train: SandboxResult
             do {
                 train = try await sandbox.run(
                     command: question.trainCommand,
-                    mounts: common + [Sandbox.Mount(hostPath: modelDirectory.path, sandboxPath: "/model", writable: true)],
+                    mounts: common + [trainInput, Sandbox.Mount(hostPath: modelDirectory.path, sandboxPath: "/model", writable: true)],
                     workingDirectory: "/submission",
                     environment: commonEnvironment.merging(["FORKBOARD_TRAIN": "/input/train.csv", "FORKBOARD_MODEL_DIR": "/model"]) { $1 })
             } catch {
@@ -78,6 +81,7 @@ public struct FoldRunner: Sendable {
                 predict = try await sandbox.run(
                     command: question.predictCommand,
                     mounts: common + [
+                        predictInput,
                         Sandbox.Mount(hostPath: modelDirectory.path, sandboxPath: "/model"),
                         Sandbox.Mount(hostPath: outputDirectory.path, sandboxPath: "/output", writable: true),
                     ],

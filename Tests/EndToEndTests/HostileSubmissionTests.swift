@@ -62,6 +62,8 @@ struct HostileSubmissionTests {
         let cases = [
             Case(name: "read-test-labels", fit: "print(open('\(home)/data/private/test.csv').read()[:200])",
                  state: "training_error", log: ["No such file or directory"]),
+            Case(name: "read-rows-to-predict-while-training", fit: "print(open('/input/predict.csv').read()[:200])",
+                 state: "training_error", log: ["No such file or directory"]),
             Case(name: "read-database", fit: "print(open('\(home)/forkboard.sqlite', 'rb').read()[:100])",
                  state: "training_error", log: ["No such file or directory"]),
             Case(name: "connect-to-hub", fit: "socket.create_connection(('127.0.0.1', \(port)), timeout=5).sendall(b'GET / HTTP/1.0\\r\\n\\r\\n')",
