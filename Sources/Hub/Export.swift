@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Ledger
 import Subprocess
@@ -65,7 +66,7 @@ public struct Export {
             ("lineage.csv", ["submission", "derives_from"], lineage),
         ]
         for (name, header, rows) in tables {
-            try Self.csv(header: header, rows: rows).write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            try CSVTable(header: header, rows: rows).write(to: directory.appendingPathComponent(name))
         }
         try Self.readme(challenge: hub.challenge.title).write(to: directory.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
     }
@@ -82,13 +83,6 @@ public struct Export {
             try fileManager.copyItem(at: source, to: target)
             fold += 1
         }
-    }
-
-    static func csv(header: [String], rows: [[String]]) -> String {
-        ([header] + rows).map { row in
-            row.map { $0.contains(",") || $0.contains("\"") || $0.contains("\n") ? "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" : $0 }
-                .joined(separator: ",")
-        }.joined(separator: "\n") + "\n"
     }
 
     static func readme(challenge: String) -> String {

@@ -149,7 +149,7 @@ public struct Leaderboard: Sendable, Equatable, Codable {
                 commit: detail.submission.commitID, pusher: detail.submission.pusher,
                 state: (evaluation?.record.state ?? detail.state).rawValue, scores: scores,
                 trainSeconds: evaluation?.record.trainSeconds, testSeconds: evaluation?.record.testSeconds,
-                submittedAt: Timestamp.iso8601(detail.submission.submittedAt),
+                submittedAt: Instant.format(detail.submission.submittedAt),
                 contributivity: credit?.value, historicalContributivity: credit?.historical)
         }
         var leaderboard = Leaderboard(challenge: hub.challenge.title, question: question.name, officialScoreType: official,
@@ -162,12 +162,6 @@ public struct Leaderboard: Sendable, Equatable, Codable {
     }
 }
 
-/// UTC timestamps as ISO 8601 with seconds (`2026-11-29T10:00:00Z`).
-public enum Timestamp {
-    public static func iso8601(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
-    }
-}
 
 /// Which score splits a viewer may see: organisers see everything; participants see the
 /// validation and public test scores, and the private (and whole) test scores once revealed.

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 /// Renders leaderboards as an aligned text table, CSV or JSON.
@@ -37,10 +38,7 @@ public enum LeaderboardFormatter {
             return try json(leaderboard)
         case .csv:
             let (header, rows) = cells(leaderboard)
-            return ([header] + rows).map { row in
-                row.map { $0.contains(",") || $0.contains("\"") ? "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" : $0 }
-                    .joined(separator: ",")
-            }.joined(separator: "\n") + "\n"
+            return CSVTable(header: header, rows: rows).text()
         case .table:
             let (header, rows) = cells(leaderboard)
             let basis = leaderboard.rankedBy == "valid" ? "bagged validation" : "test"

@@ -37,9 +37,7 @@ public actor ProvenanceRecorder {
     static func writeNote(hub: Hub, commitID: String) throws {
         guard let commit = ObjectID(hex: commitID) else { return }
         let views = try SubmissionView.makeAll(hub: hub, includeLogs: false, visibleSplits: ScoreVisibility.all) { $0.commitID == commitID }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let text = String(decoding: try encoder.encode(views), as: UTF8.self) + "\n"
+        let text = try LeaderboardFormatter.json(views)
         let repository = try Repository.open(at: hub.ledgerRepository.path)
         try repository.setNote(text, on: commit, notesReference: notesReference, signature: HubSetup.organisers)
     }

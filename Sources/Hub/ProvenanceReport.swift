@@ -1,3 +1,4 @@
+import Challenge
 import Foundation
 import Git
 import Ledger
@@ -65,7 +66,7 @@ public struct ProvenanceReport: Encodable, Sendable {
                 try? decoder.decode(EvaluationEnvironment.self, from: Data($0.environment.utf8))
             }
             let history = try hub.ledger.scoreHistory(evaluationID: id).map { record in
-                ScoreHistoryView(archivedAt: Timestamp.iso8601(record.archivedAt), state: record.state,
+                ScoreHistoryView(archivedAt: Instant.format(record.archivedAt), state: record.state,
                                  scores: (try? decoder.decode([String: [String: Double]].self, from: Data(record.scores.utf8))) ?? [:])
             }
             var scores: [String: [String: Double]] = [:]

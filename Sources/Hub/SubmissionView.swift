@@ -1,3 +1,4 @@
+import Challenge
 import Foundation
 import Git
 import Ledger
@@ -119,7 +120,7 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         }
         return SubmissionView(
             team: detail.submission.team, submission: detail.submission.name, commit: detail.submission.commitID,
-            pusher: detail.submission.pusher, submittedAt: Timestamp.iso8601(detail.submission.submittedAt),
+            pusher: detail.submission.pusher, submittedAt: Instant.format(detail.submission.submittedAt),
             state: detail.state.rawValue, phase: detail.submission.phase, description: detail.submission.description,
             parents: parents, derivesFrom: derivesFrom, credits: credits, evaluations: evaluations)
     }

@@ -57,12 +57,17 @@ extension Ledger {
     /// every evaluation failed through the hub's fault, and (when `countOwnErrors` is false)
     /// those that ended in an error of their own code. Cancelled ones count.
     public func quotaCountingSubmissionTimes(team: String, countOwnErrors: Bool) throws -> [Date] {
-        try submissionDetails().filter { $0.submission.team == team }.filter { detail in
-            let states = detail.evaluations.map(\.record)
-            if !states.isEmpty, states.allSatisfy(\.hubFault) { return false }
-            if !countOwnErrors, !states.isEmpty, states.allSatisfy({ $0.state.isError && !$0.hubFault }) { return false }
-            return true
-        }.map(\.submission.submittedAt)
+        try database.read { db in
+            let submissions = try SubmissionRecord.filter(Column("team") == team).fetchAll(db)
+            let evaluations = Dictionary(grouping: try EvaluationRecord
+                .filter(submissions.map { $0.id! }.contains(Column("submissionID"))).fetchAll(db), by: \.submissionID)
+            return submissions.filter { submission in
+                let states = evaluations[submission.id!] ?? []
+                if !states.isEmpty, states.allSatisfy(\.hubFault) { return false }
+                if !countOwnErrors, !states.isEmpty, states.allSatisfy({ $0.state.isError && !$0.hubFault }) { return false }
+                return true
+            }.map(\.submittedAt)
+        }
     }
 
     /// The ids of the submissions that `submissionID` derives from (earlier submissions whose
