@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
@@ -34,7 +36,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "Evaluation", dependencies: [
-            "Challenge", "ScoreTypes", "Ledger", "Git",
+            "Challenge", "ScoreTypes", "Git",
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Logging", package: "swift-log"),
@@ -42,15 +45,18 @@ let package = Package(
         .target(name: "Credit", dependencies: ["ScoreTypes", "Git"], swiftSettings: strict),
         .target(name: "Hub", dependencies: [
             "Git", "Challenge", "Ledger", "Evaluation", "Credit",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Web", dependencies: [
-            "Hub", "Ledger", "Challenge",
+            "Hub", "Ledger", "Challenge", "Evaluation",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Subprocess", package: "swift-subprocess"),
@@ -59,6 +65,7 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "forkboard", dependencies: [
             "Hub", "Web", "Ledger", "Challenge", "Evaluation",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
@@ -74,7 +81,12 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
         .testTarget(name: "ScoreTypesTests", dependencies: ["ScoreTypes"], exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(name: "CreditTests", dependencies: ["Credit", "ScoreTypes", "Git", "SyntheticWorkloads"], exclude: ["Cases"], swiftSettings: strict),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Challenge", "ScoreTypes", "Ledger"], swiftSettings: strict),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Challenge", "ScoreTypes"], swiftSettings: strict),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Challenge", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .testTarget(name: "WebTests", dependencies: [
+            "Web", "Hub", "Ledger", "Challenge",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["Ledger", "Challenge"], swiftSettings: strict),
     ]
 )

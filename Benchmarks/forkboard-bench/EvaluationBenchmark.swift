@@ -45,8 +45,19 @@ struct EvaluationBenchmark: AsyncParsableCommand {
         // 1. The same harness directly with python on the host (no sandbox), and 2. the hub
         // (every fold sandboxed, predictions checked and scored, bagged), interleaved so that
         // both see the same machine state. A first direct pass only warms the page cache.
-        let runner = FoldRunner(sandbox: context.sandbox, harnessDirectory: context.harnessDirectory,
-                                inputCacheDirectory: context.inputCacheDirectory, inputStamp: stamp)
+        let jobPreparation = context.jobPreparation(question: question)
+        let job = EvaluationJob(
+            name: "benchmark", question: question.name, trainCommand: question.trainCommand, predictCommand: question.predictCommand,
+            environment: EvaluationJob.environment(of: question), foldCount: data.folds.count,
+            limits: hub.challenge.limits, runtime: hub.challenge.runtime!)
+        /// The hub's evaluation of the starting kit in `directory`: the job prepared, run by the
+        /// local executor, scored.
+        @Sendable func evaluate(_ directory: URL) async throws -> EvaluationResult {
+            let jobDirectory = JobDirectory(url: directory)
+            try jobPreparation.prepare(job, data: data, in: jobDirectory) { try FileManager.default.copyItem(at: tree, to: $0) }
+            let report = try await LocalExecutor().run(jobDirectory) { _, _ in }
+            return JobScoring.score(report, directory: jobDirectory, data: data)
+        }
         func directPass(_ label: String) async throws -> Double {
             let scratch = home.appendingPathComponent("direct-\(label)")
             return try await Timing.seconds {
@@ -75,12 +86,12 @@ struct EvaluationBenchmark: AsyncParsableCommand {
         var sandboxedRunSeconds: [Double] = []
         for repetition in 0..<repetitions {
             direct.append(try await directPass("\(repetition)"))
-            var outcome: EvaluationOutcome?
-            hubTimes.append(await Timing.seconds {
-                outcome = await runner.run(tree: tree, data: data, runDirectory: home.appendingPathComponent("hub-\(repetition)"), evaluationID: 0) { _ in true }
+            var outcome: EvaluationResult?
+            hubTimes.append(try await Timing.seconds {
+                outcome = try await evaluate(home.appendingPathComponent("hub-\(repetition)"))
             })
-            guard let outcome, outcome.state == .scored else { throw ValidationError("hub evaluation failed: \(outcome?.log ?? "")") }
-            sandboxedRunSeconds.append(outcome.foldRuns.reduce(0) { $0 + $1.trainSeconds + $1.testSeconds })
+            guard let outcome, outcome.status == .scored else { throw ValidationError("hub evaluation failed: \(outcome?.log ?? "")") }
+            sandboxedRunSeconds.append(outcome.folds.reduce(0) { $0 + $1.train.wallSeconds + $1.predict.wallSeconds })
         }
 
         // 3. The parts of the overhead: an empty sandboxed run, preparing fold inputs, scoring.
@@ -115,18 +126,17 @@ struct EvaluationBenchmark: AsyncParsableCommand {
 
         // 4. Throughput: W evaluations on 1 worker, then on W workers at once.
         let count = workers
-        let sequential = await Timing.seconds {
+        let sequential = try await Timing.seconds {
             for index in 0..<count {
-                _ = await runner.run(tree: tree, data: data, runDirectory: home.appendingPathComponent("seq-\(index)"), evaluationID: 0) { _ in true }
+                _ = try await evaluate(home.appendingPathComponent("seq-\(index)"))
             }
         }
-        let parallel = await Timing.seconds {
-            await withTaskGroup(of: Void.self) { group in
+        let parallel = try await Timing.seconds {
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<count {
-                    group.addTask {
-                        _ = await runner.run(tree: tree, data: data, runDirectory: home.appendingPathComponent("par-\(index)"), evaluationID: 0) { _ in true }
-                    }
+                    group.addTask { _ = try await evaluate(home.appendingPathComponent("par-\(index)")) }
                 }
+                try await group.waitForAll()
             }
         }
         say(LeaderboardFormatter.table(header: ["\(count) evaluations", "wall s", "speed-up"], rows: [

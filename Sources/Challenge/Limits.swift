@@ -1,5 +1,5 @@
 /// Resource limits applied to each sandboxed `train` or `predict` run.
-public struct Limits: Sendable, Equatable {
+public struct Limits: Sendable, Equatable, Codable {
     /// Wall-clock seconds before the run's whole process tree is killed.
     public var wallSeconds: Int
     /// CPU seconds (RLIMIT_CPU).
@@ -39,7 +39,7 @@ public struct Limits: Sendable, Equatable {
 }
 
 /// The interpreter and libraries submissions run with, mounted read-only in the sandbox.
-public struct Runtime: Sendable, Equatable {
+public struct Runtime: Sendable, Equatable, Codable {
     /// Directory put first on the sandbox's PATH (a virtual environment's `bin`).
     public let binDirectory: String
     /// Host directories bound read-only at the same path in the sandbox (the virtual

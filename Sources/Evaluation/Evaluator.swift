@@ -1,62 +1,94 @@
 import Challenge
 import Foundation
 import Git
-import Ledger
-import ScoreTypes
 
-/// Evaluates one submission on one question: for each fold, `train` then `predict` in the
-/// sandbox, then scores on the fold's validation rows and on the test rows, then bagged
-/// scores, as DESIGN.md's workflow contract says.
+/// Evaluates one submission on one question, as DESIGN.md's workflow contract says: prepares
+/// the job's directory from the ledger repository, has an ``Executor`` run it (each fold's
+/// `train` then `predict` in the sandbox), then scores what it predicted, per fold and bagged.
+/// Returns values; recording them is the hub's business.
 public struct Evaluator: Sendable {
     public let context: EvaluationContext
+    public let executor: any Executor
 
-    public init(context: EvaluationContext) {
+    public init(context: EvaluationContext, executor: any Executor = LocalExecutor()) {
         self.context = context
+        self.executor = executor
     }
 
-    /// Called when the evaluation moves to a new state (training, testing); returns false
-    /// when the evaluation must stop (its lease was lost or it was cancelled).
-    public typealias Progress = @Sendable (EvaluationState) async -> Bool
+    /// Runs the evaluation and returns its result; every failure of the submission or of the
+    /// hub becomes a result with a readable log. Blocking work (data, tree export, scoring)
+    /// runs on ``BlockingWork``'s threads.
+    /// - Parameter progress: told when a fold's step starts.
+    /// - Throws: `CancellationError` only, when the calling task is cancelled: the evaluation
+    ///   was stopped (a shutdown, a cancellation, a lost lease) and found nothing.
+    public func evaluate(team: String, submission: String, commitID: String, question: Question,
+                         progress: @escaping JobProgress = { _, _ in }) async throws -> EvaluationResult {
+        let context = self.context
+        let directory = JobDirectory(url: context.runDirectory(team: team, submission: submission, question: question.name))
+        let prepared: Preparation = try await BlockingWork.run {
+            Self.prepare(context: context, directory: directory, team: team, submission: submission, commitID: commitID, question: question)
+        }
+        let data: QuestionData
+        switch prepared {
+        case .finished(let result): return result
+        case .ready(let loaded): data = loaded
+        }
+        let report: JobReport
+        do {
+            report = try await executor.run(directory, progress: progress)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            return .hubFault("\(error)")
+        }
+        try Task.checkCancellation()
+        return try await BlockingWork.run { JobScoring.score(report, directory: directory, data: data) }
+    }
 
-    /// Runs the evaluation and returns its outcome; never throws: every failure becomes an
-    /// error state with a readable log.
-    /// - Parameters:
-    ///   - evaluationID: the ledger id, stored in the returned records.
-    public func evaluate(evaluationID: Int64, team: String, submission: String, commitID: String,
-                         question: Question, progress: Progress) async -> EvaluationOutcome {
-        let runDirectory = context.runDirectory(team: team, submission: submission, question: question.name)
-        let treeDirectory = runDirectory.appendingPathComponent("tree")
+    private enum Preparation: Sendable {
+        case ready(QuestionData)
+        case finished(EvaluationResult)
+    }
+
+    private static func prepare(context: EvaluationContext, directory: JobDirectory, team: String, submission: String,
+                                commitID: String, question: Question) -> Preparation {
         var data: QuestionData
         do {
-            try? FileManager.default.removeItem(at: runDirectory)
-            try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
             data = try QuestionData.load(
                 trainFile: context.hubHome.appendingPathComponent(question.trainData),
                 testFile: context.hubHome.appendingPathComponent(question.testData), question: question)
             data.splitTestRows(context.challenge.testSplit)
         } catch {
-            return .infrastructureFailure("the hub could not prepare the evaluation: \(error)")
+            return .finished(.hubFault("the hub could not prepare the evaluation: \(error)"))
         }
-        do {
-            let repository = try Repository.open(at: context.ledgerRepository.path)
-            guard let commitObject = ObjectID(hex: commitID) else {
-                return EvaluationOutcome(state: .checkingError, log: "invalid commit id \(commitID)")
-            }
-            let commit = try repository.commit(commitObject)
-            try repository.export(tree: commit.treeID, to: treeDirectory)
-        } catch let error as TreeExportError {
-            return EvaluationOutcome(state: .checkingError, log: "the submission's tree cannot be evaluated: \(error)")
-        } catch {
-            return .infrastructureFailure("the hub could not read the submission from the ledger: \(error)")
+        guard let commit = ObjectID(hex: commitID) else {
+            return .finished(EvaluationResult(status: .checkingError, log: "invalid commit id \(commitID)"))
         }
+        let tree = JobPreparation.exporting(commit: commit, from: context.ledgerRepository)
         if let predictionsFile = question.predictionsFile {
-            return PredictionsOnlyScoring.score(
-                file: treeDirectory.appendingPathComponent(predictionsFile), data: data, evaluationID: evaluationID)
+            do {
+                try? FileManager.default.removeItem(at: directory.url)
+                try tree(directory.tree)
+            } catch let error as TreeExportError {
+                return .finished(EvaluationResult(status: .checkingError, log: "the submission's tree cannot be evaluated: \(error)"))
+            } catch {
+                return .finished(.hubFault("the hub could not read the submission from the ledger: \(error)"))
+            }
+            return .finished(PredictionsOnlyScoring.score(file: directory.tree.appendingPathComponent(predictionsFile), data: data))
         }
-        let runner = FoldRunner(
-            sandbox: context.sandbox, harnessDirectory: context.harnessDirectory,
-            inputCacheDirectory: context.inputCacheDirectory,
-            inputStamp: FoldInputs.stamp(hubHome: context.hubHome, question: question))
-        return await runner.run(tree: treeDirectory, data: data, runDirectory: runDirectory, evaluationID: evaluationID, progress: progress)
+        let job = EvaluationJob(
+            name: "\(team)/\(submission) on \(question.name)", question: question.name,
+            trainCommand: question.trainCommand, predictCommand: question.predictCommand,
+            environment: EvaluationJob.environment(of: question), foldCount: data.folds.count,
+            limits: context.challenge.limits, runtime: context.challenge.runtime!)
+        do {
+            try context.jobPreparation(question: question).prepare(job, data: data, in: directory, tree: tree)
+        } catch let error as TreeExportError {
+            return .finished(EvaluationResult(status: .checkingError, log: "the submission's tree cannot be evaluated: \(error)"))
+        } catch {
+            return .finished(.hubFault("the hub could not prepare the evaluation's files: \(error)"))
+        }
+        return .ready(data)
     }
 }

@@ -9,7 +9,8 @@ import ScoreTypes
 /// predictions of every scored submission (RAMP's blending, see ``Credit/Blender``).
 public struct Contributivity: Sendable {
     public let hub: Hub
-    /// Parsed predictions kept between recomputations (a submission's never change).
+    /// Parsed predictions kept between recomputations, by what was evaluated (a re-scored
+    /// evaluation's new predictions replace the old ones).
     public let cache: PredictionCache
 
     public init(hub: Hub, cache: PredictionCache = PredictionCache()) {
@@ -30,7 +31,9 @@ public struct Contributivity: Sendable {
     /// - Throws: data, blending and database errors.
     @discardableResult
     public func recomputeAll() throws -> [Summary] {
-        try hub.challenge.questions.filter { !$0.isPredictionsOnly }.map(recompute)
+        cache.beginPass()
+        defer { cache.endPass() }
+        return try hub.challenge.questions.filter { !$0.isPredictionsOnly }.map(recompute)
     }
 
     /// The blend of a question now: the blended submissions (`team/name`, in order) and the
@@ -63,7 +66,8 @@ public struct Contributivity: Sendable {
             guard let evaluation = detail.evaluations.first(where: { $0.record.question == question.name && $0.record.state == .scored })
             else { continue }
             do {
-                submissions.append(try cache.predictions(evaluationID: evaluation.record.id!) {
+                let key = PredictionCache.Key(evaluationID: evaluation.record.id!, finishedAt: evaluation.record.finishedAt ?? .distantPast)
+                submissions.append(try cache.predictions(key) {
                     try load(team: detail.submission.team, name: detail.submission.name, data: data)
                 })
                 blended.append(BlendedSubmission(team: detail.submission.team, name: detail.submission.name, evaluationID: evaluation.record.id!))
@@ -125,17 +129,65 @@ public struct Contributivity: Sendable {
     }
 }
 
-/// Parsed fold predictions by evaluation id, shared between recomputations.
+/// Parsed fold predictions, shared between recomputations. Keyed by what was evaluated (the
+/// evaluation and the instant its result was recorded), so a re-scored evaluation is read
+/// again; bounded: a pass of ``Contributivity/recomputeAll()`` keeps only what it used, and
+/// nothing is kept beyond ``maximumValues`` numbers (about 8 bytes each).
 public final class PredictionCache: @unchecked Sendable {
+    /// What a cache entry is the predictions of.
+    public struct Key: Hashable, Sendable {
+        public let evaluationID: Int64
+        /// When the evaluation's result was recorded.
+        public let finishedAt: Date
+    }
+
+    /// The most numbers (probabilities or values) kept.
+    public let maximumValues: Int
     private let lock = NSLock()
-    private var stored: [Int64: [SubmissionFoldPredictions]] = [:]
+    private var stored: [Key: (predictions: [SubmissionFoldPredictions], values: Int)] = [:]
+    private var storedValues = 0
+    private var usedInPass: Set<Key>?
 
-    public init() {}
+    public init(maximumValues: Int = 64 << 20) {
+        self.maximumValues = maximumValues
+    }
 
-    func predictions(evaluationID: Int64, load: () throws -> [SubmissionFoldPredictions]) throws -> [SubmissionFoldPredictions] {
-        if let cached = lock.withLock({ stored[evaluationID] }) { return cached }
+    /// How many entries and numbers it holds.
+    public var size: (entries: Int, values: Int) { lock.withLock { (stored.count, storedValues) } }
+
+    func beginPass() { lock.withLock { usedInPass = [] } }
+
+    /// Drops every entry the pass did not use (evaluations re-scored, cancelled, or gone).
+    func endPass() {
+        lock.withLock {
+            guard let used = usedInPass else { return }
+            for key in stored.keys where !used.contains(key) {
+                storedValues -= stored[key]!.values
+                stored[key] = nil
+            }
+            usedInPass = nil
+        }
+    }
+
+    func predictions(_ key: Key, load: () throws -> [SubmissionFoldPredictions]) throws -> [SubmissionFoldPredictions] {
+        if let cached = lock.withLock({ () -> [SubmissionFoldPredictions]? in
+            usedInPass?.insert(key)
+            return stored[key]?.predictions
+        }) { return cached }
         let loaded = try load()
-        lock.withLock { stored[evaluationID] = loaded }
+        let values = loaded.reduce(0) { $0 + Self.count($1.validation) + Self.count($1.test) }
+        lock.withLock {
+            guard storedValues + values <= maximumValues else { return }
+            stored[key] = (loaded, values)
+            storedValues += values
+        }
         return loaded
+    }
+
+    private static func count(_ predictions: Predictions) -> Int {
+        switch predictions {
+        case .probabilities(let matrix): matrix.values.count
+        case .values(let values): values.count
+        }
     }
 }

@@ -54,8 +54,9 @@ public struct HookRunner {
             let repository = try Repository.openFromEnvironment(startingAt: repositoryPath.path)
             let quarantine = environment["GIT_QUARANTINE_PATH"].map { URL(fileURLWithPath: $0) }
             let updates = PushUpdate.parse(input)
-            let refusals = try PushPolicy(hub: hub, team: team).refusals(of: updates, repository: repository, quarantine: quarantine)
-            try hub.ledger.audit("push", actor: environment["REMOTE_USER"] ?? "unknown", team: team, detail: [
+            let pusher = environment["REMOTE_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+            let refusals = try PushPolicy(hub: hub, team: team).refusals(of: updates, repository: repository, quarantine: quarantine, pusher: pusher)
+            try hub.ledger.audit("push", actor: pusher, team: team, detail: [
                 "client": .text(environment["REMOTE_ADDR"] ?? ""),
                 "refs": .list(updates.map { .object(["ref": .text($0.ref), "old": .text($0.oldID.hex), "new": .text($0.newID.hex)]) }),
                 "outcome": .text(refusals.isEmpty ? "accepted" : "refused"),

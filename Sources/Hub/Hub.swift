@@ -79,6 +79,7 @@ public enum HubError: Error, CustomStringConvertible {
     case nothingToEvaluate(String)
     case notAStartingKit(String)
     case unknownPhase(String)
+    case invalidCursor(String)
 
     public var description: String {
         switch self {
@@ -91,6 +92,7 @@ public enum HubError: Error, CustomStringConvertible {
         case .unknownSubmission(let name): "no submission '\(name)'"
         case .unknownQuestion(let name): "no question '\(name)' in challenge.yaml"
         case .unknownPhase(let name): "no phase '\(name)' in challenge.yaml"
+        case .invalidCursor(let text): "'\(text)' is not a leaderboard cursor: pass the next_cursor of the previous page"
         case .notAStartingKit(let path): "\(path) has no \(LocalEvaluation.directoryName)/challenge.yaml: run this in your clone of your team's repository, or pass --hub HUB"
         case .nothingToEvaluate(let path): "\(path) holds the required files of no question (see required_files in challenge.yaml)"
         }

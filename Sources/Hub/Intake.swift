@@ -48,7 +48,7 @@ public struct Intake {
         let (submission, created) = try hub.ledger.recordSubmission(
             team: team, name: name, commitID: commitID.hex, pusher: pusher, questions: questions, phase: status.phase?.name,
             description: description, ancestors: ancestors, at: time)
-        if status.isCommonsOpen { try OpenCommons(hub: hub).synchronize() }
+        if status.isCommonsOpen { try OpenCommons(hub: hub).publish(team: team, name: name, commitID: commitID) }
         let positions = try hub.ledger.evaluations(submissionID: submission.id!).compactMap { evaluation in
             try hub.ledger.queuePosition(evaluationID: evaluation.id!)
         }
@@ -56,10 +56,19 @@ public struct Intake {
     }
 
     /// Records every submission tag of every team repository that the database lacks (a
-    /// post-receive hook that did not run, or a hub killed mid-push). Returns what it recorded.
+    /// post-receive hook that did not run, or a hub killed mid-push), then drops the
+    /// reservations older than `reservationSeconds` whose tag never reached the repository
+    /// (a push that failed after pre-receive). Returns what it recorded.
     /// - Throws: Git or database errors.
     @discardableResult
-    public func reconcile() throws -> [Accepted] {
+    public func reconcile(reservationSeconds: TimeInterval = 60, now: Date = Date()) throws -> [Accepted] {
+        defer {
+            for reservation in (try? hub.ledger.reservations(before: now.addingTimeInterval(-reservationSeconds))) ?? [] {
+                let path = hub.teamRepository(reservation.team).path
+                let tag = (try? Repository.open(at: path).referenceTarget("\(PushUpdate.submissionTagPrefix)\(reservation.name)")) ?? nil
+                if tag == nil { try? hub.ledger.dropReservation(team: reservation.team, name: reservation.name) }
+            }
+        }
         var recorded: [Accepted] = []
         for team in try hub.ledger.teams() {
             let path = hub.teamRepository(team.name).path

@@ -49,6 +49,12 @@ public struct Leaderboard: Sendable, Equatable, Codable {
     public var combined: [String: [String: Double]] = [:]
     /// What the organisers' starting kit received when credit flowed along the lineage.
     public var startingKitHistoricalContributivity: Double?
+    /// Rows of the whole leaderboard (every page), and how many of them are ranked.
+    public var totalRows: Int = 0
+    public var rankedRows: Int = 0
+    /// Where the next page starts (``Ledger/LeaderboardCursor``, the API's `cursor`); nil on
+    /// the last page.
+    public var nextCursor: String?
 
     public init(challenge: String, question: String, officialScoreType: String, lowerIsBetter: Bool, scoreTypes: [String],
                 rankedBy: String, rows: [LeaderboardRow]) {
@@ -67,12 +73,18 @@ public struct Leaderboard: Sendable, Equatable, Codable {
                                scoreTypes: scoreTypes, rankedBy: rankedBy, rows: rows)
         copy.combined = combined
         copy.startingKitHistoricalContributivity = startingKitHistoricalContributivity
+        copy.totalRows = totalRows
+        copy.rankedRows = rankedRows
+        copy.nextCursor = nextCursor
         return copy
     }
 
     enum CodingKeys: String, CodingKey {
         case challenge, question, rows, combined
         case startingKitHistoricalContributivity = "starting_kit_historical_contributivity"
+        case totalRows = "total_rows"
+        case rankedRows = "ranked_rows"
+        case nextCursor = "next_cursor"
         case rankedBy = "ranked_by"
         case officialScoreType = "official_score_type"
         case lowerIsBetter = "lower_is_better"
@@ -89,21 +101,39 @@ public struct Leaderboard: Sendable, Equatable, Codable {
         public var bestPerTeam: Bool
         /// The score splits the viewer may see (see ``ScoreVisibility``).
         public var visibleSplits: Set<String>
+        /// Rows of one page; nil for every row.
+        public var limit: Int?
+        /// Where the page starts (a ``Ledger/LeaderboardCursor`` as text); nil for the first.
+        public var cursor: String?
 
-        public init(question: String? = nil, phase: String? = nil, bestPerTeam: Bool = false, visibleSplits: Set<String> = ScoreVisibility.all) {
+        public init(question: String? = nil, phase: String? = nil, bestPerTeam: Bool = false, visibleSplits: Set<String> = ScoreVisibility.all,
+                    limit: Int? = nil, cursor: String? = nil) {
             self.question = question
             self.phase = phase
             self.bestPerTeam = bestPerTeam
             self.visibleSplits = visibleSplits
+            self.limit = limit
+            self.cursor = cursor
         }
     }
 
-    /// Builds a leaderboard from the ledger, listing the submissions evaluated on the question:
-    /// ranked by the official bagged validation score (the public test score for a
-    /// predictions-only question), ties to the earlier submission; submissions that are not
-    /// scored are listed after, without a rank.
-    /// - Throws: database errors; ``HubError/unknownQuestion(_:)`` or ``HubError/unknownPhase(_:)``.
-    public static func make(hub: Hub, options: Options = Options()) throws -> Leaderboard {
+    /// How `question` ranks: its official score type, bagged, on the cross-validation rows, or
+    /// on the public test rows (every test row when none is public) for a predictions-only
+    /// question, which has no cross-validation.
+    public static func rankingSpecification(of question: Question, in challenge: ChallengeConfiguration) -> RankingSpecification {
+        let split: ScoreSplit = question.isPredictionsOnly ? (challenge.testSplit.publicFraction > 0 ? .publicTest : .test) : .valid
+        let lowerIsBetter = (try? ScoreTypes.named(question.officialScoreType).isLowerBetter) ?? false
+        return RankingSpecification(question: question.name, scoreType: question.officialScoreType, split: split, lowerIsBetter: lowerIsBetter)
+    }
+
+    /// Builds a leaderboard (or one page of it) from the ledger, listing the submissions
+    /// evaluated on the question: ranked by the official bagged validation score (the public
+    /// test score for a predictions-only question), ties to the earlier submission;
+    /// submissions that are not scored are listed after, without a rank. Reads the page's
+    /// rows only (``Ledger/leaderboardPage(_:)``), on GRDB's threads.
+    /// - Throws: database errors; ``HubError/unknownQuestion(_:)``, ``HubError/unknownPhase(_:)``
+    ///   or ``HubError/invalidCursor(_:)``.
+    public static func make(hub: Hub, options: Options = Options()) async throws -> Leaderboard {
         let questionName = options.question
         guard let question = questionName.map({ hub.challenge.question(named: $0) }) ?? hub.challenge.questions.first else {
             throw HubError.unknownQuestion(questionName ?? "")
@@ -111,57 +141,53 @@ public struct Leaderboard: Sendable, Equatable, Codable {
         if let phase = options.phase, hub.challenge.schedule.phase(named: phase) == nil {
             throw HubError.unknownPhase(phase)
         }
-        let official = question.officialScoreType
-        let lowerIsBetter = (try? ScoreTypes.named(official).isLowerBetter) ?? false
-        let rankingSplit: ScoreSplit = question.isPredictionsOnly
-            ? (hub.challenge.testSplit.publicFraction > 0 ? .publicTest : .test) : .valid
-        var entries: [(detail: SubmissionDetail, evaluation: EvaluationDetail?, score: Double?)] = []
-        for detail in try hub.ledger.submissionDetails() {
-            if let phase = options.phase, detail.submission.phase != phase { continue }
-            guard let evaluation = detail.evaluations.first(where: { $0.record.question == question.name }) else { continue }
-            let score = evaluation.record.state == .scored ? evaluation.baggedScore(official, on: rankingSplit) : nil
-            entries.append((detail, evaluation, score))
+        var cursor: LeaderboardCursor?
+        if let text = options.cursor {
+            guard let parsed = LeaderboardCursor(text) else { throw HubError.invalidCursor(text) }
+            cursor = parsed
         }
-        let ranked = entries.enumerated().filter { $0.element.score != nil }.sorted { left, right in
-            let (a, b) = (left.element.score!, right.element.score!)
-            if a != b { return lowerIsBetter ? a < b : a > b }
-            return left.offset < right.offset
-        }
-        var kept = ranked.map(\.offset)
-        if options.bestPerTeam {
-            var seen = Set<String>()
-            kept = kept.filter { seen.insert(entries[$0].detail.submission.team).inserted }
-        }
-        var rankOf: [Int: Int] = [:]
-        for (position, index) in kept.enumerated() { rankOf[index] = position + 1 }
-        let unranked = options.bestPerTeam ? [] : entries.indices.filter { rankOf[$0] == nil }
-        let order = kept + unranked
-        let contributivities = try hub.ledger.contributivities()
-        let rows = order.map { index -> LeaderboardRow in
-            let (detail, evaluation, _) = entries[index]
+        let specification = rankingSpecification(of: question, in: hub.challenge)
+        try await hub.ledger.useRankingSpecification(specification)
+        let page = try await hub.ledger.leaderboardPage(LeaderboardRequest(
+            question: question.name, phase: options.phase, bestPerTeam: options.bestPerTeam, limit: options.limit, after: cursor))
+        let rows = page.entries.map { entry -> LeaderboardRow in
             var scores: [String: [String: Double]] = [:]
-            for record in evaluation?.baggedScores ?? [] where options.visibleSplits.contains(record.split.rawValue) {
+            for record in entry.baggedScores where options.visibleSplits.contains(record.split.rawValue) {
                 scores[record.split.rawValue, default: [:]][record.scoreType] = record.value
             }
-            let credit = evaluation.flatMap { contributivities[$0.record.id!] }
             return LeaderboardRow(
-                rank: rankOf[index], team: detail.submission.team, submission: detail.submission.name,
-                commit: detail.submission.commitID, pusher: detail.submission.pusher,
-                state: (evaluation?.record.state ?? detail.state).rawValue, scores: scores,
-                trainSeconds: evaluation?.record.trainSeconds, testSeconds: evaluation?.record.testSeconds,
-                submittedAt: Instant.format(detail.submission.submittedAt),
-                contributivity: credit?.value, historicalContributivity: credit?.historical)
+                rank: entry.rank, team: entry.submission.team, submission: entry.submission.name,
+                commit: entry.submission.commitID, pusher: entry.submission.pusher,
+                state: entry.evaluation.state.rawValue, scores: scores,
+                trainSeconds: entry.evaluation.trainSeconds, testSeconds: entry.evaluation.testSeconds,
+                submittedAt: Instant.format(entry.submission.submittedAt),
+                contributivity: entry.contributivity?.value, historicalContributivity: entry.contributivity?.historical)
         }
-        var leaderboard = Leaderboard(challenge: hub.challenge.title, question: question.name, officialScoreType: official,
-                                      lowerIsBetter: lowerIsBetter, scoreTypes: question.scoreTypes, rankedBy: rankingSplit.rawValue, rows: rows)
-        for record in try hub.ledger.combinedScores(question: question.name) where options.visibleSplits.contains(record.split.rawValue) {
+        var leaderboard = Leaderboard(challenge: hub.challenge.title, question: question.name, officialScoreType: specification.scoreType,
+                                      lowerIsBetter: specification.lowerIsBetter, scoreTypes: question.scoreTypes,
+                                      rankedBy: specification.split.rawValue, rows: rows)
+        let (combined, startingKit) = try await hub.ledger.questionCredit(question: question.name)
+        for record in combined where options.visibleSplits.contains(record.split.rawValue) {
             leaderboard.combined[record.kind, default: [:]][record.split.rawValue] = record.value
         }
-        leaderboard.startingKitHistoricalContributivity = try hub.ledger.startingKitHistoricalContributivity(question: question.name)
+        leaderboard.startingKitHistoricalContributivity = startingKit
+        leaderboard.totalRows = page.totalCount
+        leaderboard.rankedRows = page.rankedCount
+        leaderboard.nextCursor = page.next?.description
         return leaderboard
     }
 }
 
+extension Hub {
+    /// Stores every question's ranking specification as this hub's challenge.yaml defines it
+    /// (recomputing the ranking keys of a question whose specification changed).
+    /// - Throws: database errors.
+    public func useCurrentRankingSpecifications() async throws {
+        for question in challenge.questions {
+            try await ledger.useRankingSpecification(Leaderboard.rankingSpecification(of: question, in: challenge))
+        }
+    }
+}
 
 /// Which score splits a viewer may see: organisers see everything; participants see the
 /// validation and public test scores, and the private (and whole) test scores once revealed.
@@ -173,5 +199,11 @@ public enum ScoreVisibility {
     /// - Throws: database errors.
     public static func participants(_ hub: Hub, at instant: Date = Date()) throws -> Set<String> {
         try PhaseClock(hub: hub).privateScoresVisible(at: instant) ? all : ["valid", "public"]
+    }
+
+    /// What participants may see now, read on GRDB's threads.
+    /// - Throws: database errors.
+    public static func participants(of hub: Hub, at instant: Date = Date()) async throws -> Set<String> {
+        try await PhaseClock(hub: hub).privateScoresAreVisible(at: instant) ? all : ["valid", "public"]
     }
 }

@@ -14,16 +14,15 @@ public struct Lineage {
         self.hub = hub
     }
 
-    /// The ids of the recorded submissions in the history of `commit`, except `team/name`.
+    /// The ids of the recorded submissions in the history of `commit`, except `team/name`:
+    /// one walk of the commit's history (stopping at the starting kit's) and indexed lookups
+    /// of its commits, however many submissions the hub holds.
     /// - Throws: Git or database errors.
     public func ancestorSubmissions(of commit: ObjectID, in ledger: Repository, excluding team: String, _ name: String) throws -> [Int64] {
         let kit = try ledger.referenceTarget("refs/heads/main")
-        return try hub.ledger.submissionDetails().compactMap { detail -> Int64? in
-            let other = detail.submission
-            guard !(other.team == team && other.name == name), let otherCommit = ObjectID(hex: other.commitID) else { return nil }
-            if let kit, try otherCommit == kit || ledger.isDescendant(kit, of: otherCommit) { return nil }
-            if otherCommit == commit { return other.id }
-            return try ledger.isDescendant(commit, of: otherCommit) ? other.id : nil
-        }
+        let history = try ledger.history(from: commit, hiding: kit.map { [$0] } ?? [])
+        return try hub.ledger.submissions(commitIDs: history.map(\.hex))
+            .filter { !($0.team == team && $0.name == name) }
+            .map { $0.id! }
     }
 }

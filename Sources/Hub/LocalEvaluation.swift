@@ -2,7 +2,6 @@ import Challenge
 import Evaluation
 import Foundation
 import Git
-import Ledger
 import ScoreTypes
 
 /// `forkboard evaluate`: runs exactly the hub's evaluation (same harness, folds, sandbox and
@@ -32,7 +31,7 @@ public struct LocalEvaluation {
     /// The result of one question.
     public struct Result {
         public let question: Question
-        public let outcome: EvaluationOutcome
+        public let outcome: EvaluationResult
     }
 
     /// Evaluates `tree` (a directory) on `questionName` (default: every question whose required
@@ -78,11 +77,24 @@ public struct LocalEvaluation {
             if quick { question = question.withFolds(FoldScheme(method: question.folds.method, count: 2, seed: question.folds.seed, validationFraction: question.folds.validationFraction)) }
             var data = try QuestionData.load(trainFile: dataRoot.appendingPathComponent(trainPath), testFile: nil, question: question)
             if quick { data = data.quickSubset() }
-            let runner = FoldRunner(
-                sandbox: Sandbox(runtime: runtime, limits: challenge.limits), harnessDirectory: harness,
-                inputCacheDirectory: work.appendingPathComponent("inputs"), inputStamp: quick ? "quick" : "full")
-            let outcome = await runner.run(
-                tree: tree, data: data, runDirectory: work.appendingPathComponent(question.name), evaluationID: 0) { _ in true }
+            let directory = JobDirectory(url: work.appendingPathComponent(question.name))
+            let job = EvaluationJob(
+                name: "local evaluation on \(question.name)", question: question.name, trainCommand: question.trainCommand,
+                predictCommand: question.predictCommand, environment: EvaluationJob.environment(of: question),
+                foldCount: data.folds.count, limits: challenge.limits, runtime: runtime)
+            let preparation = JobPreparation(harnessDirectory: harness, inputCacheDirectory: work.appendingPathComponent("inputs"),
+                                             inputStamp: quick ? "quick" : "full")
+            // The working tree is mounted where it is (read-only), not copied.
+            try preparation.prepare(job, data: data, in: directory) { target in
+                try fileManager.createSymbolicLink(at: target, withDestinationURL: tree.resolvingSymlinksInPath())
+            }
+            let outcome: EvaluationResult
+            do {
+                let report = try await LocalExecutor().run(directory) { _, _ in }
+                outcome = JobScoring.score(report, directory: directory, data: data)
+            } catch let error as JobError {
+                outcome = .hubFault(error.description)
+            }
             results.append(Result(question: question, outcome: outcome))
         }
         return results
@@ -103,10 +115,10 @@ public struct LocalEvaluation {
     public static func table(_ result: Result) -> String {
         let types = result.question.scoreTypes
         var rows: [[String]] = []
-        let scores = Dictionary(grouping: result.outcome.foldScores.filter { $0.split == .valid }, by: \.fold)
-        for run in result.outcome.foldRuns {
-            let values = types.map { type in scores[run.fold]?.first { $0.scoreType == type }.map { String(format: "%.4f", $0.value) } ?? "" }
-            rows.append(["\(run.fold)", String(format: "%.2f", run.trainSeconds), String(format: "%.2f", run.testSeconds)] + values)
+        let scores = Dictionary(grouping: result.outcome.foldScores.filter { $0.score.split == .valid }, by: \.fold)
+        for run in result.outcome.folds {
+            let values = types.map { type in scores[run.fold]?.first { $0.score.scoreType == type }.map { String(format: "%.4f", $0.score.value) } ?? "" }
+            rows.append(["\(run.fold)", String(format: "%.2f", run.train.wallSeconds), String(format: "%.2f", run.predict.wallSeconds)] + values)
         }
         let bagged = types.map { type in
             result.outcome.baggedScores.first { $0.scoreType == type && $0.split == .valid }.map { String(format: "%.4f", $0.value) } ?? ""

@@ -30,6 +30,8 @@ public struct OpenCommons {
     }
 
     /// Publishes every recorded submission that open.git does not show yet; returns how many.
+    /// Run when the commons opens (a phase change), not per request: each intake publishes
+    /// its own submission (``publish(team:name:commitID:)``).
     /// - Throws: Git or database errors.
     @discardableResult
     public func synchronize() throws -> Int {
@@ -37,16 +39,28 @@ public struct OpenCommons {
         let repository = try Repository.open(at: repositoryURL.path)
         let existing = Set(try repository.references(matching: "refs/heads/*").map(\.name))
         var published = 0
-        for detail in try hub.ledger.submissionDetails() {
-            let submission = detail.submission
+        for submission in try hub.ledger.submissionCommits() {
             let ref = "refs/heads/\(submission.team)/\(submission.name)"
             guard !existing.contains(ref), let commit = ObjectID(hex: submission.commitID) else { continue }
             try repository.setReference(ref, to: commit, force: true, logMessage: "publish \(submission.team)/\(submission.name)")
             published += 1
         }
+        try setHeadIfMissing(repository)
+        return published
+    }
+
+    /// Publishes one submission as `refs/heads/<team>/<name>`.
+    /// - Throws: Git errors.
+    public func publish(team: String, name: String, commitID: ObjectID) throws {
+        try ensureRepository()
+        let repository = try Repository.open(at: repositoryURL.path)
+        try repository.setReference("refs/heads/\(team)/\(name)", to: commitID, force: true, logMessage: "publish \(team)/\(name)")
+        try setHeadIfMissing(repository)
+    }
+
+    private func setHeadIfMissing(_ repository: Repository) throws {
         if try repository.referenceTarget("HEAD") == nil, let first = try repository.references(matching: "refs/heads/*").first {
             try repository.setHead(first.name)
         }
-        return published
     }
 }

@@ -33,8 +33,17 @@ public struct PhaseClock {
     /// The status at `instant`.
     /// - Throws: database errors.
     public func status(at instant: Date = Date()) throws -> Status {
+        status(at: instant, override: try hub.ledger.phaseOverride())
+    }
+
+    /// The status at `instant`, read on GRDB's threads (for requests).
+    /// - Throws: database errors.
+    public func currentStatus(at instant: Date = Date()) async throws -> Status {
+        status(at: instant, override: try await hub.ledger.phaseState().override)
+    }
+
+    private func status(at instant: Date, override: PhaseOverrideRecord?) -> Status {
         let schedule = hub.challenge.schedule
-        let override = try hub.ledger.phaseOverride()
         let phase = override.flatMap { schedule.phase(named: $0.phase ?? "") } ?? schedule.phase(at: instant)
         let next = schedule.nextChange(after: instant)
         return Status(phase: phase, override: override, nextChange: override == nil ? next : nil,
@@ -44,8 +53,19 @@ public struct PhaseClock {
     /// Whether participants may see private test scores: after `forkboard reveal`, or in a
     /// frozen phase that is the schedule's last.
     public func privateScoresVisible(at instant: Date = Date()) throws -> Bool {
-        if try hub.ledger.firstReveal() != nil { return true }
-        let status = try status(at: instant)
+        privateScoresVisible(at: instant, revealed: try hub.ledger.firstReveal() != nil, override: try hub.ledger.phaseOverride())
+    }
+
+    /// As ``privateScoresVisible(at:)``, read on GRDB's threads (for requests).
+    /// - Throws: database errors.
+    public func privateScoresAreVisible(at instant: Date = Date()) async throws -> Bool {
+        let state = try await hub.ledger.phaseState()
+        return privateScoresVisible(at: instant, revealed: state.revealed, override: state.override)
+    }
+
+    private func privateScoresVisible(at instant: Date, revealed: Bool, override: PhaseOverrideRecord?) -> Bool {
+        if revealed { return true }
+        let status = status(at: instant, override: override)
         if let phase = status.phase, phase.kind == .frozen, phase == hub.challenge.schedule.phases.last { return true }
         return instant >= hub.challenge.schedule.end
     }

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Git
 import Ledger
@@ -20,14 +21,30 @@ public actor ProvenanceRecorder {
     }
 
     /// Records one finished evaluation; failures are logged, never thrown (the score stands).
+    /// The database and git work runs on ``Evaluation/BlockingWork``'s threads.
     public func recordFinished(_ evaluation: EvaluationRecord) async {
         do {
             if environment == nil { environment = try await EvaluationEnvironment.current(hub: hub) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            try hub.ledger.recordProvenance(evaluationID: evaluation.id!, environment: String(decoding: try encoder.encode(environment), as: UTF8.self))
-            guard let submission = try hub.ledger.submission(id: evaluation.submissionID) else { return }
-            try Self.writeNote(hub: hub, commitID: submission.commitID)
+            let text = String(decoding: try encoder.encode(environment), as: UTF8.self)
+            let hub = self.hub
+            let logger = self.logger
+            try await BlockingWork.run {
+                try hub.ledger.recordProvenance(evaluationID: evaluation.id!, environment: text)
+                guard let submission = try hub.ledger.submission(id: evaluation.submissionID) else { return }
+                // Several processes may write notes at once: the notes reference is then
+                // locked by another for a moment.
+                for attempt in 1...5 {
+                    do {
+                        try Self.writeNote(hub: hub, commitID: submission.commitID)
+                        return
+                    } catch let error as GitError where attempt < 5 {
+                        logger.debug("writing the note of \(submission.commitID), attempt \(attempt): \(error)")
+                        usleep(useconds_t(50_000 * attempt))
+                    }
+                }
+            }
         } catch {
             logger.error("recording the provenance of evaluation \(evaluation.id ?? 0): \(error)")
         }
@@ -36,7 +53,7 @@ public actor ProvenanceRecorder {
     /// Writes the note of `commitID`: every submission of that commit with its evaluations.
     static func writeNote(hub: Hub, commitID: String) throws {
         guard let commit = ObjectID(hex: commitID) else { return }
-        let views = try SubmissionView.makeAll(hub: hub, includeLogs: false, visibleSplits: ScoreVisibility.all) { $0.commitID == commitID }
+        let views = try SubmissionView.makeAll(hub: hub, commitID: commitID, includeLogs: false, visibleSplits: ScoreVisibility.all)
         let text = try LeaderboardFormatter.json(views)
         let repository = try Repository.open(at: hub.ledgerRepository.path)
         try repository.setNote(text, on: commit, notesReference: notesReference, signature: HubSetup.organisers)

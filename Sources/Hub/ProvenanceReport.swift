@@ -53,9 +53,9 @@ public struct ProvenanceReport: Encodable, Sendable {
 
     /// The report of `team/name`.
     /// - Throws: ``HubError/unknownSubmission(_:)``, Git or database errors.
-    public static func make(hub: Hub, team: String, name: String, reuse: [String] = []) throws -> ProvenanceReport {
-        guard let view = try SubmissionView.make(hub: hub, team: team, name: name, includeLogs: false, visibleSplits: ScoreVisibility.all),
-              let detail = try hub.ledger.submissionDetails().first(where: { $0.submission.team == team && $0.submission.name == name })
+    public static func make(hub: Hub, team: String, name: String, reuse: [String] = []) async throws -> ProvenanceReport {
+        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: false, visibleSplits: ScoreVisibility.all),
+              let detail = try await hub.ledger.submissionDetail(team: team, name: name)
         else { throw HubError.unknownSubmission("\(team)/\(name)") }
         let repository = try Repository.open(at: hub.ledgerRepository.path)
         let commit = try ObjectID(hex: view.commit).map { try repository.commit($0) }

@@ -20,15 +20,22 @@ public struct PushPolicy {
             && !name.hasSuffix(".lock") && !name.contains("..")
     }
 
-    /// The refusals of this push, one line each; empty when it is accepted.
-    /// - Parameter repository: the team repository opened from the hook's environment, so
-    ///   that it sees the quarantined objects.
+    /// The refusals of this push, one line each; empty when it is accepted. When every rule
+    /// but the quotas passes, the quotas are checked and the new submission names reserved in
+    /// one transaction (``Ledger/reserveSubmissions(team:names:pusher:phase:at:countOwnErrors:quota:)``),
+    /// so that simultaneous pushes cannot all pass one quota; the reservation keeps `now` and
+    /// the phase at `now`, which the recording of the push will use.
+    /// - Parameters:
+    ///   - repository: the team repository opened from the hook's environment, so that it
+    ///     sees the quarantined objects.
+    ///   - pusher: the authenticated login.
     /// - Throws: database errors.
-    public func refusals(of updates: [PushUpdate], repository: Repository, quarantine: URL? = nil, now: Date = Date()) throws -> [String] {
+    public func refusals(of updates: [PushUpdate], repository: Repository, quarantine: URL? = nil, pusher: String = "unknown",
+                         now: Date = Date()) throws -> [String] {
         let usedNames = try hub.ledger.submissionNames(team: team)
         var refusals = try sizeRefusals(of: updates, repository: repository, quarantine: quarantine)
         let status = try PhaseClock(hub: hub).status(at: now)
-        var accepted: [Date] = []
+        var accepted: [String] = []
         for update in updates {
             guard let name = update.submissionName else { continue }
             let tag = "submission-\(name)"
@@ -67,13 +74,14 @@ public struct PushPolicy {
                 refusals.append("\(tag): \(refusal)")
                 continue
             }
-            if let refusal = try quotaRefusal(now: now, alsoInThisPush: accepted) {
-                refusals.append("\(tag): \(refusal)")
-                continue
-            }
-            accepted.append(now)
+            accepted.append(name)
         }
-        return refusals
+        guard refusals.isEmpty, !accepted.isEmpty else { return refusals }
+        return try hub.ledger.reserveSubmissions(
+            team: team, names: accepted, pusher: pusher, phase: status.phase?.name, at: now,
+            countOwnErrors: hub.challenge.quotas.countOwnErrors
+        ) { counted in quotaRefusal(now: now, counted: counted) }
+        .map { "submission-\($0.name): \($0.refusal)" }
     }
 
     /// Why the phase refuses submissions, or nil when it accepts them.
@@ -92,10 +100,9 @@ public struct PushPolicy {
     }
 
     /// Why the team's quotas refuse one more submission now, with when the next is allowed,
-    /// or nil. `alsoInThisPush` are submissions accepted earlier in the same push.
-    func quotaRefusal(now: Date, alsoInThisPush: [Date]) throws -> String? {
+    /// or nil. `times` are the instants of the team's submissions that count.
+    func quotaRefusal(now: Date, counted times: [Date]) -> String? {
         let quotas = hub.challenge.quotas
-        let times = try hub.ledger.quotaCountingSubmissionTimes(team: team, countOwnErrors: quotas.countOwnErrors) + alsoInThisPush
         if quotas.maximumTotal > 0, times.count >= quotas.maximumTotal {
             return "quota: at most \(quotas.maximumTotal) submissions in all, and your team has made \(times.count); no more are allowed"
         }

@@ -1,4 +1,5 @@
 import Challenge
+import Evaluation
 import Foundation
 import Git
 import Ledger
@@ -33,9 +34,11 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         public let folds: [FoldView]
         /// The tail of the evaluation's log: only for the submission's own team.
         public let log: String?
+        /// The worker that ran its latest attempt (`<role>-<host>-<pid>-<random>-<index>`).
+        public let worker: String?
 
         enum CodingKeys: String, CodingKey {
-            case question, state, attempts, scores, folds, log
+            case question, state, attempts, scores, folds, log, worker
             case queuePosition = "queue_position"
             case trainSeconds = "train_seconds"
             case testSeconds = "test_seconds"
@@ -68,33 +71,43 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         case derivesFrom = "derives_from"
     }
 
-    /// The view of `team/name`, or nil when there is no such submission.
+    /// The view of `team/name`, or nil when there is no such submission: one submission's
+    /// rows read on GRDB's threads, its commit's parents read on ``Evaluation/BlockingWork``'s.
     /// - Parameters:
     ///   - includeLogs: whether to include the logs (the viewer is in the team).
     ///   - visibleSplits: the score splits the viewer may see (``ScoreVisibility``).
-    public static func make(hub: Hub, team: String, name: String, includeLogs: Bool, visibleSplits: Set<String>) throws -> SubmissionView? {
-        try makeAll(hub: hub, includeLogs: includeLogs, visibleSplits: visibleSplits) { $0.team == team && $0.name == name }.first
+    public static func make(hub: Hub, team: String, name: String, includeLogs: Bool, visibleSplits: Set<String>) async throws -> SubmissionView? {
+        guard let detail = try await hub.ledger.submissionDetail(team: team, name: name) else { return nil }
+        let ledgerRepository = hub.ledgerRepository
+        let parents = try await BlockingWork.run { try Self.parents(of: detail.submission.commitID, in: Repository.open(at: ledgerRepository.path)) }
+        return make(detail: detail, includeLogs: includeLogs, visibleSplits: visibleSplits, parents: parents)
     }
 
-    /// The views of every submission that `filter` keeps, oldest first.
-    public static func makeAll(hub: Hub, includeLogs: Bool, visibleSplits: Set<String>,
-                               filter: (SubmissionRecord) -> Bool = { _ in true }) throws -> [SubmissionView] {
-        let details = try hub.ledger.submissionDetails()
-        let names = Dictionary(uniqueKeysWithValues: details.map { ($0.submission.id!, "\($0.submission.team)/\($0.submission.name)") })
-        let edges = Dictionary(grouping: try hub.ledger.lineageEdges(), by: \.submission)
+    /// The views of every submission, oldest first (the whole ledger: for organisers and
+    /// exports).
+    public static func makeAll(hub: Hub, includeLogs: Bool, visibleSplits: Set<String>) throws -> [SubmissionView] {
+        try views(of: hub.ledger.submissionDetails(), hub: hub, includeLogs: includeLogs, visibleSplits: visibleSplits)
+    }
+
+    /// The views of the submissions of one commit.
+    public static func makeAll(hub: Hub, commitID: String, includeLogs: Bool, visibleSplits: Set<String>) throws -> [SubmissionView] {
+        try views(of: hub.ledger.submissionDetails(commitID: commitID), hub: hub, includeLogs: includeLogs, visibleSplits: visibleSplits)
+    }
+
+    private static func views(of details: [SubmissionDetail], hub: Hub, includeLogs: Bool, visibleSplits: Set<String>) throws -> [SubmissionView] {
         let repository = try Repository.open(at: hub.ledgerRepository.path)
-        let shares = try hub.ledger.creditShares()
-        return try details.filter { filter($0.submission) }.map { detail in
-            let parents = (try? ObjectID(hex: detail.submission.commitID).map { try repository.commit($0).parentIDs.map(\.hex) }) ?? nil
-            let ancestors = (edges[detail.submission.id!] ?? []).map(\.ancestor).sorted().compactMap { names[$0] }
-            let credits = Dictionary((shares[detail.submission.id!] ?? []).map { ($0.owner, $0.fraction) }) { $0 + $1 }
-            return try make(detail: detail, ledger: hub.ledger, includeLogs: includeLogs, visibleSplits: visibleSplits,
-                            parents: parents ?? [], derivesFrom: ancestors, credits: credits)
+        return details.map { detail in
+            make(detail: detail, includeLogs: includeLogs, visibleSplits: visibleSplits,
+                 parents: (try? parents(of: detail.submission.commitID, in: repository)) ?? [])
         }
     }
 
-    static func make(detail: SubmissionDetail, ledger: Ledger, includeLogs: Bool, visibleSplits: Set<String>,
-                     parents: [String], derivesFrom: [String], credits: [String: Double]) throws -> SubmissionView {
+    private static func parents(of commitID: String, in repository: Repository) throws -> [String] {
+        guard let id = ObjectID(hex: commitID) else { return [] }
+        return try repository.commit(id).parentIDs.map(\.hex)
+    }
+
+    static func make(detail: SubmissionDetail, includeLogs: Bool, visibleSplits: Set<String>, parents: [String]) -> SubmissionView {
         func grouped<Records: Sequence>(_ records: Records, split: (Records.Element) -> ScoreSplit, type: (Records.Element) -> String,
                                         value: (Records.Element) -> Double) -> [String: [String: Double]] {
             var scores: [String: [String: Double]] = [:]
@@ -103,7 +116,7 @@ public struct SubmissionView: Sendable, Codable, Equatable {
             }
             return scores
         }
-        let evaluations = try detail.evaluations.map { evaluation -> EvaluationView in
+        let evaluations = detail.evaluations.map { evaluation -> EvaluationView in
             let bagged = grouped(evaluation.baggedScores, split: \.split, type: \.scoreType, value: \.value)
             let runs = Dictionary(uniqueKeysWithValues: evaluation.foldRuns.map { ($0.fold, $0) })
             let scoresByFold = Dictionary(grouping: evaluation.foldScores, by: \.fold)
@@ -113,15 +126,16 @@ public struct SubmissionView: Sendable, Codable, Equatable {
             }
             return EvaluationView(
                 question: evaluation.record.question, state: evaluation.record.state.rawValue,
-                queuePosition: try ledger.queuePosition(evaluationID: evaluation.record.id!),
+                queuePosition: evaluation.queuePosition,
                 attempts: evaluation.record.attempts, trainSeconds: evaluation.record.trainSeconds,
                 testSeconds: evaluation.record.testSeconds, scores: bagged, folds: folds,
-                log: includeLogs ? evaluation.record.log : nil)
+                log: includeLogs ? evaluation.record.log : nil, worker: evaluation.record.worker)
         }
         return SubmissionView(
             team: detail.submission.team, submission: detail.submission.name, commit: detail.submission.commitID,
             pusher: detail.submission.pusher, submittedAt: Instant.format(detail.submission.submittedAt),
             state: detail.state.rawValue, phase: detail.submission.phase, description: detail.submission.description,
-            parents: parents, derivesFrom: derivesFrom, credits: credits, evaluations: evaluations)
+            parents: parents, derivesFrom: detail.derivesFrom,
+            credits: Dictionary(detail.creditShares.map { ($0.owner, $0.fraction) }) { $0 + $1 }, evaluations: evaluations)
     }
 }

@@ -1,3 +1,4 @@
+import Challenge
 import Foundation
 import GRDB
 
@@ -110,6 +111,18 @@ extension Ledger {
     public func startingKitHistoricalContributivity(question: String) throws -> Double? {
         try database.read { db in
             try Double.fetchOne(db, sql: "SELECT historical FROM starting_kit_credit WHERE question = ?", arguments: [question])
+        }
+    }
+}
+
+extension Ledger {
+    /// A question's combined scores and what the starting kit received, in one read on GRDB's
+    /// threads.
+    /// - Throws: a GRDB error when the database cannot be read.
+    public func questionCredit(question: String) async throws -> (combined: [CombinedScoreRecord], startingKit: Double?) {
+        try await database.read { db in
+            (try CombinedScoreRecord.filter(Column("question") == question).fetchAll(db),
+             try Double.fetchOne(db, sql: "SELECT historical FROM starting_kit_credit WHERE question = ?", arguments: [question]))
         }
     }
 }

@@ -48,6 +48,16 @@ extension Ledger {
         }
     }
 
+    /// The override in force (as ``phaseOverride()``) and whether the private scores were
+    /// revealed, in one read on GRDB's threads.
+    /// - Throws: a GRDB error when the database cannot be read.
+    public func phaseState() async throws -> (override: PhaseOverrideRecord?, revealed: Bool) {
+        try await database.read { db in
+            let override = try PhaseOverrideRecord.order(Column("id").desc).fetchOne(db).flatMap { $0.phase == nil ? nil : $0 }
+            return (override, try RevealRecord.fetchCount(db) > 0)
+        }
+    }
+
     /// The first reveal, or nil.
     public func firstReveal() throws -> RevealRecord? {
         try database.read { db in try RevealRecord.order(Column("id")).fetchOne(db) }
@@ -55,19 +65,22 @@ extension Ledger {
 
     /// The team's submissions that count in its quotas, with their times: all but those whose
     /// every evaluation failed through the hub's fault, and (when `countOwnErrors` is false)
-    /// those that ended in an error of their own code. Cancelled ones count.
+    /// those that ended in an error of their own code. Cancelled ones count. (Reserved names
+    /// of pushes being recorded count too: see ``reserveSubmissions(team:names:pusher:phase:at:countOwnErrors:quota:)``.)
     public func quotaCountingSubmissionTimes(team: String, countOwnErrors: Bool) throws -> [Date] {
-        try database.read { db in
-            let submissions = try SubmissionRecord.filter(Column("team") == team).fetchAll(db)
-            let evaluations = Dictionary(grouping: try EvaluationRecord
-                .filter(submissions.map { $0.id! }.contains(Column("submissionID"))).fetchAll(db), by: \.submissionID)
-            return submissions.filter { submission in
-                let states = evaluations[submission.id!] ?? []
-                if !states.isEmpty, states.allSatisfy(\.hubFault) { return false }
-                if !countOwnErrors, !states.isEmpty, states.allSatisfy({ $0.state.isError && !$0.hubFault }) { return false }
-                return true
-            }.map(\.submittedAt)
-        }
+        try database.read { db in try Self.quotaCountingSubmissionTimes(db, team: team, countOwnErrors: countOwnErrors) }
+    }
+
+    static func quotaCountingSubmissionTimes(_ db: Database, team: String, countOwnErrors: Bool) throws -> [Date] {
+        let submissions = try SubmissionRecord.filter(Column("team") == team).fetchAll(db)
+        let evaluations = Dictionary(grouping: try EvaluationRecord
+            .filter(submissions.map { $0.id! }.contains(Column("submissionID"))).fetchAll(db), by: \.submissionID)
+        return submissions.filter { submission in
+            let states = evaluations[submission.id!] ?? []
+            if !states.isEmpty, states.allSatisfy(\.hubFault) { return false }
+            if !countOwnErrors, !states.isEmpty, states.allSatisfy({ $0.state.isError && !$0.hubFault }) { return false }
+            return true
+        }.map(\.submittedAt)
     }
 
     /// The ids of the submissions that `submissionID` derives from (earlier submissions whose

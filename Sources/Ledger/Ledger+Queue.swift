@@ -29,13 +29,21 @@ public struct EvaluationOutcome: Sendable {
     }
 }
 
+/// The durable queue: an evaluation row is also its job. A worker claims the oldest queued
+/// one with a lease (an owner and an expiry), renews the lease while it works, and writes the
+/// result only while it still holds it, so that each evaluation is scored once. Any process
+/// may return expired leases to the queue (``Ledger/requeueExpiredLeases(now:)``): a worker
+/// that died, whichever process it was in, loses its evaluation within the lease time.
+///
+/// Every method is one SQLite transaction, run on GRDB's own threads (never on Swift's
+/// cooperative pool); write transactions are IMMEDIATE, so they serialise across processes.
 extension Ledger {
     /// Claims the oldest queued evaluation for `owner`, with a lease of `leaseSeconds`: its
-    /// state becomes `training` and its attempt count grows by one. Returns nil when the queue
-    /// is empty.
+    /// state becomes `training`, its attempt count grows by one and `worker` names the owner.
+    /// Returns nil when the queue is empty.
     /// - Throws: a GRDB error when the database cannot be written.
-    public func claimNextEvaluation(owner: String, leaseSeconds: TimeInterval, now: Date = Date()) throws -> EvaluationRecord? {
-        try database.write { db in
+    public func claimNextEvaluation(owner: String, leaseSeconds: TimeInterval, now: Date = Date()) async throws -> EvaluationRecord? {
+        try await database.write { db in
             guard var evaluation = try EvaluationRecord
                 .filter(Column("state") == EvaluationState.queued.rawValue)
                 .order(Column("id"))
@@ -43,6 +51,7 @@ extension Ledger {
             evaluation.state = .training
             evaluation.attempts += 1
             evaluation.leaseOwner = owner
+            evaluation.worker = owner
             evaluation.leaseExpiresAt = now.addingTimeInterval(leaseSeconds)
             evaluation.startedAt = now
             try evaluation.update(db)
@@ -53,8 +62,9 @@ extension Ledger {
     /// Extends the lease of an evaluation that `owner` still holds, and records its current
     /// state. Returns false when the lease was lost (expired and requeued, or cancelled): the
     /// worker must then stop and write nothing.
-    public func renewLease(evaluationID: Int64, owner: String, state: EvaluationState, leaseSeconds: TimeInterval, now: Date = Date()) throws -> Bool {
-        try database.write { db in
+    /// - Throws: a GRDB error when the database cannot be written.
+    public func renewLease(evaluationID: Int64, owner: String, state: EvaluationState, leaseSeconds: TimeInterval, now: Date = Date()) async throws -> Bool {
+        try await database.write { db in
             try db.execute(
                 sql: """
                 UPDATE evaluations SET leaseExpiresAt = ?, state = ?
@@ -62,6 +72,17 @@ extension Ledger {
                 """,
                 arguments: [now.addingTimeInterval(leaseSeconds), state.rawValue, evaluationID, owner])
             return db.changesCount == 1
+        }
+    }
+
+    /// True while `owner` holds the lease of a running evaluation (false once it was cancelled
+    /// or requeued).
+    /// - Throws: a GRDB error when the database cannot be read.
+    public func isLeaseHeld(evaluationID: Int64, owner: String) async throws -> Bool {
+        try await database.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM evaluations WHERE id = ? AND leaseOwner = ? AND state IN ('training', 'testing')
+                """, arguments: [evaluationID, owner]) ?? false
         }
     }
 
@@ -78,21 +99,14 @@ extension Ledger {
         return String(log.prefix(half)) + "\n[... \(log.count - maximumLogCharacters) characters left out ...]\n" + String(log.suffix(half))
     }
 
-    /// True while `owner` holds the lease of a running evaluation (false once it was cancelled
-    /// or requeued).
-    public func isLeaseHeld(evaluationID: Int64, owner: String) throws -> Bool {
-        try database.read { db in
-            guard let evaluation = try EvaluationRecord.fetchOne(db, key: evaluationID) else { return false }
-            return evaluation.leaseOwner == owner && (evaluation.state == .training || evaluation.state == .testing)
-        }
-    }
-
     /// Writes a finished evaluation's results, only when `owner` still holds its lease, so that
     /// an evaluation is scored exactly once. Returns false (and writes nothing) otherwise.
     /// An infrastructure failure returns the evaluation to the queue while it has attempts
-    /// left, and otherwise ends it in `checking_error` with the hub's reason.
-    public func finishEvaluation(_ evaluationID: Int64, owner: String, outcome: EvaluationOutcome, now: Date = Date()) throws -> Bool {
-        try database.write { db in
+    /// left, and otherwise ends it in `checking_error` with the hub's reason. A scored
+    /// evaluation gets its ranking key from its question's ``RankingSpecification``.
+    /// - Throws: a GRDB error when the database cannot be written.
+    public func finishEvaluation(_ evaluationID: Int64, owner: String, outcome: EvaluationOutcome, now: Date = Date()) async throws -> Bool {
+        try await database.write { db in
             guard var evaluation = try EvaluationRecord.fetchOne(db, key: evaluationID),
                   evaluation.leaseOwner == owner, !evaluation.state.isFinal else { return false }
             if outcome.isInfrastructureFailure, evaluation.attempts < Self.maximumAttempts {
@@ -120,23 +134,44 @@ extension Ledger {
             evaluation.leaseExpiresAt = nil
             evaluation.trainSeconds = outcome.foldRuns.isEmpty ? nil : outcome.foldRuns.reduce(0) { $0 + $1.trainSeconds }
             evaluation.testSeconds = outcome.foldRuns.isEmpty ? nil : outcome.foldRuns.reduce(0) { $0 + $1.testSeconds }
+            evaluation.rankingKey = outcome.state == .scored
+                ? try RankingSpecification.fetchOne(db, key: evaluation.question)?.key(from: outcome.baggedScores) : nil
             try evaluation.update(db)
+            try Self.bumpCounter(db, .results)
             return true
         }
     }
 
-    /// Returns running evaluations whose lease expired before `now` (their worker died) to the
-    /// queue, and evaluations held by any owner in `deadOwners` whatever their lease. Returns
-    /// how many were requeued.
+    /// Returns a running evaluation that `owner` holds to the queue without counting the
+    /// attempt: its worker is shutting down, which is neither the team's fault nor a failure
+    /// of the hub. Returns false when the lease was no longer held.
+    /// - Throws: a GRDB error when the database cannot be written.
     @discardableResult
-    public func requeueAbandonedEvaluations(now: Date = Date(), deadOwners: Set<String> = []) throws -> Int {
-        try database.write { db in
-            let running = try EvaluationRecord.filter(["training", "testing"].contains(Column("state"))).fetchAll(db)
-            var count = 0
-            for var evaluation in running {
-                let expired = (evaluation.leaseExpiresAt ?? .distantPast) < now
-                let dead = evaluation.leaseOwner.map(deadOwners.contains) ?? true
-                guard expired || dead else { continue }
+    public func releaseEvaluation(_ evaluationID: Int64, owner: String) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                UPDATE evaluations SET state = 'queued', attempts = MAX(attempts - 1, 0), leaseOwner = NULL, leaseExpiresAt = NULL,
+                    log = 'returned to the queue: its worker was stopped'
+                WHERE id = ? AND leaseOwner = ? AND state IN ('training', 'testing')
+                """,
+                arguments: [evaluationID, owner])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Returns every running evaluation whose lease expired before `now` (its worker died or
+    /// hung) to the queue; one that already used ``maximumAttempts`` ends in `checking_error`
+    /// through the hub's fault. Live leases are never touched. Returns how many changed.
+    /// - Throws: a GRDB error when the database cannot be written.
+    @discardableResult
+    public func requeueExpiredLeases(now: Date = Date()) async throws -> Int {
+        try await database.write { db in
+            let expired = try EvaluationRecord
+                .filter(["training", "testing"].contains(Column("state")))
+                .filter(Column("leaseExpiresAt") == nil || Column("leaseExpiresAt") < now)
+                .fetchAll(db)
+            for var evaluation in expired {
                 evaluation.leaseOwner = nil
                 evaluation.leaseExpiresAt = nil
                 if evaluation.attempts >= Self.maximumAttempts {
@@ -144,14 +179,14 @@ extension Ledger {
                     evaluation.hubFault = true
                     evaluation.finishedAt = now
                     evaluation.log = "the hub stopped \(evaluation.attempts) times while evaluating this submission; it does not count against your team"
+                    try Self.bumpCounter(db, .results)
                 } else {
                     evaluation.state = .queued
-                    evaluation.log = "requeued after its worker stopped (attempt \(evaluation.attempts))"
+                    evaluation.log = "requeued after its worker stopped renewing its lease (attempt \(evaluation.attempts))"
                 }
                 try evaluation.update(db)
-                count += 1
             }
-            return count
+            return expired.count
         }
     }
 
@@ -163,15 +198,16 @@ extension Ledger {
     }
 
     /// The 1-based position of a queued evaluation in the queue (1 = next to run), or nil when
-    /// it is not queued.
+    /// it is not queued. Reads the queue's index only.
     public func queuePosition(evaluationID: Int64) throws -> Int? {
-        try database.read { db in
-            guard let evaluation = try EvaluationRecord.fetchOne(db, key: evaluationID), evaluation.state == .queued else { return nil }
-            let ahead = try EvaluationRecord
-                .filter(Column("state") == EvaluationState.queued.rawValue && Column("id") < evaluationID)
-                .fetchCount(db)
-            return ahead + 1
-        }
+        try database.read { db in try Self.queuePosition(db, evaluationID: evaluationID) }
+    }
+
+    static func queuePosition(_ db: Database, evaluationID: Int64) throws -> Int? {
+        guard let state = try String.fetchOne(db, sql: "SELECT state FROM evaluations WHERE id = ?", arguments: [evaluationID]),
+              state == EvaluationState.queued.rawValue else { return nil }
+        let ahead = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM evaluations WHERE state = 'queued' AND id < ?", arguments: [evaluationID]) ?? 0
+        return ahead + 1
     }
 
     /// The evaluations of a submission.
@@ -200,11 +236,13 @@ extension Ledger {
             try db.execute(
                 sql: """
                 UPDATE evaluations SET state = 'cancelled', leaseOwner = NULL, leaseExpiresAt = NULL,
-                    finishedAt = ?, log = 'cancelled by the organisers'
+                    finishedAt = ?, log = 'cancelled by the organisers', rankingKey = NULL
                 WHERE submissionID = ? AND state IN ('new', 'queued', 'training', 'testing')
                 """,
                 arguments: [now, submissionID])
-            return db.changesCount
+            let count = db.changesCount
+            if count > 0 { try Self.bumpCounter(db, .results) }
+            return count
         }
     }
 }

@@ -1,3 +1,4 @@
+import Challenge
 import Foundation
 import GRDB
 
@@ -5,19 +6,30 @@ extension Ledger {
     /// Records a submission and queues one evaluation per question, in one transaction.
     /// Idempotent: when the team already has a submission of that name, nothing changes and
     /// the existing record is returned with `created == false`.
+    ///
+    /// When pre-receive reserved the name (``reserveSubmissions(team:names:pusher:phase:at:countOwnErrors:quota:)``),
+    /// the reservation's instant, phase and pusher are the ones recorded, whatever the delay
+    /// since, and the reservation is consumed.
     /// - Parameters:
     ///   - questions: the questions whose required files the commit's tree holds.
+    ///   - ancestors: the ids of the earlier submissions in the commit's history.
     /// - Throws: a GRDB error when the database cannot be written.
     public func recordSubmission(team: String, name: String, commitID: String, pusher: String, questions: [String],
                                  phase: String? = nil, description: String? = nil, ancestors: [Int64] = [],
                                  at time: Date = Date()) throws -> (submission: SubmissionRecord, created: Bool) {
         try database.write { db in
             if let existing = try SubmissionRecord.filter(Column("team") == team && Column("name") == name).fetchOne(db) {
+                try SubmissionReservation.deleteOne(db, key: ["team": team, "name": name])
                 return (existing, false)
             }
+            let reservation = try SubmissionReservation.fetchOne(db, key: ["team": team, "name": name])
+            let time = reservation?.reservedAt ?? time
+            let phase = reservation.map(\.phase) ?? phase
+            let pusher = pusher == "unknown" ? reservation?.pusher ?? pusher : pusher
             var submission = SubmissionRecord(id: nil, team: team, name: name, commitID: commitID, pusher: pusher, submittedAt: time,
                                               phase: phase, description: description)
             try submission.insert(db)
+            try reservation?.delete(db)
             try Self.appendAudit(db, "submission.accepted", actor: pusher, team: team, detail: [
                 "submission": .text(name), "commit": .text(commitID), "phase": .text(phase ?? ""),
                 "questions": .list(questions.map(AuditValue.text)),
@@ -55,33 +67,108 @@ extension Ledger {
         }
     }
 
-    /// Every submission with its evaluations, bagged scores and per-fold records, oldest first.
+    /// Every submission's team, name and commit, oldest first: what open.git publishes.
+    public func submissionCommits() throws -> [(team: String, name: String, commitID: String)] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT team, name, commitID FROM submissions ORDER BY id")
+                .map { (team: $0["team"], name: $0["name"], commitID: $0["commitID"]) }
+        }
+    }
+
+    /// The submissions whose commit is one of `commitIDs` (indexed lookups, however many
+    /// submissions the hub holds).
+    public func submissions(commitIDs: some Collection<String>) throws -> [SubmissionRecord] {
+        try database.read { db in
+            var found: [SubmissionRecord] = []
+            for chunk in Array(commitIDs).chunked(500) {
+                found += try SubmissionRecord.filter(chunk.contains(Column("commitID"))).fetchAll(db)
+            }
+            return found.sorted { $0.id! < $1.id! }
+        }
+    }
+
+    /// Every submission with its evaluations, scores, lineage and credit shares, oldest first.
+    /// Reads the whole ledger: for organisers' reports, exports and full recomputations, not
+    /// for requests (see ``submissionDetail(team:name:)``).
     public func submissionDetails() throws -> [SubmissionDetail] {
         try database.read { db in
-            let submissions = try SubmissionRecord.order(Column("submittedAt"), Column("id")).fetchAll(db)
-            let evaluations = Dictionary(grouping: try EvaluationRecord.fetchAll(db), by: \.submissionID)
-            let bagged = Dictionary(grouping: try BaggedScoreRecord.fetchAll(db), by: \.evaluationID)
-            let foldScores = Dictionary(grouping: try FoldScoreRecord.fetchAll(db), by: \.evaluationID)
-            let foldRuns = Dictionary(grouping: try FoldRunRecord.fetchAll(db), by: \.evaluationID)
-            return submissions.map { submission in
-                let details = (evaluations[submission.id!] ?? []).map { evaluation in
-                    EvaluationDetail(
-                        record: evaluation,
-                        baggedScores: bagged[evaluation.id!] ?? [],
-                        foldScores: (foldScores[evaluation.id!] ?? []).sorted { ($0.fold, $0.split.rawValue, $0.scoreType) < ($1.fold, $1.split.rawValue, $1.scoreType) },
-                        foldRuns: (foldRuns[evaluation.id!] ?? []).sorted { $0.fold < $1.fold })
-                }
-                return SubmissionDetail(submission: submission, evaluations: details)
+            try Self.details(db, of: try SubmissionRecord.order(Column("submittedAt"), Column("id")).fetchAll(db), wholeLedger: true)
+        }
+    }
+
+    /// One submission with everything known about it, or nil: a handful of indexed reads.
+    /// - Throws: a GRDB error when the database cannot be read.
+    public func submissionDetail(team: String, name: String) async throws -> SubmissionDetail? {
+        try await database.read { db in
+            guard let submission = try SubmissionRecord.filter(Column("team") == team && Column("name") == name).fetchOne(db) else { return nil }
+            return try Self.details(db, of: [submission], wholeLedger: false).first
+        }
+    }
+
+    /// The submissions of one commit (several teams may submit the same commit), with
+    /// everything known about them.
+    public func submissionDetails(commitID: String) throws -> [SubmissionDetail] {
+        try database.read { db in
+            try Self.details(db, of: try SubmissionRecord.filter(Column("commitID") == commitID).order(Column("id")).fetchAll(db), wholeLedger: false)
+        }
+    }
+
+    static func details(_ db: Database, of submissions: [SubmissionRecord], wholeLedger: Bool) throws -> [SubmissionDetail] {
+        let submissionIDs = submissions.map { $0.id! }
+        func rows<Record: FetchableRecord & TableRecord>(_ type: Record.Type, _ column: String, _ ids: [Int64]) throws -> [Record] {
+            if wholeLedger { return try Record.fetchAll(db) }
+            var found: [Record] = []
+            for chunk in ids.chunked(500) { found += try Record.filter(chunk.contains(Column(column))).fetchAll(db) }
+            return found
+        }
+        let evaluationRecords = try rows(EvaluationRecord.self, "submissionID", submissionIDs)
+        let evaluationIDs = evaluationRecords.map { $0.id! }
+        let evaluations = Dictionary(grouping: evaluationRecords, by: \.submissionID)
+        let bagged = Dictionary(grouping: try rows(BaggedScoreRecord.self, "evaluationID", evaluationIDs), by: \.evaluationID)
+        let foldScores = Dictionary(grouping: try rows(FoldScoreRecord.self, "evaluationID", evaluationIDs), by: \.evaluationID)
+        let foldRuns = Dictionary(grouping: try rows(FoldRunRecord.self, "evaluationID", evaluationIDs), by: \.evaluationID)
+        let shares = Dictionary(grouping: try rows(CreditShareRecord.self, "submissionID", submissionIDs), by: \.submissionID)
+        var ancestors: [Int64: [String]] = [:]
+        for chunk in submissionIDs.chunked(500) where !chunk.isEmpty {
+            let placeholders = databaseQuestionMarks(count: chunk.count)
+            for row in try Row.fetchAll(db, sql: """
+                SELECT l.submissionID, a.team, a.name FROM lineage l JOIN submissions a ON a.id = l.ancestorID
+                WHERE l.submissionID IN (\(placeholders)) ORDER BY l.submissionID, l.ancestorID
+                """, arguments: StatementArguments(chunk)) {
+                ancestors[row["submissionID"], default: []].append("\(row["team"] as String)/\(row["name"] as String)")
             }
+        }
+        let queued = try Int64.fetchAll(db, sql: "SELECT id FROM evaluations WHERE state = 'queued' ORDER BY id")
+        var positions: [Int64: Int] = [:]
+        if wholeLedger {
+            for (index, id) in queued.enumerated() { positions[id] = index + 1 }
+        } else {
+            for id in evaluationIDs { positions[id] = try queuePosition(db, evaluationID: id) }
+        }
+        return submissions.map { submission in
+            let details = (evaluations[submission.id!] ?? []).sorted { $0.id! < $1.id! }.map { evaluation in
+                EvaluationDetail(
+                    record: evaluation,
+                    baggedScores: bagged[evaluation.id!] ?? [],
+                    foldScores: (foldScores[evaluation.id!] ?? []).sorted { ($0.fold, $0.split.rawValue, $0.scoreType) < ($1.fold, $1.split.rawValue, $1.scoreType) },
+                    foldRuns: (foldRuns[evaluation.id!] ?? []).sorted { $0.fold < $1.fold },
+                    queuePosition: positions[evaluation.id!])
+            }
+            return SubmissionDetail(submission: submission, evaluations: details, derivesFrom: ancestors[submission.id!] ?? [],
+                                    creditShares: shares[submission.id!] ?? [])
         }
     }
 }
 
-/// A submission with everything known about its evaluations.
+/// A submission with everything known about its evaluations, lineage and credit.
 public struct SubmissionDetail: Sendable, Equatable {
     public let submission: SubmissionRecord
     /// One per question it is evaluated on.
     public let evaluations: [EvaluationDetail]
+    /// The earlier submissions in its history (`team/name`), oldest first.
+    public let derivesFrom: [String]
+    /// Its credit shares by owner.
+    public let creditShares: [CreditShareRecord]
 
     /// The submission's state summarised over its evaluations.
     public var state: EvaluationState {
@@ -95,9 +182,27 @@ public struct EvaluationDetail: Sendable, Equatable {
     public let baggedScores: [BaggedScoreRecord]
     public let foldScores: [FoldScoreRecord]
     public let foldRuns: [FoldRunRecord]
+    /// Its 1-based position in the queue while queued.
+    public let queuePosition: Int?
 
     /// The bagged score of `scoreType` on `split`, or nil when not scored.
     public func baggedScore(_ scoreType: String, on split: ScoreSplit) -> Double? {
         baggedScores.first { $0.scoreType == scoreType && $0.split == split }?.value
+    }
+}
+
+extension Array {
+    /// The array cut into consecutive pieces of at most `size` elements (SQLite limits the
+    /// number of parameters of one statement).
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
+
+extension Ledger {
+    /// The submission with this id, or nil, read on GRDB's threads.
+    /// - Throws: a GRDB error when the database cannot be read.
+    public func fetchSubmission(id: Int64) async throws -> SubmissionRecord? {
+        try await database.read { db in try SubmissionRecord.fetchOne(db, key: id) }
     }
 }

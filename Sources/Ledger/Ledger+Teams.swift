@@ -78,9 +78,18 @@ extension Ledger {
 
     /// The member whose login and token match, or nil. Compares hashes, never tokens.
     public func authenticate(login: String, token: String) throws -> MemberRecord? {
-        let member = try database.read { db in try MemberRecord.fetchOne(db, key: login) }
+        Self.matching(try database.read { db in try MemberRecord.fetchOne(db, key: login) }, token: token)
+    }
+
+    /// As ``authenticate(login:token:)``, read on GRDB's threads (for requests).
+    /// - Throws: a GRDB error when the database cannot be read.
+    public func member(login: String, token: String) async throws -> MemberRecord? {
+        Self.matching(try await database.read { db in try MemberRecord.fetchOne(db, key: login) }, token: token)
+    }
+
+    private static func matching(_ member: MemberRecord?, token: String) -> MemberRecord? {
         guard let member else { return nil }
-        let candidate = Array(Self.hash(token: token).utf8)
+        let candidate = Array(hash(token: token).utf8)
         let stored = Array(member.tokenSHA256.utf8)
         guard candidate.count == stored.count else { return nil }
         // Constant-time comparison, so timing does not reveal how much of a hash matched.
@@ -97,5 +106,10 @@ extension Ledger {
     /// True when the team exists.
     public func teamExists(_ name: String) throws -> Bool {
         try database.read { db in try TeamRecord.fetchOne(db, key: name) != nil }
+    }
+
+    /// True when the team exists, read on GRDB's threads (for requests).
+    public func hasTeam(_ name: String) async throws -> Bool {
+        try await database.read { db in try TeamRecord.fetchOne(db, key: name) != nil }
     }
 }

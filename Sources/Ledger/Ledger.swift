@@ -171,6 +171,44 @@ public final class Ledger: Sendable {
                 table.column("historical", .double).notNull()
             }
         }
+        migrator.registerMigration("8-many-workers") { db in
+            try db.alter(table: "evaluations") { table in
+                table.add(column: "worker", .text)
+                table.add(column: "rankingKey", .double)
+            }
+            // A push's lineage looks its history's commits up; leaderboards read one
+            // question's ranked evaluations a page at a time.
+            try db.create(index: "submissions_by_commit", on: "submissions", columns: ["commitID"])
+            try db.create(index: "lineage_by_ancestor", on: "lineage", columns: ["ancestorID"])
+            try db.execute(sql: """
+                CREATE INDEX evaluations_ranked ON evaluations(question, rankingKey, id) WHERE rankingKey IS NOT NULL;
+                CREATE INDEX evaluations_unranked ON evaluations(question, id) WHERE rankingKey IS NULL;
+                CREATE INDEX evaluations_running ON evaluations(leaseExpiresAt) WHERE state IN ('training', 'testing');
+                """)
+            try db.create(table: "ranking_specifications") { table in
+                table.primaryKey("question", .text)
+                table.column("scoreType", .text).notNull()
+                table.column("split", .text).notNull()
+                table.column("lowerIsBetter", .boolean).notNull()
+            }
+            try db.create(table: "submission_reservations") { table in
+                table.column("team", .text).notNull()
+                table.column("name", .text).notNull()
+                table.column("pusher", .text).notNull()
+                table.column("phase", .text)
+                table.column("reservedAt", .datetime).notNull()
+                table.primaryKey(["team", "name"])
+            }
+            try db.create(table: "service_leases") { table in
+                table.primaryKey("name", .text)
+                table.column("owner", .text).notNull()
+                table.column("expiresAt", .datetime).notNull()
+            }
+            try db.create(table: "counters") { table in
+                table.primaryKey("name", .text)
+                table.column("value", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import Challenge
 import Foundation
 import GRDB
 
@@ -65,6 +66,12 @@ public struct EvaluationRecord: Codable, Sendable, Equatable, FetchableRecord, M
     public var testSeconds: Double?
     /// True when it ended in an error through the hub's fault (it does not count in quotas).
     public var hubFault: Bool = false
+    /// The worker that claimed its latest attempt (kept after it finished).
+    public var worker: String?
+    /// Where it ranks on its question's leaderboard: the official bagged score on the ranking
+    /// split, negated when higher is better, so that lower always ranks first; nil when not
+    /// scored. Kept by ``Ledger`` from the question's ``RankingSpecification``.
+    public var rankingKey: Double?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
@@ -136,14 +143,4 @@ public struct FoldRunRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     }
 }
 
-/// Which rows a score was computed on.
-public enum ScoreSplit: String, Codable, Sendable, Equatable, DatabaseValueConvertible {
-    /// Cross-validation rows (public).
-    case valid
-    /// Hidden test rows, all of them (organisers only until revealed).
-    case test
-    /// The public part of the test rows, shown during the challenge.
-    case publicTest = "public"
-    /// The private part of the test rows, shown after the reveal.
-    case privateTest = "private"
-}
+extension ScoreSplit: DatabaseValueConvertible {}

@@ -7,22 +7,42 @@ import Ledger
 struct APIHandlers: Sendable {
     let hub: Hub
 
+    /// Rows of a leaderboard page when the request does not say, and the most it may ask.
+    static let defaultPageRows = 50
+    static let maximumPageRows = 500
+
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                  body: ResponseBody(byteBuffer: ByteBuffer(string: try LeaderboardFormatter.json(value))))
     }
 
-    func leaderboard(question: String?) throws -> Response {
+    /// `GET /api/v1/leaderboard?question=&phase=&best_per_team=&limit=&cursor=`: one page of
+    /// a question's leaderboard (`limit` rows, 50 by default, at most 500), and the
+    /// `next_cursor` of the next page.
+    func leaderboard(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        var limit = Self.defaultPageRows
+        if let text = parameters.get("limit") {
+            guard let value = Int(text), (1...Self.maximumPageRows).contains(value) else {
+                return try Self.json(["error": "limit must be a number of rows from 1 to \(Self.maximumPageRows)"], status: .badRequest)
+            }
+            limit = value
+        }
+        let bestPerTeam = ["1", "true", "yes"].contains(parameters.get("best_per_team") ?? "")
         do {
-            return try Self.json(Leaderboard.make(hub: hub, options: .init(question: question, visibleSplits: try ScoreVisibility.participants(hub))))
+            return try Self.json(await Leaderboard.make(hub: hub, options: .init(
+                question: parameters.get("question"), phase: parameters.get("phase"), bestPerTeam: bestPerTeam,
+                visibleSplits: try await ScoreVisibility.participants(of: hub), limit: limit, cursor: parameters.get("cursor"))))
         } catch let error as HubError {
+            if case .invalidCursor = error { return try Self.json(["error": error.description], status: .badRequest) }
             return try Self.json(["error": error.description], status: .notFound)
         }
     }
 
-    func submission(team: String, name: String, viewer: MemberRecord) throws -> Response {
-        guard let view = try SubmissionView.make(hub: hub, team: team, name: name, includeLogs: viewer.team == team,
-                                                 visibleSplits: try ScoreVisibility.participants(hub)) else {
+    /// `GET /api/v1/submissions/TEAM/NAME`: one submission, its log for its own team only.
+    func submission(team: String, name: String, viewer: MemberRecord) async throws -> Response {
+        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: viewer.team == team,
+                                                       visibleSplits: try await ScoreVisibility.participants(of: hub)) else {
             return try Self.json(["error": "no submission \(team)/\(name)"], status: .notFound)
         }
         return try Self.json(view)

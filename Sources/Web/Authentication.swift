@@ -2,22 +2,31 @@ import Foundation
 import Hummingbird
 import Ledger
 
-/// HTTP basic authentication against the ledger's members (login + access token).
-struct Authentication: Sendable {
+/// HTTP basic authentication against the ledger's members (login + access token): the member
+/// goes in the request's context; a request without a valid login and token is answered 401
+/// with the challenge that makes git and browsers ask for them.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = ForkboardRequestContext
     let ledger: Ledger
 
-    /// The member the request's `Authorization: Basic` header names, or nil when it is
-    /// missing, malformed, or does not match.
-    func member(of request: Request) -> MemberRecord? {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let (login, token) = Self.credentials(of: request),
+              let member = try await ledger.member(login: login, token: token) else { return Self.challenge() }
+        var context = context
+        context.member = member
+        return try await next(request, context)
+    }
+
+    /// The login and token of the request's `Authorization: Basic` header, or nil when it is
+    /// missing or malformed.
+    static func credentials(of request: Request) -> (login: String, token: String)? {
         guard let header = request.headers[.authorization] else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "basic",
               let decoded = Data(base64Encoded: String(parts[1])),
               let text = String(data: decoded, encoding: .utf8),
               let colon = text.firstIndex(of: ":") else { return nil }
-        let login = String(text[..<colon])
-        let token = String(text[text.index(after: colon)...])
-        return try? ledger.authenticate(login: login, token: token)
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
     }
 
     /// The 401 answer that makes git and browsers ask for a login and token.

@@ -1,8 +1,11 @@
+import AsyncAlgorithms
+import Evaluation
 import Foundation
 import Hub
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import Subprocess
 import SystemPackage
 
@@ -12,32 +15,28 @@ import SystemPackage
 /// ``ServerSettings/maximumPushBytes``), then given to http-backend as stdin while its
 /// stdout is read: this cannot deadlock on a full pipe, whatever the size of a push. The
 /// CGI header block (`Status:`, `Content-Type:`, ...) is read first and turned into the
-/// HTTP response's status and headers; the rest is streamed to the client.
+/// HTTP response's status and headers; the rest is streamed to the client with
+/// back-pressure: each chunk of http-backend's output waits in a channel until the client's
+/// connection took the previous one, so a slow clone holds at most a pipe's and a chunk's
+/// worth of memory, and http-backend itself waits. A client that goes away stops
+/// http-backend.
 struct GitBackend: Sendable {
     let hub: Hub
     let settings: ServerSettings
     let logger: Logger
 
     func serve(request: Request, context: ForkboardRequestContext, projectRoot: URL, pathInfo: String, login: String) async throws -> Response {
+        let isPost = request.method == .post
         let bodyFile = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-push-\(UUID().uuidString)")
         var contentLength = 0
-        if request.method == .post {
-            _ = FileManager.default.createFile(atPath: bodyFile.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: bodyFile)
+        if isPost {
             do {
-                for try await buffer in request.body {
-                    contentLength += buffer.readableBytes
-                    if contentLength > settings.maximumPushBytes {
-                        try? handle.close()
-                        try? FileManager.default.removeItem(at: bodyFile)
-                        return Response(status: .contentTooLarge, headers: [.contentType: "text/plain"],
-                                        body: ResponseBody(byteBuffer: ByteBuffer(string: "push larger than \(settings.maximumPushBytes) bytes\n")))
-                    }
-                    try handle.write(contentsOf: buffer.readableBytesView)
-                }
-                try handle.close()
+                contentLength = try await spool(request.body, to: bodyFile)
+            } catch let error as PushTooLarge {
+                try? FileManager.default.removeItem(at: bodyFile)
+                return Response(status: .contentTooLarge, headers: [.contentType: "text/plain"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(string: "push larger than \(error.limit) bytes\n")))
             } catch {
-                try? handle.close()
                 try? FileManager.default.removeItem(at: bodyFile)
                 throw error
             }
@@ -59,16 +58,15 @@ struct GitBackend: Sendable {
             "FORKBOARD_EXECUTABLE": settings.executablePath,
             "FORKBOARD_BASE_URL": settings.baseURL.value,
         ]
-        if request.method == .post { environment["CONTENT_LENGTH"] = String(contentLength) }
+        if isPost { environment["CONTENT_LENGTH"] = String(contentLength) }
         if let encoding = request.headers[.contentEncoding] { environment["HTTP_CONTENT_ENCODING"] = encoding }
         if let gitProtocol = request.headers[HTTPField.Name("Git-Protocol")!] { environment["GIT_PROTOCOL"] = gitProtocol }
 
         let (headerStream, headerContinuation) = AsyncStream<CGIHeaderBlock?>.makeStream()
-        let (bodyStream, bodyContinuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        let body = AsyncThrowingChannel<ByteBuffer, any Error>()
         let gitPath = settings.gitPath
         let logger = self.logger
-        let isPost = request.method == .post
-        Task {
+        let producer = Task {
             defer { if isPost { try? FileManager.default.removeItem(at: bodyFile) } }
             do {
                 let input = isPost ? try FileDescriptor.open(FilePath(bodyFile.path), .readOnly) : nil
@@ -84,36 +82,38 @@ struct GitBackend: Sendable {
                     var parser = CGIHeaderParser()
                     var headerSent = false
                     for try await buffer in execution.standardOutput {
-                        let bytes = buffer.withUnsafeBytes { Array($0) }
+                        let bytes = buffer.withUnsafeBytes { ByteBuffer(bytes: $0) }
                         if headerSent {
-                            bodyContinuation.yield(ByteBuffer(bytes: bytes))
-                            continue
-                        }
-                        if let (header, rest) = parser.feed(bytes) {
+                            // Waits until the client's connection took the previous chunk.
+                            await body.send(bytes)
+                        } else if let (header, rest) = parser.feed(Array(bytes.readableBytesView)) {
                             headerContinuation.yield(header)
                             headerContinuation.finish()
                             headerSent = true
-                            if !rest.isEmpty { bodyContinuation.yield(ByteBuffer(bytes: rest)) }
+                            if !rest.isEmpty { await body.send(ByteBuffer(bytes: rest)) }
                         }
+                        // The client went away: throwing stops http-backend.
+                        try Task.checkCancellation()
                     }
                     if !headerSent {
                         headerContinuation.yield(nil)
                         headerContinuation.finish()
                     }
-                    bodyContinuation.finish()
                 }
+                body.finish()
                 if !result.terminationStatus.isSuccess, !result.standardError.isEmpty {
                     logger.warning("git http-backend \(pathInfo): \(result.terminationStatus): \(result.standardError)")
                 }
             } catch {
-                logger.error("git http-backend \(pathInfo): \(error)")
+                if !(error is CancellationError) { logger.error("git http-backend \(pathInfo): \(error)") }
                 headerContinuation.yield(nil)
                 headerContinuation.finish()
-                bodyContinuation.finish(throwing: error)
+                body.fail(error)
             }
         }
         var iterator = headerStream.makeAsyncIterator()
         guard let header = await iterator.next() ?? nil else {
+            producer.cancel()
             return Response(status: .internalServerError, headers: [.contentType: "text/plain"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: "git http-backend failed\n")))
         }
@@ -122,7 +122,49 @@ struct GitBackend: Sendable {
             guard let fieldName = HTTPField.Name(name) else { continue }
             headers.append(HTTPField(name: fieldName, value: value))
         }
-        return Response(status: HTTPResponse.Status(code: header.status), headers: headers, body: ResponseBody(asyncSequence: bodyStream))
+        return Response(status: HTTPResponse.Status(code: header.status), headers: headers, body: ResponseBody { writer in
+            do {
+                for try await buffer in body { try await writer.write(buffer) }
+                try await writer.finish(nil)
+            } catch {
+                producer.cancel()
+                throw error
+            }
+        })
+    }
+
+    /// Writes a request body to `file` in chunks of up to 1 MiB, on ``Evaluation/BlockingWork``'s
+    /// threads; returns its size in bytes.
+    /// - Throws: ``PushTooLarge`` beyond ``ServerSettings/maximumPushBytes``; file errors.
+    private func spool(_ requestBody: RequestBody, to file: URL) async throws -> Int {
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        var total = 0
+        var pending = ByteBuffer()
+        let limit = settings.maximumPushBytes
+        for try await buffer in requestBody {
+            total += buffer.readableBytes
+            if total > limit { throw PushTooLarge(limit: limit) }
+            var chunk = buffer
+            pending.writeBuffer(&chunk)
+            if pending.readableBytes >= 1 << 20 {
+                let data = Data(pending.readableBytesView)
+                pending.clear()
+                try await BlockingWork.run { try handle.write(contentsOf: data) }
+            }
+        }
+        if pending.readableBytes > 0 {
+            let data = Data(pending.readableBytesView)
+            try await BlockingWork.run { try handle.write(contentsOf: data) }
+        }
+        return total
+    }
+
+    struct PushTooLarge: Error {
+        let limit: Int
     }
 }
 

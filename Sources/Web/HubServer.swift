@@ -4,40 +4,37 @@ import Hub
 import Hummingbird
 import Ledger
 import Logging
+import ServiceLifecycle
 
-/// `forkboard serve`: the web server and the evaluation workers of one hub, in one process.
+/// `forkboard serve`: the web server and, beside it, the hub's services (``Hub/HubServices``:
+/// evaluation workers unless there are none, the lease sweeper, credit and maintenance), as
+/// services of one group that SIGINT and SIGTERM shut down gracefully: the web server stops
+/// accepting requests and finishes those in flight; a worker stopped mid-evaluation returns
+/// it to the queue without counting the attempt.
 ///
-/// At start-up it returns to the queue every evaluation a previous server left running
-/// (its lease owner is gone), and records any submission tag that a crash left unrecorded;
-/// the reconciler then runs again every `reconcileSeconds`.
+/// Nothing at start-up touches what other processes are doing: evaluations whose worker died
+/// are found by their expired leases, in whichever process sweeps first.
 public struct HubServer: Sendable {
     public let hub: Hub
     public let host: String
     public let port: Int
-    public let workerCount: Int
+    public let services: HubServices.Settings
     public let settings: ServerSettings
     public let logger: Logger
-    public let reconcileSeconds: Double
 
-    public init(hub: Hub, host: String, port: Int, workerCount: Int, executablePath: String, logger: Logger, reconcileSeconds: Double = 60) {
+    public init(hub: Hub, host: String, port: Int, services: HubServices.Settings, executablePath: String, logger: Logger) {
         self.hub = hub
         self.host = host
         self.port = port
-        self.workerCount = workerCount
+        self.services = services
         self.settings = ServerSettings(executablePath: executablePath)
         self.logger = logger
-        self.reconcileSeconds = reconcileSeconds
     }
 
-    /// Serves until cancelled or sent SIGINT/SIGTERM.
+    /// Serves until SIGINT or SIGTERM (or until the task is cancelled).
     /// - Parameter onRunning: called with the base URL (`http://host:port`) once listening.
     /// - Throws: when the address cannot be bound or the ledger cannot be read.
     public func run(onRunning: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
-        let instance = "serve-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
-        let abandoned = try hub.ledger.requeueAbandonedEvaluations(deadOwners: Set(try hub.ledger.runningEvaluations().compactMap(\.leaseOwner)))
-        if abandoned > 0 { logger.notice("requeued \(abandoned) evaluation(s) left running by a previous server") }
-        reconcile()
-
         let router = try WebServer(hub: hub, settings: settings, logger: logger).makeRouter()
         let settings = self.settings
         let host = self.host
@@ -51,38 +48,11 @@ public struct HubServer: Sendable {
                 await onRunning(url)
             },
             logger: logger)
-        let evaluator = Evaluator(context: hub.evaluationContext)
-        let credit = CreditScheduler(hub: hub, logger: logger)
-        let provenance = ProvenanceRecorder(hub: hub, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<workerCount {
-                let worker = Worker(ledger: hub.ledger, evaluator: evaluator, owner: "\(instance)-\(index)", logger: logger) { evaluation, state in
-                    if state == .scored { await credit.markStale() }
-                    if state.isFinal { await provenance.recordFinished(evaluation) }
-                }
-                group.addTask { await worker.run() }
-            }
-            group.addTask { await credit.run() }
-            group.addTask {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(reconcileSeconds))
-                    reconcile()
-                }
-            }
-            group.addTask { try await app.runService() }
-            // The application ends on SIGINT/SIGTERM: then stop the workers too.
-            try await group.next()
-            group.cancelAll()
-        }
-    }
-
-    private func reconcile() {
-        do {
-            for accepted in try Intake(hub: hub).reconcile() {
-                logger.notice("recorded \(accepted.submission.team)/\(accepted.submission.name), which a push left unrecorded")
-            }
-        } catch {
-            logger.error("reconciling submission tags: \(error)")
-        }
+        let background = HubServices.make(hub: hub, settings: services, processName: HubServices.processName(role: "serve"), logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [app] + background,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
     }
 }

@@ -5,6 +5,9 @@ import Mustache
 
 /// The plain HTML leaderboard, rendered with swift-mustache.
 struct LeaderboardPage: Sendable {
+    /// Rows shown per page.
+    static let rowsPerPage = 100
+
     let library: MustacheLibrary
 
     init() throws {
@@ -42,6 +45,10 @@ struct LeaderboardPage: Sendable {
             "official": leaderboard.officialScoreType,
             "scoreTypes": leaderboard.scoreTypes.map { ["name": $0] },
             "rows": rows,
+            "shown": "\(leaderboard.rows.count) of \(leaderboard.totalRows)",
+            "next": leaderboard.nextCursor.map { cursor in
+                "?question=\(leaderboard.question.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")&cursor=\(cursor)"
+            } ?? "",
         ]
         let html = library.render(context, withTemplate: "leaderboard") ?? "template missing"
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
@@ -68,6 +75,7 @@ struct LeaderboardPage: Sendable {
     {{/rows}}
     </tbody>
     </table>
+    <p>{{shown}} rows.{{#next}} <a href="{{next}}">Next page</a>{{/next}}</p>
     {{#combined}}<p>Combined (blend of every scored submission), {{official}}: {{combined}}.</p>{{/combined}}
     {{#startingKit}}<p>Historical contributivity kept by the organisers' starting kit: {{startingKit}}.</p>{{/startingKit}}
     </body>

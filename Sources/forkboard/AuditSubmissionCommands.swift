@@ -18,7 +18,7 @@ extension AuditCommand {
             let reuse = try ReuseReport(hub: hub).matches(minimumLines: 3).filter { $0.later == key }.map {
                 "\($0.laterFile):\($0.laterLines.lowerBound)-\($0.laterLines.upperBound) matches \($0.earlier) \($0.earlierFile):\($0.earlierLines.lowerBound)-\($0.earlierLines.upperBound) (\($0.matchedLines) lines)"
             }
-            let report = try ProvenanceReport.make(hub: hub, team: submission.team, name: submission.name, reuse: reuse)
+            let report = try await ProvenanceReport.make(hub: hub, team: submission.team, name: submission.name, reuse: reuse)
             switch format {
             case .json:
                 say(try LeaderboardFormatter.json(report), terminator: "")

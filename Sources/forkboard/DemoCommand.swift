@@ -30,7 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
         let carolToken = try HubSetup.addTeam("carol", member: "carol", to: hub)
         var logger = Logger(label: "forkboard")
         logger.logLevel = .critical
-        let server = HubServer(hub: hub, host: "127.0.0.1", port: port, workerCount: 2,
+        let server = HubServer(hub: hub, host: "127.0.0.1", port: port, services: HubServices.Settings(workerCount: 2),
                                executablePath: Installation.executablePath, logger: logger)
         let (started, startedContinuation) = AsyncStream<String>.makeStream()
         let serving = Task {
@@ -52,6 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("")
         say("The organisers open the collaborative phase: every submission is published in open.git.")
         try hub.ledger.overridePhase("collaborative", by: "demo")
+        try OpenCommons(hub: hub).synchronize()
         try await scenario.fork(team: "carol", token: carolToken, from: "alice/logistic-regression", submission: "tuned-logistic-regression")
         scored = try await scenario.waitUntilFinished(hub: hub, count: 3, timeout: timeout) && scored
         // The server recomputes credit after each scored submission; do it once more here so the
@@ -59,7 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
         try Contributivity(hub: hub).recomputeAll()
         try LineageCreditComputation(hub: hub).recompute()
         say("")
-        say(try LeaderboardFormatter.render(Leaderboard.make(hub: hub), as: .table), terminator: "")
+        say(try LeaderboardFormatter.render(await Leaderboard.make(hub: hub), as: .table), terminator: "")
         say("")
         if noServe {
             serving.cancel()

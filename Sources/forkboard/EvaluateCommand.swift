@@ -34,12 +34,12 @@ struct EvaluateCommand: AsyncParsableCommand {
         let results = try await LocalEvaluation(source: source, quick: quick).run(tree: tree, questionName: question)
         var failed = false
         for result in results {
-            say("Question \(result.question.name): \(result.outcome.state.rawValue)")
-            if result.outcome.state == .scored {
+            say("Question \(result.question.name): \(result.outcome.status.rawValue)")
+            if result.outcome.status == .scored {
                 say(LocalEvaluation.table(result))
             } else {
                 failed = true
-                say(result.outcome.log ?? "")
+                say(result.outcome.log)
             }
         }
         if failed { throw ExitCode.failure }

@@ -26,7 +26,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
     func run() async throws {
         let hub = try hubOptions.open()
         let options = Leaderboard.Options(question: question, phase: phase, bestPerTeam: bestPerTeam)
-        say(try LeaderboardFormatter.render(Leaderboard.make(hub: hub, options: options), as: format), terminator: "")
+        say(try LeaderboardFormatter.render(await Leaderboard.make(hub: hub, options: options), as: format), terminator: "")
     }
 }
 
@@ -47,7 +47,7 @@ struct SubmissionsCommand: AsyncParsableCommand {
             let views = try SubmissionView.makeAll(hub: hub, includeLogs: true, visibleSplits: ScoreVisibility.all)
             say(try LeaderboardFormatter.json(views), terminator: "")
         case .table, .csv:
-            let leaderboard = try Leaderboard.make(hub: hub)
+            let leaderboard = try await Leaderboard.make(hub: hub)
             let ordered = leaderboard.with(rows: leaderboard.rows.sorted { $0.submittedAt < $1.submittedAt })
             say(try LeaderboardFormatter.render(ordered, as: format), terminator: "")
         }

@@ -66,7 +66,9 @@ struct PhaseCommand: AsyncParsableCommand {
         @OptionGroup var hubOptions: HubOptions
 
         func run() async throws {
-            try hubOptions.open().ledger.overridePhase(nil, by: organiserName())
+            let hub = try hubOptions.open()
+            try hub.ledger.overridePhase(nil, by: organiserName())
+            if try PhaseClock(hub: hub).status().isCommonsOpen { try OpenCommons(hub: hub).synchronize() }
             say("The schedule rules again")
         }
     }

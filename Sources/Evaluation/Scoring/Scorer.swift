@@ -1,5 +1,5 @@
+import Challenge
 import Foundation
-import Ledger
 import ScoreTypes
 
 /// Computes a question's score types on predictions, per fold and bagged.
@@ -12,16 +12,16 @@ enum Scorer {
 
     /// Scores on every test row, then on the public and on the private part when the data
     /// splits them; as (split, score type, value).
-    static func testScores(_ names: [String], data: QuestionData, predictions: Predictions) throws -> [(ScoreSplit, String, Double)] {
+    static func testScores(_ names: [String], data: QuestionData, predictions: Predictions) throws -> [Score] {
         guard !data.testIDs.isEmpty else { return [] }
-        var result = try scores(names, truth: data.testTruth, predictions: predictions).map { (ScoreSplit.test, $0.0, $0.1) }
+        var result = try scores(names, truth: data.testTruth, predictions: predictions).map { Score(split: .test, scoreType: $0.0, value: $0.1) }
         for (split, rows) in [(ScoreSplit.publicTest, data.publicTestRows), (.privateTest, data.privateTestRows)]
         where !data.publicTestRows.isEmpty && !rows.isEmpty {
             let part = predictions.selecting(rows: rows)
             // A part too small for a score (one class only for ROC AUC) just has no score.
             for name in names {
                 if let value = try? ScoreTypes.named(name).score(truth: data.testTruth(rows: rows), predictions: part) {
-                    result.append((split, name, value))
+                    result.append(Score(split: split, scoreType: name, value: value))
                 }
             }
         }
@@ -36,16 +36,11 @@ enum Scorer {
     /// Bagged scores, as ramp-workflow bags: validation predictions of all folds combined into
     /// one out-of-fold vector (averaged where folds overlap), test predictions averaged over
     /// the fold models.
-    static func baggedScores(data: QuestionData, validation: [Predictions], test: [Predictions], evaluationID: Int64) throws -> [BaggedScoreRecord] {
+    static func baggedScores(data: QuestionData, validation: [Predictions], test: [Predictions]) throws -> [Score] {
         let combined = combineOutOfFold(rowCount: data.trainIDs.count, foldRows: data.folds.map(\.validationRows), foldPredictions: validation)
         let averaged = data.testIDs.isEmpty ? Predictions.values([]) : averageOverFolds(test)
-        var records: [BaggedScoreRecord] = []
-        for (name, value) in try scores(data.question.scoreTypes, truth: data.trainTruth(rows: combined.rows), predictions: combined.predictions) {
-            records.append(BaggedScoreRecord(evaluationID: evaluationID, split: .valid, scoreType: name, value: value))
-        }
-        for (split, name, value) in try testScores(data.question.scoreTypes, data: data, predictions: averaged) {
-            records.append(BaggedScoreRecord(evaluationID: evaluationID, split: split, scoreType: name, value: value))
-        }
-        return records
+        let validationScores = try scores(data.question.scoreTypes, truth: data.trainTruth(rows: combined.rows), predictions: combined.predictions)
+        return validationScores.map { Score(split: .valid, scoreType: $0.0, value: $0.1) }
+            + (try testScores(data.question.scoreTypes, data: data, predictions: averaged))
     }
 }

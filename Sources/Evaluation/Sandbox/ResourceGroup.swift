@@ -92,11 +92,34 @@ struct ResourceGroup {
             usage.hitProcessLimit = (Int(line.dropFirst(4)) ?? 0) > 0
         }
         // Only a kill by the out-of-memory killer counts: the limit is also reached, harmlessly,
-        // when the kernel reclaims page cache (memory.failcnt).
-        let oomKills = read("memory", "memory.oom_control")?.split(separator: "\n")
-            .first { $0.hasPrefix("oom_kill ") }.flatMap { Int($0.dropFirst("oom_kill ".count)) } ?? 0
-        usage.hitMemoryLimit = oomKills > 0
+        // when the kernel reclaims page cache (memory.failcnt). cgroup v1 counts the kills in
+        // memory.oom_control, v2 in memory.events.
+        usage.hitMemoryLimit = ["memory.oom_control", "memory.events"].contains { file in
+            Self.counter("oom_kill", in: read("memory", file)) > 0
+        }
         return usage
+    }
+
+    /// The value of `name` in a control group's `key value` lines, or 0.
+    static func counter(_ name: String, in text: String?) -> Int {
+        text?.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Int($0.dropFirst(name.count + 1)) } ?? 0
+    }
+
+    /// Removes the empty groups that runs of processes that died without cleaning up (killed
+    /// with SIGKILL) left beside this process's own groups. Returns how many were removed.
+    @discardableResult
+    static func removeAbandoned() -> Int {
+        let own = ownPaths()
+        var removed = 0
+        for controller in ["pids", "memory", "cpuacct"] {
+            let parent = root.appendingPathComponent(controller).appendingPathComponent(own[controller] ?? "/")
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { continue }
+            for name in names where name.hasPrefix("forkboard-") {
+                guard let pid = Int32(name.split(separator: "-").dropFirst().first ?? ""), kill(pid, 0) != 0, errno == ESRCH else { continue }
+                if rmdir(parent.appendingPathComponent(name).path) == 0 { removed += 1 }
+            }
+        }
+        return removed
     }
 
     /// Kills every process still in the group.

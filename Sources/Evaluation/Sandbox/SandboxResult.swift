@@ -1,7 +1,7 @@
-/// How a sandboxed run ended.
-public struct SandboxResult: Sendable, Equatable {
+/// How a sandboxed run ended, and what it used.
+public struct SandboxResult: Sendable, Equatable, Codable {
     /// A limit of ``Challenge/Limits`` that a run hit.
-    public enum Limit: String, Sendable, Equatable {
+    public enum Limit: String, Sendable, Equatable, Codable {
         case wallTime = "wall time"
         case cpuTime = "CPU time"
         case memory
@@ -10,7 +10,11 @@ public struct SandboxResult: Sendable, Equatable {
         case processes
     }
 
-    public enum Ending: Sendable, Equatable {
+    /// How a run ended. A limit is only reported on evidence the run cannot forge: the hub's
+    /// own clock and output count, the control groups' counters (out-of-memory kills, the
+    /// process limit, CPU time), and files that reached the file-size limit; never on what
+    /// the run printed or its exit status alone.
+    public enum Ending: Sendable, Equatable, Codable {
         case succeeded
         case failed(exitCode: Int32)
         case limitExceeded(Limit)
@@ -29,6 +33,15 @@ public struct SandboxResult: Sendable, Equatable {
     public let outputTail: String
     /// Bytes the run printed in all.
     public let outputBytes: Int
+
+    public init(ending: Ending, wallSeconds: Double, cpuSeconds: Double?, peakMemoryBytes: Int?, outputTail: String, outputBytes: Int) {
+        self.ending = ending
+        self.wallSeconds = wallSeconds
+        self.cpuSeconds = cpuSeconds
+        self.peakMemoryBytes = peakMemoryBytes
+        self.outputTail = outputTail
+        self.outputBytes = outputBytes
+    }
 
     /// A one-line account of the ending, for logs and states.
     public var summary: String {

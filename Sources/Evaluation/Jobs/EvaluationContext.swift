@@ -19,10 +19,17 @@ public struct EvaluationContext: Sendable {
     /// `<hub>/runs/.inputs`: the fold input files.
     public var inputCacheDirectory: URL { hubHome.appendingPathComponent("runs/.inputs") }
 
-    /// `<hub>/runs/<team>/<name>/<question>`: logs, predictions and models of one evaluation.
+    /// `<hub>/runs/<team>/<name>/<question>`: the evaluation's job directory (``JobDirectory``):
+    /// its tree, inputs, logs, predictions and models.
     public func runDirectory(team: String, submission: String, question: String) -> URL {
         hubHome.appendingPathComponent("runs").appendingPathComponent(team)
             .appendingPathComponent(submission).appendingPathComponent(question)
+    }
+
+    /// What writes the job directories of `question`'s evaluations.
+    public func jobPreparation(question: Question) -> JobPreparation {
+        JobPreparation(harnessDirectory: harnessDirectory, inputCacheDirectory: inputCacheDirectory,
+                       inputStamp: FoldInputs.stamp(hubHome: hubHome, question: question))
     }
 
     /// The sandbox configured by the challenge (a hub's challenge.yaml always has a runtime:

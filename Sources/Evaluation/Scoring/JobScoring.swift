@@ -1,0 +1,55 @@
+import Foundation
+import ScoreTypes
+
+/// Turns a job's report and predictions into an ``EvaluationResult``: the failing step's
+/// account and log tail, or each fold's scores on its validation rows and on the test rows,
+/// then the bagged scores. Runs where the truth is (the hub): the job never sees it.
+public enum JobScoring {
+    /// Scores the job in `directory` that ended with `report`, on `data` (whose folds are the
+    /// job's).
+    public static func score(_ report: JobReport, directory: JobDirectory, data: QuestionData) -> EvaluationResult {
+        var log = ""
+        var folds: [FoldMeasurement] = []
+        for fold in report.folds {
+            guard fold.train.ending == .succeeded, let predict = fold.predict, predict.ending == .succeeded else { break }
+            folds.append(FoldMeasurement(fold: fold.fold, train: fold.train, predict: predict))
+            log += String(format: "fold %d: train %.2f s, predict %.2f s\n", fold.fold, fold.train.wallSeconds, predict.wallSeconds)
+        }
+        if let failure = report.failure {
+            let status: EvaluationResult.Status = failure.step == .train ? .trainingError : .testingError
+            return EvaluationResult(status: status, log: log + "fold \(failure.fold): \(failure.step.rawValue) \(failure.result.summary)\n"
+                                    + failure.result.outputTail, folds: folds)
+        }
+        guard folds.count == data.folds.count else {
+            return .hubFault("the job ran \(folds.count) of \(data.folds.count) folds")
+        }
+        var foldScores: [FoldScore] = []
+        var validationPredictions: [Predictions] = []
+        var testPredictions: [Predictions] = []
+        for (index, fold) in data.folds.enumerated() {
+            do {
+                let validationIDs = fold.validationRows.map { data.trainIDs[$0] }
+                let predictions = try PredictionsReader.read(
+                    directory.fold(index).predictions, question: data.question, expectedIDs: validationIDs + data.testIDs)
+                let (validation, test) = Scorer.split(predictions, at: validationIDs.count)
+                validationPredictions.append(validation)
+                testPredictions.append(test)
+                let validationTruth = data.trainTruth(rows: fold.validationRows)
+                for (name, value) in try Scorer.scores(data.question.scoreTypes, truth: validationTruth, predictions: validation) {
+                    foldScores.append(FoldScore(fold: index, score: Score(split: .valid, scoreType: name, value: value)))
+                }
+                for score in try Scorer.testScores(data.question.scoreTypes, data: data, predictions: test) {
+                    foldScores.append(FoldScore(fold: index, score: score))
+                }
+            } catch {
+                return EvaluationResult(status: .scoringError, log: log + "fold \(index): \(error)", folds: folds)
+            }
+        }
+        do {
+            let bagged = try Scorer.baggedScores(data: data, validation: validationPredictions, test: testPredictions)
+            return EvaluationResult(status: .scored, log: log, folds: folds, foldScores: foldScores, baggedScores: bagged)
+        } catch {
+            return EvaluationResult(status: .scoringError, log: log + "bagging: \(error)", folds: folds)
+        }
+    }
+}

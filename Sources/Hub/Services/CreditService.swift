@@ -1,0 +1,72 @@
+import Evaluation
+import Foundation
+import Ledger
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Recomputes credit (contributivity, combined scores, historical contributivity) when the
+/// evaluation results changed, in whichever process of the hub holds the `credit` service
+/// lease. Results and credit are versioned in the ledger (``Ledger/LedgerCounter``), so a
+/// process knows what changed wherever it happened, and a restart recomputes nothing that
+/// is up to date. The work runs on ``Evaluation/BlockingWork``'s threads, never on the
+/// cooperative pool, and no worker waits for it.
+struct CreditService: Service {
+    let hub: Hub
+    let owner: String
+    let logger: Logger
+    /// Seconds between looks at the results' version.
+    var interval: Double = 1
+    /// Seconds the `credit` lease lasts without renewal.
+    var leaseSeconds: TimeInterval = 30
+
+    func run() async throws {
+        let lease = ServiceLeaseHolder(hub: hub, name: "credit", owner: owner, seconds: leaseSeconds)
+        let computation = CreditComputation(hub: hub)
+        try await cancelWhenGracefulShutdown {
+            var heldAt: Date?
+            while !Task.isCancelled {
+                if await lease.hold(lastHeldAt: &heldAt) {
+                    await recomputeIfStale(computation)
+                }
+                try? await Task.sleep(for: .seconds(interval))
+            }
+        }
+        await lease.release()
+    }
+
+    private func recomputeIfStale(_ computation: CreditComputation) async {
+        do {
+            let results = try await hub.ledger.counter(.results)
+            guard try await hub.ledger.counter(.credit) != results else { return }
+            let started = Date()
+            let logger = self.logger
+            try await BlockingWork.run { try computation.recompute(logger: logger) }
+            try await hub.ledger.setCounter(.credit, to: results)
+            logger.info("credit recomputed in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+        } catch is CancellationError {
+        } catch {
+            logger.error("recomputing credit: \(error)")
+        }
+    }
+}
+
+/// What a credit recomputation keeps between runs: parsed fold predictions and the lineage
+/// computed so far (appended to, one new submission at a time). Blocking: call it on
+/// ``Evaluation/BlockingWork``'s threads.
+final class CreditComputation: Sendable {
+    private let contributivity: Contributivity
+    private let lineage: Mutex<LineageCreditComputation>
+
+    init(hub: Hub) {
+        contributivity = Contributivity(hub: hub)
+        lineage = Mutex(LineageCreditComputation(hub: hub))
+    }
+
+    func recompute(logger: Logger) throws {
+        for summary in try contributivity.recomputeAll() {
+            for skipped in summary.skipped { logger.warning("contributivity of \(summary.question) leaves out \(skipped)") }
+        }
+        try lineage.withLock { try $0.recompute() }
+    }
+}

@@ -1,0 +1,104 @@
+import Evaluation
+import Foundation
+import Ledger
+import Logging
+import ServiceLifecycle
+
+/// The background services of a hub process: evaluation workers, the lease sweeper, the
+/// credit service and the maintenance service. `forkboard serve` runs them beside its web
+/// server, `forkboard worker` alone; any number of such processes on one hub share the
+/// ledger's queue and divide the rest among themselves through service leases.
+public enum HubServices {
+    /// How a process takes part.
+    public struct Settings: Sendable {
+        /// Evaluation workers in this process (each runs one sandboxed job at a time).
+        public var workerCount: Int
+        /// Seconds an evaluation's lease lasts without renewal; a dead worker's evaluation is
+        /// back in the queue at most this long plus one sweep after it died.
+        public var leaseSeconds: TimeInterval
+        /// Seconds between sweeps of expired leases.
+        public var sweepSeconds: TimeInterval
+        /// Seconds between passes of the reconciler (submission tags a crash left unrecorded).
+        public var reconcileSeconds: TimeInterval
+        /// Whether this process computes credit and maintains the hub when no other does.
+        public var sharesHubDuties: Bool
+
+        public init(workerCount: Int, leaseSeconds: TimeInterval = 30, sweepSeconds: TimeInterval = 5,
+                    reconcileSeconds: TimeInterval = 60, sharesHubDuties: Bool = true) {
+            self.workerCount = workerCount
+            self.leaseSeconds = leaseSeconds
+            self.sweepSeconds = sweepSeconds
+            self.reconcileSeconds = reconcileSeconds
+            self.sharesHubDuties = sharesHubDuties
+        }
+    }
+
+    /// A name for this process, unique among the hub's live processes: `<role>-<host>-<pid>-<random>`.
+    public static func processName(role: String) -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
+        return "\(role)-\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6).lowercased())"
+    }
+
+    /// The services of one process named `processName`.
+    public static func make(hub: Hub, settings: Settings, processName: String, logger: Logger,
+                            executor: any Executor = LocalExecutor()) -> [any Service] {
+        Sandbox.removeAbandonedControlGroups()
+        let evaluator = Evaluator(context: hub.evaluationContext, executor: executor)
+        let provenance = ProvenanceRecorder(hub: hub, logger: logger)
+        var services: [any Service] = (0..<settings.workerCount).map { index in
+            let worker = EvaluationWorker(hub: hub, evaluator: evaluator, owner: "\(processName)-\(index)",
+                                          leaseSeconds: settings.leaseSeconds, logger: logger) { evaluation, state in
+                if state.isFinal { await provenance.recordFinished(evaluation) }
+            }
+            return LoopService { await worker.run() }
+        }
+        services.append(LoopService {
+            while !Task.isCancelled {
+                do {
+                    let requeued = try await hub.ledger.requeueExpiredLeases()
+                    if requeued > 0 { logger.notice("returned \(requeued) evaluation(s) whose lease expired to the queue") }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("sweeping expired leases: \(error)")
+                }
+                try? await Task.sleep(for: .seconds(settings.sweepSeconds))
+            }
+        })
+        if settings.sharesHubDuties {
+            services.append(CreditService(hub: hub, owner: processName, logger: logger))
+            services.append(MaintenanceService(hub: hub, owner: processName, reconcileSeconds: settings.reconcileSeconds, logger: logger))
+        }
+        return services
+    }
+}
+
+/// A service whose body runs until it is cancelled; a graceful shutdown cancels it.
+struct LoopService: Service {
+    let body: @Sendable () async throws -> Void
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { try await body() }
+    }
+}
+
+/// Holds a named service lease in the ledger while this process does the work only one
+/// process of the hub should do; renews it every third of its length.
+struct ServiceLeaseHolder: Sendable {
+    let hub: Hub
+    let name: String
+    let owner: String
+    let seconds: TimeInterval
+
+    /// Whether this process holds the lease now, renewing it when due.
+    func hold(lastHeldAt: inout Date?) async -> Bool {
+        if let last = lastHeldAt, Date().timeIntervalSince(last) < seconds / 3 { return true }
+        let held = (try? await hub.ledger.holdServiceLease(name, owner: owner, seconds: seconds)) ?? false
+        lastHeldAt = held ? Date() : nil
+        return held
+    }
+
+    func release() async {
+        _ = try? await EvaluationWorker.uncancelled { try await hub.ledger.releaseServiceLease(name, owner: owner) }
+    }
+}

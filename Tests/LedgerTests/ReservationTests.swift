@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import Ledger
+
+/// Quotas hold when pushes check them at the same moment, and a push is recorded with the
+/// instant and phase its check used.
+@Suite("Submission reservations and quotas")
+struct ReservationTests {
+    /// At most `maximum` submissions in all.
+    static func total(_ maximum: Int) -> ([Date]) -> String? {
+        { counted in counted.count >= maximum ? "quota: at most \(maximum) submissions in all" : nil }
+    }
+
+    @Test func simultaneousPushesFromSeveralProcessesPassAQuotaExactlyAsOftenAsItAllows() async throws {
+        let fixture = try LedgerFixture()
+        try fixture.ledger.addTeam("alice")
+        try fixture.submit("alice", "earlier")
+        // Ten hook processes, each with its own connection to the file, check one name each.
+        let ledgers = try (0..<10).map { _ in try fixture.otherProcess() }
+        let refusals = try await withThrowingTaskGroup(of: Int.self) { group in
+            for (index, ledger) in ledgers.enumerated() {
+                group.addTask {
+                    try ledger.reserveSubmissions(team: "alice", names: ["push-\(index)"], pusher: "alice", phase: "competitive",
+                                                  at: Date(), countOwnErrors: true, quota: Self.total(4)).count
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(refusals.filter { $0 == 0 }.count == 3, "one earlier submission and a quota of 4: exactly 3 more")
+        #expect(refusals.filter { $0 == 1 }.count == 7)
+        #expect(try fixture.ledger.reservations(before: Date().addingTimeInterval(1)).count == 3)
+    }
+
+    @Test func aNameReservedByOnePushIsRefusedToAnother() throws {
+        let fixture = try LedgerFixture()
+        try fixture.ledger.addTeam("alice")
+        let first = try fixture.ledger.reserveSubmissions(team: "alice", names: ["v1"], pusher: "alice", phase: nil, at: Date(),
+                                                          countOwnErrors: true, quota: Self.total(10))
+        #expect(first.isEmpty)
+        let second = try fixture.ledger.reserveSubmissions(team: "alice", names: ["v2", "v1"], pusher: "alice", phase: nil, at: Date(),
+                                                           countOwnErrors: true, quota: Self.total(10))
+        #expect(second.map(\.name) == ["v1"])
+        #expect(second.first?.refusal.contains("already used the name 'v1'") == true)
+        #expect(try fixture.ledger.reservations(before: Date().addingTimeInterval(1)).map(\.name) == ["v1"], "a refused push reserves nothing")
+    }
+
+    @Test func theRecordingKeepsTheInstantPhaseAndPusherOfTheCheck() throws {
+        let fixture = try LedgerFixture()
+        try fixture.ledger.addTeam("alice")
+        let checkedAt = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(try fixture.ledger.reserveSubmissions(team: "alice", names: ["late"], pusher: "alice", phase: "collaborative", at: checkedAt,
+                                                      countOwnErrors: true, quota: Self.total(10)).isEmpty)
+        // Recorded seconds later, after the phase changed, by the reconciler that does not know the pusher.
+        let (submission, created) = try fixture.ledger.recordSubmission(
+            team: "alice", name: "late", commitID: String(repeating: "b", count: 40), pusher: "unknown", questions: ["q"],
+            phase: "final", at: checkedAt.addingTimeInterval(5))
+        #expect(created)
+        #expect(submission.submittedAt == checkedAt)
+        #expect(submission.phase == "collaborative")
+        #expect(submission.pusher == "alice")
+        #expect(try fixture.ledger.reservations(before: Date()).isEmpty, "the reservation is consumed")
+    }
+
+    @Test func quotasCountRecordedAndReservedSubmissionsButNotTheHubsFailures() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = fixture.ledger
+        try fixture.submit("alice", "hub-failed")
+        try fixture.submit("alice", "own-error")
+        for _ in 1...Ledger.maximumAttempts { _ = try await fixture.runNext { _ in .infrastructureFailure("disk") } }
+        _ = try await fixture.runNext { _ in EvaluationOutcome(state: .trainingError, log: "Traceback") }
+        #expect(try ledger.quotaCountingSubmissionTimes(team: "alice", countOwnErrors: true).count == 1)
+        #expect(try ledger.quotaCountingSubmissionTimes(team: "alice", countOwnErrors: false).isEmpty)
+        var seen: [Int] = []
+        _ = try ledger.reserveSubmissions(team: "alice", names: ["a", "b"], pusher: "alice", phase: nil, at: Date(), countOwnErrors: true) { counted in
+            seen.append(counted.count)
+            return nil
+        }
+        #expect(seen == [1, 2], "the push's earlier names count for its later ones")
+    }
+}
+
+/// Work that one process of a hub does at a time.
+@Suite("Service leases")
+struct ServiceLeaseTests {
+    @Test func oneHolderAtATimeUntilItsLeaseExpiresOrItLetsGo() async throws {
+        let fixture = try LedgerFixture()
+        let first = fixture.ledger
+        let second = try fixture.otherProcess()
+        let now = Date()
+        #expect(try await first.holdServiceLease("credit", owner: "a", seconds: 30, now: now))
+        #expect(try await second.holdServiceLease("credit", owner: "b", seconds: 30, now: now.addingTimeInterval(10)) == false)
+        #expect(try await first.holdServiceLease("credit", owner: "a", seconds: 30, now: now.addingTimeInterval(20)), "renewed")
+        #expect(try await second.holdServiceLease("credit", owner: "b", seconds: 30, now: now.addingTimeInterval(40)) == false)
+        #expect(try await second.holdServiceLease("credit", owner: "b", seconds: 30, now: now.addingTimeInterval(51)), "a's lease expired")
+        try await second.releaseServiceLease("credit", owner: "b")
+        #expect(try await first.holdServiceLease("credit", owner: "a", seconds: 30, now: now.addingTimeInterval(52)))
+        #expect(try await first.holdServiceLease("maintenance", owner: "b", seconds: 30, now: now), "leases are by name")
+    }
+}
