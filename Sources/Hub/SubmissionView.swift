@@ -79,7 +79,9 @@ public struct SubmissionView: Sendable, Codable, Equatable {
     public static func make(hub: Hub, team: String, name: String, includeLogs: Bool, visibleSplits: Set<String>) async throws -> SubmissionView? {
         guard let detail = try await hub.ledger.submissionDetail(team: team, name: name) else { return nil }
         let ledgerRepository = hub.ledgerRepository
-        let parents = try await BlockingWork.run { try Self.parents(of: detail.submission.commitID, in: Repository.open(at: ledgerRepository.path)) }
+        let parents = try await BlockingWork.run {
+            (try? Self.parents(of: detail.submission.commitID, in: Repository.open(at: ledgerRepository.path))) ?? []
+        }
         return make(detail: detail, includeLogs: includeLogs, visibleSplits: visibleSplits, parents: parents)
     }
 

@@ -37,7 +37,7 @@ struct LeaderboardPage: Sendable {
         let combined = ["valid", "public", "private"].compactMap { split in
             leaderboard.combined["combined"]?[split].map { "\(split) " + String(format: "%.4f", $0) }
         }.joined(separator: ", ")
-        let context: [String: Any] = [
+        var context: [String: Any] = [
             "combined": combined,
             "startingKit": leaderboard.startingKitHistoricalContributivity.map { "\(Int(($0 * 100).rounded()))%" } ?? "",
             "title": leaderboard.challenge,
@@ -46,10 +46,10 @@ struct LeaderboardPage: Sendable {
             "scoreTypes": leaderboard.scoreTypes.map { ["name": $0] },
             "rows": rows,
             "shown": "\(leaderboard.rows.count) of \(leaderboard.totalRows)",
-            "next": leaderboard.nextCursor.map { cursor in
-                "?question=\(leaderboard.question.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")&cursor=\(cursor)"
-            } ?? "",
         ]
+        if let cursor = leaderboard.nextCursor {
+            context["next"] = "?question=\(leaderboard.question.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")&cursor=\(cursor)"
+        }
         let html = library.render(context, withTemplate: "leaderboard") ?? "template missing"
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: html)))

@@ -1,0 +1,79 @@
+import Challenge
+import Foundation
+import Hub
+import Hummingbird
+import Ledger
+import Logging
+import Web
+
+/// A hub home with only what the web routes read (challenge.yaml and the ledger), filled
+/// through the ledger's own API: no git, no sandbox, no Python.
+final class WebFixture: @unchecked Sendable {
+    let home: URL
+    let hub: Hub
+    /// Tokens by login.
+    private(set) var tokens: [String: String] = [:]
+
+    /// `submissions` scored submissions of teams alice and bob in turn (bagged ROC AUC rising
+    /// with the index), then one failed and one queued submission of alice.
+    init(submissions: Int = 7) async throws {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-web-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let template = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("templates/breast-cancer/challenge.yaml")
+        let format = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
+        let text = try String(contentsOf: template, encoding: .utf8)
+            .replacingOccurrences(of: "start: init+14d", with: "start: \(Date().addingTimeInterval(86_400).formatted(format))")
+            .replacingOccurrences(of: "start: init+28d", with: "start: \(Date().addingTimeInterval(2 * 86_400).formatted(format))")
+            .replacingOccurrences(of: "end: init+42d", with: "end: \(Date().addingTimeInterval(3 * 86_400).formatted(format))")
+            .replacingOccurrences(of: "start: init", with: "start: \(Date().addingTimeInterval(-60).formatted(format))")
+            + "runtime:\n  bin: /usr/bin\n"
+        try text.write(to: home.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
+        hub = try Hub(home: home)
+        for team in ["alice", "bob"] {
+            try hub.ledger.addTeam(team)
+            tokens[team] = try hub.ledger.addMember(team, to: team)
+        }
+        try await hub.useCurrentRankingSpecifications()
+        for index in 0..<submissions {
+            try record(team: index % 2 == 0 ? "alice" : "bob", name: "s\(index)")
+            try await finishNext { id in
+                let value = 0.5 + Double(index) / 100
+                return EvaluationOutcome(state: .scored, log: "fold 0: train 0.10 s", baggedScores: [
+                    BaggedScoreRecord(evaluationID: id, split: .valid, scoreType: "roc_auc", value: value),
+                    BaggedScoreRecord(evaluationID: id, split: .publicTest, scoreType: "roc_auc", value: value - 0.01),
+                    BaggedScoreRecord(evaluationID: id, split: .privateTest, scoreType: "roc_auc", value: value - 0.02),
+                ])
+            }
+        }
+        try record(team: "alice", name: "broken")
+        try await finishNext { _ in EvaluationOutcome(state: .trainingError, log: "Traceback: alice's secret mistake") }
+        try record(team: "alice", name: "waiting")
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: home)
+    }
+
+    private func record(team: String, name: String) throws {
+        _ = try hub.ledger.recordSubmission(team: team, name: name, commitID: String(repeating: "c", count: 40), pusher: team,
+                                            questions: ["diagnosis"], phase: "competitive")
+    }
+
+    private func finishNext(_ outcome: (Int64) -> EvaluationOutcome) async throws {
+        let claimed = try await hub.ledger.claimNextEvaluation(owner: "web-fixture", leaseSeconds: 30)!
+        _ = try await hub.ledger.finishEvaluation(claimed.id!, owner: "web-fixture", outcome: outcome(claimed.id!))
+    }
+
+    /// The application with Forkboard's router, for HummingbirdTesting.
+    func application() throws -> some ApplicationProtocol {
+        let router = try WebServer(hub: hub, settings: ServerSettings(executablePath: "/bin/false"), logger: Logger(label: "test")).makeRouter()
+        return Application(router: router)
+    }
+
+    /// `Authorization: Basic` for `login` with its token (or `token` when given).
+    func authorization(_ login: String, token: String? = nil) -> HTTPFields {
+        let credentials = Data("\(login):\(token ?? tokens[login] ?? "")".utf8).base64EncodedString()
+        return [.authorization: "Basic \(credentials)"]
+    }
+}
