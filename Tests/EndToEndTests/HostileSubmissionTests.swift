@@ -15,6 +15,8 @@ struct HostileSubmissionTests {
         let state: String
         /// What the log must say (any one of them).
         let log: [String]
+        /// What the log must not say.
+        var absent: [String] = []
     }
 
     static func classifier(fit: String, predictProba: String) -> String {
@@ -72,6 +74,14 @@ struct HostileSubmissionTests {
                  state: "training_error", log: ["processes limit exceeded"]),
             Case(name: "allocate-too-much", fit: "hog = bytearray(3 << 30)",
                  state: "training_error", log: ["memory limit exceeded"]),
+            Case(name: "memory-bomb", fit: "hog = []\nwhile True:\n    hog.append(bytearray(64 << 20))",
+                 state: "training_error", log: ["memory limit exceeded"]),
+            // A submission cannot relabel its own failure as a limit of the hub's: what it prints
+            // and how it exits are not evidence.
+            Case(name: "impostor-memory-error", fit: "print('MemoryError: Cannot allocate memory')\nprint('OSError: [Errno 27] File too large')\nsys.exit(1)",
+                 state: "training_error", log: ["exited with status 1"], absent: ["limit exceeded"]),
+            Case(name: "impostor-cpu-signal", fit: "sys.stdout.flush()\nos._exit(152)",
+                 state: "training_error", log: ["exited with status 152"], absent: ["limit exceeded"]),
             Case(name: "write-huge-file", fit: "open(os.path.join(os.environ['FORKBOARD_MODEL_DIR'], 'big.bin'), 'wb').write(b'0' * (20 << 20))",
                  state: "training_error", log: ["file size limit exceeded"]),
             Case(name: "sleep-forever", fit: "time.sleep(10 ** 6)",
@@ -125,6 +135,7 @@ struct HostileSubmissionTests {
             let log = ((result["evaluations"] as? [[String: Any]])?.first?["log"] as? String) ?? ""
             #expect(result["state"] as? String == hostile.state, "\(hostile.name): \(log.suffix(600))")
             #expect(hostile.log.contains { log.contains($0) }, "\(hostile.name) log should say one of \(hostile.log): \(log.suffix(600))")
+            for text in hostile.absent { #expect(!log.contains(text), "\(hostile.name) log should not say \(text): \(log.suffix(600))") }
         }
         let honest = try await hub.waitForFinalState(team: "mallory", name: "honest")
         #expect(honest["state"] as? String == "scored")

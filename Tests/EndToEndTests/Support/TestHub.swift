@@ -6,6 +6,7 @@ final class TestHub: @unchecked Sendable {
     let root: URL
     let home: URL
     private var server: Process?
+    private var workers: [Process] = []
     private(set) var baseURL = ""
 
     /// Creates the hub from the breast-cancer template, with `folds` folds to keep tests quick;
@@ -25,6 +26,7 @@ final class TestHub: @unchecked Sendable {
 
     deinit {
         stop()
+        for worker in workers { Self.stop(worker) }
         try? FileManager.default.removeItem(at: root)
     }
 
@@ -43,41 +45,66 @@ final class TestHub: @unchecked Sendable {
         return String(token)
     }
 
-    /// Starts `forkboard serve --port 0` and waits until it listens.
-    func start(workers: Int = 1, timeZone: String? = nil) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandRunner.forkboard)
-        process.arguments = ["serve", "--hub", home.path, "--port", "0", "--workers", String(workers)]
+    /// Starts `forkboard serve --port 0` with `workers` workers (and `extra` arguments) and
+    /// waits until it listens; it is the hub's server from then on.
+    func start(workers: Int = 1, timeZone: String? = nil, extra: [String] = []) throws {
         var environment = CommandRunner.environment
         if let timeZone { environment["TZ"] = timeZone }
+        let (process, url) = try launch(["serve", "--hub", home.path, "--port", "0", "--workers", String(workers)] + extra,
+                                        until: #"http://127\.0\.0\.1:[0-9]+"#, environment: environment)
+        server = process
+        baseURL = url
+    }
+
+    /// Starts `forkboard worker` with `count` workers (and `extra` arguments) and waits until
+    /// it runs; returns its process and its name.
+    func startWorker(count: Int = 1, extra: [String] = []) throws -> (process: Process, name: String) {
+        let (process, line) = try launch(["worker", "--hub", home.path, "--count", String(count)] + extra, until: #"worker-[^:]+"#)
+        workers.append(process)
+        return (process, line)
+    }
+
+    /// Starts `forkboard` with `arguments` and waits until its output matches `pattern`;
+    /// returns the process and the match. Its output is drained from then on.
+    func launch(_ arguments: [String], until pattern: String, environment: [String: String] = CommandRunner.environment) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRunner.forkboard)
+        process.arguments = arguments
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
-        server = process
         var buffer = ""
         let handle = output.fileHandleForReading
         while true {
             let data = handle.availableData
             if data.isEmpty { break }
             buffer += String(decoding: data, as: UTF8.self)
-            if let range = buffer.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
-                baseURL = String(buffer[range])
-                // Keep draining stdout so the server never blocks on a full pipe.
+            if let range = buffer.range(of: pattern, options: .regularExpression) {
+                // Keep draining stdout so the process never blocks on a full pipe.
                 Thread.detachNewThread { while !handle.availableData.isEmpty {} }
-                return
+                return (process, String(buffer[range]))
             }
         }
-        throw TestHubError("forkboard serve did not start: \(buffer)")
+        throw TestHubError("forkboard \(arguments.first ?? "") did not start: \(buffer)")
     }
 
     /// Stops the server with SIGTERM, or SIGKILL when `kill` is true.
     func stop(kill: Bool = false) {
-        guard let server, server.isRunning else { return }
-        if kill { Foundation.kill(server.processIdentifier, SIGKILL) } else { server.terminate() }
-        server.waitUntilExit()
+        guard let server else { return }
+        Self.stop(server, kill: kill)
         self.server = nil
+    }
+
+    /// The server's process identifier, while it runs.
+    var serverProcessID: Int32? { server?.processIdentifier }
+
+    /// Stops `process` with SIGTERM, or SIGKILL when `kill` is true, and waits for it.
+    static func stop(_ process: Process, kill: Bool = false) {
+        guard process.isRunning else { return }
+        if kill { Foundation.kill(process.processIdentifier, SIGKILL) } else { process.terminate() }
+        process.waitUntilExit()
     }
 
     /// `http://login:token@127.0.0.1:port/git/<repository>.git`
