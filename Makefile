@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export FORKBOARD_PYTHON := $(PYTHON)
 
-.PHONY: demo test build system-packages runtime clean
+.PHONY: demo test chaos build system-packages runtime clean
 
 demo: system-packages runtime build
 	.build/debug/forkboard demo
@@ -21,6 +21,12 @@ test: APT_PACKAGES += $(TEST_APT_PACKAGES)
 test: system-packages runtime
 	swift build --build-tests
 	swift test --skip-build
+
+# The crash-recovery loop at full length: 20 trials of kill -9 at random moments (CI runs 3).
+chaos: APT_PACKAGES += $(TEST_APT_PACKAGES)
+chaos: system-packages runtime
+	swift build --build-tests
+	FORKBOARD_CHAOS_TRIALS=20 swift test --skip-build --filter CrashRecovery
 
 build:
 	swift build
