@@ -75,6 +75,7 @@ let package = Package(
         .executableTarget(name: "forkboard-bench", dependencies: [
             "Hub", "Evaluation", "Challenge", "Ledger", "Credit", "ScoreTypes", "Git", "SyntheticWorkloads",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
         ], path: "Benchmarks/forkboard-bench", swiftSettings: strict),
