@@ -118,9 +118,9 @@ final class HubScenario {
                                             "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"]),
             output: .string(limit: 1 << 22), error: .combinedWithOutput)
         guard result.terminationStatus.isSuccess else {
-            throw ValidationError("\(executable) \(arguments.first ?? "") failed: \(result.standardOutput ?? "")")
+            throw ValidationError("\(executable) \(arguments.first ?? "") failed: \(result.standardOutput)")
         }
-        return result.standardOutput ?? ""
+        return result.standardOutput
     }
 
     /// Writes `count` scored submissions of `count / 10` teams into the ledger, in one

@@ -201,6 +201,11 @@ public enum ScoreVisibility {
         try PhaseClock(hub: hub).privateScoresVisible(at: instant) ? all : ["valid", "public"]
     }
 
+    /// What participants may see at `instant` in the ledger at `version`.
+    public static func participants(_ hub: Hub, in version: LedgerVersion, at instant: Date = Date()) -> Set<String> {
+        PhaseClock(hub: hub).privateScoresVisible(at: instant, revealed: version.revealed, override: version.phaseOverride) ? all : ["valid", "public"]
+    }
+
     /// What participants may see now, read on GRDB's threads.
     /// - Throws: database errors.
     public static func participants(of hub: Hub, at instant: Date = Date()) async throws -> Set<String> {

@@ -63,7 +63,9 @@ public struct PhaseClock {
         return privateScoresVisible(at: instant, revealed: state.revealed, override: state.override)
     }
 
-    private func privateScoresVisible(at instant: Date, revealed: Bool, override: PhaseOverrideRecord?) -> Bool {
+    /// Whether participants may see private test scores at `instant`, given the ledger's
+    /// phase override and reveal (as ``Ledger/LedgerVersion`` reads them).
+    public func privateScoresVisible(at instant: Date, revealed: Bool, override: PhaseOverrideRecord?) -> Bool {
         if revealed { return true }
         let status = status(at: instant, override: override)
         if let phase = status.phase, phase.kind == .frozen, phase == hub.challenge.schedule.phases.last { return true }

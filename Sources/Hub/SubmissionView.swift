@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import Git
 import Ledger
+import Synchronization
 
 /// Everything shown about one submission (API and `forkboard submissions --format json`;
 /// shape documented in docs/json.md).
@@ -79,8 +80,18 @@ public struct SubmissionView: Sendable, Codable, Equatable {
     public static func make(hub: Hub, team: String, name: String, includeLogs: Bool, visibleSplits: Set<String>) async throws -> SubmissionView? {
         guard let detail = try await hub.ledger.submissionDetail(team: team, name: name) else { return nil }
         let ledgerRepository = hub.ledgerRepository
-        let parents = try await BlockingWork.run {
-            (try? Self.parents(of: detail.submission.commitID, in: Repository.open(at: ledgerRepository.path))) ?? []
+        let commitID = detail.submission.commitID
+        let parents: [String]
+        if let known = Self.knownParents.withLock({ $0[commitID] }) {
+            parents = known
+        } else {
+            parents = try await BlockingWork.run {
+                (try? Self.parents(of: commitID, in: Repository.open(at: ledgerRepository.path))) ?? []
+            }
+            Self.knownParents.withLock { known in
+                if known.count >= 100_000 { known.removeAll() }
+                known[commitID] = parents
+            }
         }
         return make(detail: detail, includeLogs: includeLogs, visibleSplits: visibleSplits, parents: parents)
     }
@@ -103,6 +114,9 @@ public struct SubmissionView: Sendable, Codable, Equatable {
                  parents: (try? parents(of: detail.submission.commitID, in: repository)) ?? [])
         }
     }
+
+    /// Commits' parents already read (a commit never changes), by commit id.
+    private static let knownParents = Mutex<[String: [String]]>([:])
 
     private static func parents(of commitID: String, in repository: Repository) throws -> [String] {
         guard let id = ObjectID(hex: commitID) else { return [] }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// An organiser's override of the schedule: `phase` nil clears it.
-public struct PhaseOverrideRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+public struct PhaseOverrideRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "phase_overrides"
     public var id: Int64?
     public var phase: String?

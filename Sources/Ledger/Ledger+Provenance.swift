@@ -62,6 +62,7 @@ extension Ledger {
                 evaluation.state = .queued
                 evaluation.attempts = 0
                 evaluation.hubFault = false
+                evaluation.rankingKey = nil
                 evaluation.queuedAt = now
                 evaluation.log = "queued again for re-scoring"
                 try evaluation.update(db)
@@ -71,6 +72,7 @@ extension Ledger {
                 ], at: now)
                 count += 1
             }
+            if count > 0 { try Self.bumpCounter(db, .results) }
             return count
         }
     }

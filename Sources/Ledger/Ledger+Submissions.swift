@@ -44,6 +44,7 @@ extension Ledger {
                     log: nil, trainSeconds: nil, testSeconds: nil, hubFault: false)
                 try evaluation.insert(db)
             }
+            try Self.bumpCounter(db, .submissions)
             return (submission, true)
         }
     }

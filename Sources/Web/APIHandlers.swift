@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Hub
 import Hummingbird
@@ -6,6 +7,7 @@ import Ledger
 /// The JSON API (shapes documented in docs/json.md).
 struct APIHandlers: Sendable {
     let hub: Hub
+    let cache: RenderedCache
 
     /// Rows of a leaderboard page when the request does not say, and the most it may ask.
     static let defaultPageRows = 50
@@ -29,10 +31,21 @@ struct APIHandlers: Sendable {
             limit = value
         }
         let bestPerTeam = ["1", "true", "yes"].contains(parameters.get("best_per_team") ?? "")
+        let version = try await hub.ledger.version()
+        let visible = ScoreVisibility.participants(hub, in: version)
+        let options = Leaderboard.Options(question: parameters.get("question"), phase: parameters.get("phase"), bestPerTeam: bestPerTeam,
+                                          visibleSplits: visible, limit: limit, cursor: parameters.get("cursor"))
+        let key = RenderedCache.key("/api/v1/leaderboard", [
+            ("question", options.question), ("phase", options.phase), ("best_per_team", String(bestPerTeam)),
+            ("limit", String(limit)), ("cursor", options.cursor),
+        ], visibleSplits: visible, version: version)
         do {
-            return try Self.json(await Leaderboard.make(hub: hub, options: .init(
-                question: parameters.get("question"), phase: parameters.get("phase"), bestPerTeam: bestPerTeam,
-                visibleSplits: try await ScoreVisibility.participants(of: hub), limit: limit, cursor: parameters.get("cursor"))))
+            let hub = self.hub
+            let body = try await cache.body(for: key) {
+                let leaderboard = try await Leaderboard.make(hub: hub, options: options)
+                return try await BlockingWork.run { ByteBuffer(string: try LeaderboardFormatter.json(leaderboard)) }
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: body))
         } catch let error as HubError {
             if case .invalidCursor = error { return try Self.json(["error": error.description], status: .badRequest) }
             return try Self.json(["error": error.description], status: .notFound)

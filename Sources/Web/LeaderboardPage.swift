@@ -16,7 +16,7 @@ struct LeaderboardPage: Sendable {
         self.library = library
     }
 
-    func render(_ leaderboard: Leaderboard) -> Response {
+    func render(_ leaderboard: Leaderboard) -> ByteBuffer {
         let rows = leaderboard.rows.map { row -> [String: Any] in
             [
                 "rank": row.rank.map(String.init) ?? "",
@@ -50,9 +50,7 @@ struct LeaderboardPage: Sendable {
         if let cursor = leaderboard.nextCursor {
             context["next"] = "?question=\(leaderboard.question.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")&cursor=\(cursor)"
         }
-        let html = library.render(context, withTemplate: "leaderboard") ?? "template missing"
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        return ByteBuffer(string: library.render(context, withTemplate: "leaderboard") ?? "template missing")
     }
 
     static let template = """

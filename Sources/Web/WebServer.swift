@@ -27,7 +27,8 @@ public struct WebServer: Sendable {
     public func makeRouter() throws -> Router<ForkboardRequestContext> {
         let router = Router(context: ForkboardRequestContext.self)
         let git = GitBackend(hub: hub, settings: settings, logger: logger)
-        let api = APIHandlers(hub: hub)
+        let cache = RenderedCache()
+        let api = APIHandlers(hub: hub, cache: cache)
         let page = try LeaderboardPage()
         let hub = self.hub
 
@@ -82,10 +83,14 @@ public struct WebServer: Sendable {
         signedIn.get("/leaderboard") { request, _ -> Response in
             let parameters = request.uri.queryParameters
             do {
-                let leaderboard = try await Leaderboard.make(hub: hub, options: .init(
-                    question: parameters.get("question"), visibleSplits: try await ScoreVisibility.participants(of: hub),
-                    limit: LeaderboardPage.rowsPerPage, cursor: parameters.get("cursor")))
-                return page.render(leaderboard)
+                let version = try await hub.ledger.version()
+                let visible = ScoreVisibility.participants(hub, in: version)
+                let options = Leaderboard.Options(question: parameters.get("question"), visibleSplits: visible,
+                                                  limit: LeaderboardPage.rowsPerPage, cursor: parameters.get("cursor"))
+                let key = RenderedCache.key("/leaderboard", [("question", options.question), ("cursor", options.cursor)],
+                                            visibleSplits: visible, version: version)
+                let body = try await cache.body(for: key) { page.render(try await Leaderboard.make(hub: hub, options: options)) }
+                return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: body))
             } catch let error as HubError {
                 return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
                                 body: ResponseBody(byteBuffer: ByteBuffer(string: error.description + "\n")))

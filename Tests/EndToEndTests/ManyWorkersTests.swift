@@ -64,6 +64,18 @@ struct ManyWorkersTests {
             try await Task.sleep(for: .milliseconds(500))
         }
         #expect(credited, "contributivity computed by the server's credit service")
+
+        // A job's directory is self-contained: `forkboard run-job` runs it again, alone.
+        let job = hub.home.appendingPathComponent("runs/alice/s1/diagnosis")
+        try FileManager.default.removeItem(at: job.appendingPathComponent("report.json"))
+        let rerun = try hub.forkboard(["run-job", job.path])
+        #expect(rerun.status == 0, "\(rerun.output)")
+        #expect(rerun.output.contains("fold 1: train succeeded"), "\(rerun.output)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: job.appendingPathComponent("report.json"))) as? [String: Any])
+        #expect((report["folds"] as? [[String: Any]])?.count == 2)
+        let incomplete = try hub.forkboard(["run-job", hub.root.path])
+        #expect(incomplete.status == 3, "a directory that is not a job is not the submission's failure: \(incomplete.output)")
+        #expect(incomplete.output.contains("cannot read the job's job.json"))
     }
 
     @Test func aKilledWorkersEvaluationReturnsToTheQueueWithinItsLeaseAndALiveOneIsLeftAlone() async throws {

@@ -136,3 +136,25 @@ struct QueueTests {
         #expect(try await ledger.counter(.credit) == 2)
     }
 }
+
+/// Re-scoring takes an evaluation off the leaderboard until its new result, and tells the
+/// credit service.
+@Suite("Re-scoring")
+struct RescoreQueueTests {
+    @Test func aRescoredEvaluationIsUnrankedUntilItsNewResult() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = fixture.ledger
+        try await ledger.useRankingSpecification(RankingSpecification(question: "q", scoreType: "accuracy", split: .valid, lowerIsBetter: false))
+        let (_, evaluationID) = try fixture.submit("alice", "one")
+        _ = try await fixture.runNext { LedgerFixture.scored($0, 0.8) }
+        #expect(try ledger.evaluation(id: evaluationID)?.rankingKey == -0.8)
+        let before = try await ledger.counter(.results)
+        #expect(try ledger.rescore(evaluationIDs: [evaluationID], by: "organiser") == 1)
+        #expect(try ledger.evaluation(id: evaluationID)?.rankingKey == nil)
+        #expect(try await ledger.counter(.results) == before + 1)
+        #expect(try await ledger.leaderboardPage(LeaderboardRequest(question: "q")).rankedCount == 0)
+        _ = try await fixture.runNext { LedgerFixture.scored($0, 0.6) }
+        #expect(try ledger.evaluation(id: evaluationID)?.rankingKey == -0.6)
+        #expect(try ledger.scoreHistory(evaluationID: evaluationID).count == 1)
+    }
+}

@@ -23,7 +23,7 @@ struct CreditService: Service {
     func run() async throws {
         let lease = ServiceLeaseHolder(hub: hub, name: "credit", owner: owner, seconds: leaseSeconds)
         let computation = CreditComputation(hub: hub)
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             var heldAt: Date?
             while !Task.isCancelled {
                 if await lease.hold(lastHeldAt: &heldAt) {

@@ -27,7 +27,7 @@ struct MaintenanceService: Service {
         let logger = self.logger
         let reconcileSeconds = self.reconcileSeconds
         let interval = self.interval
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             var heldAt: Date?
             var commonsWasOpen = false
             var lastReconcile = Date.distantPast

@@ -8,6 +8,20 @@ public enum LedgerCounter: String, Sendable {
     /// The value of ``results`` that the stored credit (contributivity, historical
     /// contributivity) was computed from.
     case credit
+    /// Grows with every recorded submission.
+    case submissions
+}
+
+/// What changes what a participant sees, read at once: the counters, and the phase override
+/// and reveal. Equal versions mean equal leaderboards (for the same request at the same
+/// phase), which is what caches of rendered pages key on.
+public struct LedgerVersion: Hashable, Sendable {
+    public let results: Int64
+    public let credit: Int64
+    public let submissions: Int64
+    /// The latest phase override (a phase, or nil when cleared or never set).
+    public let phaseOverride: PhaseOverrideRecord?
+    public let revealed: Bool
 }
 
 /// What only one process of a hub should do at a time (for example recompute credit), held as
@@ -33,6 +47,19 @@ extension Ledger {
     public func counter(_ counter: LedgerCounter) async throws -> Int64 {
         try await database.read { db in
             try Int64.fetchOne(db, sql: "SELECT value FROM counters WHERE name = ?", arguments: [counter.rawValue]) ?? 0
+        }
+    }
+
+    /// The ledger's version, in one read on GRDB's threads.
+    /// - Throws: a GRDB error when the database cannot be read.
+    public func version() async throws -> LedgerVersion {
+        try await database.read { db in
+            var counters: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, value FROM counters") { counters[row["name"]] = row["value"] }
+            let override = try PhaseOverrideRecord.order(Column("id").desc).fetchOne(db).flatMap { $0.phase == nil ? nil : $0 }
+            return LedgerVersion(results: counters[LedgerCounter.results.rawValue] ?? 0, credit: counters[LedgerCounter.credit.rawValue] ?? 0,
+                                 submissions: counters[LedgerCounter.submissions.rawValue] ?? 0, phaseOverride: override,
+                                 revealed: try RevealRecord.fetchCount(db) > 0)
         }
     }
 

@@ -120,6 +120,7 @@ extension Ledger {
                      WHERE evaluationID = evaluations.id AND split = ? AND scoreType = ?) END
                 WHERE question = ?
                 """, arguments: [specification.lowerIsBetter, specification.split, specification.scoreType, specification.question])
+            try Self.bumpCounter(db, .results)
         }
         return true
     }

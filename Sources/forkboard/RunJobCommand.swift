@@ -1,0 +1,32 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+
+struct RunJobCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run-job",
+        abstract: "Run an evaluation job's directory in the sandbox and write its report.json (what an executor runs, on this machine or a cluster's node).",
+        discussion: """
+            The directory holds job.json, tree/, harness/ and fold-<k>/input/ (see docs/architecture.md). \
+            Exit status 0: the job ran and report.json says how each step ended (the submission's own failures included); \
+            3: the job could not run (the sandbox could not start, the directory is incomplete), which is not the submission's fault.
+            """)
+
+    @Argument(help: "The job's directory.")
+    var directory: String
+
+    func run() async throws {
+        let job = JobDirectory(url: URL(fileURLWithPath: directory).standardizedFileURL)
+        do {
+            let report = try await LocalExecutor().run(job) { fold, step in say("fold \(fold): \(step.rawValue)") }
+            for fold in report.folds {
+                say("fold \(fold.fold): train \(fold.train.summary) (\(String(format: "%.2f", fold.train.wallSeconds)) s)"
+                    + (fold.predict.map { ", predict \($0.summary) (\(String(format: "%.2f", $0.wallSeconds)) s)" } ?? ""))
+            }
+            say("report: \(job.reportFile.path)")
+        } catch let error as JobError {
+            FileHandle.standardError.write(Data("forkboard run-job: \(error)\n".utf8))
+            throw ExitCode(3)
+        }
+    }
+}
