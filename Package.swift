@@ -54,6 +54,7 @@ let package = Package(
         .target(name: "Web", dependencies: [
             "Hub", "Ledger", "Challenge", "Evaluation",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

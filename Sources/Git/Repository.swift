@@ -43,6 +43,22 @@ public final class Repository {
         return Repository(handle: pointer!)
     }
 
+    /// Opens the repository at `path` and also reads objects from `objectDirectories` (as if
+    /// they were alternates): how a process other than a hook sees the objects that a push
+    /// keeps in quarantine while its pre-receive hook runs (`GIT_OBJECT_DIRECTORY`).
+    /// - Throws: ``GitError`` when `path` holds no repository or a directory cannot be added.
+    public static func open(at path: String, alsoReadingObjectsFrom objectDirectories: [String]) throws -> Repository {
+        let repository = try open(at: path)
+        guard !objectDirectories.isEmpty else { return repository }
+        var odb: OpaquePointer?
+        try GitError.check(git_repository_odb(&odb, repository.handle), "open the object database of \(path)")
+        defer { git_odb_free(odb) }
+        for directory in objectDirectories {
+            try GitError.check(git_odb_add_disk_alternate(odb, directory), "read objects from \(directory)")
+        }
+        return repository
+    }
+
     /// Creates an empty bare repository at `path` (parents are created) and opens it.
     /// - Throws: ``GitError`` when the directory cannot be written.
     public static func createBare(at path: String) throws -> Repository {

@@ -7,11 +7,19 @@ import Ledger
 /// `git http-backend`, the server's `FORKBOARD_*` variables and `REMOTE_USER` (the
 /// authenticated login) in the environment. What the hook prints reaches the participant's
 /// git client as `remote:` lines.
-public struct HookRunner {
+public struct HookRunner: Sendable {
     public let environment: [String: String]
+    /// The hub, when the hook's logic runs in the server (which has it open) rather than in
+    /// the hook's own process.
+    let openedHub: Hub?
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// - Parameters:
+    ///   - environment: the hook's environment (git's, http-backend's and the server's
+    ///     variables); `GIT_DIR` names the team repository.
+    ///   - hub: the hub the server has open, when the hook asked the server to run its logic.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, hub: Hub? = nil) {
         self.environment = environment
+        self.openedHub = hub
     }
 
     /// The repository the hook runs in (git sets the working directory to it).
@@ -26,12 +34,29 @@ public struct HookRunner {
         return name.hasSuffix(".git") ? String(name.dropLast(4)) : name
     }
 
-    /// The hub: `FORKBOARD_HUB`, else three levels above `repos/teams/<team>.git`.
+    /// The hub: the server's, else `FORKBOARD_HUB`, else three levels above
+    /// `repos/teams/<team>.git`.
     func openHub() throws -> Hub {
+        if let openedHub { return openedHub }
         if let home = environment["FORKBOARD_HUB"], !home.isEmpty {
             return try Hub(home: URL(fileURLWithPath: home))
         }
         return try Hub(home: repositoryPath.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent())
+    }
+
+    /// The team repository with the push's quarantined objects: from git's environment in the
+    /// hook's own process; in the server, opened at `GIT_DIR` (which must be one of the hub's
+    /// team repositories) with `GIT_OBJECT_DIRECTORY` added to its objects.
+    /// - Throws: ``HubError/unknownTeam(_:)`` for a `GIT_DIR` outside the hub; ``GitError``.
+    func openRepository(of hub: Hub) throws -> Repository {
+        guard openedHub != nil else { return try Repository.openFromEnvironment(startingAt: repositoryPath.path) }
+        let teams = hub.teamRepositoriesDirectory.resolvingSymlinksInPath().path
+        guard repositoryPath.deletingLastPathComponent().resolvingSymlinksInPath().path == teams,
+              repositoryPath.lastPathComponent.hasSuffix(".git") else {
+            throw HubError.unknownTeam(repositoryPath.path)
+        }
+        let quarantine = environment["GIT_OBJECT_DIRECTORY"].map { [$0] } ?? []
+        return try Repository.open(at: repositoryPath.path, alsoReadingObjectsFrom: quarantine)
     }
 
     /// The push options (`git push -o key=value`), which git passes to hooks as
@@ -51,7 +76,7 @@ public struct HookRunner {
     public func preReceive(input: String) -> (status: Int32, lines: [String]) {
         do {
             let hub = try openHub()
-            let repository = try Repository.openFromEnvironment(startingAt: repositoryPath.path)
+            let repository = try openRepository(of: hub)
             let quarantine = environment["GIT_QUARANTINE_PATH"].map { URL(fileURLWithPath: $0) }
             let updates = PushUpdate.parse(input)
             let pusher = environment["REMOTE_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"

@@ -37,7 +37,7 @@ public enum HubSetup {
         for directory in ["data/public", "data/private", "repos/teams", "runs", "hooks"] {
             try fileManager.createDirectory(at: home.appendingPathComponent(directory), withIntermediateDirectories: true)
         }
-        for hook in ["pre-receive", "post-receive"] {
+        for hook in ["pre-receive", "post-receive", "forkboard-hook.bash"] {
             let target = home.appendingPathComponent("hooks").appendingPathComponent(hook)
             try fileManager.copyItem(at: share.appendingPathComponent("hooks").appendingPathComponent(hook), to: target)
             try fileManager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.path)

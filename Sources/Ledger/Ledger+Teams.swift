@@ -81,13 +81,7 @@ extension Ledger {
         Self.matching(try database.read { db in try MemberRecord.fetchOne(db, key: login) }, token: token)
     }
 
-    /// As ``authenticate(login:token:)``, read on GRDB's threads (for requests).
-    /// - Throws: a GRDB error when the database cannot be read.
-    public func member(login: String, token: String) async throws -> MemberRecord? {
-        Self.matching(try await database.read { db in try MemberRecord.fetchOne(db, key: login) }, token: token)
-    }
-
-    private static func matching(_ member: MemberRecord?, token: String) -> MemberRecord? {
+    static func matching(_ member: MemberRecord?, token: String) -> MemberRecord? {
         guard let member else { return nil }
         let candidate = Array(hash(token: token).utf8)
         let stored = Array(member.tokenSHA256.utf8)

@@ -21,7 +21,7 @@ struct APIHandlers: Sendable {
     /// `GET /api/v1/leaderboard?question=&phase=&best_per_team=&limit=&cursor=`: one page of
     /// a question's leaderboard (`limit` rows, 50 by default, at most 500), and the
     /// `next_cursor` of the next page.
-    func leaderboard(_ request: Request) async throws -> Response {
+    func leaderboard(_ request: Request, version known: LedgerVersion?) async throws -> Response {
         let parameters = request.uri.queryParameters
         var limit = Self.defaultPageRows
         if let text = parameters.get("limit") {
@@ -31,7 +31,7 @@ struct APIHandlers: Sendable {
             limit = value
         }
         let bestPerTeam = ["1", "true", "yes"].contains(parameters.get("best_per_team") ?? "")
-        let version = try await hub.ledger.version()
+        let version = if let known { known } else { try await hub.ledger.version() }
         let visible = ScoreVisibility.participants(hub, in: version)
         let options = Leaderboard.Options(question: parameters.get("question"), phase: parameters.get("phase"), bestPerTeam: bestPerTeam,
                                           visibleSplits: visible, limit: limit, cursor: parameters.get("cursor"))

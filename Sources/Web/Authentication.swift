@@ -10,10 +10,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let ledger: Ledger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let (login, token) = Self.credentials(of: request),
-              let member = try await ledger.member(login: login, token: token) else { return Self.challenge() }
+        guard let (login, token) = Self.credentials(of: request) else { return Self.challenge() }
+        let (found, version) = try await ledger.member(login: login, token: token)
+        guard let member = found else { return Self.challenge() }
         var context = context
         context.member = member
+        context.ledgerVersion = version
         return try await next(request, context)
     }
 

@@ -10,6 +10,8 @@ public struct ForkboardRequestContext: RequestContext, RemoteAddressRequestConte
     public let remoteAddress: SocketAddress?
     /// The signed-in member; set on every route behind ``AuthenticationMiddleware``.
     public var member: MemberRecord?
+    /// The ledger's version when the member was signed in (read with it).
+    public var ledgerVersion: LedgerVersion?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -59,6 +59,11 @@ struct GitBackend: Sendable {
             "FORKBOARD_BASE_URL": settings.baseURL.value,
         ]
         if isPost { environment["CONTENT_LENGTH"] = String(contentLength) }
+        let hookPort = settings.hookPort.value
+        if !hookPort.isEmpty {
+            environment["FORKBOARD_HOOK_PORT"] = hookPort
+            environment["FORKBOARD_HOOK_SECRET"] = settings.hookSecret
+        }
         if let encoding = request.headers[.contentEncoding] { environment["HTTP_CONTENT_ENCODING"] = encoding }
         if let gitProtocol = request.headers[HTTPField.Name("Git-Protocol")!] { environment["GIT_PROTOCOL"] = gitProtocol }
 

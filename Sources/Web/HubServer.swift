@@ -48,9 +48,15 @@ public struct HubServer: Sendable {
                 await onRunning(url)
             },
             logger: logger)
+        // The hooks' logic runs here, on a listener of the loopback interface only.
+        let hooks = Application(
+            router: HookEndpoint(hub: hub, secret: settings.hookSecret).makeRouter(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "Forkboard hooks"),
+            onServerRunning: { channel in settings.hookPort.set(String(channel.localAddress?.port ?? 0)) },
+            logger: logger)
         let background = HubServices.make(hub: hub, settings: services, processName: HubServices.processName(role: "serve"), logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [app] + background,
+            services: [hooks, app] + background,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

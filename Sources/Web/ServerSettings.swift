@@ -12,12 +12,19 @@ public struct ServerSettings: Sendable {
     public let gitPath: String
     /// Largest request body accepted for a push, in bytes.
     public let maximumPushBytes: Int
+    /// The loopback port on which the server runs the hooks' logic (``HookEndpoint``), once
+    /// it listens; empty until then (the hooks then run `forkboard hook`).
+    public let hookPort: SharedString
+    /// The secret the hooks prove they were started by this server with.
+    public let hookSecret: String
 
     public init(executablePath: String, baseURL: SharedString = SharedString(""), gitPath: String = "/usr/bin/git", maximumPushBytes: Int = 1 << 30) {
         self.executablePath = executablePath
         self.baseURL = baseURL
         self.gitPath = gitPath
         self.maximumPushBytes = maximumPushBytes
+        self.hookPort = SharedString("")
+        self.hookSecret = HookEndpoint.makeSecret()
     }
 }
 

@@ -73,17 +73,17 @@ public struct WebServer: Sendable {
         signedIn.get("/git/**", use: gitRoute)
         signedIn.post("/git/**", use: gitRoute)
 
-        signedIn.get("/api/v1/leaderboard") { request, _ -> Response in
-            try await api.leaderboard(request)
+        signedIn.get("/api/v1/leaderboard") { request, context -> Response in
+            try await api.leaderboard(request, version: context.ledgerVersion)
         }
         signedIn.get("/api/v1/submissions/{team}/{name}") { _, context -> Response in
             try await api.submission(team: try context.parameters.require("team"), name: try context.parameters.require("name"),
                                      viewer: try context.requireMember())
         }
-        signedIn.get("/leaderboard") { request, _ -> Response in
+        signedIn.get("/leaderboard") { request, context -> Response in
             let parameters = request.uri.queryParameters
             do {
-                let version = try await hub.ledger.version()
+                let version = if let known = context.ledgerVersion { known } else { try await hub.ledger.version() }
                 let visible = ScoreVisibility.participants(hub, in: version)
                 let options = Leaderboard.Options(question: parameters.get("question"), visibleSplits: visible,
                                                   limit: LeaderboardPage.rowsPerPage, cursor: parameters.get("cursor"))

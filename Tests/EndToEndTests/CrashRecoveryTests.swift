@@ -65,7 +65,9 @@ struct CrashRecoveryTests {
             case "worker":
                 TestHub.stop(worker.process, kill: true)
             default:
-                for pid in Self.descendants(of: hub.serverProcessID ?? 0) where Self.commandLine(pid).contains(" hook ") {
+                // The hooks (their script, or `forkboard hook` when they run the logic themselves).
+                for pid in Self.descendants(of: hub.serverProcessID ?? 0)
+                where Self.commandLine(pid).contains("/hooks/") || Self.commandLine(pid).contains(" hook ") {
                     kill(pid, SIGKILL)
                 }
             }

@@ -180,4 +180,26 @@ struct PushAndScoreTests {
         #expect(recorded["state"] as? String == "scored")
         #expect(recorded["pusher"] as? String == "unknown")
     }
+
+    @Test func aPushThatDoesNotComeThroughTheServerIsCheckedAndRecordedByTheHooksThemselves() async throws {
+        // An organiser's push on the hub's machine, straight to the team repository: no server
+        // answers the hooks, which run `forkboard hook` (found on PATH).
+        let hub = try TestHub()
+        _ = try hub.addTeam("alice")
+        let clone = hub.root.appendingPathComponent("organiser")
+        let teamRepository = hub.home.appendingPathComponent("repos/teams/alice.git").path
+        #expect(try CommandRunner.git(["clone", "-q", teamRepository, clone.path], in: hub.root).status == 0)
+        let forkboardDirectory = URL(fileURLWithPath: CommandRunner.forkboard).deletingLastPathComponent().path
+        setenv("PATH", forkboardDirectory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"), 1)
+        _ = try CommandRunner.git(["tag", "submission-.bad"], in: clone)
+        let refused = try CommandRunner.git(["push", "origin", "submission-.bad"], in: clone)
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("remote: refused: submission-.bad: invalid submission name"), "\(refused.output)")
+        let accepted = try hub.submit("direct", in: clone)
+        #expect(accepted.status == 0, "\(accepted.output)")
+        #expect(accepted.output.contains("remote: submission direct accepted, queued (position 1)"), "\(accepted.output)")
+        let recorded = try #require(try hub.submissions().first)
+        #expect(recorded["submission"] as? String == "direct")
+        #expect((recorded["evaluations"] as? [[String: Any]])?.first?["state"] as? String == "queued")
+    }
 }

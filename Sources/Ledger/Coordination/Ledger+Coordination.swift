@@ -53,14 +53,24 @@ extension Ledger {
     /// The ledger's version, in one read on GRDB's threads.
     /// - Throws: a GRDB error when the database cannot be read.
     public func version() async throws -> LedgerVersion {
-        try await database.read { db in
-            var counters: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT name, value FROM counters") { counters[row["name"]] = row["value"] }
-            let override = try PhaseOverrideRecord.order(Column("id").desc).fetchOne(db).flatMap { $0.phase == nil ? nil : $0 }
-            return LedgerVersion(results: counters[LedgerCounter.results.rawValue] ?? 0, credit: counters[LedgerCounter.credit.rawValue] ?? 0,
-                                 submissions: counters[LedgerCounter.submissions.rawValue] ?? 0, phaseOverride: override,
-                                 revealed: try RevealRecord.fetchCount(db) > 0)
-        }
+        try await database.read { db in try Self.version(db) }
+    }
+
+    /// The member whose login and token match (or nil), and the ledger's version, in one read
+    /// on GRDB's threads: what each request needs first.
+    /// - Throws: a GRDB error when the database cannot be read.
+    public func member(login: String, token: String) async throws -> (member: MemberRecord?, version: LedgerVersion) {
+        let (member, version) = try await database.read { db in (try MemberRecord.fetchOne(db, key: login), try Self.version(db)) }
+        return (Self.matching(member, token: token), version)
+    }
+
+    static func version(_ db: Database) throws -> LedgerVersion {
+        var counters: [String: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT name, value FROM counters") { counters[row["name"]] = row["value"] }
+        let override = try PhaseOverrideRecord.order(Column("id").desc).fetchOne(db).flatMap { $0.phase == nil ? nil : $0 }
+        return LedgerVersion(results: counters[LedgerCounter.results.rawValue] ?? 0, credit: counters[LedgerCounter.credit.rawValue] ?? 0,
+                             submissions: counters[LedgerCounter.submissions.rawValue] ?? 0, phaseOverride: override,
+                             revealed: try RevealRecord.fetchCount(db) > 0)
     }
 
     /// Sets a counter (``LedgerCounter/credit`` after a recomputation).
