@@ -49,6 +49,10 @@ struct HubBenchmark: AsyncParsableCommand {
             defer { scenario.close() }
             let hub = try await scenario.pushLatency(count: pushes, team: "bench")
             let plain = try await scenario.pushLatency(count: pushes, team: "plain")
+            if let keep = ProcessInfo.processInfo.environment["FORKBOARD_BENCH_KEEP"], !keep.isEmpty {
+                say("kept: \(scenario.baseURL) \(scenario.home.path)")
+                try await Task.sleep(for: .seconds(Double(keep) ?? 600))
+            }
             let board = try await scenario.load(wrk: wrk, path: "/api/v1/leaderboard", seconds: seconds)
             let status = try await scenario.load(wrk: wrk, path: "/api/v1/submissions/team-1/submission-1", seconds: seconds)
             let pageBytes = try await scenario.responseBytes("/api/v1/leaderboard")

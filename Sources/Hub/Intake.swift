@@ -3,7 +3,7 @@ import Git
 import Ledger
 
 /// Records accepted submissions: copies each submitted commit and its ancestry into the
-/// ledger repository (`refs/submissions/<team>/<name>`), records it in the database and
+/// ledger repository (`refs/submissions/<team>/<name>`, the tag peeled to its commit), records it in the database and
 /// queues one evaluation per applicable question. Idempotent: running it twice for the same
 /// tag changes nothing the second time.
 public struct Intake {
@@ -30,17 +30,13 @@ public struct Intake {
     /// - Throws: ``GitError`` when the commit cannot be copied; database errors.
     public func accept(team: String, name: String, pusher: String, description: String? = nil, at time: Date = Date()) throws -> Accepted {
         let ledgerRepository = try Repository.open(at: hub.ledgerRepository.path)
-        let ledgerRef = "refs/submissions/\(team)/\(name)"
-        try ledgerRepository.fetch(
-            fromRepositoryAt: hub.teamRepository(team).path,
-            refspecs: ["+refs/tags/submission-\(name):\(ledgerRef)"])
-        guard let fetched = try ledgerRepository.referenceTarget(ledgerRef) else {
+        let teamRepository = try Repository.open(at: hub.teamRepository(team).path)
+        guard let tag = try teamRepository.referenceTarget("\(PushUpdate.submissionTagPrefix)\(name)") else {
             throw HubError.unknownSubmission("\(team)/\(name)")
         }
-        let commitID = try ledgerRepository.peelToCommit(fetched)
-        if commitID != fetched {
-            try ledgerRepository.setReference(ledgerRef, to: commitID, force: true, logMessage: "peel submission tag")
-        }
+        let commitID = try teamRepository.peelToCommit(tag)
+        try ledgerRepository.copyObjects(reachableFrom: commitID, in: teamRepository)
+        try ledgerRepository.setReference("refs/submissions/\(team)/\(name)", to: commitID, force: true, logMessage: "submission \(team)/\(name)")
         let tree = try ledgerRepository.commit(commitID).treeID
         let questions = try hub.questions { path in try ledgerRepository.entry(atPath: path, inTree: tree)?.kind == .blob }.map(\.name)
         let status = try PhaseClock(hub: hub).status(at: time)

@@ -33,12 +33,14 @@ struct DurableQueueTests {
     /// Waits until `name` is running (training or testing).
     func waitUntilRunning(_ hub: TestHub, _ name: String) async throws {
         let deadline = Date().addingTimeInterval(180)
+        var last: [String: Any]?
         while Date() < deadline {
-            let state = try hub.submissions().first(where: { $0["submission"] as? String == name })?["state"] as? String
+            last = try hub.submissions().first(where: { $0["submission"] as? String == name })
+            let state = last?["state"] as? String
             if state == "training" || state == "testing" { return }
             try await Task.sleep(for: .milliseconds(250))
         }
-        throw TestHubError("\(name) never started running")
+        throw TestHubError("\(name) never started running: \(last ?? [:])")
     }
 
     func sandboxesOf(_ hub: TestHub) throws -> String {

@@ -69,6 +69,24 @@ struct RepositoryTests {
         try fixture.git("--git-dir", fixture.path("ledger.git"), "fsck", "--no-dangling")
     }
 
+    @Test func copiesACommitsObjectsAndOnlyThoseMissing() throws {
+        let (fixture, first, second) = try makeHistory()
+        defer { fixture.remove() }
+        let work = try Repository.open(at: fixture.path("work"))
+        let ledger = try Repository.createBare(at: fixture.path("ledger.git"))
+        let firstID = try #require(ObjectID(hex: first))
+        let secondID = try #require(ObjectID(hex: second))
+        // first: commit, tree, a.txt. Then second: commit, tree, dir, dir/b.txt, run.sh.
+        #expect(try ledger.copyObjects(reachableFrom: firstID, in: work) == 3)
+        #expect(try ledger.copyObjects(reachableFrom: secondID, in: work) == 5)
+        #expect(try ledger.copyObjects(reachableFrom: secondID, in: work) == 0, "nothing is copied twice")
+        try ledger.setReference("refs/submissions/team/x", to: secondID, force: true, logMessage: "test")
+        #expect(try ledger.history(from: secondID) == [secondID, firstID])
+        #expect(try ledger.treeEntries(try ledger.commit(secondID).treeID).map(\.name).sorted() == ["a.txt", "dir", "run.sh"])
+        // The git command line agrees that the copy is complete.
+        try fixture.git("--git-dir", fixture.path("ledger.git"), "fsck", "--no-dangling", "--strict")
+    }
+
     @Test func writesTreeAndCommitFromDirectory() throws {
         let fixture = try GitFixture()
         defer { fixture.remove() }
