@@ -61,6 +61,8 @@ extension Ledger {
                 try history.insert(db)
                 evaluation.state = .queued
                 evaluation.attempts = 0
+                evaluation.hubFailures = 0
+                evaluation.interruptions = 0
                 evaluation.hubFault = false
                 evaluation.rankingKey = nil
                 evaluation.queuedAt = now

@@ -8,8 +8,8 @@ public struct EvaluationOutcome: Sendable {
     public var foldRuns: [FoldRunRecord]
     public var foldScores: [FoldScoreRecord]
     public var baggedScores: [BaggedScoreRecord]
-    /// True when the hub, not the submission, failed: the evaluation is retried (at most
-    /// ``Ledger/maximumAttempts`` attempts in all) and does not count against the team.
+    /// True when the hub, not the submission, failed: the evaluation is retried (until
+    /// ``Ledger/maximumAttempts`` such failures) and does not count against the team.
     public var isInfrastructureFailure: Bool
 
     public init(state: EvaluationState, log: String?, foldRuns: [FoldRunRecord] = [],
@@ -86,8 +86,15 @@ extension Ledger {
         }
     }
 
-    /// Attempts an evaluation may take when the hub fails (the first run and two retries).
+    /// Failures of the hub an evaluation may go through (the first run and two retries), after
+    /// which it ends in `checking_error` through the hub's fault.
     public static let maximumAttempts = 3
+
+    /// Workers an evaluation may lose (their lease expired: killed, crashed or hung) before it
+    /// ends in `checking_error` through the hub's fault: more than failures, since a machine
+    /// in trouble kills workers whatever they run, but not without bound, in case the job is
+    /// what kills them.
+    public static let maximumInterruptions = 10
 
     /// Characters of an evaluation's log kept (its head, where the failure is named, and its
     /// tail): what a submission prints or writes can be huge.
@@ -109,7 +116,8 @@ extension Ledger {
         try await database.write { db in
             guard var evaluation = try EvaluationRecord.fetchOne(db, key: evaluationID),
                   evaluation.leaseOwner == owner, !evaluation.state.isFinal else { return false }
-            if outcome.isInfrastructureFailure, evaluation.attempts < Self.maximumAttempts {
+            if outcome.isInfrastructureFailure { evaluation.hubFailures += 1 }
+            if outcome.isInfrastructureFailure, evaluation.hubFailures < Self.maximumAttempts {
                 evaluation.state = .queued
                 evaluation.leaseOwner = nil
                 evaluation.leaseExpiresAt = nil
@@ -126,7 +134,7 @@ extension Ledger {
             evaluation.state = outcome.state
             evaluation.hubFault = outcome.isInfrastructureFailure
             let log = outcome.isInfrastructureFailure
-                ? "the hub failed \(evaluation.attempts) times to evaluate this submission; it does not count against your team. Last failure: \(outcome.log ?? "")"
+                ? "the hub failed \(evaluation.hubFailures) times to evaluate this submission; it does not count against your team. Last failure: \(outcome.log ?? "")"
                 : outcome.log
             evaluation.log = log.map(Self.capped)
             evaluation.finishedAt = now
@@ -161,8 +169,9 @@ extension Ledger {
     }
 
     /// Returns every running evaluation whose lease expired before `now` (its worker died or
-    /// hung) to the queue; one that already used ``maximumAttempts`` ends in `checking_error`
-    /// through the hub's fault. Live leases are never touched. Returns how many changed.
+    /// hung) to the queue; one that lost ``maximumInterruptions`` workers ends in
+    /// `checking_error` through the hub's fault. Live leases are never touched. Returns how
+    /// many changed.
     /// - Throws: a GRDB error when the database cannot be written.
     @discardableResult
     public func requeueExpiredLeases(now: Date = Date()) async throws -> Int {
@@ -174,11 +183,12 @@ extension Ledger {
             for var evaluation in expired {
                 evaluation.leaseOwner = nil
                 evaluation.leaseExpiresAt = nil
-                if evaluation.attempts >= Self.maximumAttempts {
+                evaluation.interruptions += 1
+                if evaluation.interruptions >= Self.maximumInterruptions {
                     evaluation.state = .checkingError
                     evaluation.hubFault = true
                     evaluation.finishedAt = now
-                    evaluation.log = "the hub stopped \(evaluation.attempts) times while evaluating this submission; it does not count against your team"
+                    evaluation.log = "the hub stopped \(evaluation.interruptions) times while evaluating this submission; it does not count against your team"
                     try Self.bumpCounter(db, .results)
                 } else {
                     evaluation.state = .queued

@@ -175,6 +175,8 @@ public final class Ledger: Sendable {
             try db.alter(table: "evaluations") { table in
                 table.add(column: "worker", .text)
                 table.add(column: "rankingKey", .double)
+                table.add(column: "hubFailures", .integer).notNull().defaults(to: 0)
+                table.add(column: "interruptions", .integer).notNull().defaults(to: 0)
             }
             // A push's lineage looks its history's commits up; leaderboards read one
             // question's ranked evaluations a page at a time.

@@ -68,6 +68,10 @@ public struct EvaluationRecord: Codable, Sendable, Equatable, FetchableRecord, M
     public var hubFault: Bool = false
     /// The worker that claimed its latest attempt (kept after it finished).
     public var worker: String?
+    /// Attempts that failed through the hub's fault (data, disk, sandbox set-up).
+    public var hubFailures: Int = 0
+    /// Attempts whose worker stopped renewing its lease (it died or hung).
+    public var interruptions: Int = 0
     /// Where it ranks on its question's leaderboard: the official bagged score on the ranking
     /// split, negated when higher is better, so that lower always ranks first; nil when not
     /// scored. Kept by ``Ledger`` from the question's ``RankingSpecification``.

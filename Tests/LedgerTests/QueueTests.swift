@@ -45,20 +45,38 @@ struct QueueTests {
         #expect(again.id == first && again.attempts == 2)
     }
 
-    @Test func workersThatKeepDyingSpendTheHubsRetryBudget() async throws {
+    @Test func workersThatKeepDyingSpendABudgetOfTheirOwn() async throws {
         let fixture = try LedgerFixture()
         let ledger = fixture.ledger
         let (_, evaluationID) = try fixture.submit("alice", "one")
         var now = Date()
-        for attempt in 1...Ledger.maximumAttempts {
+        for attempt in 1...Ledger.maximumInterruptions {
             let claimed = try #require(try await ledger.claimNextEvaluation(owner: "w\(attempt)", leaseSeconds: 10, now: now))
             #expect(claimed.attempts == attempt)
             now = now.addingTimeInterval(11)
             #expect(try await ledger.requeueExpiredLeases(now: now) == 1)
         }
         let ended = try #require(try ledger.evaluation(id: evaluationID))
-        #expect(ended.state == .checkingError && ended.hubFault)
+        #expect(ended.state == .checkingError && ended.hubFault && ended.interruptions == Ledger.maximumInterruptions)
         #expect(ended.log?.contains("does not count against your team") == true)
+    }
+
+    @Test func lostWorkersDoNotSpendTheBudgetOfReportedFailures() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = fixture.ledger
+        let (_, evaluationID) = try fixture.submit("alice", "one")
+        var now = Date()
+        for _ in 1...(Ledger.maximumAttempts + 1) {
+            _ = try await ledger.claimNextEvaluation(owner: "dying", leaseSeconds: 10, now: now)
+            now = now.addingTimeInterval(11)
+            try await ledger.requeueExpiredLeases(now: now)
+        }
+        _ = try await fixture.runNext { _ in .infrastructureFailure("disk full") }
+        let retried = try #require(try ledger.evaluation(id: evaluationID))
+        #expect(retried.state == .queued, "one reported failure after four lost workers: retried")
+        #expect(retried.hubFailures == 1 && retried.interruptions == Ledger.maximumAttempts + 1)
+        _ = try await fixture.runNext { LedgerFixture.scored($0, 0.7) }
+        #expect(try ledger.evaluation(id: evaluationID)?.state == .scored)
     }
 
     @Test func infrastructureFailuresAreRetriedButTheTeamsOwnFailuresAreFinal() async throws {
