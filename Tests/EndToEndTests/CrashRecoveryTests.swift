@@ -86,7 +86,7 @@ struct CrashRecoveryTests {
             let submission = try await hub.waitForFinalState(team: "alice", name: name, timeout: 240)
             #expect(submission["state"] as? String == "scored", "\(name) (victims \(victims)): \(submission)")
             let evaluation = try #require((submission["evaluations"] as? [[String: Any]])?.first)
-            #expect((evaluation["attempts"] as? Int ?? 0) <= 3)
+            #expect((1...12).contains(evaluation["attempts"] as? Int ?? 0), "claimed again only after its worker was lost")
             let folds = try #require(evaluation["folds"] as? [[String: Any]])
             #expect(folds.map { $0["fold"] as? Int } == [0, 1], "\(name): each fold scored once")
         }
