@@ -160,7 +160,7 @@ extension Ledger {
             try db.execute(
                 sql: """
                 UPDATE evaluations SET state = 'queued', attempts = MAX(attempts - 1, 0), leaseOwner = NULL, leaseExpiresAt = NULL,
-                    log = 'returned to the queue: its worker was stopped'
+                    worker = NULL, log = 'returned to the queue: its worker was stopped'
                 WHERE id = ? AND leaseOwner = ? AND state IN ('training', 'testing')
                 """,
                 arguments: [evaluationID, owner])

@@ -48,12 +48,15 @@ public struct HubServer: Sendable {
                 await onRunning(url)
             },
             logger: logger)
-        // The hooks' logic runs here, on a listener of the loopback interface only.
+        // The hooks' logic runs here, on a listener of the loopback interface only (its start is
+        // not announced: the hub's address is the one above).
+        var hooksLogger = logger
+        hooksLogger.logLevel = max(logger.logLevel, .warning)
         let hooks = Application(
             router: HookEndpoint(hub: hub, secret: settings.hookSecret).makeRouter(),
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "Forkboard hooks"),
             onServerRunning: { channel in settings.hookPort.set(String(channel.localAddress?.port ?? 0)) },
-            logger: logger)
+            logger: hooksLogger)
         let background = HubServices.make(hub: hub, settings: services, processName: HubServices.processName(role: "serve"), logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [hooks, app] + background,

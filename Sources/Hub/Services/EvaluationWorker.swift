@@ -62,7 +62,8 @@ public struct EvaluationWorker: Sendable {
         let evaluationID = evaluation.id!
         guard let submission = try await ledger.fetchSubmission(id: evaluation.submissionID),
               let question = hub.challenge.question(named: evaluation.question) else {
-            try await record(evaluation, EvaluationOutcome(state: .checkingError, log: "question '\(evaluation.question)' is not in challenge.yaml any more"))
+            try await record(evaluation, EvaluationOutcome(state: .checkingError, log: "question '\(evaluation.question)' is not in challenge.yaml any more"),
+                             label: "evaluation \(evaluationID)")
             return true
         }
         let label = "\(submission.team)/\(submission.name) on \(question.name)"
@@ -71,11 +72,14 @@ public struct EvaluationWorker: Sendable {
         let leaseSeconds = self.leaseSeconds
         let evaluator = self.evaluator
         let lease = LeaseState()
+        let lastFold = question.folds.count - 1
         let result: EvaluationResult? = await withTaskGroup(of: EvaluationResult?.self) { group in
             group.addTask {
                 try? await evaluator.evaluate(team: submission.team, submission: submission.name, commitID: submission.commitID,
-                                              question: question) { _, step in
-                    let state: EvaluationState = step == .train ? .training : .testing
+                                              question: question) { fold, step in
+                    // As RAMP shows it: training until the last fold predicts, then testing
+                    // (a participant polling never sees the state go back).
+                    let state: EvaluationState = fold >= lastFold && step == .predict ? .testing : .training
                     await lease.set(state)
                     if (try? await ledger.renewLease(evaluationID: evaluationID, owner: owner, state: state, leaseSeconds: leaseSeconds)) == false {
                         await lease.markLost()
@@ -116,19 +120,19 @@ public struct EvaluationWorker: Sendable {
             logger.notice("\(label): returned to the queue, the worker is stopping")
             throw CancellationError()
         }
-        try await record(evaluation, Self.outcome(of: result, evaluationID: evaluationID))
+        try await record(evaluation, Self.outcome(of: result, evaluationID: evaluationID), label: label)
         return true
     }
 
-    private func record(_ evaluation: EvaluationRecord, _ outcome: EvaluationOutcome) async throws {
+    private func record(_ evaluation: EvaluationRecord, _ outcome: EvaluationOutcome, label: String) async throws {
         let ledger = hub.ledger
         let owner = self.owner
         // A result found is recorded even when the worker is stopping meanwhile.
         if try await Self.uncancelled({ try await ledger.finishEvaluation(evaluation.id!, owner: owner, outcome: outcome) }) {
-            logger.info("evaluation \(evaluation.id!): \(outcome.state.rawValue)")
+            logger.info("\(label): \(outcome.state.rawValue)")
             await onFinished(evaluation, outcome.state)
         } else {
-            logger.notice("evaluation \(evaluation.id!): result dropped, the lease was lost")
+            logger.notice("\(label): result dropped, the lease was lost")
         }
     }
 
