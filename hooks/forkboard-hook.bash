@@ -6,21 +6,25 @@
 # server, which has the hub open, over one connection made by bash itself (/dev/tcp), so a
 # push starts no program of its own. Otherwise, or when the server does not answer, the
 # same logic runs in 'forkboard hook NAME'. The server answers 200 (go on), 403 (refused),
-# with the lines for the git client.
+# with the lines for the git client. Each variable is sent with its length in bytes, so that
+# no value (a push option is the participant's text) can pass for another variable; a push
+# with more options than the server reads runs 'forkboard hook'.
 forkboard_hook() {
     local hook=$1 input="" body="" name status line length=0 answer="" i
     IFS= read -r -d '' input || true
-    if [ -n "${FORKBOARD_HOOK_PORT:-}" ] && [ -n "${FORKBOARD_HOOK_SECRET:-}" ] \
+    local count=${GIT_PUSH_OPTION_COUNT:-0} safe=yes
+    [[ $count =~ ^[0-9]{1,2}$ && $count -le 64 ]] || safe=no
+    local names=(REMOTE_USER REMOTE_ADDR GIT_OBJECT_DIRECTORY GIT_QUARANTINE_PATH FORKBOARD_BASE_URL GIT_PUSH_OPTION_COUNT)
+    for ((i = 0; i < count; i++)); do names+=("GIT_PUSH_OPTION_$i"); done
+    if [ $safe = yes ] && [ -n "${FORKBOARD_HOOK_PORT:-}" ] && [ -n "${FORKBOARD_HOOK_SECRET:-}" ] \
         && { exec 3<>"/dev/tcp/127.0.0.1/$FORKBOARD_HOOK_PORT"; } 2>/dev/null; then
-        local LC_ALL=C
-        for name in REMOTE_USER REMOTE_ADDR GIT_OBJECT_DIRECTORY GIT_QUARANTINE_PATH FORKBOARD_BASE_URL GIT_PUSH_OPTION_COUNT; do
-            body+="$name=${!name:-}"$'\n'
+        local LC_ALL=C value directory
+        cd -P . && directory=$PWD
+        for name in "${names[@]}"; do
+            value=${!name:-}
+            body+="$name=${#value}:$value"$'\n'
         done
-        for ((i = 0; i < ${GIT_PUSH_OPTION_COUNT:-0}; i++)); do
-            name=GIT_PUSH_OPTION_$i
-            body+="$name=${!name:-}"$'\n'
-        done
-        body+="GIT_DIR=$(pwd -P)"$'\n\n'"$input"
+        body+="GIT_DIR=${#directory}:$directory"$'\n\n'"$input"
         printf 'POST /hooks/%s HTTP/1.1\r\nHost: forkboard\r\nAuthorization: Bearer %s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
             "$hook" "$FORKBOARD_HOOK_SECRET" "${#body}" "$body" >&3 2>/dev/null
         if IFS= read -r status <&3; then

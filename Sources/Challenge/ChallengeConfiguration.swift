@@ -91,12 +91,13 @@ public struct ChallengeConfiguration: Sendable, Equatable {
     }
 
     private static func readPushLimits(_ node: YAMLNode) throws -> PushLimits {
-        try node.rejectUnknownKeys(["largest_blob_bytes", "push_bytes", "files"])
+        try node.rejectUnknownKeys(["largest_blob_bytes", "push_bytes", "files", "tree_bytes"])
         let defaults = PushLimits.defaults
         return PushLimits(
             largestBlobBytes: try node.child("largest_blob_bytes").integer(default: defaults.largestBlobBytes, minimum: 1),
             pushBytes: try node.child("push_bytes").integer(default: defaults.pushBytes, minimum: 1),
-            files: try node.child("files").integer(default: defaults.files, minimum: 1))
+            files: try node.child("files").integer(default: defaults.files, minimum: 1),
+            treeBytes: try node.child("tree_bytes").integer(default: defaults.treeBytes, minimum: 1))
     }
 
     private static func readTestSplit(_ node: YAMLNode) throws -> TestSplit {
@@ -108,7 +109,7 @@ public struct ChallengeConfiguration: Sendable, Equatable {
 
     private static func readLimits(_ node: YAMLNode) throws -> Limits {
         try node.rejectUnknownKeys(["wall_seconds", "cpu_seconds", "memory_bytes", "processes", "file_size_bytes", "open_files",
-                                    "output_tail_bytes", "output_bytes", "temporary_bytes"])
+                                    "output_tail_bytes", "output_bytes", "temporary_bytes", "written_bytes"])
         let defaults = Limits.defaults
         return Limits(
             wallSeconds: try node.child("wall_seconds").integer(default: defaults.wallSeconds, minimum: 1),
@@ -119,7 +120,8 @@ public struct ChallengeConfiguration: Sendable, Equatable {
             openFiles: try node.child("open_files").integer(default: defaults.openFiles, minimum: 16),
             outputTailBytes: try node.child("output_tail_bytes").integer(default: defaults.outputTailBytes, minimum: 1024),
             outputBytes: try node.child("output_bytes").integer(default: defaults.outputBytes, minimum: 1024),
-            temporaryBytes: try node.child("temporary_bytes").integer(default: defaults.temporaryBytes, minimum: 1 << 20))
+            temporaryBytes: try node.child("temporary_bytes").integer(default: defaults.temporaryBytes, minimum: 1 << 20),
+            writtenBytes: try node.child("written_bytes").integer(default: defaults.writtenBytes, minimum: 1 << 20))
     }
 
     private static func readRuntime(_ node: YAMLNode) throws -> Runtime {

@@ -18,14 +18,18 @@ public struct Limits: Sendable, Equatable, Codable {
     public var outputBytes: Int
     /// Size of the private /tmp, in bytes.
     public var temporaryBytes: Int
+    /// Bytes a run may leave in its writable directories (`/model` for train, `/output` for
+    /// predict), all files together: the run is stopped when it writes more.
+    public var writtenBytes: Int
 
     /// Defaults sized for small tabular challenges on a workstation.
     public static let defaults = Limits(
         wallSeconds: 600, cpuSeconds: 1200, memoryBytes: 4 << 30, processes: 256,
-        fileSizeBytes: 256 << 20, openFiles: 256, outputTailBytes: 64 << 10, outputBytes: 64 << 20, temporaryBytes: 256 << 20)
+        fileSizeBytes: 256 << 20, openFiles: 256, outputTailBytes: 64 << 10, outputBytes: 64 << 20, temporaryBytes: 256 << 20,
+        writtenBytes: 1 << 30)
 
     public init(wallSeconds: Int, cpuSeconds: Int, memoryBytes: Int, processes: Int, fileSizeBytes: Int,
-                openFiles: Int, outputTailBytes: Int, outputBytes: Int, temporaryBytes: Int) {
+                openFiles: Int, outputTailBytes: Int, outputBytes: Int, temporaryBytes: Int, writtenBytes: Int) {
         self.wallSeconds = wallSeconds
         self.cpuSeconds = cpuSeconds
         self.memoryBytes = memoryBytes
@@ -35,6 +39,7 @@ public struct Limits: Sendable, Equatable, Codable {
         self.outputTailBytes = outputTailBytes
         self.outputBytes = outputBytes
         self.temporaryBytes = temporaryBytes
+        self.writtenBytes = writtenBytes
     }
 }
 

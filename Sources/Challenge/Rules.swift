@@ -28,13 +28,17 @@ public struct PushLimits: Sendable, Equatable {
     public var pushBytes: Int
     /// Most files in a submitted tree.
     public var files: Int
+    /// Largest submitted tree written out as files (every file's size summed, one file named
+    /// twice counting twice), in bytes: what an evaluation's copy of the tree takes on disk.
+    public var treeBytes: Int
 
-    public static let defaults = PushLimits(largestBlobBytes: 20 << 20, pushBytes: 100 << 20, files: 2_000)
+    public static let defaults = PushLimits(largestBlobBytes: 20 << 20, pushBytes: 100 << 20, files: 2_000, treeBytes: 256 << 20)
 
-    public init(largestBlobBytes: Int, pushBytes: Int, files: Int) {
+    public init(largestBlobBytes: Int, pushBytes: Int, files: Int, treeBytes: Int) {
         self.largestBlobBytes = largestBlobBytes
         self.pushBytes = pushBytes
         self.files = files
+        self.treeBytes = treeBytes
     }
 }
 

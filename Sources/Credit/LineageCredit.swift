@@ -143,10 +143,16 @@ public final class LineageCredit {
     /// that is the submission being credited, is `selfKey`). Blank lines (only white space)
     /// are not counted: they carry no idea, and whoever wrote the file first would otherwise
     /// keep them through every rewrite.
+    /// Source files larger than this (bytes) are not credited: no one writes a megabyte of
+    /// code by hand, and blaming such files again and again would let one submission cost
+    /// the hub hours of work.
+    public static let largestCreditedFileBytes = 1 << 20
+
     private func lineCounts(of number: Int32, selfKey: String) throws -> [String: Int] {
         var byOwner: [Int32: Int] = [:]
         for (path, entry) in try graph.repository.allEntries(inTree: try graph.tree(of: number))
         where entry.kind == .blob && !entry.isSymbolicLink && isCredited(path) {
+            guard try graph.repository.objectSize(entry.id) <= Self.largestCreditedFileBytes else { continue }
             let text = String(decoding: try graph.repository.blobContent(entry.id), as: UTF8.self)
             let blank = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.allSatisfy(\.isWhitespace) }
             for (index, line) in try attribution.lines(commit: number, path: path).enumerated()

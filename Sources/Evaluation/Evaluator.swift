@@ -65,7 +65,7 @@ public struct Evaluator: Sendable {
         guard let commit = ObjectID(hex: commitID) else {
             return .finished(EvaluationResult(status: .checkingError, log: "invalid commit id \(commitID)"))
         }
-        let tree = JobPreparation.exporting(commit: commit, from: context.ledgerRepository)
+        let tree = JobPreparation.exporting(commit: commit, from: context.ledgerRepository, maximumBytes: context.challenge.pushLimits.treeBytes)
         if let predictionsFile = question.predictionsFile {
             do {
                 try? FileManager.default.removeItem(at: directory.url)

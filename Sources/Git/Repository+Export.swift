@@ -4,12 +4,18 @@ import Foundation
 public enum TreeExportError: Error, CustomStringConvertible, Equatable {
     /// The tree holds something other than regular files and directories.
     case unsupportedEntry(path: String, kind: String)
+    /// Its files together are larger than the limit, in bytes.
+    case tooLarge(limit: Int)
 
     public var description: String {
         switch self {
         case .unsupportedEntry(let path, let kind): "\(path) is a \(kind); only regular files and directories are allowed"
+        case .tooLarge(let limit): "its files together are larger than \(limit) bytes"
         }
     }
+
+    /// The longest name of a file or directory, in bytes, that file systems store.
+    public static let longestName = 255
 }
 
 extension Repository {
@@ -19,7 +25,15 @@ extension Repository {
     /// - Throws: ``TreeExportError`` for a symbolic link or submodule (nothing is promised
     ///   about files already written), ``GitError`` when an object cannot be read, or a
     ///   Foundation error when a file cannot be written.
-    public func export(tree treeID: ObjectID, to directory: URL) throws {
+    /// - Parameter maximumBytes: the most bytes its files may hold together (a file named
+    ///   twice counts twice); a larger tree throws ``TreeExportError/tooLarge(limit:)`` before
+    ///   anything is written.
+    public func export(tree treeID: ObjectID, to directory: URL, maximumBytes: Int = .max) throws {
+        var total = 0
+        for (_, entry) in try allEntries(inTree: treeID) where entry.kind == .blob {
+            total += try objectSize(entry.id)
+            if total > maximumBytes { throw TreeExportError.tooLarge(limit: maximumBytes) }
+        }
         try export(tree: treeID, to: directory, prefix: "")
     }
 
@@ -29,6 +43,9 @@ extension Repository {
             let path = prefix + entry.name
             guard entry.name != ".", entry.name != "..", !entry.name.contains("/") else {
                 throw TreeExportError.unsupportedEntry(path: path, kind: "invalid name")
+            }
+            guard entry.name.utf8.count <= TreeExportError.longestName else {
+                throw TreeExportError.unsupportedEntry(path: path, kind: "name longer than \(TreeExportError.longestName) bytes")
             }
             let target = directory.appendingPathComponent(entry.name)
             switch entry.kind {

@@ -53,21 +53,37 @@ public struct HookRunner: Sendable {
         let teams = hub.teamRepositoriesDirectory.resolvingSymlinksInPath().path
         guard repositoryPath.deletingLastPathComponent().resolvingSymlinksInPath().path == teams,
               repositoryPath.lastPathComponent.hasSuffix(".git") else {
-            throw HubError.unknownTeam(repositoryPath.path)
+            throw HubError.unknownTeam(repositoryPath.lastPathComponent)
+        }
+        // The quarantine is a directory of the repository's own objects (git names it); nothing
+        // else is read.
+        let objects = repositoryPath.appendingPathComponent("objects").resolvingSymlinksInPath().path + "/"
+        for name in ["GIT_OBJECT_DIRECTORY", "GIT_QUARANTINE_PATH"] {
+            guard let path = environment[name] else { continue }
+            guard URL(fileURLWithPath: path).resolvingSymlinksInPath().path.hasPrefix(objects) else {
+                throw HubError.preparationFailed("\(name) is not a directory of the repository's objects")
+            }
         }
         let quarantine = environment["GIT_OBJECT_DIRECTORY"].map { [$0] } ?? []
         return try Repository.open(at: repositoryPath.path, alsoReadingObjectsFrom: quarantine)
     }
 
-    /// The push options (`git push -o key=value`), which git passes to hooks as
-    /// `GIT_PUSH_OPTION_COUNT` and `GIT_PUSH_OPTION_<i>` when the repository advertises them.
+    /// The most push options read (git sends a handful; a hand-made push may claim more).
+    public static let maximumPushOptions = 64
+
+    /// The push options (`git push -o key=value`; `-o key` gives an empty value), which git
+    /// passes to hooks as `GIT_PUSH_OPTION_COUNT` and `GIT_PUSH_OPTION_<i>` when the repository
+    /// advertises them. At most ``maximumPushOptions`` are read.
     var pushOptions: [String: String] {
-        let count = Int(environment["GIT_PUSH_OPTION_COUNT"] ?? "") ?? 0
+        let count = min(max(Int(environment["GIT_PUSH_OPTION_COUNT"] ?? "") ?? 0, 0), Self.maximumPushOptions)
         var options: [String: String] = [:]
         for index in 0..<count {
             guard let option = environment["GIT_PUSH_OPTION_\(index)"] else { continue }
-            let parts = option.split(separator: "=", maxSplits: 1)
-            options[String(parts[0])] = parts.count == 2 ? String(parts[1]) : ""
+            if let equals = option.firstIndex(of: "=") {
+                options[String(option[..<equals])] = String(option[option.index(after: equals)...])
+            } else {
+                options[option] = ""
+            }
         }
         return options
     }

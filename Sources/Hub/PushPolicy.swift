@@ -152,14 +152,25 @@ public struct PushPolicy {
                 if files.count > limits.files {
                     refusals.append("\(update.ref): commit \(commitID.hex.prefix(12)) has \(files.count) files, more than the limit of \(limits.files)")
                 }
+                var treeBytes = 0
                 for (path, entry) in entries {
                     if path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) || entry.name == ".." || entry.name == "." {
                         refusals.append("\(update.ref): commit \(commitID.hex.prefix(12)) has a path with a control character or '..': \(path.debugDescription)")
                         break
                     }
-                    if entry.kind == .blob, try repository.objectSize(entry.id) > limits.largestBlobBytes {
-                        refusals.append("\(update.ref): \(path) in commit \(commitID.hex.prefix(12)) is \(try repository.objectSize(entry.id)) bytes, more than the limit of \(limits.largestBlobBytes) bytes per file")
+                    if entry.name.utf8.count > TreeExportError.longestName {
+                        refusals.append("\(update.ref): commit \(commitID.hex.prefix(12)) has a name longer than \(TreeExportError.longestName) bytes: \(path.prefix(80))...")
+                        break
                     }
+                    guard entry.kind == .blob else { continue }
+                    let size = try repository.objectSize(entry.id)
+                    treeBytes += size
+                    if size > limits.largestBlobBytes {
+                        refusals.append("\(update.ref): \(path) in commit \(commitID.hex.prefix(12)) is \(size) bytes, more than the limit of \(limits.largestBlobBytes) bytes per file")
+                    }
+                }
+                if treeBytes > limits.treeBytes {
+                    refusals.append("\(update.ref): the files of commit \(commitID.hex.prefix(12)) take \(treeBytes) bytes together, more than the limit of \(limits.treeBytes) bytes (a file named twice counts twice)")
                 }
             }
         }

@@ -18,8 +18,8 @@ import SystemPackage
 /// HTTP response's status and headers; the rest is streamed to the client with
 /// back-pressure: each chunk of http-backend's output waits in a channel until the client's
 /// connection took the previous one, so a slow clone holds at most a pipe's and a chunk's
-/// worth of memory, and http-backend itself waits. A client that goes away stops
-/// http-backend.
+/// worth of memory, and http-backend itself waits. A client that goes away, or reads nothing
+/// for ``ServerSettings/idleSeconds``, stops http-backend.
 struct GitBackend: Sendable {
     let hub: Hub
     let settings: ServerSettings
@@ -27,7 +27,7 @@ struct GitBackend: Sendable {
 
     func serve(request: Request, context: ForkboardRequestContext, projectRoot: URL, pathInfo: String, login: String) async throws -> Response {
         let isPost = request.method == .post
-        let bodyFile = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-push-\(UUID().uuidString)")
+        let bodyFile = settings.spoolDirectory.appendingPathComponent("push-\(UUID().uuidString)")
         var contentLength = 0
         if isPost {
             do {
@@ -70,6 +70,7 @@ struct GitBackend: Sendable {
         let (headerStream, headerContinuation) = AsyncStream<CGIHeaderBlock?>.makeStream()
         let body = AsyncThrowingChannel<ByteBuffer, any Error>()
         let gitPath = settings.gitPath
+        let idleSeconds = settings.idleSeconds
         let logger = self.logger
         let producer = Task {
             defer { if isPost { try? FileManager.default.removeItem(at: bodyFile) } }
@@ -90,12 +91,12 @@ struct GitBackend: Sendable {
                         let bytes = buffer.withUnsafeBytes { ByteBuffer(bytes: $0) }
                         if headerSent {
                             // Waits until the client's connection took the previous chunk.
-                            await body.send(bytes)
+                            try await Self.send(bytes, to: body, idleSeconds: idleSeconds)
                         } else if let (header, rest) = parser.feed(Array(bytes.readableBytesView)) {
                             headerContinuation.yield(header)
                             headerContinuation.finish()
                             headerSent = true
-                            if !rest.isEmpty { await body.send(ByteBuffer(bytes: rest)) }
+                            if !rest.isEmpty { try await Self.send(ByteBuffer(bytes: rest), to: body, idleSeconds: idleSeconds) }
                         }
                         // The client went away: throwing stops http-backend.
                         try Task.checkCancellation()
@@ -110,7 +111,11 @@ struct GitBackend: Sendable {
                     logger.warning("git http-backend \(pathInfo): \(result.terminationStatus): \(result.standardError)")
                 }
             } catch {
-                if !(error is CancellationError) { logger.error("git http-backend \(pathInfo): \(error)") }
+                if error is ClientIdle {
+                    logger.notice("git http-backend \(pathInfo): stopped, the client read nothing for \(idleSeconds) s")
+                } else if !(error is CancellationError) {
+                    logger.error("git http-backend \(pathInfo): \(error)")
+                }
                 headerContinuation.yield(nil)
                 headerContinuation.finish()
                 body.fail(error)
@@ -138,10 +143,35 @@ struct GitBackend: Sendable {
         })
     }
 
+    /// Hands `bytes` to the response's channel, waiting for the client to take the previous
+    /// chunk at most `idleSeconds`.
+    /// - Throws: ``ClientIdle`` when the client read nothing for that long (http-backend is
+    ///   then stopped).
+    static func send(_ bytes: ByteBuffer, to channel: AsyncThrowingChannel<ByteBuffer, any Error>, idleSeconds: Double) async throws {
+        let delivered = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await channel.send(bytes)
+                return !Task.isCancelled
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(idleSeconds))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !delivered { throw ClientIdle() }
+    }
+
+    /// The client read nothing of the answer for ``ServerSettings/idleSeconds``.
+    struct ClientIdle: Error {}
+
     /// Writes a request body to `file` in chunks of up to 1 MiB, on ``Evaluation/BlockingWork``'s
     /// threads; returns its size in bytes.
     /// - Throws: ``PushTooLarge`` beyond ``ServerSettings/maximumPushBytes``; file errors.
     private func spool(_ requestBody: RequestBody, to file: URL) async throws -> Int {
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
         }

@@ -11,8 +11,9 @@ import Hummingbird
 /// ``Evaluation/BlockingWork``'s threads: a push then costs no program start of its own
 /// (`hooks/forkboard-hook.bash` is the other side).
 ///
-/// The body is the hook's variables, one `NAME=value` a line, an empty line, then what git
-/// gave the hook on stdin. The answer is the lines for the git client, with 200 (go on) or
+/// The body is the hook's variables, each with its length (``parse(_:)``), then what git
+/// gave the hook on stdin. A body that breaks the format is answered 400, and the hook runs
+/// `forkboard hook` instead. The answer is the lines for the git client, with 200 (go on) or
 /// 403 (the push is refused).
 struct HookEndpoint: Sendable {
     let hub: Hub
@@ -35,7 +36,7 @@ struct HookEndpoint: Sendable {
                 return Response(status: .unauthorized)
             }
             let body = try await request.body.collect(upTo: 16 << 20)
-            let (environment, input) = Self.parse(String(buffer: body))
+            guard let (environment, input) = Self.parse(Array(body.readableBytesView)) else { return Response(status: .badRequest) }
             let runner = HookRunner(environment: environment, hub: hub)
             let accepted: Bool
             let lines: [String]
@@ -57,18 +58,39 @@ struct HookEndpoint: Sendable {
         return router
     }
 
-    /// The variables and the input of a hook request's body.
-    static func parse(_ text: String) -> (environment: [String: String], input: String) {
+    /// The variables a hook request may carry.
+    static let variables: Set<String> = [
+        "GIT_DIR", "REMOTE_USER", "REMOTE_ADDR", "GIT_OBJECT_DIRECTORY", "GIT_QUARANTINE_PATH", "FORKBOARD_BASE_URL", "GIT_PUSH_OPTION_COUNT",
+    ]
+
+    /// The variables and the input of a hook request's body, or nil when it does not follow
+    /// the format: each variable as `NAME=LENGTH:VALUE` and a line feed, where LENGTH is the
+    /// value's length in bytes (so that a value may hold anything, line breaks included,
+    /// without passing for another variable); an empty line; then git's input. Only known
+    /// variables are accepted, each once, and `GIT_DIR` must be given.
+    static func parse(_ body: [UInt8]) -> (environment: [String: String], input: String)? {
         var environment: [String: String] = [:]
-        var rest = Substring(text)
-        while let newline = rest.firstIndex(of: "\n") {
-            let line = rest[..<newline]
-            rest = rest[rest.index(after: newline)...]
-            if line.isEmpty { break }
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            let value = String(line[line.index(after: equals)...])
-            if !value.isEmpty { environment[String(line[..<equals])] = value }
+        var index = 0
+        func take(until byte: UInt8) -> String? {
+            guard let end = body[index...].firstIndex(of: byte) else { return nil }
+            defer { index = end + 1 }
+            return String(decoding: body[index..<end], as: UTF8.self)
         }
-        return (environment, String(rest))
+        while index < body.count {
+            if body[index] == UInt8(ascii: "\n") {
+                index += 1
+                guard let directory = environment["GIT_DIR"], !directory.isEmpty else { return nil }
+                return (environment.filter { !$0.value.isEmpty || $0.key.hasPrefix("GIT_PUSH_OPTION_") },
+                        String(decoding: body[index...], as: UTF8.self))
+            }
+            guard let name = take(until: UInt8(ascii: "=")), let lengthText = take(until: UInt8(ascii: ":")),
+                  let length = Int(lengthText), length >= 0, index + length < body.count, body[index + length] == UInt8(ascii: "\n") else { return nil }
+            let isPushOption = name.hasPrefix("GIT_PUSH_OPTION_")
+                && Int(name.dropFirst("GIT_PUSH_OPTION_".count)).map { (0..<HookRunner.maximumPushOptions).contains($0) } == true
+            guard variables.contains(name) || isPushOption, environment[name] == nil else { return nil }
+            environment[name] = String(decoding: body[index..<(index + length)], as: UTF8.self)
+            index += length + 1
+        }
+        return nil
     }
 }

@@ -22,13 +22,25 @@ public struct HubServer: Sendable {
     public let settings: ServerSettings
     public let logger: Logger
 
-    public init(hub: Hub, host: String, port: Int, services: HubServices.Settings, executablePath: String, logger: Logger) {
+    public init(hub: Hub, host: String, port: Int, services: HubServices.Settings, executablePath: String, logger: Logger,
+                idleSeconds: Double = 60) {
         self.hub = hub
         self.host = host
         self.port = port
         self.services = services
-        self.settings = ServerSettings(executablePath: executablePath)
+        self.settings = ServerSettings(executablePath: executablePath, idleSeconds: idleSeconds, spoolDirectory: Self.spoolDirectory(of: hub))
         self.logger = logger
+    }
+
+    /// `<hub>/spool/serve-<pid>`: this process's spooled push bodies. Directories of processes
+    /// that are gone (killed mid-push) are removed.
+    static func spoolDirectory(of hub: Hub) -> URL {
+        let spool = hub.home.appendingPathComponent("spool")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: spool.path)) ?? [] {
+            guard let pid = Int32(name.dropFirst("serve-".count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: spool.appendingPathComponent(name))
+        }
+        return spool.appendingPathComponent("serve-\(ProcessInfo.processInfo.processIdentifier)")
     }
 
     /// Serves until SIGINT or SIGTERM (or until the task is cancelled).
@@ -40,6 +52,7 @@ public struct HubServer: Sendable {
         let host = self.host
         let app = Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.idleSeconds)))),
             configuration: .init(address: .hostname(host, port: port), serverName: "Forkboard"),
             onServerRunning: { channel in
                 let boundPort = channel.localAddress?.port ?? 0

@@ -17,9 +17,18 @@ public struct ServerSettings: Sendable {
     public let hookPort: SharedString
     /// The secret the hooks prove they were started by this server with.
     public let hookSecret: String
+    /// Seconds a client may read nothing of a git answer (or leave a connection idle between
+    /// requests) before the server stops serving it.
+    public let idleSeconds: Double
+    /// Where request bodies of pushes are spooled (this process's directory under the hub's
+    /// `spool/`, emptied when a process of the same name starts).
+    public let spoolDirectory: URL
 
-    public init(executablePath: String, baseURL: SharedString = SharedString(""), gitPath: String = "/usr/bin/git", maximumPushBytes: Int = 1 << 30) {
+    public init(executablePath: String, baseURL: SharedString = SharedString(""), gitPath: String = "/usr/bin/git", maximumPushBytes: Int = 1 << 30,
+                idleSeconds: Double = 60, spoolDirectory: URL = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-spool")) {
         self.executablePath = executablePath
+        self.idleSeconds = idleSeconds
+        self.spoolDirectory = spoolDirectory
         self.baseURL = baseURL
         self.gitPath = gitPath
         self.maximumPushBytes = maximumPushBytes

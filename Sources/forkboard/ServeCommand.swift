@@ -42,10 +42,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Evaluation workers in this process (each runs one sandboxed job at a time); 0 leaves evaluation to 'forkboard worker' processes.")
     var workers: Int = 1
 
+    @Option(help: "Seconds a client may read nothing of a git answer, or leave its connection idle, before it is dropped.")
+    var idleSeconds: Double = 60
+
     @OptionGroup var serviceOptions: ServiceOptions
 
     func validate() throws {
         guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
+        guard idleSeconds >= 1 else { throw ValidationError("--idle-seconds must be at least 1") }
     }
 
     func run() async throws {
@@ -53,7 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "forkboard")
         logger.logLevel = .info
         let server = HubServer(hub: hub, host: host, port: port, services: serviceOptions.settings(workers: workers),
-                               executablePath: Installation.executablePath, logger: logger)
+                               executablePath: Installation.executablePath, logger: logger, idleSeconds: idleSeconds)
         try await server.run { url in
             let line = "Forkboard serving '\(hub.challenge.title)' at \(url) (git: \(url)/git/TEAM.git, leaderboard: \(url)/leaderboard)\n"
             FileHandle.standardOutput.write(Data(line.utf8))

@@ -67,6 +67,20 @@ struct LineageCreditTests {
         #expect(result.warnings.isEmpty)
     }
 
+    @Test func sourceFilesOfOverAMegabyteAreNotCredited() throws {
+        let fixture = try LineageFixture()
+        defer { fixture.remove() }
+        let kit = try makeKit(fixture)
+        // 2 lines of a1's own, and a generated "source" file of 1.1 MB in five places: no
+        // one writes that by hand, and blaming it would be costly.
+        try fixture.append(LineageFixture.lines("alice", 2, from: 11), to: "model.py")
+        let generated = String(repeating: "x = 1  # generated\n", count: 60_000)
+        for index in 0..<5 { try fixture.write(generated, to: "generated\(index).py") }
+        let a1 = try fixture.commit("a1")
+        let result = try credit(fixture, kit: kit, [("alice/a1", a1)])
+        expect(result.submissions[0], [Self.kit: 10, "alice/a1": 2])
+    }
+
     @Test func forkOfAnotherTeamAndForkOfAFork() throws {
         let fixture = try LineageFixture()
         defer { fixture.remove() }

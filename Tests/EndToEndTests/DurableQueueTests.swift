@@ -40,7 +40,7 @@ struct DurableQueueTests {
             if state == "training" || state == "testing" { return }
             try await Task.sleep(for: .milliseconds(250))
         }
-        throw TestHubError("\(name) never started running: \(last ?? [:])")
+        throw TestHubError("\(name) never started running: \(last ?? [:])\n\(hub.logs())")
     }
 
     func sandboxesOf(_ hub: TestHub) throws -> String {

@@ -76,4 +76,55 @@ struct GitBridgeTests {
         }
         #expect(children.isEmpty, "nothing left running for a client that went away: \(children)")
     }
+
+    @Test func aClientThatStopsReadingIsDroppedAfterTheIdleTime() async throws {
+        let hub = try TestHub()
+        let token = try hub.addTeam("alice")
+        try hub.start(workers: 0, extra: ["--idle-seconds", "3"])
+        let server = try #require(hub.serverProcessID)
+        let clone = try hub.clone("alice", login: "alice", token: token)
+        var generator = SystemRandomNumberGenerator()
+        let random = Data((0..<((12 << 20) / 8)).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64) { Array($0) } })
+        try random.write(to: clone.appendingPathComponent("big.bin"))
+        _ = try CommandRunner.git(["add", "big.bin"], in: clone)
+        _ = try CommandRunner.git(["commit", "-qm", "a large file"], in: clone)
+        #expect(try CommandRunner.git(["push", "-q", "origin", "main"], in: clone).status == 0)
+        let head = try CommandRunner.git(["rev-parse", "HEAD"], in: clone).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A client that asks for the pack, then never reads (and never leaves).
+        let port = try #require(hub.baseURL.split(separator: ":").last.map(String.init))
+        let script = """
+            import base64, socket, sys, time
+            want = "want \(head)\\n"
+            body = ("%04x" % (len(want) + 4) + want + "0000" + "0009done\\n").encode()
+            credentials = base64.b64encode(b"alice:\(token)").decode()
+            connection = socket.create_connection(("127.0.0.1", \(port)))
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            connection.sendall(("POST /git/alice.git/git-upload-pack HTTP/1.1\\r\\nHost: hub\\r\\nAuthorization: Basic " + credentials
+                + "\\r\\nContent-Type: application/x-git-upload-pack-request\\r\\nContent-Length: %d\\r\\n\\r\\n" % len(body)).encode() + body)
+            print("sent", flush=True)
+            time.sleep(60)
+            """
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: CommandRunner.python)
+        client.arguments = ["-c", script]
+        let sent = Pipe()
+        client.standardOutput = sent
+        try client.run()
+        defer { TestHub.stop(client, kill: true) }
+        _ = sent.fileHandleForReading.availableData  // "sent": the request is out
+        var served = false
+        for _ in 0..<20 where !served {
+            served = try Self.children(of: server).contains("http-backend")
+            if !served { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(served, "http-backend serves the client at first")
+        let deadline = Date().addingTimeInterval(20)
+        var children = try Self.children(of: server)
+        while Date() < deadline, !children.isEmpty {
+            try await Task.sleep(for: .milliseconds(250))
+            children = try Self.children(of: server)
+        }
+        #expect(children.isEmpty, "a client that reads nothing for the idle time is dropped: \(children)")
+        #expect(client.isRunning, "while it still holds its connection")
+    }
 }

@@ -50,6 +50,7 @@ struct HostileSubmissionTests {
                 "wall_seconds: 300": "wall_seconds: 20", "memory_bytes: 4294967296": "memory_bytes: 536870912",
                 "processes: 256": "processes: 48", "file_size_bytes: 268435456": "file_size_bytes: 5242880",
                 "output_bytes: 67108864": "output_bytes: 1048576",
+                "temporary_bytes: 268435456": "temporary_bytes: 268435456\n  written_bytes: 12582912",
             ]
             for (old, new) in replacements { text = text.replacingOccurrences(of: old, with: new) }
             return text
@@ -82,6 +83,12 @@ struct HostileSubmissionTests {
                  state: "training_error", log: ["exited with status 1"], absent: ["limit exceeded"]),
             Case(name: "impostor-cpu-signal", fit: "sys.stdout.flush()\nos._exit(152)",
                  state: "training_error", log: ["exited with status 152"], absent: ["limit exceeded"]),
+            // 125 is what the sandbox's shell exits with when it cannot join its control groups:
+            // a run that exits with it is still the team's failure, never the hub's.
+            Case(name: "impostor-sandbox-failure", fit: "os._exit(125)",
+                 state: "training_error", log: ["exited with status 125"], absent: ["does not count against your team"]),
+            Case(name: "fill-the-disk", fit: "for index in range(10):\n    open(os.path.join(os.environ['FORKBOARD_MODEL_DIR'], f'part{index}.bin'), 'wb').write(b'0' * (4 << 20))\n    time.sleep(0.3)",
+                 state: "training_error", log: ["disk space limit exceeded"]),
             Case(name: "write-huge-file", fit: "open(os.path.join(os.environ['FORKBOARD_MODEL_DIR'], 'big.bin'), 'wb').write(b'0' * (20 << 20))",
                  state: "training_error", log: ["file size limit exceeded"]),
             Case(name: "sleep-forever", fit: "time.sleep(10 ** 6)",

@@ -94,7 +94,7 @@ struct PhaseRulesTests {
 
     @Test func sizesAndPathsAreLimited() async throws {
         let hub = try TestHub { text in
-            TestHub.replaceSection("push_limits", with: "push_limits:\n  largest_blob_bytes: 150000\n  push_bytes: 400000\n  files: 30", in: text)
+            TestHub.replaceSection("push_limits", with: "push_limits:\n  largest_blob_bytes: 150000\n  push_bytes: 400000\n  files: 30\n  tree_bytes: 500000", in: text)
         }
         let token = try hub.addTeam("alice")
         try hub.start()
@@ -123,6 +123,25 @@ struct PhaseRulesTests {
         let control = try hub.submit("control", files: ["bad\u{07}name.py": "x = 1\n"], in: clone)
         #expect(control.output.contains("has a path with a control character"))
         _ = try CommandRunner.git(["reset", "-q", "--hard", "origin/main"], in: clone)
+
+        // One file of 140 kB named five times: a small push that would take 700 kB on disk.
+        let copy = random(140_000)
+        let copies = Dictionary(uniqueKeysWithValues: (0..<5).map { ("copy\($0).txt", copy) })
+        let bomb = try hub.submit("tree-bomb", files: copies, in: clone)
+        #expect(bomb.status != 0)
+        #expect(bomb.output.contains("bytes together, more than the limit of 500000 bytes (a file named twice counts twice)"), "\(bomb.output)")
+        _ = try CommandRunner.git(["reset", "-q", "--hard", "origin/main"], in: clone)
+
+        // A name no file system stores, made with git's plumbing (no file can have it).
+        let blob = try CommandRunner.git(["hash-object", "-w", "classifier.py"], in: clone).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let longName = String(repeating: "n", count: 300) + ".py"
+        #expect(try CommandRunner.git(["update-index", "--add", "--cacheinfo", "100644,\(blob),\(longName)"], in: clone).status == 0)
+        _ = try CommandRunner.git(["commit", "-qm", "long name"], in: clone)
+        _ = try CommandRunner.git(["tag", "submission-long-name"], in: clone)
+        let long = try CommandRunner.git(["push", "origin", "HEAD", "submission-long-name"], in: clone)
+        #expect(long.output.contains("has a name longer than 255 bytes"), "\(long.output)")
+        _ = try CommandRunner.git(["tag", "-d", "submission-long-name"], in: clone)
+        _ = try CommandRunner.git(["reset", "-q", "--hard", "origin/main"], in: clone)
         // The same rules hold for branches, not only for submission tags.
         try random(200_000).write(to: clone.appendingPathComponent("weights.txt"), atomically: true, encoding: .utf8)
         _ = try CommandRunner.git(["add", "-A"], in: clone)
@@ -139,5 +158,11 @@ struct PhaseRulesTests {
         let push = try hub.submit("described", in: clone, pushArguments: ["-o", "description=Scaled logistic regression, C=1"])
         #expect(push.status == 0, "\(push.output)")
         #expect(try hub.submissions().first?["description"] as? String == "Scaled logistic regression, C=1")
+        // Options of any shape, however odd, are read without harm.
+        let odd = try hub.submit("odd-options", in: clone, pushArguments: ["-o", "=", "-o", "", "-o", "description=a=b, é ☃"])
+        #expect(odd.status == 0, "\(odd.output)")
+        #expect(odd.output.contains("submission odd-options accepted"))
+        #expect(try hub.submissions().last?["description"] as? String == "a=b, é ☃")
+        #expect(try hub.get("/api/v1/leaderboard", login: "alice", token: token).status == 200, "the server still answers")
     }
 }

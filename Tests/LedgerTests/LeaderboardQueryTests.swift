@@ -89,7 +89,9 @@ struct LeaderboardQueryTests {
     @Test func cursorsReadBackWhatTheyWrite() {
         let cursors: [LeaderboardCursor] = [.ranked(rank: 50, key: -0.9375, evaluationID: 1234), .unranked(evaluationID: 7)]
         for cursor in cursors { #expect(LeaderboardCursor(cursor.description) == cursor) }
-        for text in ["", "r", "r.1.zz.3", "u.x", "x.1", "r.-1.0.1"] { #expect(LeaderboardCursor(text) == nil, "\(text)") }
+        for text in ["", "r", "r.1.zz.3", "u.x", "x.1", "r.-1.0.1", "r.9223372036854775807.0.0"] {
+            #expect(LeaderboardCursor(text) == nil, "\(text)")
+        }
     }
 
     @Test func theRankedPageUsesTheRankingIndex() async throws {

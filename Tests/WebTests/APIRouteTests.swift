@@ -71,6 +71,7 @@ struct APIRouteTests {
                 ("/api/v1/leaderboard?limit=0", .badRequest, "limit must be a number of rows from 1 to 500"),
                 ("/api/v1/leaderboard?limit=501", .badRequest, "limit must be"),
                 ("/api/v1/leaderboard?cursor=nonsense", .badRequest, "is not a leaderboard cursor"),
+                ("/api/v1/leaderboard?cursor=r.9223372036854775807.0.0", .badRequest, "is not a leaderboard cursor"),
                 ("/api/v1/leaderboard?question=nope", .notFound, "no question 'nope'"),
                 ("/api/v1/leaderboard?phase=nope", .notFound, "no phase 'nope'"),
             ]

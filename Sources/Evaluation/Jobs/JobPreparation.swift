@@ -50,11 +50,12 @@ public struct JobPreparation: Sendable {
 
     /// A tree writer that exports `commit`'s tree from the git repository at `repository`.
     /// - Throws (when called): ``Git/TreeExportError`` for a tree that cannot be evaluated
-    ///   (symbolic links, submodules); ``Git/GitError`` when the commit cannot be read.
-    public static func exporting(commit: ObjectID, from repository: URL) -> (URL) throws -> Void {
+    ///   (symbolic links, submodules, names too long, more than `maximumBytes` of files);
+    ///   ``Git/GitError`` when the commit cannot be read.
+    public static func exporting(commit: ObjectID, from repository: URL, maximumBytes: Int = .max) -> (URL) throws -> Void {
         { target in
             let opened = try Repository.open(at: repository.path)
-            try opened.export(tree: try opened.commit(commit).treeID, to: target)
+            try opened.export(tree: try opened.commit(commit).treeID, to: target, maximumBytes: maximumBytes)
         }
     }
 }

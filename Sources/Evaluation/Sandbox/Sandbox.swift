@@ -2,6 +2,7 @@ import Challenge
 import Foundation
 import Subprocess
 import SystemPackage
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -123,6 +124,7 @@ public struct Sandbox: Sendable {
         // A shell joins the control groups, then becomes prlimit, then bubblewrap: nothing the
         // run starts can escape the groups.
         let script = "for file in $FORKBOARD_CGROUP_PROCS; do echo $$ > \"$file\" || exit 125; done; unset FORKBOARD_CGROUP_PROCS; exec \"$@\""
+        let writable = mounts.filter(\.writable).map { URL(fileURLWithPath: $0.hostPath) }
         let status: TerminationStatus
         let events: RunEvents
         do {
@@ -135,7 +137,7 @@ public struct Sandbox: Sendable {
                 output: .sequence,
                 error: .combinedWithOutput
             ) { execution in
-                try await Self.supervise(execution, group: group, limits: limits)
+                try await Self.supervise(execution, group: group, limits: limits, writable: writable)
             }
             status = execution.terminationStatus
             events = execution.closureResult
@@ -149,12 +151,14 @@ public struct Sandbox: Sendable {
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let usage = group?.usage() ?? ResourceGroup.Usage()
-        if status == .exited(125), group != nil, events.capture.totalBytes == 0 {
+        // Status 125 is what the shell exits with when it cannot join the groups, before
+        // anything of the run starts: then the groups measured no CPU at all. A run that exits
+        // with 125 itself has used some.
+        if status == .exited(125), group != nil, events.capture.totalBytes == 0, (usage.cpuSeconds ?? 0) == 0 {
             throw SandboxError.cannotJoinControlGroups
         }
-        let writable = mounts.filter(\.writable).map { URL(fileURLWithPath: $0.hostPath) }
         let evidence = Evidence(
-            status: status, outputExceeded: events.capture.exceededLimit,
+            status: status, outputExceeded: events.capture.exceededLimit, diskSpaceExceeded: events.diskSpaceExceeded,
             wallTimeExceeded: events.wallTimeExceeded || seconds >= Double(limits.wallSeconds),
             usage: usage, fileReachedLimit: Self.holdsFile(atLeast: limits.fileSizeBytes, in: writable))
         return SandboxResult(
@@ -166,19 +170,31 @@ public struct Sandbox: Sendable {
             outputBytes: events.capture.totalBytes)
     }
 
+    /// The limits the hub enforced on a run, set before it kills the run (so that they are
+    /// known whichever of its tasks ends first).
+    final class Enforced: Sendable {
+        let wallTime = Atomic<Bool>(false)
+        let diskSpace = Atomic<Bool>(false)
+    }
+
     /// What happened first while a run was supervised.
-    enum SupervisionEvent: Sendable { case finished(OutputCapture), wallTime, processLimit }
+    enum SupervisionEvent: Sendable { case finished(OutputCapture), wallTime, processLimit, diskSpace }
 
     /// What the hub saw of a run while it supervised it.
     struct RunEvents: Sendable {
         var capture: OutputCapture
         var wallTimeExceeded = false
+        var diskSpaceExceeded = false
     }
 
-    /// Reads the run's output and enforces the wall-time, output and process limits, killing
-    /// the run's process group when one is exceeded (or when the calling task is cancelled).
-    private static func supervise<Input: InputProtocol, Error: OutputProtocol>(_ execution: Execution<Input, SequenceOutput, Error>, group: ResourceGroup?, limits: Limits) async throws -> RunEvents {
+    /// Reads the run's output and enforces the wall-time, output, process and written-bytes
+    /// limits, killing the run's process group when one is exceeded (or when the calling task
+    /// is cancelled).
+    private static func supervise<Input: InputProtocol, Error: OutputProtocol>(
+        _ execution: Execution<Input, SequenceOutput, Error>, group: ResourceGroup?, limits: Limits, writable: [URL]
+    ) async throws -> RunEvents {
         let processID = execution.processIdentifier.value
+        let enforced = Enforced()
         @Sendable func killRun() {
             kill(-processID, SIGKILL)
             kill(processID, SIGKILL)
@@ -188,6 +204,7 @@ public struct Sandbox: Sendable {
             try await withThrowingTaskGroup(of: SupervisionEvent?.self) { tasks in
                 tasks.addTask {
                     try await Task.sleep(for: .seconds(limits.wallSeconds))
+                    enforced.wallTime.store(true, ordering: .sequentiallyConsistent)
                     killRun()
                     return .wallTime
                 }
@@ -200,6 +217,21 @@ public struct Sandbox: Sendable {
                             if group.usage().hitProcessLimit {
                                 killRun()
                                 return nil
+                            }
+                        }
+                        return nil
+                    }
+                }
+                if !writable.isEmpty {
+                    // What the run leaves in its writable directories is looked at twice a
+                    // second: each file is capped by RLIMIT_FSIZE, their number is not.
+                    tasks.addTask {
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: .milliseconds(500))
+                            if bytes(under: writable) > limits.writtenBytes {
+                                enforced.diskSpace.store(true, ordering: .sequentiallyConsistent)
+                                killRun()
+                                return .diskSpace
                             }
                         }
                         return nil
@@ -220,8 +252,11 @@ public struct Sandbox: Sendable {
                 for try await event in tasks {
                     switch event {
                     case .wallTime: events.wallTimeExceeded = true
+                    case .diskSpace: events.diskSpaceExceeded = true
                     case .finished(let capture):
                         events.capture = capture
+                        events.wallTimeExceeded = events.wallTimeExceeded || enforced.wallTime.load(ordering: .sequentiallyConsistent)
+                        events.diskSpaceExceeded = events.diskSpaceExceeded || enforced.diskSpace.load(ordering: .sequentiallyConsistent)
                         tasks.cancelAll()
                         return events
                     case .processLimit, nil: break
@@ -239,6 +274,8 @@ public struct Sandbox: Sendable {
         var status: TerminationStatus
         /// The hub killed the run for its output size.
         var outputExceeded: Bool
+        /// The hub killed the run for what it wrote in its writable directories.
+        var diskSpaceExceeded: Bool = false
         /// The hub's clock reached the wall-time limit.
         var wallTimeExceeded: Bool
         /// The control groups' counters.
@@ -257,6 +294,7 @@ public struct Sandbox: Sendable {
     /// limit (or no control group measures it).
     static func ending(_ evidence: Evidence, limits: Limits) -> SandboxResult.Ending {
         if evidence.outputExceeded { return .limitExceeded(.output) }
+        if evidence.diskSpaceExceeded { return .limitExceeded(.diskSpace) }
         if evidence.wallTimeExceeded { return .limitExceeded(.wallTime) }
         if evidence.status == .exited(0) { return .succeeded }
         if evidence.usage.hitMemoryLimit { return .limitExceeded(.memory) }
@@ -273,6 +311,24 @@ public struct Sandbox: Sendable {
         case .exited(let code): return .failed(exitCode: code)
         case .signaled: return .killed
         }
+    }
+
+    /// The bytes of the regular files under `directories` (of their first 100,000 entries; a
+    /// run with more is over any sensible limit anyway, and counted as such).
+    static func bytes(under directories: [URL]) -> Int {
+        var total = 0
+        for directory in directories {
+            guard let enumerator = FileManager.default.enumerator(
+                at: directory, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey], options: []) else { continue }
+            var seen = 0
+            for case let url as URL in enumerator {
+                seen += 1
+                if seen > 100_000 { return Int.max }
+                guard let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey]), values.isRegularFile == true else { continue }
+                total += values.fileSize ?? 0
+            }
+        }
+        return total
     }
 
     /// True when a regular file of at least `bytes` bytes is under one of `directories`

@@ -8,6 +8,8 @@ public struct SandboxResult: Sendable, Equatable, Codable {
         case fileSize = "file size"
         case output = "output size"
         case processes
+        /// Files written in the run's writable directories, all together.
+        case diskSpace = "disk space"
     }
 
     /// How a run ended. A limit is only reported on evidence the run cannot forge: the hub's

@@ -38,6 +38,9 @@ public enum LeaderboardCursor: Sendable, Equatable, LosslessStringConvertible {
     case ranked(rank: Int, key: Double, evaluationID: Int64)
     case unranked(evaluationID: Int64)
 
+    /// Ranks a cursor may carry (far more rows than a leaderboard has).
+    static let maximumRank = 1 << 40
+
     public var description: String {
         switch self {
         case .ranked(let rank, let key, let id): "r.\(rank).\(String(key.bitPattern, radix: 16)).\(id)"
@@ -49,7 +52,7 @@ public enum LeaderboardCursor: Sendable, Equatable, LosslessStringConvertible {
         let parts = description.split(separator: ".", omittingEmptySubsequences: false)
         switch parts.first {
         case "r":
-            guard parts.count == 4, let rank = Int(parts[1]), rank >= 0, let bits = UInt64(parts[2], radix: 16),
+            guard parts.count == 4, let rank = Int(parts[1]), (0..<Self.maximumRank).contains(rank), let bits = UInt64(parts[2], radix: 16),
                   let id = Int64(parts[3]) else { return nil }
             self = .ranked(rank: rank, key: Double(bitPattern: bits), evaluationID: id)
         case "u":

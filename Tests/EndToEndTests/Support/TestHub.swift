@@ -7,6 +7,7 @@ final class TestHub: @unchecked Sendable {
     let home: URL
     private var server: Process?
     private var workers: [Process] = []
+    private var launched = 0
     private(set) var baseURL = ""
 
     /// Creates the hub from the breast-cancer template, with `folds` folds to keep tests quick;
@@ -65,29 +66,39 @@ final class TestHub: @unchecked Sendable {
     }
 
     /// Starts `forkboard` with `arguments` and waits until its output matches `pattern`;
-    /// returns the process and the match. Its output is drained from then on.
+    /// returns the process and the match. Its output (stdout and stderr) goes to a log file
+    /// in the test's directory (``logs``).
     func launch(_ arguments: [String], until pattern: String, environment: [String: String] = CommandRunner.environment) throws -> (Process, String) {
+        launched += 1
+        let log = root.appendingPathComponent("\(arguments.first ?? "forkboard")-\(launched).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.forkboard)
         process.arguments = arguments
         process.environment = environment
-        let output = Pipe()
+        let output = try FileHandle(forWritingTo: log)
         process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = output
         try process.run()
-        var buffer = ""
-        let handle = output.fileHandleForReading
-        while true {
-            let data = handle.availableData
-            if data.isEmpty { break }
-            buffer += String(decoding: data, as: UTF8.self)
-            if let range = buffer.range(of: pattern, options: .regularExpression) {
-                // Keep draining stdout so the process never blocks on a full pipe.
-                Thread.detachNewThread { while !handle.availableData.isEmpty {} }
-                return (process, String(buffer[range]))
-            }
+        try? output.close()
+        let deadline = Date().addingTimeInterval(120)
+        var text = ""
+        while Date() < deadline {
+            text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: pattern, options: .regularExpression) { return (process, String(text[range])) }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.05)
         }
-        throw TestHubError("forkboard \(arguments.first ?? "") did not start: \(buffer)")
+        throw TestHubError("forkboard \(arguments.first ?? "") did not start: \(text)")
+    }
+
+    /// The last `lines` lines of every log of the processes this hub started.
+    func logs(lines: Int = 40) -> String {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasSuffix(".log") }.sorted()
+        return files.map { name in
+            let text = (try? String(contentsOf: root.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            return "== \(name)\n" + text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 
     /// Stops the server with SIGTERM, or SIGKILL when `kill` is true.
