@@ -83,10 +83,13 @@ struct GitBridgeTests {
         try hub.start(workers: 0, extra: ["--idle-seconds", "3"])
         let server = try #require(hub.serverProcessID)
         let clone = try hub.clone("alice", login: "alice", token: token)
+        // 38 MiB that do not compress: more than every buffer between the two ends can hold.
         var generator = SystemRandomNumberGenerator()
-        let random = Data((0..<((12 << 20) / 8)).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64) { Array($0) } })
-        try random.write(to: clone.appendingPathComponent("big.bin"))
-        _ = try CommandRunner.git(["add", "big.bin"], in: clone)
+        for name in ["big1.bin", "big2.bin"] {
+            let random = Data((0..<((19 << 20) / 8)).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64) { Array($0) } })
+            try random.write(to: clone.appendingPathComponent(name))
+        }
+        _ = try CommandRunner.git(["add", "big1.bin", "big2.bin"], in: clone)
         _ = try CommandRunner.git(["commit", "-qm", "a large file"], in: clone)
         #expect(try CommandRunner.git(["push", "-q", "origin", "main"], in: clone).status == 0)
         let head = try CommandRunner.git(["rev-parse", "HEAD"], in: clone).output.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -97,8 +100,9 @@ struct GitBridgeTests {
             want = "want \(head)\\n"
             body = ("%04x" % (len(want) + 4) + want + "0000" + "0009done\\n").encode()
             credentials = base64.b64encode(b"alice:\(token)").decode()
-            connection = socket.create_connection(("127.0.0.1", \(port)))
+            connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            connection.connect(("127.0.0.1", \(port)))
             connection.sendall(("POST /git/alice.git/git-upload-pack HTTP/1.1\\r\\nHost: hub\\r\\nAuthorization: Basic " + credentials
                 + "\\r\\nContent-Type: application/x-git-upload-pack-request\\r\\nContent-Length: %d\\r\\n\\r\\n" % len(body)).encode() + body)
             print("sent", flush=True)
@@ -113,7 +117,7 @@ struct GitBridgeTests {
         defer { TestHub.stop(client, kill: true) }
         _ = sent.fileHandleForReading.availableData  // "sent": the request is out
         var served = false
-        for _ in 0..<20 where !served {
+        for _ in 0..<50 where !served {
             served = try Self.children(of: server).contains("http-backend")
             if !served { try await Task.sleep(for: .milliseconds(100)) }
         }
