@@ -14,7 +14,7 @@ forkboard_hook() {
     IFS= read -r -d '' input || true
     local count=${GIT_PUSH_OPTION_COUNT:-0} safe=yes
     [[ $count =~ ^[0-9]{1,2}$ && $count -le 64 ]] || safe=no
-    local names=(REMOTE_USER REMOTE_ADDR GIT_OBJECT_DIRECTORY GIT_QUARANTINE_PATH FORKBOARD_BASE_URL GIT_PUSH_OPTION_COUNT)
+    local names=(REMOTE_USER REMOTE_ADDR GIT_OBJECT_DIRECTORY GIT_QUARANTINE_PATH GIT_SHALLOW_FILE FORKBOARD_BASE_URL GIT_PUSH_OPTION_COUNT)
     for ((i = 0; i < count; i++)); do names+=("GIT_PUSH_OPTION_$i"); done
     if [ $safe = yes ] && [ -n "${FORKBOARD_HOOK_PORT:-}" ] && [ -n "${FORKBOARD_HOOK_SECRET:-}" ] \
         && { exec 3<>"/dev/tcp/127.0.0.1/$FORKBOARD_HOOK_PORT"; } 2>/dev/null; then

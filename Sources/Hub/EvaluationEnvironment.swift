@@ -51,7 +51,7 @@ public struct EvaluationEnvironment: Codable, Sendable, Equatable {
         let limits = hub.challenge.limits
         return EvaluationEnvironment(
             dataFiles: data, harness: harness,
-            challengeConfiguration: try sha256(of: hub.home.appendingPathComponent(Hub.configurationFileName)),
+            challengeConfiguration: hub.configurationRecord.sha256,
             interpreter: (version?.standardOutput ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
             packages: (freeze?.standardOutput ?? "").split(separator: "\n").map(String.init).sorted(),
             limits: [

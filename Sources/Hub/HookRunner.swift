@@ -88,34 +88,56 @@ public struct HookRunner: Sendable {
         return options
     }
 
-    /// Checks the push; returns the exit status (0 accepts) and the lines to print.
-    public func preReceive(input: String) -> (status: Int32, lines: [String]) {
-        do {
-            let hub = try openHub()
-            let repository = try openRepository(of: hub)
-            let quarantine = environment["GIT_QUARANTINE_PATH"].map { URL(fileURLWithPath: $0) }
-            let updates = PushUpdate.parse(input)
-            let pusher = environment["REMOTE_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
-            let refusals = try PushPolicy(hub: hub, team: team).refusals(of: updates, repository: repository, quarantine: quarantine, pusher: pusher)
-            try hub.ledger.audit("push", actor: pusher, team: team, detail: [
+    /// Checks the push; returns the exit status (0 accepts) and the lines to print. Every
+    /// checked push is in the audit log with its outcome and reasons, refused ones included,
+    /// and so is a push the hub could not check (when it could open its ledger).
+    /// - Parameter input: git's lines, as bytes (a ref's name need not be UTF-8).
+    public func preReceive(input: [UInt8]) -> (status: Int32, lines: [String]) {
+        let updates = PushUpdate.parse(input)
+        let pusher = environment["REMOTE_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+        var hub: Hub?
+        func audit(_ refusals: [String]) throws {
+            try hub?.ledger.audit("push", actor: pusher, team: team, detail: [
                 "client": .text(environment["REMOTE_ADDR"] ?? ""),
                 "refs": .list(updates.map { .object(["ref": .text($0.ref), "old": .text($0.oldID.hex), "new": .text($0.newID.hex)]) }),
                 "outcome": .text(refusals.isEmpty ? "accepted" : "refused"),
                 "reasons": .list(refusals.map(AuditValue.text)),
             ])
+        }
+        do {
+            hub = try openHub()
+            let repository = try openRepository(of: hub!)
+            let quarantine = environment["GIT_QUARANTINE_PATH"].map { URL(fileURLWithPath: $0) }
+            // git tells hooks of a push from a shallow clone by a temporary shallow file.
+            let shallow = !(environment["GIT_SHALLOW_FILE"] ?? "").isEmpty
+            let refusals = try PushPolicy(hub: hub!, team: team).refusals(of: updates, repository: repository, quarantine: quarantine,
+                                                                          pusher: pusher, fromShallowClone: shallow)
+            try audit(refusals)
             guard !refusals.isEmpty else { return (0, []) }
             return (1, refusals.map { "refused: \($0)" }
                 + ["nothing of this push was accepted (git applies a push all or nothing): fix the above and push again"])
         } catch {
-            return (1, ["refused: the hub could not check this push (\(error)); nothing was recorded, try again or tell the organisers"])
+            let line = "the hub could not check this push (\(error)); nothing was recorded, try again or tell the organisers"
+            try? audit([line])
+            return (1, ["refused: " + line])
         }
+    }
+
+    /// As ``preReceive(input:)-(_:[UInt8])``, for text.
+    public func preReceive(input: String) -> (status: Int32, lines: [String]) {
+        preReceive(input: Array(input.utf8))
+    }
+
+    /// As ``postReceive(input:)-(_:[UInt8])``, for text.
+    public func postReceive(input: String) -> [String] {
+        postReceive(input: Array(input.utf8))
     }
 
     /// Records the pushed submission tags and queues their evaluation; returns the lines to
     /// print. Never fails the push (it has already happened): a failure here is repaired by
     /// the reconciler at the server's next start-up or pass.
-    public func postReceive(input: String) -> [String] {
-        let updates = PushUpdate.parse(input).filter { $0.submissionName != nil && $0.isCreation }
+    public func postReceive(input: [UInt8]) -> [String] {
+        let updates = PushUpdate.parse(input).filter { $0.submissionName != nil && $0.isCreation && $0.isValidUTF8 }
         guard !updates.isEmpty else { return [] }
         let pusher = environment["REMOTE_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
         let baseURL = environment["FORKBOARD_BASE_URL"] ?? ""

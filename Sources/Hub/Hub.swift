@@ -2,30 +2,122 @@ import Challenge
 import Evaluation
 import Foundation
 import Ledger
+import Synchronization
 
 /// An opened hub home: its challenge configuration, its ledger, and the paths of its parts
 /// (see DESIGN.md, "Hub home").
+///
+/// The configuration in force is the one the ledger records as applied (one source of truth
+/// for every process of the hub: CLI, server, workers, hooks), not challenge.yaml as it is on
+/// disk: a changed file takes effect everywhere once `forkboard challenge reload` applied it
+/// (``reloadConfiguration(by:)``), and processes that run pick it up
+/// (``refreshConfiguration()``). A hub whose ledger has no configuration yet applies the file.
 public final class Hub: Sendable {
     /// The hub home directory.
     public let home: URL
-    public let challenge: ChallengeConfiguration
     public let ledger: Ledger
+    private let applied: Mutex<AppliedConfiguration>
+
+    /// The configuration in force and the ledger's record of it.
+    struct AppliedConfiguration: Sendable {
+        let record: ChallengeConfigurationRecord
+        let configuration: ChallengeConfiguration
+    }
+
+    /// The challenge's configuration in force.
+    public var challenge: ChallengeConfiguration { applied.withLock { $0.configuration } }
+
+    /// The ledger's record of the configuration in force (its hash, when and by whom applied).
+    public var configurationRecord: ChallengeConfigurationRecord { applied.withLock { $0.record } }
 
     /// The file a hub home is recognised by.
     public static let configurationFileName = "challenge.yaml"
 
+    /// `<hub>/challenge.yaml`.
+    public var configurationFile: URL { home.appendingPathComponent(Self.configurationFileName) }
+
     /// Opens the hub at `home`.
     /// - Throws: ``HubError/notAHub(_:)`` when `home` has no challenge.yaml,
-    ///   ``ChallengeError`` when it is invalid, or a database error.
+    ///   ``ChallengeError`` when the configuration is invalid, or a database error.
     public init(home: URL) throws {
-        let configuration = home.appendingPathComponent(Self.configurationFileName)
-        guard FileManager.default.fileExists(atPath: configuration.path) else { throw HubError.notAHub(home.path) }
+        let file = home.appendingPathComponent(Self.configurationFileName)
+        guard FileManager.default.fileExists(atPath: file.path) else { throw HubError.notAHub(home.path) }
         self.home = home.standardizedFileURL
-        self.challenge = try ChallengeConfiguration.load(from: configuration)
-        guard challenge.runtime != nil else {
-            throw ChallengeError(file: configuration.path, key: "runtime", problem: "is required in a hub (forkboard init writes it)")
-        }
         self.ledger = try Ledger(path: home.appendingPathComponent("forkboard.sqlite").path)
+        var record = try ledger.activeConfiguration()
+        if record == nil {
+            let text = try Self.readConfigurationFile(file)
+            _ = try Self.validate(text, file: file.path)
+            _ = try ledger.applyConfiguration(text, by: "hub")
+            record = try ledger.activeConfiguration()
+        }
+        applied = Mutex(AppliedConfiguration(record: record!, configuration: try Self.validate(record!.text, file: file.path)))
+    }
+
+    private static func readConfigurationFile(_ file: URL) throws -> String {
+        do {
+            return try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw ChallengeError(file: file.path, key: "", problem: "cannot be read (\(error.localizedDescription))")
+        }
+    }
+
+    /// The configuration of `text`, checked as a hub's (it must name its runtime).
+    static func validate(_ text: String, file: String) throws -> ChallengeConfiguration {
+        let configuration = try ChallengeConfiguration.parse(text, file: file)
+        guard configuration.runtime != nil else {
+            throw ChallengeError(file: file, key: "runtime", problem: "is required in a hub (forkboard init writes it)")
+        }
+        return configuration
+    }
+
+    /// Uses the configuration the ledger has in force when another process applied a new
+    /// one since; returns true when it changed.
+    /// - Throws: database errors.
+    @discardableResult
+    public func refreshConfiguration() throws -> Bool {
+        guard let record = try ledger.activeConfiguration(), record.id != configurationRecord.id else { return false }
+        let configuration = try Self.validate(record.text, file: configurationFile.path)
+        applied.withLock { $0 = AppliedConfiguration(record: record, configuration: configuration) }
+        return true
+    }
+
+    /// What a reload did.
+    public enum Reload: Sendable, Equatable {
+        /// The file was already in force.
+        case unchanged
+        /// The file is in force now.
+        case applied(ChallengeConfigurationRecord)
+    }
+
+    /// Checks challenge.yaml and makes it the configuration in force for every process, with
+    /// an audit entry holding its hash.
+    /// - Throws: ``ChallengeError`` for an invalid file (nothing changes);
+    ///   ``HubError/configurationChangeBlocked(_:)`` when the questions, limits or runtime change
+    ///   while evaluations run (their results would mix two configurations).
+    public func reloadConfiguration(by actor: String) throws -> Reload {
+        let text = try Self.readConfigurationFile(configurationFile)
+        let configuration = try Self.validate(text, file: configurationFile.path)
+        let current = challenge
+        let record = try ledger.applyConfiguration(text, by: actor) { running in
+            let evaluationsChange = configuration.questions != current.questions || configuration.limits != current.limits
+                || configuration.runtime != current.runtime || configuration.testSplit != current.testSplit
+            guard evaluationsChange, !running.isEmpty else { return }
+            throw HubError.configurationChangeBlocked(
+                "\(running.count) evaluation(s) are running, and this change of the questions, limits, runtime or test split would "
+                + "mix two configurations in their results: wait until they finish ('forkboard submissions'), or stop them "
+                + "('forkboard cancel TEAM/NAME'), then reload")
+        }
+        guard let record else { return .unchanged }
+        applied.withLock { $0 = AppliedConfiguration(record: record, configuration: configuration) }
+        return .applied(record)
+    }
+
+    /// True when challenge.yaml is the configuration in force (else it changed since it was
+    /// applied, and `forkboard challenge reload` applies it).
+    /// - Throws: ``ChallengeError`` when the file cannot be read.
+    public func configurationFileIsApplied() throws -> Bool {
+        try ChallengeConfigurationRecord.hash(Self.readConfigurationFile(configurationFile)) == configurationRecord.sha256
     }
 
     /// `<hub>/repos/teams`: one bare repository per team.
@@ -80,6 +172,7 @@ public enum HubError: Error, CustomStringConvertible {
     case notAStartingKit(String)
     case unknownPhase(String)
     case invalidCursor(String)
+    case configurationChangeBlocked(String)
 
     public var description: String {
         switch self {
@@ -92,6 +185,7 @@ public enum HubError: Error, CustomStringConvertible {
         case .unknownSubmission(let name): "no submission '\(name)'"
         case .unknownQuestion(let name): "no question '\(name)' in challenge.yaml"
         case .unknownPhase(let name): "no phase '\(name)' in challenge.yaml"
+        case .configurationChangeBlocked(let reason): "challenge.yaml was not applied: \(reason)"
         case .invalidCursor(let text): "'\(text)' is not a leaderboard cursor: pass the next_cursor of the previous page"
         case .notAStartingKit(let path): "\(path) has no \(LocalEvaluation.directoryName)/challenge.yaml: run this in your clone of your team's repository, or pass --hub HUB"
         case .nothingToEvaluate(let path): "\(path) holds the required files of no question (see required_files in challenge.yaml)"

@@ -106,8 +106,13 @@ public enum HubSetup {
     }
 
     /// Sets a team repository's configuration: the hub's hooks, advertised push options,
-    /// object checks on receive, and no rewriting of history on the main branch.
+    /// object checks on receive, and no rewriting of history on the main branch. Pushes from
+    /// shallow clones reach pre-receive as such (`receive.shallowUpdate`, which makes git tell
+    /// hooks with `GIT_SHALLOW_FILE`), and pre-receive refuses them with what to do: without
+    /// it, git refuses them itself after pre-receive accepted them, saying only "shallow
+    /// update not allowed".
     static func configureTeamRepository(_ repository: Repository, hub: Hub) throws {
+        try repository.setConfiguration("receive.shallowUpdate", to: "true")
         try repository.setConfiguration("core.hooksPath", to: hub.hooksDirectory.path)
         try repository.setConfiguration("receive.advertisePushOptions", to: "true")
         try repository.setConfiguration("receive.fsckObjects", to: "true")

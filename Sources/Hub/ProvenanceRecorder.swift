@@ -24,7 +24,9 @@ public actor ProvenanceRecorder {
     /// The database and git work runs on ``Evaluation/BlockingWork``'s threads.
     public func recordFinished(_ evaluation: EvaluationRecord) async {
         do {
-            if environment == nil { environment = try await EvaluationEnvironment.current(hub: hub) }
+            if environment == nil || environment?.challengeConfiguration != hub.configurationRecord.sha256 {
+                environment = try await EvaluationEnvironment.current(hub: hub)
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let text = String(decoding: try encoder.encode(environment), as: UTF8.self)

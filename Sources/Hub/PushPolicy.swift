@@ -31,12 +31,20 @@ public struct PushPolicy {
     ///   - pusher: the authenticated login.
     /// - Throws: database errors.
     public func refusals(of updates: [PushUpdate], repository: Repository, quarantine: URL? = nil, pusher: String = "unknown",
-                         now: Date = Date()) throws -> [String] {
+                         fromShallowClone: Bool = false, now: Date = Date()) throws -> [String] {
+        if fromShallowClone {
+            // git refuses to update refs from a shallow clone (receive.shallowUpdate is off): say
+            // so now, before anything is reserved.
+            return updates.map { "\($0.ref): \(Self.shallowClone)" }
+        }
         let usedNames = try hub.ledger.submissionNames(team: team)
-        var refusals = try sizeRefusals(of: updates, repository: repository, quarantine: quarantine)
+        var refusals = updates.filter { !$0.isValidUTF8 }.map { update in
+            "\(update.ref): the name is not valid UTF-8 (git keeps any bytes, the hub could not show it as it is): name branches and tags with UTF-8 text"
+        }
+        refusals += try sizeRefusals(of: updates.filter(\.isValidUTF8), repository: repository, quarantine: quarantine)
         let status = try PhaseClock(hub: hub).status(at: now)
         var accepted: [String] = []
-        for update in updates {
+        for update in updates where update.isValidUTF8 {
             guard let name = update.submissionName else { continue }
             let tag = "submission-\(name)"
             if !update.oldID.isZero {
@@ -51,6 +59,10 @@ public struct PushPolicy {
             }
             if usedNames.contains(name) {
                 refusals.append("\(tag): your team already used the name '\(name)'; choose another")
+                continue
+            }
+            if let other = (usedNames.union(accepted)).first(where: { $0.lowercased() == name.lowercased() }) {
+                refusals.append("\(tag): \(Self.caseCollision(name, other))")
                 continue
             }
             let commitID: ObjectID
@@ -82,6 +94,14 @@ public struct PushPolicy {
             countOwnErrors: hub.challenge.quotas.countOwnErrors
         ) { counted in quotaRefusal(now: now, counted: counted) }
         .map { "submission-\($0.name): \($0.refusal)" }
+    }
+
+    /// What a push from a shallow clone is told.
+    static let shallowClone = "this push comes from a shallow clone, whose history stops short, and the hub records a submission's history (its lineage): run 'git fetch --unshallow' (for a clone of open.git: 'git fetch --unshallow open') and push again"
+
+    /// The refusal of a name that differs only by case from another of the team's.
+    public static func caseCollision(_ name: String, _ other: String) -> String {
+        "'\(name)' differs only by case from your submission '\(other)' (their files would collide on case-insensitive file systems, in exports for one); choose another name"
     }
 
     /// Why the phase refuses submissions, or nil when it accepts them.
@@ -144,7 +164,16 @@ public struct PushPolicy {
                 refusals.append("\(update.ref): must point at a commit (or a tag of one)")
                 continue
             }
-            for commitID in try repository.history(from: tip, hiding: existing) {
+            let history: [ObjectID]
+            do {
+                history = try repository.history(from: tip, hiding: existing)
+            } catch {
+                // A parent the push did not bring: the client's clone is shallow.
+                guard let (commit, parent) = try Self.missingParent(from: tip, in: repository) else { throw error }
+                refusals.append("\(update.ref): commit \(commit.hex.prefix(12))'s parent \(parent.hex.prefix(12)) is missing: \(Self.shallowClone)")
+                continue
+            }
+            for commitID in history {
                 let commit = try repository.commit(commitID)
                 guard checkedTrees.insert(commit.treeID).inserted else { continue }
                 let entries = try repository.allEntries(inTree: commit.treeID)
@@ -175,6 +204,20 @@ public struct PushPolicy {
             }
         }
         return refusals
+    }
+
+    /// The first commit, from `tip` back, whose parent is missing from `repository` (and that
+    /// parent), looking at most 100,000 commits; nil when every parent is there.
+    static func missingParent(from tip: ObjectID, in repository: Repository) throws -> (commit: ObjectID, parent: ObjectID)? {
+        var pending = [tip]
+        var seen: Set<ObjectID> = [tip]
+        while let next = pending.popLast(), seen.count < 100_000 {
+            for parent in try repository.commit(next).parentIDs {
+                guard repository.contains(parent) else { return (next, parent) }
+                if seen.insert(parent).inserted { pending.append(parent) }
+            }
+        }
+        return nil
     }
 
     /// Total size in bytes of the files under `directory`.

@@ -210,6 +210,13 @@ public final class Ledger: Sendable {
                 table.primaryKey("name", .text)
                 table.column("value", .integer).notNull()
             }
+            try db.create(table: "challenge_configurations") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("sha256", .text).notNull()
+                table.column("text", .text).notNull()
+                table.column("appliedAt", .datetime).notNull()
+                table.column("appliedBy", .text).notNull()
+            }
         }
         return migrator
     }

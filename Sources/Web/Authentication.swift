@@ -1,4 +1,6 @@
+import Evaluation
 import Foundation
+import Hub
 import Hummingbird
 import Ledger
 
@@ -7,12 +9,18 @@ import Ledger
 /// with the challenge that makes git and browsers ask for them.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = ForkboardRequestContext
-    let ledger: Ledger
+    let hub: Hub
+    var ledger: Ledger { hub.ledger }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let (login, token) = Self.credentials(of: request) else { return Self.challenge() }
         let (found, version) = try await ledger.member(login: login, token: token)
         guard let member = found else { return Self.challenge() }
+        if version.configuration != hub.configurationRecord.id {
+            // Another process applied a configuration: use it from this request on.
+            let hub = self.hub
+            _ = try await BlockingWork.run { try hub.refreshConfiguration() }
+        }
         var context = context
         context.member = member
         context.ledgerVersion = version

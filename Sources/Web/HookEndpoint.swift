@@ -60,7 +60,8 @@ struct HookEndpoint: Sendable {
 
     /// The variables a hook request may carry.
     static let variables: Set<String> = [
-        "GIT_DIR", "REMOTE_USER", "REMOTE_ADDR", "GIT_OBJECT_DIRECTORY", "GIT_QUARANTINE_PATH", "FORKBOARD_BASE_URL", "GIT_PUSH_OPTION_COUNT",
+        "GIT_DIR", "REMOTE_USER", "REMOTE_ADDR", "GIT_OBJECT_DIRECTORY", "GIT_QUARANTINE_PATH", "GIT_SHALLOW_FILE", "FORKBOARD_BASE_URL",
+        "GIT_PUSH_OPTION_COUNT",
     ]
 
     /// The variables and the input of a hook request's body, or nil when it does not follow
@@ -68,7 +69,7 @@ struct HookEndpoint: Sendable {
     /// value's length in bytes (so that a value may hold anything, line breaks included,
     /// without passing for another variable); an empty line; then git's input. Only known
     /// variables are accepted, each once, and `GIT_DIR` must be given.
-    static func parse(_ body: [UInt8]) -> (environment: [String: String], input: String)? {
+    static func parse(_ body: [UInt8]) -> (environment: [String: String], input: [UInt8])? {
         var environment: [String: String] = [:]
         var index = 0
         func take(until byte: UInt8) -> String? {
@@ -80,8 +81,7 @@ struct HookEndpoint: Sendable {
             if body[index] == UInt8(ascii: "\n") {
                 index += 1
                 guard let directory = environment["GIT_DIR"], !directory.isEmpty else { return nil }
-                return (environment.filter { !$0.value.isEmpty || $0.key.hasPrefix("GIT_PUSH_OPTION_") },
-                        String(decoding: body[index...], as: UTF8.self))
+                return (environment.filter { !$0.value.isEmpty || $0.key.hasPrefix("GIT_PUSH_OPTION_") }, Array(body[index...]))
             }
             guard let name = take(until: UInt8(ascii: "=")), let lengthText = take(until: UInt8(ascii: ":")),
                   let length = Int(lengthText), length >= 0, index + length < body.count, body[index + length] == UInt8(ascii: "\n") else { return nil }

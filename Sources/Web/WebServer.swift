@@ -1,4 +1,5 @@
 import Challenge
+import Evaluation
 import Foundation
 import Hub
 import Hummingbird
@@ -35,7 +36,7 @@ public struct WebServer: Sendable {
         router.get("/") { _, _ in
             Response(status: .seeOther, headers: [.location: "/leaderboard"])
         }
-        let signedIn = router.group().add(middleware: AuthenticationMiddleware(ledger: hub.ledger))
+        let signedIn = router.group().add(middleware: AuthenticationMiddleware(hub: hub))
 
         @Sendable func gitRoute(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
             let member = try context.requireMember()
@@ -50,7 +51,9 @@ public struct WebServer: Sendable {
                 return try await openRoute(request, context, member: member, pathInfo: "/" + String(rest))
             }
             guard member.team == repository, try await hub.ledger.hasTeam(repository) else {
-                return AuthenticationMiddleware.forbidden("\(member.login) is not a member of team '\(repository)'")
+                let reason = "\(member.login) is not a member of team '\(repository)'"
+                if Self.isPush(request) { try await auditRefusedPush(member: member, repository: repository, reason: reason, context: context) }
+                return AuthenticationMiddleware.forbidden(reason)
             }
             return try await git.serve(request: request, context: context, projectRoot: hub.teamRepositoriesDirectory,
                                        pathInfo: "/" + String(rest), login: member.login)
@@ -64,10 +67,23 @@ public struct WebServer: Sendable {
                     next.kind == .open ? " (it opens at \(Instant.format(next.start)))" : nil } ?? "" : ""
                 return AuthenticationMiddleware.forbidden("open.git is available in open phases only\(when)")
             }
-            let isPush = request.uri.query?.contains("service=git-receive-pack") == true || request.uri.path.hasSuffix("/git-receive-pack")
-            guard !isPush else { return AuthenticationMiddleware.forbidden("open.git is read-only: push to your team's repository") }
+            guard !Self.isPush(request) else {
+                let reason = "open.git is read-only: push to your team's repository"
+                try await auditRefusedPush(member: member, repository: "open", reason: reason, context: context)
+                return AuthenticationMiddleware.forbidden(reason)
+            }
             return try await git.serve(request: request, context: context, projectRoot: hub.home.appendingPathComponent("repos"),
                                        pathInfo: pathInfo, login: member.login)
+        }
+
+        /// A push refused before git saw it is in the audit log too (the hooks audit the others).
+        @Sendable func auditRefusedPush(member: MemberRecord, repository: String, reason: String, context: ForkboardRequestContext) async throws {
+            let client = context.remoteAddress?.ipAddress ?? ""
+            try await BlockingWork.run {
+                try hub.ledger.audit("push", actor: member.login, team: member.team, detail: [
+                    "client": .text(client), "repository": .text(repository), "outcome": .text("refused"), "reasons": .list([.text(reason)]),
+                ])
+            }
         }
 
         signedIn.get("/git/**", use: gitRoute)
@@ -97,5 +113,10 @@ public struct WebServer: Sendable {
             }
         }
         return router
+    }
+
+    /// True for the requests of a push (git's receive-pack service).
+    static func isPush(_ request: Request) -> Bool {
+        request.uri.query?.contains("service=git-receive-pack") == true || request.uri.path.hasSuffix("/git-receive-pack")
     }
 }

@@ -11,7 +11,7 @@ struct HookCommand: AsyncParsableCommand {
     var name: String
 
     func run() async throws {
-        let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        let input = Array(FileHandle.standardInput.readDataToEndOfFile())
         let runner = HookRunner()
         switch name {
         case "pre-receive":

@@ -24,6 +24,9 @@ struct RescoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let hub = try hubOptions.open()
+        guard try hub.configurationFileIsApplied() else {
+            throw ValidationError("challenge.yaml changed since it was applied: run 'forkboard challenge reload' first, so that every process evaluates with it")
+        }
         let details = try hub.ledger.submissionDetails()
         let wanted = Set(submissions)
         for name in wanted where !details.contains(where: { "\($0.submission.team)/\($0.submission.name)" == name }) {

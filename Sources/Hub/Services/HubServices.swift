@@ -16,7 +16,7 @@ public enum HubServices {
         /// Seconds an evaluation's lease lasts without renewal; a dead worker's evaluation is
         /// back in the queue at most this long plus one sweep after it died.
         public var leaseSeconds: TimeInterval
-        /// Seconds between sweeps of expired leases.
+        /// Seconds between sweeps of expired leases (and looks at the configuration in force).
         public var sweepSeconds: TimeInterval
         /// Seconds between passes of the reconciler (submission tags a crash left unrecorded).
         public var reconcileSeconds: TimeInterval
@@ -57,6 +57,11 @@ public enum HubServices {
                 do {
                     let requeued = try await hub.ledger.requeueExpiredLeases()
                     if requeued > 0 { logger.notice("returned \(requeued) evaluation(s) whose lease expired to the queue") }
+                    // A configuration applied by another process ('forkboard challenge reload').
+                    if try await BlockingWork.run({ try hub.refreshConfiguration() }) {
+                        try await hub.useCurrentRankingSpecifications()
+                        logger.notice("now using the challenge configuration \(hub.configurationRecord.sha256.prefix(12)) applied by \(hub.configurationRecord.appliedBy)")
+                    }
                 } catch is CancellationError {
                     return
                 } catch {

@@ -31,6 +31,7 @@ struct MaintenanceService: Service {
             var heldAt: Date?
             var commonsWasOpen = false
             var lastReconcile = Date.distantPast
+            var unappliedFileWarned = false
             while !Task.isCancelled {
                 if await lease.hold(lastHeldAt: &heldAt) {
                     do {
@@ -42,6 +43,11 @@ struct MaintenanceService: Service {
                         commonsWasOpen = open
                         if Date().timeIntervalSince(lastReconcile) >= reconcileSeconds {
                             lastReconcile = Date()
+                            let applied = (try? hub.configurationFileIsApplied()) ?? true
+                            if !applied, !unappliedFileWarned {
+                                logger.warning("challenge.yaml changed since it was applied; 'forkboard challenge reload --hub \(hub.home.path)' checks it and makes every process use it")
+                            }
+                            unappliedFileWarned = !applied
                             for accepted in try await BlockingWork.run({ try Intake(hub: hub).reconcile() }) {
                                 logger.notice("recorded \(accepted.submission.team)/\(accepted.submission.name), which a push left unrecorded")
                             }

@@ -22,6 +22,8 @@ public struct LedgerVersion: Hashable, Sendable {
     /// The latest phase override (a phase, or nil when cleared or never set).
     public let phaseOverride: PhaseOverrideRecord?
     public let revealed: Bool
+    /// The id of the challenge configuration in force (``ChallengeConfigurationRecord``).
+    public let configuration: Int64
 }
 
 /// What only one process of a hub should do at a time (for example recompute credit), held as
@@ -70,7 +72,8 @@ extension Ledger {
         let override = try PhaseOverrideRecord.order(Column("id").desc).fetchOne(db).flatMap { $0.phase == nil ? nil : $0 }
         return LedgerVersion(results: counters[LedgerCounter.results.rawValue] ?? 0, credit: counters[LedgerCounter.credit.rawValue] ?? 0,
                              submissions: counters[LedgerCounter.submissions.rawValue] ?? 0, phaseOverride: override,
-                             revealed: try RevealRecord.fetchCount(db) > 0)
+                             revealed: try RevealRecord.fetchCount(db) > 0,
+                             configuration: try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM challenge_configurations") ?? 0)
     }
 
     /// Sets a counter (``LedgerCounter/credit`` after a recomputation).

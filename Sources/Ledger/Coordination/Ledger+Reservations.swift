@@ -44,13 +44,17 @@ extension Ledger {
                 .union(reservations.map(\.name))
             var counted = try Self.quotaCountingSubmissionTimes(db, team: team, countOwnErrors: countOwnErrors) + reservations.map(\.reservedAt)
             var refusals: [(name: String, refusal: String)] = []
+            var taken = used
             for name in names {
                 if used.contains(name) {
                     refusals.append((name, "your team already used the name '\(name)'; choose another"))
+                } else if let other = taken.first(where: { $0.lowercased() == name.lowercased() }) {
+                    refusals.append((name, "'\(name)' differs only by case from your submission '\(other)' (their files would collide on case-insensitive file systems, in exports for one); choose another name"))
                 } else if let refusal = quota(counted) {
                     refusals.append((name, refusal))
                 } else {
                     counted.append(time)
+                    taken.insert(name)
                 }
             }
             guard refusals.isEmpty else { return refusals }

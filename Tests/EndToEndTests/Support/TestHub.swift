@@ -23,6 +23,8 @@ final class TestHub: @unchecked Sendable {
         var text = try String(contentsOf: configuration, encoding: .utf8)
         text = text.replacingOccurrences(of: "count: 5", with: "count: \(folds)")
         try configure(text).write(to: configuration, atomically: true, encoding: .utf8)
+        let reload = try forkboard(["challenge", "reload", "--hub", home.path])
+        guard reload.status == 0 else { throw TestHubError("challenge reload failed: \(reload.output)") }
     }
 
     deinit {
