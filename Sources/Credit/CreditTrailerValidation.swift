@@ -1,16 +1,16 @@
-/// Checks a submission's `Credit:` trailers (internal): each must name an earlier submission
-/// (or the starting kit) that was visible to the giver, and together they may give at most
-/// 100%; the rest is the giver's self share.
-enum CreditTrailerValidation {
-    /// The fractions stated by the valid trailers, self share included, or nil when no trailer
-    /// is valid; and one line per ignored trailer.
+/// Checks a submission's `Credit:` trailers: each must name an earlier submission (or the
+/// starting kit) that was visible to the giver, and together they may give at most 100% of
+/// the giver's own share.
+public enum CreditTrailerValidation {
+    /// The fractions of the giver's own share given by the valid trailers (the giver not
+    /// included), or nil when no trailer is valid; and one line per ignored trailer.
     /// - Parameters:
     ///   - giver: the submission's index in recording order.
     ///   - giverKey: its key.
     ///   - indices: the index of every earlier submission by key; the starting kit's is -1.
     ///   - isVisible: whether the submission at `giver` could see the one at `receiver`
     ///     (indices in recording order); not asked about the starting kit, which all see.
-    static func fractions(
+    public static func fractions(
         of trailers: [CreditTrailer], giver: Int, giverKey: String, indices: [String: Int],
         isVisible: (_ giver: Int, _ receiver: Int) -> Bool
     ) -> (fractions: [String: Double]?, problems: [String]) {
@@ -40,7 +40,6 @@ enum CreditTrailerValidation {
         for trailer in accepted {
             fractions[trailer.submission, default: 0] += trailer.fraction
         }
-        fractions[giverKey] = max(0, 1 - fractions.values.reduce(0, +))
         return (fractions, problems)
     }
 

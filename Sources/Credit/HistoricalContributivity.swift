@@ -1,21 +1,35 @@
-/// Historical contributivity: credit flowing backwards along the submissions' lineage, as on
-/// RAMP (source: ramp-board's `ramp-database`, `compute_historical_contributivity`; unlike it,
-/// a submission credited twice by the same giver receives both fractions, where ramp-board
-/// keeps only the latest credit).
+/// Historical contributivity: credit flowing backwards along the submissions' lineage.
+///
+/// Two kinds of shares (DESIGN.md, "Credit"):
+/// - measured shares (whose code a submission holds, from blame) pass a fraction of the
+///   submission's contributivity to each originator, final: blame already reaches the
+///   originator of each token, so credit received this way is not split again (splitting it
+///   by the receiver's own shares would count the receiver's ancestors twice);
+/// - declared shares (`Credit:` trailers) pass a fraction of the submission's own part, and
+///   the receiver splits what it receives this way by its own declarations, recursively, as on
+///   RAMP (source: ramp-board's `ramp-database`, `compute_historical_contributivity`; unlike
+///   it, a submission credited twice by the same giver receives both fractions, where
+///   ramp-board keeps only the latest credit).
 public enum HistoricalContributivity {
     /// Tolerance on the sum of a submission's credit fractions above 1 (rounding of shares
     /// computed from line counts).
     public static let shareTolerance = 1e-9
 
-    /// Distributes contributivity along the credits.
+    /// Distributes contributivity along the shares.
     ///
-    /// Walking the submissions from newest to oldest, each one holds its own contributivity
-    /// plus what later submissions passed to it, keeps its self share of that and passes
-    /// `fraction` of it to each submission it credits. The total is conserved (the sum of the
-    /// results equals the sum of the contributivities, up to rounding).
+    /// Walking the submissions from newest to oldest, each one gives each originator of its
+    /// code its measured fraction of its contributivity (final); its own part, plus the
+    /// declared credit later submissions passed to it, it splits by its declarations, keeping
+    /// the rest. The total is conserved (the sum of the results equals the sum of the
+    /// contributivities, up to rounding).
     ///
-    /// Example (RAMP's): contributivities A 0.2, B 0.3, C 0.5; C credits B 50%; B credits
-    /// A 50%; the result is A 0.475, B 0.275, C 0.25.
+    /// Example with declarations only (RAMP's): contributivities A 0.2, B 0.3, C 0.5; C credits
+    /// B 50%; B credits A 50%; the result is A 0.475, B 0.275, C 0.25.
+    ///
+    /// Example with measured shares: kit 0, A 0.8 (its code: 78.6% its own, 21.4% the kit's),
+    /// F 0.2 (a fork of A changing a little: 2.4% its own, 76% A's, 21.6% the kit's); the
+    /// result is kit 0.8 x 0.214 + 0.2 x 0.216 = 0.2144, A 0.8 x 0.786 + 0.2 x 0.76 = 0.7808,
+    /// F 0.2 x 0.024 = 0.0048.
     /// - Parameter submissions: in submission order, oldest first.
     /// - Returns: the historical contributivity of each submission, same order and units as
     ///   the contributivities.
@@ -24,15 +38,20 @@ public enum HistoricalContributivity {
     ///   fractions add up to more than 1 (beyond ``shareTolerance``).
     public static func distribute(_ submissions: [CreditedSubmission]) throws -> [Double] {
         try validate(submissions)
-        var held = submissions.map(\.contributivity)
+        var declaredHeld = [Double](repeating: 0, count: submissions.count)
         var result = [Double](repeating: 0, count: submissions.count)
         for giver in submissions.indices.reversed() {
-            let amount = held[giver]
-            let given = submissions[giver].credits.reduce(0) { $0 + $1.fraction }
-            for share in submissions[giver].credits {
-                held[share.submission] += amount * share.fraction
+            let submission = submissions[giver]
+            let measuredGiven = submission.measured.reduce(0) { $0 + $1.fraction }
+            for share in submission.measured {
+                result[share.submission] += submission.contributivity * share.fraction
             }
-            result[giver] = amount * max(0, 1 - given)
+            let own = submission.contributivity * max(0, 1 - measuredGiven) + declaredHeld[giver]
+            let declaredGiven = submission.credits.reduce(0) { $0 + $1.fraction }
+            for share in submission.credits {
+                declaredHeld[share.submission] += own * share.fraction
+            }
+            result[giver] += own * max(0, 1 - declaredGiven)
         }
         return result
     }
@@ -43,18 +62,20 @@ public enum HistoricalContributivity {
             guard submission.contributivity.isFinite, submission.contributivity >= 0 else {
                 throw CreditError.invalidAmount(submission: giver, value: submission.contributivity)
             }
-            var total = 0.0
-            for share in submission.credits {
-                guard share.submission >= 0, share.submission < giver else {
-                    throw CreditError.creditNotToEarlierSubmission(giver: giver, receiver: share.submission)
+            for shares in [submission.measured, submission.credits] {
+                var total = 0.0
+                for share in shares {
+                    guard share.submission >= 0, share.submission < giver else {
+                        throw CreditError.creditNotToEarlierSubmission(giver: giver, receiver: share.submission)
+                    }
+                    guard share.fraction.isFinite, share.fraction >= 0 else {
+                        throw CreditError.invalidAmount(submission: giver, value: share.fraction)
+                    }
+                    total += share.fraction
                 }
-                guard share.fraction.isFinite, share.fraction >= 0 else {
-                    throw CreditError.invalidAmount(submission: giver, value: share.fraction)
+                guard total <= 1 + shareTolerance else {
+                    throw CreditError.sharesExceedOne(submission: giver, total: total)
                 }
-                total += share.fraction
-            }
-            guard total <= 1 + shareTolerance else {
-                throw CreditError.sharesExceedOne(submission: giver, total: total)
             }
         }
     }

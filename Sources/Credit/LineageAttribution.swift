@@ -88,7 +88,7 @@ final class LineageAttribution {
         defer { nesting -= 1 }
         let anchor = nesting > Self.nestingLimit ? nil : try nearestKnownAncestor(of: commit, path: path)
         let hunks = try graph.repository.blame(
-            path: path, newestCommit: graph.ids[Int(commit)], oldestCommit: anchor.map { graph.ids[Int($0)] })
+            path: path, newestCommit: graph.ids[Int(commit)], oldestCommit: anchor.map { graph.ids[Int($0)] }, ignoringWhitespace: true)
         let lineCount = hunks.reduce(0) { max($0, $1.startLine - 1 + $1.lineCount) }
         var result = [Int32](repeating: commit, count: lineCount)
         for hunk in hunks {

@@ -21,22 +21,24 @@ public struct LineageCreditResult: Sendable, Equatable {
 
     /// The submissions as ``HistoricalContributivity/distribute(_:)`` takes them: the starting
     /// kit at index 0, then the submissions in recording order at 1, 2, ...; each with its
-    /// contributivity and its shares for other submissions as credits (its self share is what
-    /// remains).
+    /// contributivity, its measured shares for other submissions, and its declared credits.
     /// - Parameter contributivities: contributivity by key (a fraction, from blending); a key
     ///   without one, the starting kit's usually, counts 0; keys of no submission are ignored.
     public func creditedSubmissions(contributivities: [String: Double]) -> [CreditedSubmission] {
         let all = [startingKit] + submissions
         var indices: [String: Int] = [:]
         for (index, shares) in all.enumerated() { indices[shares.key] = index }
-        return all.map { shares in
-            let credits = shares.fractions.compactMap { key, fraction -> CreditShare? in
-                guard key != shares.key, fraction > 0, let index = indices[key] else { return nil }
+        func credits(_ fractions: [String: Double], of key: String) -> [CreditShare] {
+            fractions.compactMap { receiver, fraction -> CreditShare? in
+                guard receiver != key, fraction > 0, let index = indices[receiver] else { return nil }
                 return CreditShare(submission: index, fraction: fraction)
-            }
-            return CreditedSubmission(
+            }.sorted { $0.submission < $1.submission }
+        }
+        return all.map { shares in
+            CreditedSubmission(
                 contributivity: contributivities[shares.key] ?? 0,
-                credits: credits.sorted { $0.submission < $1.submission })
+                measured: credits(shares.measured, of: shares.key),
+                credits: credits(shares.declared, of: shares.key))
         }
     }
 

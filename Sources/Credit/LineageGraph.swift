@@ -73,26 +73,32 @@ final class LineageGraph {
     /// submission containing it: the owned commits stay closed under "parent of", so the walk
     /// stops at the first owned commit of each branch and every commit is visited once over
     /// all calls.
-    /// - Returns: the commits given to `position`, for ``releaseOwnership(of:)``.
+    /// - Returns: the commits given to `position`, for ``releaseOwnership(of:)``, and the
+    ///   owners of the commits where the walk stopped (the earlier submissions it builds on
+    ///   directly; the tip's own owner when it was owned already).
     /// - Throws: ``GitError`` when a commit cannot be read (no owner is changed then).
     @discardableResult
-    func assignOwner(_ position: Int32, from tip: Int32) throws -> [Int32] {
+    func assignOwner(_ position: Int32, from tip: Int32) throws -> (owned: [Int32], boundaries: Set<Int32>) {
         var owned: [Int32] = []
+        var boundaries: Set<Int32> = []
         var stack = [tip]
         do {
             while let number = stack.popLast() {
-                guard owners[Int(number)] == Self.none else { continue }
+                guard owners[Int(number)] == Self.none else {
+                    boundaries.insert(owners[Int(number)])
+                    continue
+                }
                 owners[Int(number)] = position
                 owned.append(number)
-                for parent in try parents(of: number) where owners[Int(parent)] == Self.none {
-                    stack.append(parent)
+                for parent in try parents(of: number) {
+                    if owners[Int(parent)] == Self.none { stack.append(parent) } else { boundaries.insert(owners[Int(parent)]) }
                 }
             }
         } catch {
             releaseOwnership(of: owned)
             throw error
         }
-        return owned
+        return (owned, boundaries)
     }
 
     /// Makes `commits` unowned again (undoing ``assignOwner(_:from:)`` for a submission that

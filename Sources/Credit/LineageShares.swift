@@ -1,48 +1,63 @@
-/// How one submission shares its credit among the submissions it builds on, itself included.
+/// How one submission's credit is shared among the submissions whose code it holds: measured
+/// shares (whose code tokens these are) and declared credit (what its `Credit:` trailers give
+/// of its own share).
 public struct LineageShares: Sendable, Equatable {
-    /// Where the fractions come from.
-    public enum Origin: Sendable, Equatable {
-        /// Counted from the lines of the submission's credited files.
-        case lineage
-        /// Given by valid `Credit:` trailers of the submission's commit.
-        case trailers
-    }
-
     /// The submission's key (`team/name`).
     public let key: String
-    /// Fractions of the submission's credit by owning submission key, its own key included
-    /// (its self share, possibly 0). They sum to 1 (up to rounding); a submission without
-    /// credited lines and without trailers keeps everything: `[key: 1]`.
-    public let fractions: [String: Double]
-    /// The submission's credited lines by the key of the submission owning the commit that
-    /// introduced them (counted even when trailers replace the fractions).
-    public let lineCounts: [String: Int]
-    /// Whether ``fractions`` come from the lines or from trailers.
-    public let origin: Origin
+    /// Measured shares: the fraction of the submission's credited code tokens that each
+    /// submission (the starting kit included) introduced, its own key included (its own share,
+    /// possibly 0). They sum to 1; a submission without credited code keeps everything:
+    /// `[key: 1]`. They are floors: no declaration lowers them.
+    public let measured: [String: Double]
+    /// The submission's credited code tokens by the key of the submission that introduced them.
+    public let tokenCounts: [String: Int]
+    /// Declared credit: the fraction of the submission's own measured share that each valid
+    /// `Credit:` trailer gives to an earlier submission it could see; at most 1 in all; empty
+    /// without valid trailers.
+    public let declared: [String: Double]
 
     /// Creates shares.
-    public init(key: String, fractions: [String: Double], lineCounts: [String: Int], origin: Origin) {
+    public init(key: String, measured: [String: Double], tokenCounts: [String: Int], declared: [String: Double] = [:]) {
         self.key = key
-        self.fractions = fractions
-        self.lineCounts = lineCounts
-        self.origin = origin
+        self.measured = measured
+        self.tokenCounts = tokenCounts
+        self.declared = declared
     }
 
-    /// The number of credited lines in the submission's tree.
-    public var creditedLineCount: Int { lineCounts.values.reduce(0, +) }
+    /// The number of credited code tokens in the submission's tree.
+    public var creditedTokenCount: Int { tokenCounts.values.reduce(0, +) }
 
-    /// The fraction the submission keeps for itself.
-    public var selfShare: Double { fractions[key] ?? 0 }
+    /// The submission's own measured share.
+    public var ownMeasuredShare: Double { measured[key] ?? 0 }
 
-    /// Shares computed from line counts: each owner's lines over all lines; everything to the
-    /// submission itself when it has no credited lines.
-    static func fromLines(key: String, lineCounts: [String: Int]) -> LineageShares {
-        let total = lineCounts.values.reduce(0, +)
+    /// What the submission keeps after its declarations: its own measured share less what it
+    /// declares to others.
+    public var selfShare: Double { ownMeasuredShare * max(0, 1 - declared.values.reduce(0, +)) }
+
+    /// The share of the submission's credit that goes to each submission directly: measured
+    /// shares, plus the declared fractions of the own share; the submission's own entry is
+    /// ``selfShare``. They sum to 1.
+    public var fractions: [String: Double] {
+        var fractions = measured
+        fractions[key] = selfShare
+        for (receiver, fraction) in declared { fractions[receiver, default: 0] += ownMeasuredShare * fraction }
+        return fractions
+    }
+
+    /// Measured shares from token counts: each owner's tokens over all tokens; everything to
+    /// the submission itself when it has no credited tokens.
+    static func fromTokens(key: String, tokenCounts: [String: Int]) -> LineageShares {
+        let total = tokenCounts.values.reduce(0, +)
         guard total > 0 else {
-            return LineageShares(key: key, fractions: [key: 1], lineCounts: lineCounts, origin: .lineage)
+            return LineageShares(key: key, measured: [key: 1], tokenCounts: tokenCounts)
         }
-        var fractions = lineCounts.mapValues { Double($0) / Double(total) }
-        if fractions[key] == nil { fractions[key] = 0 }
-        return LineageShares(key: key, fractions: fractions, lineCounts: lineCounts, origin: .lineage)
+        var measured = tokenCounts.mapValues { Double($0) / Double(total) }
+        if measured[key] == nil { measured[key] = 0 }
+        return LineageShares(key: key, measured: measured, tokenCounts: tokenCounts)
+    }
+
+    /// The same measured shares with `declared` credit.
+    func declaring(_ declared: [String: Double]) -> LineageShares {
+        LineageShares(key: key, measured: measured, tokenCounts: tokenCounts, declared: declared)
     }
 }

@@ -9,16 +9,20 @@ public struct LineageSubmission: Sendable, Hashable {
     public var team: String
     /// Its commit in the ledger repository.
     public var commit: ObjectID
+    /// Whether it was pushed while every team's code was visible (an open phase): then its
+    /// `Credit:` trailers may name any earlier submission, else only its own team's.
+    public var isOpenAtPush: Bool
 
     /// Creates a submission of `team` named `name`: its key is `team/name`.
-    public init(team: String, name: String, commit: ObjectID) {
-        self.init(key: "\(team)/\(name)", team: team, commit: commit)
+    public init(team: String, name: String, commit: ObjectID, isOpenAtPush: Bool = false) {
+        self.init(key: "\(team)/\(name)", team: team, commit: commit, isOpenAtPush: isOpenAtPush)
     }
 
     /// Creates a submission with an explicit key.
-    public init(key: String, team: String, commit: ObjectID) {
+    public init(key: String, team: String, commit: ObjectID, isOpenAtPush: Bool = false) {
         self.key = key
         self.team = team
         self.commit = commit
+        self.isOpenAtPush = isOpenAtPush
     }
 }

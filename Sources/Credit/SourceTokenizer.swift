@@ -23,6 +23,14 @@ public enum SourceTokenizer {
         return scanner.scan()
     }
 
+    /// The tokens of `text` as written: comments, whitespace and docstrings dropped as for
+    /// ``tokens(in:language:)``, but names, numbers and literals kept as they are spelled (a
+    /// string literal with its quotes). What lineage credit weighs and matches lines by.
+    public static func spelledTokens(in text: String, language: Language) -> [Token] {
+        var scanner = SourceTokenizerScanner(text: text, language: language, spelled: true)
+        return scanner.scan()
+    }
+
     /// The normalised tokens of `file`, read in the language its path suggests, or `nil` when
     /// the path's extension is not a known source language (see ``Language/init(path:)``).
     public static func tokens(of file: SourceFile) -> [Token]? {

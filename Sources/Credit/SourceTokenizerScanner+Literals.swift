@@ -46,6 +46,7 @@ extension SourceTokenizerScanner {
     /// dropped; a literal right after another literal (implicit concatenation) adds no token.
     mutating func scanString(startsStatement: Bool) {
         let startLine = line
+        let start = index
         let quote = bytes[index]
         let triple = quote != UInt8(ascii: "`") && peek(at: index + 1) == quote && peek(at: index + 2) == quote
             && (language == .python || quote == UInt8(ascii: "\""))
@@ -67,10 +68,10 @@ extension SourceTokenizerScanner {
         if language == .python, startsStatement {
             // A new statement: a docstring when nothing else follows, and never a continuation.
             if restOfLineIsEmpty() { return }
-        } else if tokens.last?.text == SourceTokenizer.Token.string {
+        } else if !spelled, tokens.last?.text == SourceTokenizer.Token.string {
             return
         }
-        emit(SourceTokenizer.Token.string, line: startLine)
+        emit(spelled ? String(decoding: bytes[start..<index], as: UTF8.self) : SourceTokenizer.Token.string, line: startLine)
     }
 
     /// Whether only blanks, and perhaps a comment, follow `index` on its line.

@@ -6,6 +6,9 @@ struct SourceTokenizerScanner {
     let bytes: [UInt8]
     let language: SourceTokenizer.Language
     let keywords: Set<String>
+    /// Whether names, numbers and literals keep their spelling (for attribution) instead of
+    /// their class (for reuse detection).
+    let spelled: Bool
     var index = 0
     var line = 1
     var tokens: [SourceTokenizer.Token] = []
@@ -14,10 +17,11 @@ struct SourceTokenizerScanner {
     /// Whether the next token starts a statement (a string there may be a docstring).
     var atStatementStart = true
 
-    init(text: String, language: SourceTokenizer.Language) {
+    init(text: String, language: SourceTokenizer.Language, spelled: Bool = false) {
         bytes = Array(text.utf8)
         self.language = language
         keywords = language.keywords
+        self.spelled = spelled
     }
 
     /// Reads the whole text and returns its tokens.
@@ -68,7 +72,7 @@ struct SourceTokenizerScanner {
         if isQuote(peek(at: index)), stringPrefixes.contains(word.lowercased()) {
             scanString(startsStatement: startsStatement)
         } else {
-            emit(keywords.contains(word) ? word : SourceTokenizer.Token.identifier, line: line)
+            emit(keywords.contains(word) || spelled ? word : SourceTokenizer.Token.identifier, line: line)
         }
     }
 
@@ -93,7 +97,7 @@ struct SourceTokenizerScanner {
                 break
             }
         }
-        emit(SourceTokenizer.Token.number, line: line)
+        emit(spelled ? String(decoding: bytes[start..<index], as: UTF8.self) : SourceTokenizer.Token.number, line: line)
     }
 
     /// Reads the longest operator or punctuation mark at `index`.

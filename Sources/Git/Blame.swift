@@ -45,6 +45,8 @@ extension Repository {
     /// - Parameters:
     ///   - path: the file's slash-separated path in `newestCommit`'s tree.
     ///   - newestCommit: the commit whose version of the file is blamed.
+    ///   - ignoringWhitespace: lines that differ only in white space (re-indented) stay with
+    ///     the commit that wrote them (`GIT_BLAME_IGNORE_WHITESPACE`).
     ///   - oldestCommit: when given, blame does not look past this commit: lines that it
     ///     already held are reported as boundary hunks of it (with their line numbers in its
     ///     version of the file), to be resolved by the caller. Other branches of a merge still
@@ -54,9 +56,10 @@ extension Repository {
     ///   the file (a last line without a newline counts). An empty file has no hunks.
     /// - Throws: ``GitError`` when the commit cannot be read, the path names no file in it, or
     ///   libgit2 cannot diff a version (for example a file too large to blame).
-    public func blame(path: String, newestCommit: ObjectID, oldestCommit: ObjectID? = nil) throws -> [BlameHunk] {
+    public func blame(path: String, newestCommit: ObjectID, oldestCommit: ObjectID? = nil, ignoringWhitespace: Bool = false) throws -> [BlameHunk] {
         var options = git_blame_options()
         try GitError.check(git_blame_options_init(&options, UInt32(GIT_BLAME_OPTIONS_VERSION)), "prepare blame options")
+        if ignoringWhitespace { options.flags |= GIT_BLAME_IGNORE_WHITESPACE.rawValue }
         options.newest_commit = newestCommit.oid
         if let oldestCommit { options.oldest_commit = oldestCommit.oid }
         var blame: OpaquePointer?

@@ -54,7 +54,9 @@ public struct Export {
                 }
                 try copyPredictions(team: view.team, name: view.submission, question: evaluation.record.question, into: directory)
             }
-            for (owner, fraction) in view.credits.sorted(by: { $0.key < $1.key }) { credits.append([key, owner, String(fraction)]) }
+            for (owner, fraction) in view.credits.sorted(by: { $0.key < $1.key }) {
+                credits.append([key, owner, String(fraction), String(view.measuredCredits[owner] ?? 0), String(view.declaredCredits[owner] ?? 0)])
+            }
             for ancestor in view.derivesFrom { lineage.append([key, ancestor]) }
         }
         let tables: [(String, [String], [[String]])] = [
@@ -62,7 +64,7 @@ public struct Export {
             ("fold_scores.csv", ["submission", "question", "fold", "split", "score_type", "value"], foldScores),
             ("bagged_scores.csv", ["submission", "question", "split", "score_type", "value"], baggedScores),
             ("contributivity.csv", ["submission", "question", "contributivity", "historical_contributivity"], contributivity),
-            ("credits.csv", ["submission", "owner", "fraction"], credits),
+            ("credits.csv", ["submission", "owner", "fraction", "measured", "declared"], credits),
             ("lineage.csv", ["submission", "derives_from"], lineage),
         ]
         for (name, header, rows) in tables {
@@ -105,8 +107,10 @@ public struct Export {
           over the fold models).
         - `contributivity.csv`: RAMP's contributivity (share of the blended ensembles, in [0, 1])
           and the historical contributivity (after credit flows along the lineage).
-        - `credits.csv`: each submission's credit shares by owning submission (git blame of its
-          source files, or its `Credit:` trailers); `organisers/starting-kit` is the starting kit.
+        - `credits.csv`: each submission's credit by owning submission: `fraction` what goes to it,
+          `measured` the fraction of the code tokens it introduced, `declared` the fraction of
+          the submission's own share its `Credit:` trailers give it; `organisers/starting-kit`
+          is the starting kit.
         - `lineage.csv`: each submission and the earlier submissions it derives from.
         - `predictions/<team>/<submission>/<question>/fold-<k>.csv`: what the submission's
           `predict` wrote on fold k: the fold's validation rows, then every test row.

@@ -23,10 +23,16 @@ public struct LeaderboardRow: Sendable, Equatable, Codable {
     public var contributivity: Double?
     /// What it keeps after credit flows backwards along the lineage, in [0, 1].
     public var historicalContributivity: Double?
+    /// The fraction of its code tokens it wrote itself (its own measured share), in [0, 1].
+    public var ownCodeShare: Double?
+    /// The fraction of that own share its `Credit:` trailers give away, in [0, 1].
+    public var declaredAway: Double?
 
     enum CodingKeys: String, CodingKey {
         case rank, team, submission, commit, pusher, state, scores, contributivity
         case historicalContributivity = "historical_contributivity"
+        case ownCodeShare = "own_code_share"
+        case declaredAway = "declared_away"
         case trainSeconds = "train_seconds"
         case testSeconds = "test_seconds"
         case submittedAt = "submitted_at"
@@ -155,13 +161,18 @@ public struct Leaderboard: Sendable, Equatable, Codable {
             for record in entry.baggedScores where options.visibleSplits.contains(record.split.rawValue) {
                 scores[record.split.rawValue, default: [:]][record.scoreType] = record.value
             }
+            let key = "\(entry.submission.team)/\(entry.submission.name)"
+            let measured = entry.creditShares.filter { $0.source == .measured }
+            let declared = entry.creditShares.filter { $0.source == .declared }
             return LeaderboardRow(
                 rank: entry.rank, team: entry.submission.team, submission: entry.submission.name,
                 commit: entry.submission.commitID, pusher: entry.submission.pusher,
                 state: entry.evaluation.state.rawValue, scores: scores,
                 trainSeconds: entry.evaluation.trainSeconds, testSeconds: entry.evaluation.testSeconds,
                 submittedAt: Instant.format(entry.submission.submittedAt),
-                contributivity: entry.contributivity?.value, historicalContributivity: entry.contributivity?.historical)
+                contributivity: entry.contributivity?.value, historicalContributivity: entry.contributivity?.historical,
+                ownCodeShare: measured.isEmpty ? nil : measured.first { $0.owner == key }?.fraction ?? 0,
+                declaredAway: measured.isEmpty ? nil : declared.reduce(0) { $0 + $1.fraction })
         }
         var leaderboard = Leaderboard(challenge: hub.challenge.title, question: question.name, officialScoreType: specification.scoreType,
                                       lowerIsBetter: specification.lowerIsBetter, scoreTypes: question.scoreTypes,

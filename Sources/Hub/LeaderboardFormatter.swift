@@ -14,7 +14,8 @@ public enum LeaderboardFormatter {
         let other = ranking == "valid" ? ["test"] : []
         let header = ["rank", "team", "submission"] + leaderboard.scoreTypes.map { "\(ranking)_\($0)" }
             + other.map { "\($0)_\(leaderboard.officialScoreType)" }
-            + ["contributivity_percent", "historical_percent", "train_seconds", "test_seconds", "submitted_at", "state"]
+            + ["contributivity_percent", "historical_percent", "own_code_percent", "declared_away_percent",
+               "train_seconds", "test_seconds", "submitted_at", "state"]
         let rows = leaderboard.rows.map { row -> [String] in
             let rankingScores = leaderboard.scoreTypes.map { scoreType in
                 row.scores[ranking]?[scoreType].map { String(format: "%.6f", $0) } ?? ""
@@ -22,7 +23,7 @@ public enum LeaderboardFormatter {
             let otherScores = other.map { split in row.scores[split]?[leaderboard.officialScoreType].map { String(format: "%.6f", $0) } ?? "" }
             let percent = { (value: Double?) in value.map { String(Int(($0 * 100).rounded())) } ?? "" }
             return [row.rank.map(String.init) ?? "", row.team, row.submission] + rankingScores + otherScores + [
-                percent(row.contributivity), percent(row.historicalContributivity),
+                percent(row.contributivity), percent(row.historicalContributivity), percent(row.ownCodeShare), percent(row.declaredAway),
                 row.trainSeconds.map { String(format: "%.2f", $0) } ?? "",
                 row.testSeconds.map { String(format: "%.2f", $0) } ?? "",
                 row.submittedAt, row.state,

@@ -4,9 +4,11 @@ import Foundation
 import Git
 import Ledger
 
-/// Historical contributivity from the lineage: each submission's credit shares (git blame of
-/// its source files through the ledger, or its `Credit:` trailers), then contributivity
-/// flowing backwards along them (``Credit/HistoricalContributivity``), per question.
+/// Historical contributivity from the lineage: each submission's measured shares (whose code
+/// tokens it holds, ``Credit/LineageCredit``) and declared credit (its `Credit:` trailers), then
+/// contributivity flowing backwards along them (``Credit/HistoricalContributivity``), per
+/// question. A function of the ledger alone: what it computes does not depend on when the
+/// process started.
 ///
 /// Keeps one ``Credit/LineageCredit`` between recomputations and appends only the new
 /// submissions to it (a few milliseconds each); not `Sendable`: use it from one task at a time
@@ -21,21 +23,31 @@ public final class LineageCreditComputation {
 
     /// Brings the shares up to date with the ledger, stores them, then stores every question's
     /// historical contributivity from its current contributivities.
+    /// - Returns: the ids of the submissions whose shares or historical contributivity changed
+    ///   (their git notes are written again).
     /// - Throws: Git, lineage or database errors.
-    public func recompute() throws {
+    @discardableResult
+    public func recompute() throws -> Set<Int64> {
         let details = try hub.ledger.submissionDetails()
+        let schedule = hub.challenge.schedule
         let submissions = details.compactMap { detail -> LineageSubmission? in
-            ObjectID(hex: detail.submission.commitID).map { LineageSubmission(team: detail.submission.team, name: detail.submission.name, commit: $0) }
+            // A `Credit:` trailer may name the team's own earlier submissions, and any earlier
+            // submission when it was pushed while the commons was open.
+            let open = detail.submission.phase.flatMap { schedule.phase(named: $0) }.map { $0.kind != .closed } ?? false
+            return ObjectID(hex: detail.submission.commitID).map {
+                LineageSubmission(team: detail.submission.team, name: detail.submission.name, commit: $0, isOpenAtPush: open)
+            }
         }
         if let existing = lineage, Array(submissions.prefix(existing.submissions.count)) != existing.submissions { lineage = nil }
         if lineage == nil { lineage = try makeLineage(details: details) }
-        guard let lineage else { return }
+        guard let lineage else { return [] }
         for submission in submissions.dropFirst(lineage.submissions.count) { try lineage.append(submission) }
         let result = lineage.result
         let ids = Dictionary(uniqueKeysWithValues: details.map { ("\($0.submission.team)/\($0.submission.name)", $0.submission.id!) })
-        try hub.ledger.replaceCreditShares(result.submissions.flatMap { shares -> [CreditShareRecord] in
+        var changed = try hub.ledger.replaceCreditShares(result.submissions.flatMap { shares -> [CreditShareRecord] in
             guard let id = ids[shares.key] else { return [] }
-            return shares.fractions.map { CreditShareRecord(submissionID: id, owner: $0.key, fraction: $0.value, source: shares.origin == .trailers ? "trailer" : "lines") }
+            return shares.measured.map { CreditShareRecord(submissionID: id, owner: $0.key, fraction: $0.value, source: .measured) }
+                + shares.declared.map { CreditShareRecord(submissionID: id, owner: $0.key, fraction: $0.value, source: .declared) }
         })
         let contributivities = try hub.ledger.contributivities()
         for question in hub.challenge.questions where !question.isPredictionsOnly {
@@ -52,8 +64,10 @@ public final class LineageCreditComputation {
             let historical = try result.historicalContributivities(contributivities: byKey)
             var values: [Int64: Double] = [:]
             for (key, id) in evaluationOf { values[id] = historical[key] ?? 0 }
-            try hub.ledger.setHistoricalContributivity(question: question.name, values, startingKit: historical[LineageCredit.startingKitKey] ?? 0)
+            changed.formUnion(try hub.ledger.setHistoricalContributivity(
+                question: question.name, values, startingKit: historical[LineageCredit.startingKitKey] ?? 0))
         }
+        return changed
     }
 
     /// The warnings about `Credit:` trailers that were ignored.
@@ -62,18 +76,14 @@ public final class LineageCreditComputation {
     private func makeLineage(details: [SubmissionDetail]) throws -> LineageCredit? {
         let repository = try Repository.open(at: hub.ledgerRepository.path)
         guard let startingKit = try repository.referenceTarget("refs/heads/main") else { return nil }
-        let schedule = hub.challenge.schedule
-        // A `Credit:` trailer may name the team's own earlier submissions, and any earlier
-        // submission when it was pushed while the commons was open.
-        let teams = details.map(\.submission.team)
-        let openAtPush = details.map { detail in
-            detail.submission.phase.flatMap { schedule.phase(named: $0) }.map { $0.kind != .closed } ?? false
-        }
-        return try LineageCredit(
-            repository: repository, startingKit: startingKit, isCredited: ReuseReport.isSourceFile,
-            isVisible: { giver, receiver in
-                guard giver < teams.count, receiver < teams.count else { return false }
-                return teams[giver] == teams[receiver] || openAtPush[giver]
-            })
+        return try LineageCredit(repository: repository, startingKit: startingKit, isCredited: Self.isCredited(in: hub.challenge))
+    }
+
+    /// Which files of a submission's tree may count for credit: every file the submission can
+    /// run, that is all but the starting kit's local evaluation files (`.forkboard/`) and the
+    /// challenge's data files (``Credit/LineageCredit`` leaves out binary and data-like files).
+    public static func isCredited(in challenge: ChallengeConfiguration) -> @Sendable (String) -> Bool {
+        let data = Set(challenge.questions.compactMap(\.startingKitData))
+        return { path in !path.hasPrefix(".forkboard/") && !data.contains(path) }
     }
 }

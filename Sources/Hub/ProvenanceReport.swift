@@ -39,6 +39,9 @@ public struct ProvenanceReport: Encodable, Sendable {
     public let derivesFrom: [String]
     /// Its credit shares by owning submission (lines from git blame, or `Credit:` trailers).
     public let credits: [String: Double]
+    /// Measured shares and declared credit (see ``SubmissionView``).
+    public let measuredCredits: [String: Double]
+    public let declaredCredits: [String: Double]
     /// Code it shares with other teams' earlier submissions without lineage.
     public let reuse: [String]
     public let evaluations: [EvaluationProvenance]
@@ -47,6 +50,8 @@ public struct ProvenanceReport: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case team, submission, commit, tree, pusher, phase, parents, credits, reuse, evaluations, note
+        case measuredCredits = "measured_credits"
+        case declaredCredits = "declared_credits"
         case submittedAt = "submitted_at"
         case derivesFrom = "derives_from"
     }
@@ -77,7 +82,7 @@ public struct ProvenanceReport: Encodable, Sendable {
         return ProvenanceReport(
             team: team, submission: name, commit: view.commit, tree: commit?.treeID.hex ?? "", pusher: view.pusher,
             submittedAt: view.submittedAt, phase: view.phase, parents: view.parents, derivesFrom: view.derivesFrom,
-            credits: view.credits, reuse: reuse, evaluations: evaluations,
+            credits: view.credits, measuredCredits: view.measuredCredits, declaredCredits: view.declaredCredits, reuse: reuse, evaluations: evaluations,
             note: try commit.flatMap { try repository.note(on: $0.id, notesReference: ProvenanceRecorder.notesReference) })
     }
 }

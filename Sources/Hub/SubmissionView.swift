@@ -61,13 +61,21 @@ public struct SubmissionView: Sendable, Codable, Equatable {
     /// The earlier submissions, of any team, in its history (`team/name`), oldest first: its
     /// lineage. A cherry-pick has none of the submissions it copied from.
     public let derivesFrom: [String]
-    /// Its credit shares by owning submission (`team/name`, `organisers/starting-kit`), itself
-    /// included: from git blame of its source files, or from `Credit:` trailers.
+    /// What of its credit goes to each submission (`team/name`, `organisers/starting-kit`),
+    /// itself included: its measured shares, with its own share split by its declarations.
     public let credits: [String: Double]
+    /// Its measured shares: the fraction of its code tokens that each submission (itself and the
+    /// starting kit included) introduced; floors that no declaration lowers.
+    public let measuredCredits: [String: Double]
+    /// Its declared credit: the fraction of its own measured share that each of its valid
+    /// `Credit:` trailers gives away.
+    public let declaredCredits: [String: Double]
     public let evaluations: [EvaluationView]
 
     enum CodingKeys: String, CodingKey {
         case team, submission, commit, pusher, state, evaluations, phase, description, parents, credits
+        case measuredCredits = "measured_credits"
+        case declaredCredits = "declared_credits"
         case submittedAt = "submitted_at"
         case derivesFrom = "derives_from"
     }
@@ -132,6 +140,15 @@ public struct SubmissionView: Sendable, Codable, Equatable {
             }
             return scores
         }
+        let key = "\(detail.submission.team)/\(detail.submission.name)"
+        let measured = Dictionary(detail.creditShares.filter { $0.source == .measured }.map { ($0.owner, $0.fraction) }) { $0 + $1 }
+        let declared = Dictionary(detail.creditShares.filter { $0.source == .declared }.map { ($0.owner, $0.fraction) }) { $0 + $1 }
+        // What goes to each submission directly: the measured shares, its own share less what
+        // its trailers give away, and that given away.
+        var effective = measured
+        let own = measured[key] ?? 0
+        if !measured.isEmpty { effective[key] = own * max(0, 1 - declared.values.reduce(0, +)) }
+        for (receiver, fraction) in declared { effective[receiver, default: 0] += own * fraction }
         let evaluations = detail.evaluations.map { evaluation -> EvaluationView in
             let bagged = grouped(evaluation.baggedScores, split: \.split, type: \.scoreType, value: \.value)
             let runs = Dictionary(uniqueKeysWithValues: evaluation.foldRuns.map { ($0.fold, $0) })
@@ -152,6 +169,6 @@ public struct SubmissionView: Sendable, Codable, Equatable {
             pusher: detail.submission.pusher, submittedAt: Instant.format(detail.submission.submittedAt),
             state: detail.state.rawValue, phase: detail.submission.phase, description: detail.submission.description,
             parents: parents, derivesFrom: detail.derivesFrom,
-            credits: Dictionary(detail.creditShares.map { ($0.owner, $0.fraction) }) { $0 + $1 }, evaluations: evaluations)
+            credits: effective, measuredCredits: measured, declaredCredits: declared, evaluations: evaluations)
     }
 }

@@ -39,18 +39,27 @@ public struct CombinedScoreRecord: Codable, Sendable, Equatable, FetchableRecord
     }
 }
 
-/// One share of a submission's lines (or of its declared credit) owned by a submission
-/// (`team/name`; `organisers/starting-kit` for the starting kit), itself included.
+/// One share of a submission's credit: measured (the fraction of its code tokens a submission
+/// introduced: `team/name`, or `organisers/starting-kit`, itself included) or declared (the
+/// fraction of its own measured share that a `Credit:` trailer gives to an earlier submission).
 public struct CreditShareRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "credit_shares"
+
+    /// Where a share comes from.
+    public enum Source: String, Codable, Sendable, DatabaseValueConvertible {
+        /// Counted from the code (git blame and earlier code matched), of the whole credit.
+        case measured
+        /// Stated by a `Credit:` trailer, of the submission's own measured share.
+        case declared
+    }
+
     public var submissionID: Int64
     public var owner: String
-    /// In [0, 1]; a submission's shares sum to 1.
+    /// In [0, 1]: a submission's measured shares sum to 1, its declared ones to at most 1.
     public var fraction: Double
-    /// `lines` (from git blame) or `trailer` (from `Credit:` lines of its commit message).
-    public var source: String
+    public var source: Source
 
-    public init(submissionID: Int64, owner: String, fraction: Double, source: String) {
+    public init(submissionID: Int64, owner: String, fraction: Double, source: Source) {
         self.submissionID = submissionID
         self.owner = owner
         self.fraction = fraction
@@ -83,11 +92,21 @@ extension Ledger {
         try database.read { db in try CombinedScoreRecord.filter(Column("question") == question).fetchAll(db) }
     }
 
-    /// Replaces every submission's credit shares.
-    public func replaceCreditShares(_ shares: [CreditShareRecord]) throws {
+    /// Replaces every submission's credit shares; returns the ids of the submissions whose
+    /// shares changed.
+    @discardableResult
+    public func replaceCreditShares(_ shares: [CreditShareRecord]) throws -> Set<Int64> {
         try database.write { db in
+            let before = Dictionary(grouping: try CreditShareRecord.fetchAll(db), by: \.submissionID)
+            let after = Dictionary(grouping: shares, by: \.submissionID)
+            func same(_ a: [CreditShareRecord]?, _ b: [CreditShareRecord]?) -> Bool {
+                let key = { (record: CreditShareRecord) in "\(record.source.rawValue) \(record.owner) \(record.fraction)" }
+                return Set((a ?? []).map(key)) == Set((b ?? []).map(key))
+            }
+            let changed = Set(before.keys).union(after.keys).filter { !same(before[$0], after[$0]) }
             try CreditShareRecord.deleteAll(db)
             for share in shares { try share.insert(db) }
+            return changed
         }
     }
 
@@ -97,13 +116,21 @@ extension Ledger {
     }
 
     /// Sets the historical contributivity of a question's evaluations (by id) and what the
-    /// organisers' starting kit received, in one transaction.
-    public func setHistoricalContributivity(question: String, _ values: [Int64: Double], startingKit: Double) throws {
+    /// organisers' starting kit received, in one transaction; returns the ids of the
+    /// submissions whose value changed.
+    @discardableResult
+    public func setHistoricalContributivity(question: String, _ values: [Int64: Double], startingKit: Double) throws -> Set<Int64> {
         try database.write { db in
+            var changed: Set<Int64> = []
             for (evaluationID, value) in values {
+                let old = try Double.fetchOne(db, sql: "SELECT historical FROM contributivity WHERE evaluationID = ?", arguments: [evaluationID])
                 try db.execute(sql: "UPDATE contributivity SET historical = ? WHERE evaluationID = ?", arguments: [value, evaluationID])
+                if old != value, let submission = try Int64.fetchOne(db, sql: "SELECT submissionID FROM evaluations WHERE id = ?", arguments: [evaluationID]) {
+                    changed.insert(submission)
+                }
             }
             try db.execute(sql: "INSERT OR REPLACE INTO starting_kit_credit (question, historical) VALUES (?, ?)", arguments: [question, startingKit])
+            return changed
         }
     }
 

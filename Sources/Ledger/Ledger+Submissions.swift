@@ -68,6 +68,17 @@ extension Ledger {
         }
     }
 
+    /// The keys (`team/name`) and teams of the submissions recorded before `submission`, in
+    /// recording order (time, then id): those its `Credit:` trailers may name.
+    public func submissionKeys(before submission: SubmissionRecord) throws -> [(key: String, team: String)] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT team, name FROM submissions WHERE submittedAt < ? OR (submittedAt = ? AND id < ?) ORDER BY submittedAt, id
+                """, arguments: [submission.submittedAt, submission.submittedAt, submission.id!])
+                .map { (key: "\($0["team"] as String)/\($0["name"] as String)", team: $0["team"]) }
+        }
+    }
+
     /// Every submission's team, name and commit, oldest first: what open.git publishes.
     public func submissionCommits() throws -> [(team: String, name: String, commitID: String)] {
         try database.read { db in

@@ -210,6 +210,15 @@ public final class Ledger: Sendable {
                 table.primaryKey("name", .text)
                 table.column("value", .integer).notNull()
             }
+            // Credit shares are measured or declared, and one owner may have both.
+            try db.drop(table: "credit_shares")
+            try db.create(table: "credit_shares") { table in
+                table.column("submissionID", .integer).notNull().references("submissions", onDelete: .cascade)
+                table.column("owner", .text).notNull()
+                table.column("fraction", .double).notNull()
+                table.column("source", .text).notNull()
+                table.primaryKey(["submissionID", "source", "owner"])
+            }
             try db.create(table: "challenge_configurations") { table in
                 table.autoIncrementedPrimaryKey("id")
                 table.column("sha256", .text).notNull()

@@ -27,7 +27,14 @@ extension AuditCommand {
                 say("Pushed by \(report.pusher) at \(report.submittedAt), phase \(report.phase ?? "-")")
                 say("Parents: \(report.parents.joined(separator: ", "))")
                 say("Derives from: \(report.derivesFrom.isEmpty ? "nothing" : report.derivesFrom.joined(separator: ", "))")
-                say("Credits: " + report.credits.sorted { $0.key < $1.key }.map { "\($0.key) \(Int(($0.value * 100).rounded()))%" }.joined(separator: ", "))
+                func percents(_ shares: [String: Double]) -> String {
+                    shares.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.1f", $0.value * 100))%" }.joined(separator: ", ")
+                }
+                say("Credits: " + percents(report.credits))
+                say("  measured (whose code tokens these are): " + percents(report.measuredCredits))
+                if !report.declaredCredits.isEmpty {
+                    say("  declared (given by Credit: trailers, of its own share): " + percents(report.declaredCredits))
+                }
                 say("Reuse without lineage: \(reuse.isEmpty ? "none found" : reuse.joined(separator: "; "))")
                 for evaluation in report.evaluations {
                     say("Question \(evaluation.question): \(evaluation.state), \(evaluation.attempts) attempt(s), \(evaluation.history.count) earlier result(s)")

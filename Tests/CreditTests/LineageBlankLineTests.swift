@@ -19,8 +19,9 @@ struct LineageBlankLineTests {
         let result = try LineageCredit.compute(
             repository: fixture.open(), submissions: [LineageSubmission(key: "alice/one", team: "alice", commit: alice)],
             startingKit: kit, isCredited: { $0.hasSuffix(".py") }, isVisible: { _, _ in true })
-        #expect(result.startingKit.lineCounts == [LineageCredit.startingKitKey: 2])
-        #expect(result.submissions[0].lineCounts == ["alice/one": 1, LineageCredit.startingKitKey: 1])
+        // Three tokens a line: a name, '=', a number.
+        #expect(result.startingKit.tokenCounts == [LineageCredit.startingKitKey: 6])
+        #expect(result.submissions[0].tokenCounts == ["alice/one": 3, LineageCredit.startingKitKey: 3])
         #expect(result.submissions[0].fractions["alice/one"] == 0.5)
     }
 }

@@ -34,8 +34,8 @@ struct LineageCreditTests {
 
     /// Checks exact line counts by owner, and fractions equal to count / total.
     func expect(_ shares: LineageShares, _ counts: [String: Int], sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(shares.lineCounts == counts, sourceLocation: sourceLocation)
-        #expect(shares.origin == .lineage, sourceLocation: sourceLocation)
+        #expect(shares.fixtureLines == counts, sourceLocation: sourceLocation)
+        #expect(shares.declared.isEmpty, sourceLocation: sourceLocation)
         let total = Double(counts.values.reduce(0, +))
         var expected = counts.mapValues { Double($0) / total }
         if expected[shares.key] == nil { expected[shares.key] = 0 }
@@ -241,7 +241,7 @@ struct LineageCreditTests {
         let a2 = try fixture.commit("a2")
         let result = try credit(fixture, kit: kit, [("alice/a1", a1), ("alice/a2", a2)])
         #expect(result.startingKit.fractions == [Self.kit: 1])
-        #expect(result.startingKit.creditedLineCount == 0)
+        #expect(result.startingKit.creditedTokenCount == 0)
         #expect(result.submissions[0].fractions == ["alice/a1": 1])
         expect(result.submissions[1], ["alice/a2": 3])
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Git
+@testable import Credit
 
 /// A ledger-like repository built with the git command line in a temporary directory: one
 /// work tree whose branches are the teams' histories (tests of lineage credit).
@@ -129,6 +130,12 @@ struct LineageFixture {
     static func lines(_ prefix: String, _ count: Int, from first: Int = 1) -> String {
         (first..<(first + count)).map { "\(prefix) \($0)\n" }.joined()
     }
+}
+
+extension LineageShares {
+    /// The token counts as fixture lines (``LineageFixture/lines(_:_:from:)`` writes lines of
+    /// two tokens: a name and a number).
+    var fixtureLines: [String: Int] { tokenCounts.mapValues { $0 / 2 } }
 }
 
 struct LineageFixtureError: Error, CustomStringConvertible {

@@ -54,9 +54,9 @@ struct LineageTrailerTests {
     }
 
     /// Kit (model.py, 10 lines), alice/a1 (+2 lines), bob/b1 forking a1 (+2 lines), with the
-    /// given messages; bob/b1's lineage shares: kit 10, a1 2, b1 2 of 14.
+    /// given messages; bob/b1's measured shares: kit 10, a1 2, b1 2 lines of 14.
     func credit(
-        a1Message: String = "a1", b1Message: String, isVisible: @escaping (Int, Int) -> Bool = { _, _ in true }
+        a1Message: String = "a1", b1Message: String, isVisible: ((Int, Int) -> Bool)? = { _, _ in true }
     ) throws -> LineageCreditResult {
         let fixture = try LineageFixture()
         defer { fixture.remove() }
@@ -72,36 +72,50 @@ struct LineageTrailerTests {
             startingKit: kit, isCredited: { $0.hasSuffix(".py") }, isVisible: isVisible)
     }
 
-    let computed: [String: Int] = [LineageCredit.startingKitKey: 10, "alice/a1": 2, "bob/b1": 2]
+    let measured: [String: Int] = [LineageCredit.startingKitKey: 10, "alice/a1": 2, "bob/b1": 2]
 
-    func expectComputed(_ shares: LineageShares, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(shares.origin == .lineage, sourceLocation: sourceLocation)
-        #expect(shares.lineCounts == computed, sourceLocation: sourceLocation)
-        #expect(abs(shares.fractions[Self.kit]! - 10.0 / 14) < 1e-12, sourceLocation: sourceLocation)
+    /// The measured shares of bob/b1 are always its lines' (floors), whatever it declares.
+    func expectMeasured(_ shares: LineageShares, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(shares.fixtureLines == measured, sourceLocation: sourceLocation)
+        #expect(abs(shares.measured[Self.kit]! - 10.0 / 14) < 1e-12, sourceLocation: sourceLocation)
+        #expect(abs(shares.measured["bob/b1"]! - 2.0 / 14) < 1e-12, sourceLocation: sourceLocation)
     }
 
-    @Test func validTrailersReplaceTheComputedShares() throws {
+    func expectFractions(_ shares: LineageShares, _ expected: [String: Double], sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(Set(shares.fractions.keys) == Set(expected.keys), sourceLocation: sourceLocation)
+        for (key, value) in expected {
+            #expect(abs((shares.fractions[key] ?? -1) - value) < 1e-12, "\(key)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func validTrailersGiveAwayOnlyTheSubmittersOwnShare() throws {
         let result = try credit(b1Message: "b1\n\nCredit: organisers/starting-kit 10%\nCredit: alice/a1 25.5%\n")
         let shares = result.submissions[1]
-        #expect(shares.origin == .trailers)
-        #expect(shares.lineCounts == computed)
-        #expect(shares.fractions.count == 3)
-        #expect(abs(shares.fractions[Self.kit]! - 0.1) < 1e-12)
-        #expect(abs(shares.fractions["alice/a1"]! - 0.255) < 1e-12)
-        #expect(abs(shares.selfShare - 0.645) < 1e-12)
+        expectMeasured(shares)
+        #expect(shares.declared == [Self.kit: 0.1, "alice/a1": 0.255])
+        let own = 2.0 / 14
+        expectFractions(shares, [Self.kit: 10.0 / 14 + own * 0.1, "alice/a1": 2.0 / 14 + own * 0.255, "bob/b1": own * 0.645])
         #expect(result.warnings.isEmpty)
         let all = try credit(b1Message: "b1\n\nCredit: alice/a1 60%\nCredit: alice/a1 40%\n")
-        #expect(all.submissions[1].fractions == ["alice/a1": 1, "bob/b1": 0])
+        expectFractions(all.submissions[1], [Self.kit: 10.0 / 14, "alice/a1": 4.0 / 14, "bob/b1": 0])
+    }
+
+    @Test func aTrailerCannotTakeMeasuredCreditAway() throws {
+        // "Credit: organisers/starting-kit 0%" gives nothing, and takes nothing from anyone.
+        let zero = try credit(b1Message: "b1\n\nCredit: organisers/starting-kit 0%\n")
+        expectMeasured(zero.submissions[1])
+        expectFractions(zero.submissions[1], [Self.kit: 10.0 / 14, "alice/a1": 2.0 / 14, "bob/b1": 2.0 / 14])
     }
 
     @Test func trailersOverOneHundredPercentAreIgnored() throws {
         let result = try credit(b1Message: "b1\n\nCredit: alice/a1 60%\nCredit: organisers/starting-kit 50%\n")
-        expectComputed(result.submissions[1])
+        expectMeasured(result.submissions[1])
+        #expect(result.submissions[1].declared.isEmpty)
         #expect(result.warnings.map(\.description) == [
             "bob/b1: ignored 'Credit: alice/a1 60%', 'Credit: organisers/starting-kit 50%': together they give 110%, more than 100%",
         ])
         let single = try credit(b1Message: "b1\n\nCredit: alice/a1 100.5%\n")
-        expectComputed(single.submissions[1])
+        #expect(single.submissions[1].declared.isEmpty)
         #expect(single.warnings.count == 1)
     }
 
@@ -109,9 +123,9 @@ struct LineageTrailerTests {
         let result = try credit(
             a1Message: "a1\n\nCredit: bob/b1 20%\n",
             b1Message: "b1\n\nCredit: nobody/x 5%\nCredit: bob/b1 50%\nCredit: alice/a1 30%\n")
-        #expect(result.submissions[0].origin == .lineage)
-        #expect(result.submissions[0].lineCounts == [Self.kit: 10, "alice/a1": 2])
-        #expect(result.submissions[1].fractions == ["alice/a1": 0.3, "bob/b1": 0.7])
+        #expect(result.submissions[0].declared.isEmpty)
+        #expect(result.submissions[0].fixtureLines == [Self.kit: 10, "alice/a1": 2])
+        #expect(result.submissions[1].declared == ["alice/a1": 0.3])
         #expect(result.warnings.map(\.description) == [
             "alice/a1: ignored 'Credit: bob/b1 20%': no earlier submission is named bob/b1",
             "bob/b1: ignored 'Credit: nobody/x 5%': no earlier submission is named nobody/x",
@@ -128,12 +142,19 @@ struct LineageTrailerTests {
                 return false
             })
         #expect(asked == [[1, 0]])
-        #expect(result.submissions[1].origin == .trailers)
-        #expect(result.submissions[1].fractions == [Self.kit: 0.2, "bob/b1": 0.8])
+        #expect(result.submissions[1].declared == [Self.kit: 0.2])
         #expect(result.warnings.map(\.description) == ["bob/b1: ignored 'Credit: alice/a1 30%': alice/a1 was not visible to bob/b1"])
         let only = try credit(b1Message: "b1\n\nCredit: alice/a1 30%\n", isVisible: { _, _ in false })
-        expectComputed(only.submissions[1])
+        expectMeasured(only.submissions[1])
+        #expect(only.submissions[1].declared.isEmpty)
         #expect(only.warnings.count == 1)
+    }
+
+    @Test func theHubsRuleSeesTheSameTeamAndWhatWasOpenAtPush() throws {
+        // Without a rule given: bob's b1 (another team) may be named only when pushed while open.
+        let closed = try credit(b1Message: "b1\n\nCredit: alice/a1 30%\n", isVisible: nil)
+        #expect(closed.submissions[1].declared.isEmpty)
+        #expect(closed.warnings.map(\.description) == ["bob/b1: ignored 'Credit: alice/a1 30%': alice/a1 was not visible to bob/b1"])
     }
 
     @Test func everyWarningIsOneLine() throws {

@@ -74,7 +74,7 @@ struct PushAndScoreTests {
         let csv = try hub.forkboard(["leaderboard", "--hub", hub.home.path, "--format", "csv"])
         #expect(csv.status == 0)
         let csvLines = csv.output.split(separator: "\n")
-        #expect(csvLines.first == "rank,team,submission,valid_roc_auc,valid_accuracy,valid_log_loss,test_roc_auc,contributivity_percent,historical_percent,train_seconds,test_seconds,submitted_at,state")
+        #expect(csvLines.first == "rank,team,submission,valid_roc_auc,valid_accuracy,valid_log_loss,test_roc_auc,contributivity_percent,historical_percent,own_code_percent,declared_away_percent,train_seconds,test_seconds,submitted_at,state")
         #expect(csvLines.dropFirst().first?.hasPrefix("1,alice,logreg-v2,") == true)
         #expect(csvLines.last?.hasSuffix(",training_error") == true)
         let table = try hub.forkboard(["leaderboard", "--hub", hub.home.path])

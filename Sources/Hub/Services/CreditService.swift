@@ -55,18 +55,29 @@ struct CreditService: Service {
 /// computed so far (appended to, one new submission at a time). Blocking: call it on
 /// ``Evaluation/BlockingWork``'s threads.
 final class CreditComputation: Sendable {
+    private let hub: Hub
     private let contributivity: Contributivity
     private let lineage: Mutex<LineageCreditComputation>
 
     init(hub: Hub) {
+        self.hub = hub
         contributivity = Contributivity(hub: hub)
         lineage = Mutex(LineageCreditComputation(hub: hub))
     }
 
+    /// Recomputes, then writes again the git notes of the submissions whose credit changed.
     func recompute(logger: Logger) throws {
         for summary in try contributivity.recomputeAll() {
             for skipped in summary.skipped { logger.warning("contributivity of \(summary.question) leaves out \(skipped)") }
         }
-        try lineage.withLock { try $0.recompute() }
+        let changed = try lineage.withLock { try $0.recompute() }
+        let commits = Set(try changed.compactMap { try hub.ledger.submission(id: $0)?.commitID })
+        for commit in commits {
+            do {
+                try ProvenanceRecorder.writeNote(hub: hub, commitID: commit)
+            } catch {
+                logger.warning("rewriting the note of \(commit) after a change of credit: \(error)")
+            }
+        }
     }
 }

@@ -93,6 +93,8 @@ public struct LeaderboardEntry: Sendable, Equatable {
     public let evaluation: EvaluationRecord
     public let baggedScores: [BaggedScoreRecord]
     public let contributivity: ContributivityRecord?
+    /// The submission's measured and declared credit shares.
+    public let creditShares: [CreditShareRecord]
 }
 
 /// A page of a leaderboard.
@@ -220,10 +222,13 @@ extension Ledger {
         let submissions = Dictionary(uniqueKeysWithValues: try SubmissionRecord.fetchAll(db, keys: Set(evaluations.values.map(\.submissionID))).map { ($0.id!, $0) })
         let bagged = Dictionary(grouping: try BaggedScoreRecord.filter(ids.contains(Column("evaluationID"))).fetchAll(db), by: \.evaluationID)
         let credit = Dictionary(uniqueKeysWithValues: try ContributivityRecord.fetchAll(db, keys: ids).map { ($0.evaluationID, $0) })
+        let shares = Dictionary(grouping: try CreditShareRecord.filter(submissions.keys.contains(Column("submissionID"))).fetchAll(db),
+                                by: \.submissionID)
         let entries = rows.compactMap { row -> LeaderboardEntry? in
             guard let evaluation = evaluations[row.id], let submission = submissions[evaluation.submissionID] else { return nil }
             return LeaderboardEntry(rank: row.rank, submission: submission, evaluation: evaluation,
-                                    baggedScores: bagged[row.id] ?? [], contributivity: credit[row.id])
+                                    baggedScores: bagged[row.id] ?? [], contributivity: credit[row.id],
+                                    creditShares: shares[submission.id!] ?? [])
         }
         return LeaderboardPage(entries: entries, rankedCount: rankedCount, totalCount: rankedCount + unrankedCount, next: next)
     }
