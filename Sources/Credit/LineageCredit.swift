@@ -50,6 +50,7 @@ public final class LineageCredit {
     private let graph: LineageGraph
     private let attribution: LineageAttribution
     private let isCredited: (String) -> Bool
+    private let ignoredFiles: Set<ObjectID>
     private let isVisible: (_ giver: Int, _ receiver: Int) -> Bool
     /// The index of each known submission by key; the starting kit's is -1.
     private var indices: [String: Int] = [startingKitKey: -1]
@@ -78,6 +79,8 @@ public final class LineageCredit {
     ///   - isCredited: whether a file may count, by its slash-separated path in a submission's
     ///     tree (for example not the challenge's data files); binary files, data-like files
     ///     (mostly numbers) and symbolic links never count.
+    ///   - ignoredFiles: blobs that never count, wherever they are: the starting kit's copies of
+    ///     the harness and of the data, whose code the hub does not run from submissions.
     ///   - isVisible: whether the submission at index `giver` could see the one at index
     ///     `receiver` (indices of ``append(_:)`` order, from 0), for `Credit:` trailers; nil
     ///     for the hub's rule: the same team, or any when the giver was pushed in an open phase
@@ -85,11 +88,12 @@ public final class LineageCredit {
     /// - Throws: ``Git/GitError`` when the starting kit cannot be read or blamed.
     public init(
         repository: Repository, startingKit kitCommit: ObjectID, isCredited: @escaping (String) -> Bool,
-        isVisible: ((_ giver: Int, _ receiver: Int) -> Bool)? = nil
+        ignoredFiles: Set<ObjectID> = [], isVisible: ((_ giver: Int, _ receiver: Int) -> Bool)? = nil
     ) throws {
         graph = LineageGraph(repository: repository)
         attribution = LineageAttribution(graph: graph)
         self.isCredited = isCredited
+        self.ignoredFiles = ignoredFiles
         var visibility: (Int, Int) -> Bool = { _, _ in false }
         self.isVisible = { giver, receiver in visibility(giver, receiver) }
         startingKit = LineageShares(key: Self.startingKitKey, measured: [Self.startingKitKey: 1], tokenCounts: [:])
@@ -190,7 +194,7 @@ public final class LineageCredit {
         let builtOn = ancestors[Int(position)]
         var found: [(line: String, owner: Int32)] = []
         for (path, entry) in try graph.repository.allEntries(inTree: try graph.tree(of: number))
-        where entry.kind == .blob && !entry.isSymbolicLink && isCredited(path) {
+        where entry.kind == .blob && !entry.isSymbolicLink && !ignoredFiles.contains(entry.id) && isCredited(path) {
             guard try graph.repository.objectSize(entry.id) <= Self.largestCreditedFileBytes else { continue }
             let content = try graph.repository.blobContent(entry.id)
             guard !content.contains(0), let lines = Self.codeLines(of: String(decoding: content, as: UTF8.self), path: path) else { continue }
@@ -222,15 +226,12 @@ public final class LineageCredit {
 
     /// The code tokens of each line of a text file (1-based lines at index - 1), read as its
     /// extension says (as Python when the extension is not a known language's); nil for a file
-    /// of data: delimited numbers (at least half of its tokens numbers, and a fifth commas or
-    /// semicolons), as a CSV file or a table of weights.
+    /// of data (``SourceTokenizer/looksLikeData(_:)``).
     static func codeLines(of text: String, path: String) -> [[String]]? {
         let language = SourceTokenizer.Language(path: path) ?? .python
         let tokens = SourceTokenizer.spelledTokens(in: text, language: language)
         guard !tokens.isEmpty else { return [] }
-        let numbers = tokens.filter { $0.text.first.map { $0.isNumber || $0 == "." } ?? false }.count
-        let delimiters = tokens.filter { $0.text == "," || $0.text == ";" }.count
-        if numbers * 2 >= tokens.count, delimiters * 5 >= tokens.count { return nil }
+        if SourceTokenizer.looksLikeData(tokens) { return nil }
         var lines: [[String]] = Array(repeating: [], count: (tokens.last?.line ?? 0))
         for token in tokens { lines[token.line - 1].append(token.text) }
         return lines

@@ -7,10 +7,13 @@
 /// the earlier submissions:
 /// - Fingerprints of the starting kit (the hash of any k-gram of a baseline file) are ignored,
 ///   so what every team got from the organisers is never a match.
-/// - A fingerprint that some earlier submission of the same team, or one of the submission's
-///   ancestors, also has is legitimately there and ignored: copying within a team, or from a
-///   submission one forked, is not reported, and code inherited through lineage from a
-///   submission that copied it is not reported again (only that submission's copy is).
+/// - A fingerprint is legitimately there, and ignored, when the earliest submission that has
+///   it is of the same team (copying within a team), or when one of the submission's ancestors
+///   has it: code from a submission one forked is not reported, and code inherited through
+///   lineage from a submission that copied it is not reported again (only that submission's
+///   copy is). Code a team holds only through another team's lineage is not the team's own: a
+///   later submission of the team that drops that lineage (an orphan commit with the same
+///   code) is reported against its author.
 /// - Every other shared fingerprint is attributed to the earliest submission that has it, the
 ///   most likely author. So when team C copies from team B who copied from team A, both
 ///   without lineage, C's copy of A's code is reported against A (and B's copy against A
@@ -26,8 +29,10 @@
 /// same small change counts the changed line, not the whole method. Where regions from the
 /// same earlier submission overlap in the later file, only the largest is reported.
 ///
-/// Files whose extension is not a known source language (see
-/// ``SourceTokenizer/Language/init(path:)``) are skipped. The work is about linear in the total
+/// Every text file is read: in the language its extension names, as Python when it names none
+/// (see ``SourceTokenizer/Language/init(path:)``), except files of data
+/// (``SourceTokenizer/looksLikeData(_:)``); long string literals that look like code are read as
+/// code (see ``SourceTokenizer``). The work is about linear in the total
 /// number of tokens, plus, for each fingerprint, the number of earlier submissions that have it.
 public enum ReuseDetector {
     /// The regions of `submissions` copied from earlier submissions without lineage.
@@ -52,7 +57,8 @@ public enum ReuseDetector {
         var matches: [ReuseMatch] = []
         for later in submissions.indices {
             let legitimate = legitimateSources(of: later, in: submissions)
-            let seeds = seeds(of: documents[later], index: index, kit: kit, legitimate: legitimate)
+            let team = submissions[later].team
+            let seeds = seeds(of: documents[later], index: index, kit: kit, legitimate: legitimate) { submissions[$0].team == team }
             var candidates: [ReuseCandidate] = []
             for (pair, pairSeeds) in seeds.sorted(by: { $0.key < $1.key }) {
                 let earlier = documents[pair.source][pair.earlierFile]
@@ -81,28 +87,24 @@ public enum ReuseDetector {
         return matches
     }
 
-    /// The earlier submissions `later` may share code with legitimately: its own team's and
-    /// its ancestors.
+    /// The earlier submissions `later` may share code with legitimately: its ancestors.
     private static func legitimateSources(of later: Int, in submissions: [ReuseSubmission]) -> Set<Int> {
         let submission = submissions[later]
-        return Set(
-            submissions[..<later].indices.filter { earlier in
-                submissions[earlier].team == submission.team
-                    || submission.ancestors.contains(submissions[earlier].key)
-            })
+        return Set(submissions[..<later].indices.filter { submission.ancestors.contains(submissions[$0].key) })
     }
 
     /// The fingerprints a submission's documents share with the earliest earlier submission
-    /// that has each of them, by pair of files; fingerprints of the kit, and those that a
-    /// legitimate source also has, are left out.
+    /// that has each of them, by pair of files; fingerprints of the kit, those that a
+    /// legitimate source also has, and those first written by the submission's own team
+    /// (`isOwnTeam`, by index) are left out.
     private static func seeds(
-        of documents: [ReuseDocument], index: ReuseIndex, kit: Set<UInt64>, legitimate: Set<Int>
+        of documents: [ReuseDocument], index: ReuseIndex, kit: Set<UInt64>, legitimate: Set<Int>, isOwnTeam: (Int) -> Bool
     ) -> [ReuseFilePair: [ReuseSeed]] {
         var seeds: [ReuseFilePair: [ReuseSeed]] = [:]
         for (laterFile, document) in documents.enumerated() {
             for fingerprint in document.fingerprints where !kit.contains(fingerprint.hash) {
                 let occurrences = index.occurrences(of: fingerprint.hash)
-                guard let source = occurrences.first?.submission,
+                guard let source = occurrences.first?.submission, !isOwnTeam(source),
                     !occurrences.contains(where: { legitimate.contains($0.submission) })
                 else { continue }
                 for occurrence in occurrences where occurrence.submission == source {

@@ -11,10 +11,13 @@ struct ReuseDocument: Sendable {
     /// The number of tokens starting on each line that has any.
     let tokensPerLine: [Int: Int]
 
-    /// Reads `file`, or returns `nil` when its extension is not a known source language.
+    /// Reads `file` in the language its extension names, as Python when it names none (code
+    /// can hide in `impl.txt`), or returns `nil` when it holds data
+    /// (``SourceTokenizer/looksLikeData(_:)``).
     /// - Parameter kit: The hashes of the starting kit's k-grams (empty to read the kit itself).
     init?(file: SourceFile, parameters: WinnowingParameters, kit: Set<UInt64> = []) {
-        guard let tokens = SourceTokenizer.tokens(of: file) else { return nil }
+        let tokens = SourceTokenizer.tokens(in: file.text, language: SourceTokenizer.Language(path: file.path) ?? .python)
+        guard !SourceTokenizer.looksLikeData(tokens) else { return nil }
         path = file.path
         self.tokens = tokens
         hashes = Winnowing.kGramHashes(of: tokens, kGramLength: parameters.kGramLength)

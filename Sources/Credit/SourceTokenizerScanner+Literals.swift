@@ -50,20 +50,31 @@ extension SourceTokenizerScanner {
         let quote = bytes[index]
         let triple = quote != UInt8(ascii: "`") && peek(at: index + 1) == quote && peek(at: index + 2) == quote
             && (language == .python || quote == UInt8(ascii: "\""))
-        index += triple ? 3 : 1
+        let quoteLength = triple ? 3 : 1
+        index += quoteLength
+        let contentStart = index
+        var contentEnd = bytes.count
         while index < bytes.count {
             let byte = bytes[index]
             if byte == Self.backslash {
                 index += 1
                 if index < bytes.count { advanceCountingLines() }
             } else if byte == quote, !triple || (peek(at: index + 1) == quote && peek(at: index + 2) == quote) {
-                index += triple ? 3 : 1
+                contentEnd = index
+                index += quoteLength
                 break
             } else if !triple, quote != UInt8(ascii: "`"), isLineBreak(at: index) {
+                contentEnd = index
                 break  // unterminated: the line break is left for the main loop
             } else {
                 advanceCountingLines()
             }
+        }
+        if !spelled, let code = codeInLiteral(bytes[contentStart..<min(contentEnd, bytes.count)], startLine: startLine) {
+            // Code hidden in a string (for `exec`, say) is read as code by reuse detection.
+            for token in code.tokens { emit(token.text, line: token.line) }
+            lineShift += code.addedLines
+            return
         }
         if language == .python, startsStatement {
             // A new statement: a docstring when nothing else follows, and never a continuation.
@@ -73,6 +84,47 @@ extension SourceTokenizerScanner {
         }
         emit(spelled ? String(decoding: bytes[start..<index], as: UTF8.self) : SourceTokenizer.Token.string, line: startLine)
     }
+
+    /// The tokens of a long string literal's content read as code in the same language, for
+    /// reuse detection, or nil when it is short (under ``longLiteralBytes``) or does not look
+    /// like code (too few brackets, `=` and `:` among its tokens: prose, a path, a format).
+    /// Escaped line breaks and quotes are read as what they stand for. Tokens keep the line of
+    /// the file they are on, except in a literal whose lines are all escaped (`"a = 1\nb = 2"`):
+    /// its lines are counted as lines of the file (`addedLines` more), so that copied lines
+    /// are found as lines, and the lines after it are numbered that much further.
+    private func codeInLiteral(_ content: ArraySlice<UInt8>, startLine: Int) -> (tokens: [SourceTokenizer.Token], addedLines: Int)? {
+        guard content.count >= Self.longLiteralBytes else { return nil }
+        let hasLineBreaks = content.contains(Self.newline)
+        var text: [UInt8] = []
+        text.reserveCapacity(content.count)
+        var position = content.startIndex
+        while position < content.endIndex {
+            let byte = content[position]
+            if byte == Self.backslash, position + 1 < content.endIndex {
+                let next = content[position + 1]
+                switch next {
+                case UInt8(ascii: "n"): text.append(hasLineBreaks ? Self.space : Self.newline)
+                case UInt8(ascii: "t"): text.append(Self.space)
+                case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""): text.append(next)
+                default: text.append(contentsOf: [byte, next])
+                }
+                position += 2
+            } else {
+                text.append(byte)
+                position += 1
+            }
+        }
+        var inner = SourceTokenizerScanner(text: String(decoding: text, as: UTF8.self), language: language)
+        let tokens = inner.scan()
+        let structural: Set<String> = ["(", ")", "[", "]", "{", "}", "=", ":", ";"]
+        guard tokens.count >= 8, tokens.filter({ structural.contains($0.text) }).count * 8 >= tokens.count else { return nil }
+        let tokensOut = tokens.map { SourceTokenizer.Token(text: $0.text, line: startLine + $0.line - 1) }
+        return (tokensOut, hasLineBreaks ? 0 : (tokens.last?.line ?? 1) - 1)
+    }
+
+    /// The shortest string literal (bytes of content) that reuse detection reads as code
+    /// when it looks like code.
+    static let longLiteralBytes = 80
 
     /// Whether only blanks, and perhaps a comment, follow `index` on its line.
     private func restOfLineIsEmpty() -> Bool {

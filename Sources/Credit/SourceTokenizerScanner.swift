@@ -16,6 +16,9 @@ struct SourceTokenizerScanner {
     var bracketDepth = 0
     /// Whether the next token starts a statement (a string there may be a docstring).
     var atStatementStart = true
+    /// Lines added to the file's by string literals read as code whose lines were escaped
+    /// (reuse detection only): tokens are numbered this much further.
+    var lineShift = 0
 
     init(text: String, language: SourceTokenizer.Language, spelled: Bool = false) {
         bytes = Array(text.utf8)
@@ -123,7 +126,7 @@ struct SourceTokenizerScanner {
 
     /// Appends a token; the next token no longer starts a statement.
     mutating func emit(_ text: String, line: Int) {
-        tokens.append(SourceTokenizer.Token(text: text, line: line))
+        tokens.append(SourceTokenizer.Token(text: text, line: line + lineShift))
         atStatementStart = false
     }
 

@@ -43,7 +43,7 @@ public struct Intake {
         let ancestors = try Lineage(hub: hub).ancestorSubmissions(of: commitID, in: ledgerRepository, excluding: team, name)
         let (submission, created) = try hub.ledger.recordSubmission(
             team: team, name: name, commitID: commitID.hex, pusher: pusher, questions: questions, phase: status.phase?.name,
-            description: description, ancestors: ancestors, at: time)
+            description: description, ancestors: ancestors, treeID: tree.hex, at: time)
         if status.isCommonsOpen { try OpenCommons(hub: hub).publish(team: team, name: name, commitID: commitID) }
         let positions = try hub.ledger.evaluations(submissionID: submission.id!).compactMap { evaluation in
             try hub.ledger.queuePosition(evaluationID: evaluation.id!)
@@ -64,6 +64,10 @@ public struct Intake {
                 let tag = (try? Repository.open(at: path).referenceTarget("\(PushUpdate.submissionTagPrefix)\(reservation.name)")) ?? nil
                 if tag == nil { try? hub.ledger.dropReservation(team: reservation.team, name: reservation.name) }
             }
+        }
+        let ledgerRepository = try Repository.open(at: hub.ledgerRepository.path)
+        try hub.ledger.fillMissingTrees { commit in
+            try ObjectID(hex: commit).map { try ledgerRepository.commit($0).treeID.hex }
         }
         var recorded: [Accepted] = []
         for team in try hub.ledger.teams() {

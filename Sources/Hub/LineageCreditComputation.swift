@@ -76,14 +76,24 @@ public final class LineageCreditComputation {
     private func makeLineage(details: [SubmissionDetail]) throws -> LineageCredit? {
         let repository = try Repository.open(at: hub.ledgerRepository.path)
         guard let startingKit = try repository.referenceTarget("refs/heads/main") else { return nil }
-        return try LineageCredit(repository: repository, startingKit: startingKit, isCredited: Self.isCredited(in: hub.challenge))
+        return try LineageCredit(
+            repository: repository, startingKit: startingKit, isCredited: { _ in true },
+            ignoredFiles: try Self.uncreditedKitFiles(of: startingKit, in: repository, challenge: hub.challenge))
     }
 
-    /// Which files of a submission's tree may count for credit: every file the submission can
-    /// run, that is all but the starting kit's local evaluation files (`.forkboard/`) and the
-    /// challenge's data files (``Credit/LineageCredit`` leaves out binary and data-like files).
-    public static func isCredited(in challenge: ChallengeConfiguration) -> @Sendable (String) -> Bool {
+    /// The starting kit's files that count for no one as the kit gives them: its local
+    /// evaluation files (`.forkboard/`, the hub runs its own harness), the challenge's data
+    /// files and its documents (files that are not source code by their extension, such as
+    /// README.md). Every other file of a submission may be run by its code, so it counts, and
+    /// so do these paths once a submission changes what they hold (``Credit/LineageCredit``
+    /// leaves out binary and data-like files).
+    /// - Throws: ``Git/GitError`` when the kit's tree cannot be read.
+    public static func uncreditedKitFiles(of startingKit: ObjectID, in repository: Repository, challenge: ChallengeConfiguration) throws -> Set<ObjectID> {
         let data = Set(challenge.questions.compactMap(\.startingKitData))
-        return { path in !path.hasPrefix(".forkboard/") && !data.contains(path) }
+        let tree = try repository.commit(startingKit).treeID
+        return Set(try repository.allEntries(inTree: tree).filter { path, entry in
+            entry.kind == .blob
+                && (path.hasPrefix("\(LocalEvaluation.directoryName)/") || data.contains(path) || SourceTokenizer.Language(path: path) == nil)
+        }.map(\.entry.id))
     }
 }

@@ -1,6 +1,7 @@
 import Challenge
 import Foundation
 import Git
+import Ledger
 
 /// The rules a push to a team repository must satisfy, checked in pre-receive on the
 /// still-quarantined objects. Each refusal is one line naming the ref and the rule.
@@ -43,7 +44,7 @@ public struct PushPolicy {
         }
         refusals += try sizeRefusals(of: updates.filter(\.isValidUTF8), repository: repository, quarantine: quarantine)
         let status = try PhaseClock(hub: hub).status(at: now)
-        var accepted: [String] = []
+        var accepted: [RequestedSubmission] = []
         for update in updates where update.isValidUTF8 {
             guard let name = update.submissionName else { continue }
             let tag = "submission-\(name)"
@@ -61,7 +62,7 @@ public struct PushPolicy {
                 refusals.append("\(tag): your team already used the name '\(name)'; choose another")
                 continue
             }
-            if let other = (usedNames.union(accepted)).first(where: { $0.lowercased() == name.lowercased() }) {
+            if let other = (usedNames.union(accepted.map(\.name))).first(where: { $0.lowercased() == name.lowercased() }) {
                 refusals.append("\(tag): \(Self.caseCollision(name, other))")
                 continue
             }
@@ -86,11 +87,11 @@ public struct PushPolicy {
                 refusals.append("\(tag): \(refusal)")
                 continue
             }
-            accepted.append(name)
+            accepted.append(RequestedSubmission(name: name, treeID: commit.treeID.hex))
         }
         guard refusals.isEmpty, !accepted.isEmpty else { return refusals }
         return try hub.ledger.reserveSubmissions(
-            team: team, names: accepted, pusher: pusher, phase: status.phase?.name, at: now,
+            team: team, requested: accepted, pusher: pusher, phase: status.phase?.name, at: now,
             countOwnErrors: hub.challenge.quotas.countOwnErrors
         ) { counted in quotaRefusal(now: now, counted: counted) }
         .map { "submission-\($0.name): \($0.refusal)" }

@@ -178,6 +178,9 @@ public final class Ledger: Sendable {
                 table.add(column: "hubFailures", .integer).notNull().defaults(to: 0)
                 table.add(column: "interruptions", .integer).notNull().defaults(to: 0)
             }
+            // A team's submission whose files equal an earlier one's is refused: its tree is kept.
+            try db.alter(table: "submissions") { table in table.add(column: "treeID", .text) }
+            try db.create(index: "submissions_by_tree", on: "submissions", columns: ["team", "treeID"])
             // A push's lineage looks its history's commits up; leaderboards read one
             // question's ranked evaluations a page at a time.
             try db.create(index: "submissions_by_commit", on: "submissions", columns: ["commitID"])
@@ -199,6 +202,7 @@ public final class Ledger: Sendable {
                 table.column("pusher", .text).notNull()
                 table.column("phase", .text)
                 table.column("reservedAt", .datetime).notNull()
+                table.column("treeID", .text)
                 table.primaryKey(["team", "name"])
             }
             try db.create(table: "service_leases") { table in

@@ -38,6 +38,9 @@ public struct SubmissionRecord: Codable, Sendable, Equatable, FetchableRecord, M
     public var phase: String?
     /// What the team said of it (`git push -o description=...`).
     public var description: String?
+    /// Its commit's tree (40 hexadecimal digits): the files it holds. Nil only for submissions
+    /// recorded before the hub kept it, until the reconciler fills it in.
+    public var treeID: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

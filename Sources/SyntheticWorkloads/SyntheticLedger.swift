@@ -115,9 +115,15 @@ public struct SyntheticLedger: Sendable {
     ///     merges another lineage into it, forks another submission or starts again).
     ///   - restartProbability: how often a team's submission starts again from the kit
     ///     instead of building on a submission.
+    ///   - trailerProbability: how often a commit's message ends with a `Credit:` trailer
+    ///     naming an earlier submission (0 to 60%, or 40 to 100% for the submission's own
+    ///     commit, whose trailers count).
+    ///   - openFrom: the index of the first submission pushed in an open phase (its trailers
+    ///     may name any earlier submission); the ones before it were pushed in a closed phase.
     public static func build(
         gitDirectory: URL, submissionCount: Int, teamCount: Int, seed: UInt64,
-        extendProbability: Double = 0.75, restartProbability: Double = 0.05
+        extendProbability: Double = 0.75, restartProbability: Double = 0.05,
+        trailerProbability: Double = 0.05, openFrom: Int = .max
     ) throws -> SyntheticLedger {
         var builder = Builder(generator: SeededGenerator(seed: seed))
         var kitTree: Tree = ["data/train.csv": ["id,x,y"], "README.md": ["# Kit"]]
@@ -151,11 +157,13 @@ public struct SyntheticLedger: Sendable {
                 parents = [builder.commit(tree, parents: parents, message: "Merge\n", branch: "work")]
             }
             let elsewhere = other.flatMap { builder.trees[marks[$0]] }
-            for step in 0..<Int.random(in: 1...3, using: &builder.generator) {
+            let steps = Int.random(in: 1...3, using: &builder.generator)
+            for step in 0..<steps {
                 tree = builder.change(tree, label: "\(team)-s\(index)-\(step)", elsewhere: elsewhere)
                 var message = "Submission \(index) step \(step)\n"
-                if let other, Double.random(in: 0..<1, using: &builder.generator) < 0.05 {
-                    message += "\nCredit: \(keys[other]) \(Int.random(in: 0...60, using: &builder.generator))%\n"
+                if let other, Double.random(in: 0..<1, using: &builder.generator) < trailerProbability {
+                    let percent = step == steps - 1 ? Int.random(in: 40...100, using: &builder.generator) : Int.random(in: 0...60, using: &builder.generator)
+                    message += "\nCredit: \(keys[other]) \(percent)%\n"
                 }
                 parents = [builder.commit(tree, parents: parents, message: message, branch: "work")]
             }
@@ -176,7 +184,9 @@ public struct SyntheticLedger: Sendable {
         }
         return SyntheticLedger(
             kit: commits[kitMark]!,
-            submissions: marks.indices.map { LineageSubmission(key: keys[$0], team: teams[$0], commit: commits[marks[$0]]!) })
+            submissions: marks.indices.map {
+                LineageSubmission(key: keys[$0], team: teams[$0], commit: commits[marks[$0]]!, isOpenAtPush: $0 >= openFrom)
+            })
     }
 
     /// Runs `git fast-import` on `stream` with an isolated configuration.

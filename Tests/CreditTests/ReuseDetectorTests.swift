@@ -119,12 +119,42 @@ struct ReuseDetectorTests {
         #expect(matches.first?.laterLines == 22...33)
     }
 
-    @Test func filesInOtherLanguagesAreSkipped() {
-        let notes = SourceFile(path: "NOTES.md", text: ReuseFixtures.alice.text)
-        let data = SourceFile(path: "features.csv", text: ReuseFixtures.alice.text)
-        let first = ReuseSubmission(key: "alice/notes", team: "alice", files: [notes, data])
-        let second = ReuseSubmission(key: "bob/notes", team: "bob", files: [notes, data])
-        #expect(ReuseDetector.find(submissions: [first, second], baseline: kit, minimumLines: 1).isEmpty)
+    @Test func everyTextFileIsReadButData() {
+        // Code renamed to impl.txt (loaded with exec) is code; a table of numbers is not.
+        let hidden = SourceFile(path: "impl.txt", text: ReuseFixtures.alice.text)
+        let table = (1...40).map { row in
+            (0..<6).map { String(format: "%.3f", Double(row * 7 + $0) / 13) }.joined(separator: ",")
+        }.joined(separator: "\n")
+        let data = SourceFile(path: "weights.csv", text: table)
+        let first = ReuseSubmission(key: "alice/gbm", team: "alice", files: [ReuseFixtures.alice, data])
+        let second = ReuseSubmission(key: "bob/hidden", team: "bob", files: [hidden, data])
+        let matches = ReuseDetector.find(submissions: [first, second], baseline: kit, minimumLines: 1)
+        #expect(matches.map(\.laterFile) == ["impl.txt"])
+        #expect(matches.first?.laterLines == 2...23, "the whole of alice's own code")
+    }
+
+    @Test func codeInALongStringLiteralIsReadAsCode() {
+        // alice's code pasted into a string that exec runs: as written, and on one line with
+        // escaped line breaks.
+        let body = ReuseFixtures.alice.text.replacingOccurrences(of: "\"\"\"", with: "'''")
+        let pasted = SourceFile(path: "classifier.py", text: "CODE = \"\"\"\n" + body + "\"\"\"\nexec(CODE)\n")
+        let escaped = body.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") }
+            .joined(separator: "\\n")
+        let oneLine = SourceFile(path: "classifier.py", text: "exec(\"" + escaped + "\")\n")
+        let first = ReuseSubmission(key: "alice/gbm", team: "alice", files: [ReuseFixtures.alice])
+        let multiline = ReuseDetector.find(
+            submissions: [first, ReuseSubmission(key: "bob/exec", team: "bob", files: [pasted])], baseline: kit, minimumLines: 4)
+        #expect(multiline.map(\.laterFile) == ["classifier.py"])
+        #expect((multiline.first?.matchedLines ?? 0) >= 9, "\(multiline)")
+        let single = ReuseDetector.find(
+            submissions: [first, ReuseSubmission(key: "carol/exec", team: "carol", files: [oneLine])], baseline: kit, minimumLines: 1)
+        #expect(single.map(\.later) == ["carol/exec"])
+        #expect((single.first?.matchedLines ?? 0) >= 9, "its escaped lines count as lines: \(single)")
+        // A long string of prose is not code.
+        let prose = "This model predicts the class of each tumour from thirty measurements of its cell nuclei; it is simple, fast and robust."
+        let tokens = SourceTokenizer.tokens(in: "HELP = \"\(prose)\"\n", language: .python)
+        #expect(tokens.map(\.text) == [SourceTokenizer.Token.identifier, "=", SourceTokenizer.Token.string])
     }
 
     @Test func resultsAreDeterministicAndEncodable() throws {

@@ -144,7 +144,9 @@ struct ManyWorkersTests {
         var clones: [URL] = []
         for index in 1...10 {
             let clone = try hub.clone("alice", login: "alice", token: token, as: "alice-\(index)")
-            _ = try CommandRunner.git(["commit", "-qm", "attempt \(index)", "--allow-empty"], in: clone)
+            try "# attempt \(index)\n".write(to: clone.appendingPathComponent("attempt.txt"), atomically: true, encoding: .utf8)
+            _ = try CommandRunner.git(["add", "attempt.txt"], in: clone)
+            _ = try CommandRunner.git(["commit", "-qm", "attempt \(index)"], in: clone)
             _ = try CommandRunner.git(["tag", "submission-rush-\(index)"], in: clone)
             clones.append(clone)
         }

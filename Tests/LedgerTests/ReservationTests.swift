@@ -11,6 +11,17 @@ struct ReservationTests {
         { counted in counted.count >= maximum ? "quota: at most \(maximum) submissions in all" : nil }
     }
 
+    /// New submissions of these names, each with its own tree.
+    static func requested(_ names: String...) -> [RequestedSubmission] {
+        names.map { RequestedSubmission(name: $0, treeID: tree($0)) }
+    }
+
+    /// A tree id made from `seed` (40 hexadecimal digits).
+    static func tree(_ seed: String) -> String {
+        let hex = seed.utf8.map { String(format: "%02x", $0) }.joined()
+        return String((hex + String(repeating: "0", count: 40)).prefix(40))
+    }
+
     @Test func simultaneousPushesFromSeveralProcessesPassAQuotaExactlyAsOftenAsItAllows() async throws {
         let fixture = try LedgerFixture()
         try fixture.ledger.addTeam("alice")
@@ -20,7 +31,7 @@ struct ReservationTests {
         let refusals = try await withThrowingTaskGroup(of: Int.self) { group in
             for (index, ledger) in ledgers.enumerated() {
                 group.addTask {
-                    try ledger.reserveSubmissions(team: "alice", names: ["push-\(index)"], pusher: "alice", phase: "competitive",
+                    try ledger.reserveSubmissions(team: "alice", requested: Self.requested("push-\(index)"), pusher: "alice", phase: "competitive",
                                                   at: Date(), countOwnErrors: true, quota: Self.total(4)).count
                 }
             }
@@ -34,21 +45,59 @@ struct ReservationTests {
     @Test func aNameReservedByOnePushIsRefusedToAnother() throws {
         let fixture = try LedgerFixture()
         try fixture.ledger.addTeam("alice")
-        let first = try fixture.ledger.reserveSubmissions(team: "alice", names: ["v1"], pusher: "alice", phase: nil, at: Date(),
+        let first = try fixture.ledger.reserveSubmissions(team: "alice", requested: Self.requested("v1"), pusher: "alice", phase: nil, at: Date(),
                                                           countOwnErrors: true, quota: Self.total(10))
         #expect(first.isEmpty)
-        let second = try fixture.ledger.reserveSubmissions(team: "alice", names: ["v2", "v1"], pusher: "alice", phase: nil, at: Date(),
+        let second = try fixture.ledger.reserveSubmissions(team: "alice", requested: Self.requested("v2", "v1"), pusher: "alice", phase: nil, at: Date(),
                                                            countOwnErrors: true, quota: Self.total(10))
         #expect(second.map(\.name) == ["v1"])
         #expect(second.first?.refusal.contains("already used the name 'v1'") == true)
         #expect(try fixture.ledger.reservations(before: Date().addingTimeInterval(1)).map(\.name) == ["v1"], "a refused push reserves nothing")
     }
 
+    @Test func theSameFilesAreReservedOnceWhateverTheNameOrTheProcess() async throws {
+        let fixture = try LedgerFixture()
+        try fixture.ledger.addTeam("alice")
+        let tree = Self.tree("lottery")
+        // Ten processes push the same tree under ten names at once: one name gets it.
+        let ledgers = try (0..<10).map { _ in try fixture.otherProcess() }
+        let refusals = try await withThrowingTaskGroup(of: [String].self) { group in
+            for (index, ledger) in ledgers.enumerated() {
+                group.addTask {
+                    try ledger.reserveSubmissions(team: "alice", requested: [RequestedSubmission(name: "draw-\(index)", treeID: tree)], pusher: "alice",
+                                                  phase: nil, at: Date(), countOwnErrors: true, quota: Self.total(100)).map(\.refusal)
+                }
+            }
+            return try await group.reduce(into: [[String]]()) { $0.append($1) }
+        }
+        #expect(refusals.filter(\.isEmpty).count == 1)
+        #expect(refusals.filter { $0.count == 1 && $0[0].contains("its files are exactly those of your submission 'draw-") }.count == 9)
+        let reserved = try fixture.ledger.reservations(before: Date().addingTimeInterval(1))
+        #expect(reserved.count == 1)
+        // Recorded, its tree still refuses a copy; within one push, the second copy is refused.
+        _ = try fixture.ledger.recordSubmission(team: "alice", name: reserved[0].name, commitID: String(repeating: "c", count: 40), pusher: "alice",
+                                                questions: ["q"], treeID: tree)
+        let again = try fixture.ledger.reserveSubmissions(
+            team: "alice", requested: [RequestedSubmission(name: "again", treeID: tree)], pusher: "alice", phase: nil, at: Date(),
+            countOwnErrors: true, quota: Self.total(100))
+        #expect(again.map(\.refusal) == [Ledger.sameTreeRefusal(treeID: tree, earlier: reserved[0].name)])
+        let pair = try fixture.ledger.reserveSubmissions(
+            team: "alice", requested: [RequestedSubmission(name: "one", treeID: Self.tree("new")), RequestedSubmission(name: "two", treeID: Self.tree("new"))],
+            pusher: "alice", phase: nil, at: Date(), countOwnErrors: true, quota: Self.total(100))
+        #expect(pair.map(\.name) == ["two"])
+        #expect(pair.first?.refusal.contains("your submission 'one'") == true)
+        // Another team may hold the same files.
+        try fixture.ledger.addTeam("bob")
+        #expect(try fixture.ledger.reserveSubmissions(
+            team: "bob", requested: [RequestedSubmission(name: "fork", treeID: tree)], pusher: "bob", phase: nil, at: Date(),
+            countOwnErrors: true, quota: Self.total(100)).isEmpty)
+    }
+
     @Test func theRecordingKeepsTheInstantPhaseAndPusherOfTheCheck() throws {
         let fixture = try LedgerFixture()
         try fixture.ledger.addTeam("alice")
         let checkedAt = Date(timeIntervalSince1970: 1_800_000_000)
-        #expect(try fixture.ledger.reserveSubmissions(team: "alice", names: ["late"], pusher: "alice", phase: "collaborative", at: checkedAt,
+        #expect(try fixture.ledger.reserveSubmissions(team: "alice", requested: Self.requested("late"), pusher: "alice", phase: "collaborative", at: checkedAt,
                                                       countOwnErrors: true, quota: Self.total(10)).isEmpty)
         // Recorded seconds later, after the phase changed, by the reconciler that does not know the pusher.
         let (submission, created) = try fixture.ledger.recordSubmission(
@@ -71,7 +120,7 @@ struct ReservationTests {
         #expect(try ledger.quotaCountingSubmissionTimes(team: "alice", countOwnErrors: true).count == 1)
         #expect(try ledger.quotaCountingSubmissionTimes(team: "alice", countOwnErrors: false).isEmpty)
         var seen: [Int] = []
-        _ = try ledger.reserveSubmissions(team: "alice", names: ["a", "b"], pusher: "alice", phase: nil, at: Date(), countOwnErrors: true) { counted in
+        _ = try ledger.reserveSubmissions(team: "alice", requested: Self.requested("a", "b"), pusher: "alice", phase: nil, at: Date(), countOwnErrors: true) { counted in
             seen.append(counted.count)
             return nil
         }

@@ -14,29 +14,46 @@ public struct SubmissionReservation: Codable, Sendable, Equatable, FetchableReco
     public var phase: String?
     /// The instant pre-receive decided with, UTC.
     public var reservedAt: Date
+    /// The tree of the commit it names (40 hexadecimal digits).
+    public var treeID: String?
 
-    public init(team: String, name: String, pusher: String, phase: String?, reservedAt: Date) {
+    public init(team: String, name: String, pusher: String, phase: String?, reservedAt: Date, treeID: String? = nil) {
         self.team = team
         self.name = name
         self.pusher = pusher
         self.phase = phase
         self.reservedAt = reservedAt
+        self.treeID = treeID
+    }
+}
+
+/// A new submission a push asks for: its name and its commit's tree.
+public struct RequestedSubmission: Sendable, Equatable {
+    public var name: String
+    /// 40 hexadecimal digits.
+    public var treeID: String
+
+    public init(name: String, treeID: String) {
+        self.name = name
+        self.treeID = treeID
     }
 }
 
 extension Ledger {
-    /// Checks a push's new submission names against the names the team used or reserved and
-    /// against its quotas, and reserves them all, in one IMMEDIATE transaction: concurrent
+    /// Checks a push's new submissions against the names the team used or reserved, against
+    /// the trees of its earlier submissions (the same files are scored once: a second copy
+    /// would be a second draw of a random model, not a new submission) and against its
+    /// quotas, and reserves them all, in one IMMEDIATE transaction: concurrent
     /// pushes (each in its own hook process) are serialised, so that a quota allowing `n` more
     /// submissions lets exactly `n` through. Nothing is reserved when any name is refused.
     /// - Parameters:
-    ///   - names: the push's new submission names, in order.
+    ///   - requested: the push's new submissions, in order.
     ///   - quota: given the instants that count in the team's quotas (recorded submissions,
     ///     reservations, and the names of this push before this one), why one more is refused
     ///     at `at`, or nil.
     /// - Returns: the refusals by name; empty when every name was reserved.
     /// - Throws: a GRDB error when the database cannot be written.
-    public func reserveSubmissions(team: String, names: [String], pusher: String, phase: String?, at time: Date,
+    public func reserveSubmissions(team: String, requested: [RequestedSubmission], pusher: String, phase: String?, at time: Date,
                                    countOwnErrors: Bool, quota: ([Date]) -> String?) throws -> [(name: String, refusal: String)] {
         try database.write { db in
             let reservations = try SubmissionReservation.filter(Column("team") == team).fetchAll(db)
@@ -45,24 +62,54 @@ extension Ledger {
             var counted = try Self.quotaCountingSubmissionTimes(db, team: team, countOwnErrors: countOwnErrors) + reservations.map(\.reservedAt)
             var refusals: [(name: String, refusal: String)] = []
             var taken = used
-            for name in names {
+            var trees = Dictionary(reservations.compactMap { reservation in reservation.treeID.map { ($0, reservation.name) } }) { first, _ in first }
+            for submission in requested {
+                let name = submission.name
+                let sameTree = try trees[submission.treeID] ?? String.fetchOne(
+                    db, sql: "SELECT name FROM submissions WHERE team = ? AND treeID = ? ORDER BY id LIMIT 1", arguments: [team, submission.treeID])
                 if used.contains(name) {
                     refusals.append((name, "your team already used the name '\(name)'; choose another"))
                 } else if let other = taken.first(where: { $0.lowercased() == name.lowercased() }) {
                     refusals.append((name, "'\(name)' differs only by case from your submission '\(other)' (their files would collide on case-insensitive file systems, in exports for one); choose another name"))
+                } else if let sameTree {
+                    refusals.append((name, Self.sameTreeRefusal(treeID: submission.treeID, earlier: sameTree)))
                 } else if let refusal = quota(counted) {
                     refusals.append((name, refusal))
                 } else {
                     counted.append(time)
                     taken.insert(name)
+                    trees[submission.treeID] = name
                 }
             }
             guard refusals.isEmpty else { return refusals }
-            for name in names {
-                try SubmissionReservation(team: team, name: name, pusher: pusher, phase: phase, reservedAt: time).insert(db)
+            for submission in requested {
+                try SubmissionReservation(team: team, name: submission.name, pusher: pusher, phase: phase, reservedAt: time, treeID: submission.treeID).insert(db)
             }
             return []
         }
+    }
+
+    /// Why a submission whose files are those of the team's submission `earlier` is refused.
+    public static func sameTreeRefusal(treeID: String, earlier: String) -> String {
+        "its files are exactly those of your submission '\(earlier)' (tree \(treeID.prefix(12))): the hub scores the same code once, so a copy cannot be a second draw of a random model; change the code to submit again (organisers can rescore a submission)"
+    }
+
+    /// Fills in the tree of submissions recorded before the hub kept it, with `treeOf` a
+    /// commit's tree (nil when the commit cannot be read); returns how many it filled.
+    /// - Throws: a GRDB error, or what `treeOf` throws.
+    @discardableResult
+    public func fillMissingTrees(_ treeOf: (String) throws -> String?) throws -> Int {
+        let missing = try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, commitID FROM submissions WHERE treeID IS NULL").map { ($0["id"] as Int64, $0["commitID"] as String) }
+        }
+        let trees = try missing.compactMap { id, commit in try treeOf(commit).map { (id, $0) } }
+        guard !trees.isEmpty else { return 0 }
+        try database.write { db in
+            for (id, tree) in trees {
+                try db.execute(sql: "UPDATE submissions SET treeID = ? WHERE id = ?", arguments: [tree, id])
+            }
+        }
+        return trees.count
     }
 
     /// Reservations made before `instant`: pushes whose recording is late (or that failed
