@@ -190,13 +190,13 @@ extension TestHub {
     }
 
     /// Commits `files` (path to content) in `clone`, tags `submission-<name>` and pushes it
-    /// with `extra` push arguments. Unless `distinct` is false, the commit also writes the
-    /// name to `submitted-as.txt`, so that each submission's files differ (the hub refuses a
-    /// team's second submission of the same tree).
+    /// with `extra` push arguments. Unless `distinct` is false, the commit also writes
+    /// `submissions/<name>.txt` (a comment), so that each submission's files differ (the hub
+    /// refuses a team's second submission of the same tree) and merges do not conflict.
     func submit(_ name: String, files: [String: String] = [:], in clone: URL, pushArguments extra: [String] = [],
                 distinct: Bool = true) throws -> CommandResult {
         var files = files
-        if distinct, files["submitted-as.txt"] == nil { files["submitted-as.txt"] = "# \(name)\n" }
+        if distinct { files["submissions/\(name).txt"] = "# \(name)\n" }
         for (path, content) in files {
             let url = clone.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

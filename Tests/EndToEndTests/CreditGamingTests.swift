@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// A dishonest participant's attempts on credit, through real git pushes to a running hub:
+/// a trailer that would take the kit's credit and one naming no submission (both reported,
+/// neither paid), the same tree pushed again (refused), an honest trailer honoured on the
+/// running server and written to the notes, and a fork's code pushed again without its
+/// lineage (reported as reuse).
+@Suite("Credit that cannot be gamed, through git", .serialized)
+struct CreditGamingTests {
+    func git(_ arguments: [String], in clone: URL) throws -> CommandResult {
+        try CommandRunner.git(arguments, in: clone)
+    }
+
+    /// Clones `team`'s repository, checks out alice's published submission from open.git as
+    /// branch `work`, applies `edit` to classifier.py, commits with `message` and tags
+    /// `submission-<name>`; returns the clone.
+    func fork(_ hub: TestHub, team: String, token: String, name: String, message: String, edit: (String) -> String) throws -> URL {
+        let clone = try hub.clone(team, login: team, token: token)
+        _ = try git(["remote", "add", "open", hub.cloneURL("open", login: team, token: token)], in: clone)
+        #expect(try git(["fetch", "-q", "open"], in: clone).status == 0)
+        #expect(try git(["checkout", "-q", "-b", "work", "open/alice/logreg"], in: clone).status == 0)
+        let file = clone.appendingPathComponent("classifier.py")
+        try edit(try String(contentsOf: file, encoding: .utf8)).write(to: file, atomically: true, encoding: .utf8)
+        #expect(try git(["commit", "-qam", message], in: clone).status == 0)
+        #expect(try git(["tag", "submission-\(name)"], in: clone).status == 0)
+        return clone
+    }
+
+    @Test func gamingAttemptsAreReportedRefusedOrPayNothing() async throws {
+        let hub = try TestHub()
+        let tokens = try Dictionary(uniqueKeysWithValues: ["alice", "bob", "carol"].map { ($0, try hub.addTeam($0)) })
+        try hub.start()
+        #expect(try hub.forkboard(["phase", "set", "collaborative", "--hub", hub.home.path]).status == 0)
+        let alice = try hub.clone("alice", login: "alice", token: tokens["alice"]!)
+        let kit = try String(contentsOf: alice.appendingPathComponent("classifier.py"), encoding: .utf8)
+        let aliceCode = kit.replacingOccurrences(of: "LogisticRegression(max_iter=1000)", with: "LogisticRegression(C=3.0, max_iter=1000)")
+            + CreditEndToEndTests.aliceHelper
+        #expect(try hub.submit("logreg", files: ["classifier.py": aliceCode], in: alice).status == 0)
+        _ = try await hub.waitForFinalState(team: "alice", name: "logreg")
+
+        // bob's fork says the kit gets 0% and credits a submission that does not exist.
+        let bob = try fork(hub, team: "bob", token: tokens["bob"]!, name: "tuned",
+                           message: "Tune C\n\nCredit: organisers/starting-kit 0%\nCredit: nobody/x 5%\n") {
+            $0.replacingOccurrences(of: "C=3.0", with: "C=0.5")
+        }
+        let pushed = try git(["push", "origin", "HEAD", "submission-tuned"], in: bob)
+        #expect(pushed.status == 0, "\(pushed.output)")
+        #expect(pushed.output.contains("remote: warning: submission tuned: ignored 'Credit: nobody/x 5%': no earlier submission is named nobody/x"),
+                "\(pushed.output)")
+        // The same files again, under another name: refused, nothing reserved.
+        #expect(try git(["tag", "submission-tuned-again"], in: bob).status == 0)
+        let again = try git(["push", "origin", "submission-tuned-again"], in: bob)
+        #expect(again.status != 0)
+        #expect(again.output.contains("remote: refused: submission-tuned-again: its files are exactly those of your submission 'tuned'"), "\(again.output)")
+
+        // carol's honest fork gives alice all of her own share, on the running server.
+        let carol = try fork(hub, team: "carol", token: tokens["carol"]!, name: "fork", message: "Carol's fork\n\nCredit: alice/logreg 100%\n") {
+            $0.replacingOccurrences(of: "C=3.0", with: "C=1.5")
+        }
+        let carolPush = try git(["push", "origin", "HEAD", "submission-fork"], in: carol)
+        #expect(carolPush.status == 0 && !carolPush.output.contains("warning:"), "\(carolPush.output)")
+
+        // bob pushes his fork's code again as a new root commit, with an improvement.
+        #expect(try git(["checkout", "-q", "--orphan", "fresh"], in: bob).status == 0)
+        try (try String(contentsOf: bob.appendingPathComponent("classifier.py"), encoding: .utf8) + "\n\nTHRESHOLD = 0.5\n")
+            .write(to: bob.appendingPathComponent("classifier.py"), atomically: true, encoding: .utf8)
+        #expect(try git(["commit", "-qam", "All mine"], in: bob).status == 0)
+        #expect(try git(["tag", "submission-orphan"], in: bob).status == 0)
+        #expect(try git(["push", "origin", "HEAD", "submission-orphan"], in: bob).status == 0)
+        for (team, name) in [("bob", "tuned"), ("carol", "fork"), ("bob", "orphan")] {
+            #expect(try await hub.waitForFinalState(team: team, name: name)["state"] as? String == "scored")
+        }
+
+        // Credit, once the server computed it.
+        var byKey: [String: [String: Any]] = [:]
+        for _ in 0..<120 {
+            byKey = Dictionary(uniqueKeysWithValues: try hub.submissions().map { ("\($0["team"]!)/\($0["submission"]!)", $0) })
+            if (byKey["carol/fork"]?["declared_credits"] as? [String: Double])?.isEmpty == false { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let tuned = try #require(byKey["bob/tuned"])
+        let measured = try #require(tuned["measured_credits"] as? [String: Double])
+        let credits = try #require(tuned["credits"] as? [String: Double])
+        #expect((measured["bob/tuned"] ?? 1) < 0.15, "one changed line: \(measured)")
+        #expect((measured["alice/logreg"] ?? 0) > 0.3 && (measured["organisers/starting-kit"] ?? 0) > 0.1, "\(measured)")
+        for (key, value) in measured {
+            #expect(abs((credits[key] ?? -1) - value) < 1e-9, "a 0% trailer changes nothing: \(key)")
+        }
+        let carolView = try #require(byKey["carol/fork"])
+        #expect(carolView["declared_credits"] as? [String: Double] == ["alice/logreg": 1])
+        let carolCredits = try #require(carolView["credits"] as? [String: Double])
+        let carolMeasured = try #require(carolView["measured_credits"] as? [String: Double])
+        #expect(abs(carolCredits["carol/fork"] ?? -1) < 1e-12)
+        #expect(abs((carolCredits["alice/logreg"] ?? 0) - (carolMeasured["alice/logreg"] ?? 0) - (carolMeasured["carol/fork"] ?? 0)) < 1e-9)
+        #expect(abs((carolCredits["organisers/starting-kit"] ?? 0) - (carolMeasured["organisers/starting-kit"] ?? -1)) < 1e-9, "the kit keeps its floor")
+
+        // The note of carol's commit was written again with her credit.
+        let commit = try #require(carolView["commit"] as? String)
+        let note = try git(["--git-dir", hub.home.appendingPathComponent("repos/ledger.git").path, "notes", "--ref", "forkboard", "show", commit],
+                           in: hub.root)
+        let noted = try JSONSerialization.jsonObject(with: Data(note.output.utf8)) as? [[String: Any]]
+        #expect(noted?.first?["declared_credits"] as? [String: Double] == ["alice/logreg": 1], "\(note.output)")
+
+        // The leaderboard shows what carol gave away; the audit log keeps bob's ignored trailer.
+        let board = try JSONSerialization.jsonObject(with: Data(try hub.forkboard(["leaderboard", "--hub", hub.home.path, "--format", "json"]).output.utf8))
+        let rows = (board as? [String: Any])?["rows"] as? [[String: Any]] ?? []
+        let carolRow = rows.first { $0["team"] as? String == "carol" }
+        #expect(carolRow?["declared_away"] as? Double == 1, "\(carolRow ?? [:])")
+        let audit = try hub.forkboard(["audit", "log", "--hub", hub.home.path, "--format", "json"]).output
+        #expect(audit.contains("credit.trailer.ignored") && (audit.contains("nobody\\/x") || audit.contains("nobody/x")), "\(audit)")
+
+        // The orphan holds alice's code without her lineage: reported, against alice.
+        let reuse = try hub.forkboard(["audit", "reuse", "--hub", hub.home.path, "--min-lines", "3", "--format", "json"])
+        let matches = try #require(try JSONSerialization.jsonObject(with: Data(reuse.output.utf8)) as? [[String: Any]], "\(reuse.output)")
+        #expect(matches.map { "\($0["later"]!) <- \($0["earlier"]!)" } == ["bob/orphan <- alice/logreg"], "\(matches)")
+    }
+}
