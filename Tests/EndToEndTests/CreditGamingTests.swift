@@ -28,15 +28,7 @@ struct CreditGamingTests {
     }
 
     @Test func gamingAttemptsAreReportedRefusedOrPayNothing() async throws {
-        let hub = try TestHub()
-        let tokens = try Dictionary(uniqueKeysWithValues: ["alice", "bob", "carol"].map { ($0, try hub.addTeam($0)) })
-        try hub.start()
-        #expect(try hub.forkboard(["phase", "set", "collaborative", "--hub", hub.home.path]).status == 0)
-        let alice = try hub.clone("alice", login: "alice", token: tokens["alice"]!)
-        let kit = try String(contentsOf: alice.appendingPathComponent("classifier.py"), encoding: .utf8)
-        let aliceCode = kit.replacingOccurrences(of: "LogisticRegression(max_iter=1000)", with: "LogisticRegression(C=3.0, max_iter=1000)")
-            + CreditEndToEndTests.aliceHelper
-        #expect(try hub.submit("logreg", files: ["classifier.py": aliceCode], in: alice).status == 0)
+        let (hub, tokens, _) = try CreditEndToEndTests.collaborativeHubWithAlicesSubmission()
         _ = try await hub.waitForFinalState(team: "alice", name: "logreg")
 
         // bob's fork says the kit gets 0% and credits a submission that does not exist.
@@ -61,11 +53,14 @@ struct CreditGamingTests {
         let carolPush = try git(["push", "origin", "HEAD", "submission-fork"], in: carol)
         #expect(carolPush.status == 0 && !carolPush.output.contains("warning:"), "\(carolPush.output)")
 
-        // bob pushes his fork's code again as a new root commit, with an improvement.
+        // bob pushes his fork's code again as a new root commit, with an improvement, and a
+        // copy of alice's helper where the hub's harness copy lives.
         #expect(try git(["checkout", "-q", "--orphan", "fresh"], in: bob).status == 0)
         try (try String(contentsOf: bob.appendingPathComponent("classifier.py"), encoding: .utf8) + "\n\nTHRESHOLD = 0.5\n")
             .write(to: bob.appendingPathComponent("classifier.py"), atomically: true, encoding: .utf8)
-        #expect(try git(["commit", "-qam", "All mine"], in: bob).status == 0)
+        try CreditEndToEndTests.aliceHelper.write(to: bob.appendingPathComponent(".forkboard/helpers.py"), atomically: true, encoding: .utf8)
+        #expect(try git(["add", "-A"], in: bob).status == 0)
+        #expect(try git(["commit", "-qm", "All mine"], in: bob).status == 0)
         #expect(try git(["tag", "submission-orphan"], in: bob).status == 0)
         #expect(try git(["push", "origin", "HEAD", "submission-orphan"], in: bob).status == 0)
         for (team, name) in [("bob", "tuned"), ("carol", "fork"), ("bob", "orphan")] {
@@ -113,6 +108,7 @@ struct CreditGamingTests {
         // The orphan holds alice's code without her lineage: reported, against alice.
         let reuse = try hub.forkboard(["audit", "reuse", "--hub", hub.home.path, "--min-lines", "3", "--format", "json"])
         let matches = try #require(try JSONSerialization.jsonObject(with: Data(reuse.output.utf8)) as? [[String: Any]], "\(reuse.output)")
-        #expect(matches.map { "\($0["later"]!) <- \($0["earlier"]!)" } == ["bob/orphan <- alice/logreg"], "\(matches)")
+        #expect(matches.map { "\($0["later"]!):\($0["laterFile"]!) <- \($0["earlier"]!)" }
+                == ["bob/orphan:.forkboard/helpers.py <- alice/logreg", "bob/orphan:classifier.py <- alice/logreg"], "\(matches)")
     }
 }

@@ -25,7 +25,9 @@ struct CreditEndToEndTests {
 
         """
 
-    @Test func serverComputesContributivityAndHistoricalCredit() async throws {
+    /// A running hub in its collaborative phase with teams alice, bob and carol, and alice's
+    /// submission `logreg` pushed: the kit's classifier with C=3.0 and ``aliceHelper``.
+    static func collaborativeHubWithAlicesSubmission() throws -> (hub: TestHub, tokens: [String: String], aliceCode: String) {
         let hub = try TestHub()
         let tokens = try Dictionary(uniqueKeysWithValues: ["alice", "bob", "carol"].map { ($0, try hub.addTeam($0)) })
         try hub.start()
@@ -35,6 +37,11 @@ struct CreditEndToEndTests {
         let aliceCode = kit.replacingOccurrences(of: "LogisticRegression(max_iter=1000)", with: "LogisticRegression(C=3.0, max_iter=1000)")
             + Self.aliceHelper
         #expect(try hub.submit("logreg", files: ["classifier.py": aliceCode], in: alice).status == 0)
+        return (hub, tokens, aliceCode)
+    }
+
+    @Test func serverComputesContributivityAndHistoricalCredit() async throws {
+        let (hub, tokens, aliceCode) = try Self.collaborativeHubWithAlicesSubmission()
         let bob = try hub.clone("bob", login: "bob", token: tokens["bob"]!)
         let forest = Classifiers.randomForest(estimators: 50, seed: 0)
         #expect(try hub.submit("forest", files: ["classifier.py": forest], in: bob).status == 0)
