@@ -137,7 +137,7 @@ final class HubScenario {
                 try db.execute(sql: "INSERT INTO teams (name, createdAt) VALUES (?, ?)", arguments: ["team-\(team)", now])
             }
             let submission = try db.makeStatement(sql: """
-                INSERT INTO submissions (team, name, commitID, pusher, submittedAt, phase) VALUES (?, ?, ?, ?, ?, 'competitive')
+                INSERT INTO submissions (team, name, commitID, pusher, submittedAt, phase, treeID) VALUES (?, ?, ?, ?, ?, 'competitive', ?)
                 """)
             let evaluation = try db.makeStatement(sql: """
                 INSERT INTO evaluations (submissionID, question, state, attempts, queuedAt, startedAt, finishedAt, log, trainSeconds,
@@ -154,7 +154,7 @@ final class HubScenario {
             for index in 0..<count {
                 let time = now.addingTimeInterval(Double(index - count))
                 let commit = String(format: "%040x", index + 1)
-                try submission.execute(arguments: ["team-\(index % teams)", "submission-\(index)", commit, "member", time])
+                try submission.execute(arguments: ["team-\(index % teams)", "submission-\(index)", commit, "member", time, String(commit.reversed())])
                 let roc = Double.random(in: 0.90...0.999, using: &generator)
                 try evaluation.execute(arguments: [db.lastInsertedRowID, time, time, time, -roc])
                 let id = db.lastInsertedRowID

@@ -66,8 +66,10 @@ public struct Intake {
             }
         }
         let ledgerRepository = try Repository.open(at: hub.ledgerRepository.path)
+        // Submissions recorded before the hub kept their tree (a commit that cannot be read is
+        // left for the next pass).
         try hub.ledger.fillMissingTrees { commit in
-            try ObjectID(hex: commit).map { try ledgerRepository.commit($0).treeID.hex }
+            ObjectID(hex: commit).flatMap { try? ledgerRepository.commit($0).treeID.hex }
         }
         var recorded: [Accepted] = []
         for team in try hub.ledger.teams() {

@@ -93,6 +93,22 @@ struct ReservationTests {
             countOwnErrors: true, quota: Self.total(100)).isEmpty)
     }
 
+    @Test func submissionsRecordedBeforeTreesWereKeptGetTheirsFilledIn() throws {
+        let fixture = try LedgerFixture()
+        try fixture.ledger.addTeam("alice")
+        let commit = String(repeating: "d", count: 40)
+        _ = try fixture.ledger.recordSubmission(team: "alice", name: "old", commitID: commit, pusher: "alice", questions: ["q"])
+        _ = try fixture.ledger.recordSubmission(team: "alice", name: "unreadable", commitID: String(repeating: "e", count: 40),
+                                                pusher: "alice", questions: ["q"])
+        let filled = try fixture.ledger.fillMissingTrees { $0 == commit ? Self.tree("old") : nil }
+        #expect(filled == 1)
+        #expect(try fixture.ledger.fillMissingTrees { _ in nil } == 0, "the unreadable one waits for the next pass")
+        let refusals = try fixture.ledger.reserveSubmissions(
+            team: "alice", requested: [RequestedSubmission(name: "copy", treeID: Self.tree("old"))], pusher: "alice", phase: nil, at: Date(),
+            countOwnErrors: true, quota: Self.total(100))
+        #expect(refusals.map(\.refusal) == [Ledger.sameTreeRefusal(treeID: Self.tree("old"), earlier: "old")])
+    }
+
     @Test func theRecordingKeepsTheInstantPhaseAndPusherOfTheCheck() throws {
         let fixture = try LedgerFixture()
         try fixture.ledger.addTeam("alice")
