@@ -29,6 +29,8 @@ struct LeaderboardPage: Sendable {
                 "public": row.scores["public"]?[leaderboard.officialScoreType].map { String(format: "%.4f", $0) } ?? "",
                 "contributivity": row.contributivity.map { "\(Int(($0 * 100).rounded()))%" } ?? "",
                 "historical": row.historicalContributivity.map { "\(Int(($0 * 100).rounded()))%" } ?? "",
+                "ownCode": row.ownCodeShare.map { "\(Int(($0 * 100).rounded()))%" } ?? "",
+                "declaredAway": row.declaredAway.map { "\(Int(($0 * 100).rounded()))%" } ?? "",
                 "trainSeconds": row.trainSeconds.map { String(format: "%.1f", $0) } ?? "",
                 "testSeconds": row.testSeconds.map { String(format: "%.1f", $0) } ?? "",
                 "submittedAt": row.submittedAt,
@@ -67,9 +69,9 @@ struct LeaderboardPage: Sendable {
     <h1>{{title}}</h1>
     <p>Question <strong>{{question}}</strong>, ranked by the bagged validation {{official}}.</p>
     <table>
-    <thead><tr><th>Rank</th><th>Team</th><th>Submission</th>{{#scoreTypes}}<th>{{name}}</th>{{/scoreTypes}}<th>Public test {{official}}</th><th>Contributivity</th><th>Historical</th><th>Train s</th><th>Test s</th><th>Submitted (UTC)</th><th>State</th></tr></thead>
+    <thead><tr><th>Rank</th><th>Team</th><th>Submission</th>{{#scoreTypes}}<th>{{name}}</th>{{/scoreTypes}}<th>Public test {{official}}</th><th>Contributivity</th><th>Historical</th><th title="share of the submission's code tokens it wrote itself">Own code</th><th title="share of its own code its Credit: trailers give away">Declared away</th><th>Train s</th><th>Test s</th><th>Submitted (UTC)</th><th>State</th></tr></thead>
     <tbody>
-    {{#rows}}<tr><td>{{rank}}</td><td>{{team}}</td><td>{{submission}}</td>{{#scores}}<td class="number">{{value}}</td>{{/scores}}<td class="number">{{public}}</td><td class="number">{{contributivity}}</td><td class="number">{{historical}}</td><td class="number">{{trainSeconds}}</td><td class="number">{{testSeconds}}</td><td>{{submittedAt}}</td><td>{{state}}</td></tr>
+    {{#rows}}<tr><td>{{rank}}</td><td>{{team}}</td><td>{{submission}}</td>{{#scores}}<td class="number">{{value}}</td>{{/scores}}<td class="number">{{public}}</td><td class="number">{{contributivity}}</td><td class="number">{{historical}}</td><td class="number">{{ownCode}}</td><td class="number">{{declaredAway}}</td><td class="number">{{trainSeconds}}</td><td class="number">{{testSeconds}}</td><td>{{submittedAt}}</td><td>{{state}}</td></tr>
     {{/rows}}
     </tbody>
     </table>

@@ -102,6 +102,10 @@ struct CreditGamingTests {
         let rows = (board as? [String: Any])?["rows"] as? [[String: Any]] ?? []
         let carolRow = rows.first { $0["team"] as? String == "carol" }
         #expect(carolRow?["declared_away"] as? Double == 1, "\(carolRow ?? [:])")
+        let page = try hub.get("/leaderboard", login: "carol", token: tokens["carol"]!)
+        #expect(page.body.contains("Declared away</th>") && page.body.contains("<td class=\"number\">100%</td>"), "\(page.body)")
+        let provenance = try hub.forkboard(["audit", "submission", "carol/fork", "--hub", hub.home.path]).output
+        #expect(provenance.contains("declared (given by Credit: trailers, of its own share): alice/logreg 100"), "\(provenance)")
         let audit = try hub.forkboard(["audit", "log", "--hub", hub.home.path, "--format", "json"]).output
         #expect(audit.contains("credit.trailer.ignored") && (audit.contains("nobody\\/x") || audit.contains("nobody/x")), "\(audit)")
 
