@@ -6,31 +6,31 @@ import Testing
 struct AuditTests {
     /// Runs SQL on a copy of the hub's database (with Python's sqlite3, as someone editing the
     /// file directly would) and returns `forkboard audit verify`'s output for that copy.
-    func verifyAfter(_ sql: String, hub: TestHub) throws -> CommandResult {
+    func verifyAfter(_ sql: String, hub: TestHub) async throws -> CommandResult {
         let copy = hub.root.appendingPathComponent("tampered-\(UUID().uuidString.prefix(6))")
-        let result = try CommandRunner.run("/bin/cp", ["-r", hub.home.path, copy.path])
+        let result = try await CommandRunner.run("/bin/cp", ["-r", hub.home.path, copy.path])
         try #require(result.status == 0)
         let script = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()"
-        let edit = try CommandRunner.run(CommandRunner.python, ["-c", script, copy.appendingPathComponent("forkboard.sqlite").path, sql])
+        let edit = try await CommandRunner.run(CommandRunner.python, ["-c", script, copy.appendingPathComponent("forkboard.sqlite").path, sql])
         try #require(edit.status == 0, "\(edit.output)")
-        return try hub.forkboard(["audit", "verify", "--hub", copy.path])
+        return try await hub.forkboard(["audit", "verify", "--hub", copy.path])
     }
 
     @Test func recordsEventsAndFindsTampering() async throws {
-        let hub = try TestHub()
-        let token = try hub.addTeam("alice")
-        _ = try hub.addTeam("bob")
-        try hub.start()
-        let clone = try hub.clone("alice", login: "alice", token: token)
-        #expect(try hub.submit("first", in: clone).status == 0)
-        _ = try CommandRunner.git(["tag", "submission-bad+name"], in: clone)
-        #expect(try CommandRunner.git(["push", "origin", "submission-bad+name"], in: clone).status != 0)
-        #expect(try hub.forkboard(["phase", "set", "collaborative", "--hub", hub.home.path]).status == 0)
-        #expect(try hub.forkboard(["reveal", "--hub", hub.home.path]).status == 0)
-        #expect(try hub.forkboard(["team", "revoke", "bob", "--hub", hub.home.path]).status == 0)
+        let hub = try await TestHub()
+        let token = try await hub.addTeam("alice")
+        _ = try await hub.addTeam("bob")
+        try await hub.start()
+        let clone = try await hub.clone("alice", login: "alice", token: token)
+        #expect(try await hub.submit("first", in: clone).status == 0)
+        _ = try await CommandRunner.git(["tag", "submission-bad+name"], in: clone)
+        #expect(try await CommandRunner.git(["push", "origin", "submission-bad+name"], in: clone).status != 0)
+        #expect(try await hub.forkboard(["phase", "set", "collaborative", "--hub", hub.home.path]).status == 0)
+        #expect(try await hub.forkboard(["reveal", "--hub", hub.home.path]).status == 0)
+        #expect(try await hub.forkboard(["team", "revoke", "bob", "--hub", hub.home.path]).status == 0)
         hub.stop()
 
-        let log = try hub.forkboard(["audit", "log", "--hub", hub.home.path, "--format", "json"])
+        let log = try await hub.forkboard(["audit", "log", "--hub", hub.home.path, "--format", "json"])
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(log.output.utf8)) as? [[String: Any]])
         let actions = entries.compactMap { $0["action"] as? String }
         // The configuration applied by init, then the test's (fewer folds).
@@ -44,24 +44,24 @@ struct AuditTests {
         let refused = try #require(entries.last { $0["action"] as? String == "push" }?["detail"] as? [String: Any])
         #expect(refused["outcome"] as? String == "refused")
         #expect((refused["reasons"] as? [String])?.first?.contains("invalid submission name") == true)
-        let aliceOnly = try hub.forkboard(["audit", "log", "--hub", hub.home.path, "--team", "alice", "--format", "json"])
+        let aliceOnly = try await hub.forkboard(["audit", "log", "--hub", hub.home.path, "--team", "alice", "--format", "json"])
         #expect((try JSONSerialization.jsonObject(with: Data(aliceOnly.output.utf8)) as? [[String: Any]])?.count == 5)
 
-        let intact = try hub.forkboard(["audit", "verify", "--hub", hub.home.path])
+        let intact = try await hub.forkboard(["audit", "verify", "--hub", hub.home.path])
         #expect(intact.status == 0)
         #expect(intact.output.contains("The audit log is intact: 12 entries"))
-        let altered = try verifyAfter("UPDATE audit_log SET actor = 'mallory' WHERE id = 7;", hub: hub)
+        let altered = try await verifyAfter("UPDATE audit_log SET actor = 'mallory' WHERE id = 7;", hub: hub)
         #expect(altered.status != 0)
         #expect(altered.output.contains("entry 7: its content was altered"))
-        let removed = try verifyAfter("DELETE FROM audit_log WHERE id = 8;", hub: hub)
+        let removed = try await verifyAfter("DELETE FROM audit_log WHERE id = 8;", hub: hub)
         #expect(removed.output.contains("entry 9: entries 8 to 8 were removed"))
-        let removedLast = try verifyAfter("DELETE FROM audit_log WHERE id = 12;", hub: hub)
+        let removedLast = try await verifyAfter("DELETE FROM audit_log WHERE id = 12;", hub: hub)
         #expect(removedLast.status == 0, "removing the newest entries leaves a valid shorter chain (see docs)")
-        let reordered = try verifyAfter("""
+        let reordered = try await verifyAfter("""
             UPDATE audit_log SET id = -10 WHERE id = 10; UPDATE audit_log SET id = 10 WHERE id = 11; UPDATE audit_log SET id = 11 WHERE id = -10;
             """, hub: hub)
         #expect(reordered.output.contains("entry 10: does not follow the previous entry"))
-        let rehashed = try verifyAfter("UPDATE audit_log SET detail = '{}', hash = 'x' WHERE id = 5;", hub: hub)
+        let rehashed = try await verifyAfter("UPDATE audit_log SET detail = '{}', hash = 'x' WHERE id = 5;", hub: hub)
         #expect(rehashed.output.contains("entry 5:"))
     }
 }

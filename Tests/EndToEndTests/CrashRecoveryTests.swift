@@ -40,21 +40,21 @@ struct CrashRecoveryTests {
     }
 
     @Test func everyAcceptedSubmissionEndsRecordedAndScoredOnce() async throws {
-        let hub = try TestHub()
-        let token = try hub.addTeam("alice")
-        try hub.start(workers: 0, extra: Self.service)
-        var worker = try hub.startWorker(extra: Self.service)
-        let clone = try hub.clone("alice", login: "alice", token: token)
+        let hub = try await TestHub()
+        let token = try await hub.addTeam("alice")
+        try await hub.start(workers: 0, extra: Self.service)
+        var worker = try await hub.startWorker(extra: Self.service)
+        let clone = try await hub.clone("alice", login: "alice", token: token)
         let kit = try String(contentsOf: clone.appendingPathComponent("classifier.py"), encoding: .utf8)
         var accepted: [String] = []
         var victims: [String] = []
         for trial in 0..<Self.trials {
             let name = "trial-\(trial)"
             try (kit + "\n# trial \(trial)\n").write(to: clone.appendingPathComponent("classifier.py"), atomically: true, encoding: .utf8)
-            _ = try CommandRunner.git(["commit", "-qam", name], in: clone)
-            _ = try CommandRunner.git(["tag", "submission-\(name)"], in: clone)
+            _ = try await CommandRunner.git(["commit", "-qam", name], in: clone)
+            _ = try await CommandRunner.git(["tag", "submission-\(name)"], in: clone)
             let url = hub.cloneURL("alice", login: "alice", token: token)
-            let push = Task.detached { try CommandRunner.git(["push", url, "submission-\(name)"], in: clone) }
+            let push = Task.detached { try await CommandRunner.git(["push", url, "submission-\(name)"], in: clone) }
             // Somewhere in the push, its intake, the evaluation (about 4 s) or its scoring.
             try await Task.sleep(for: .milliseconds(Int.random(in: 0...6000)))
             let victim = ["server", "worker", "hooks"].randomElement()!
@@ -73,11 +73,11 @@ struct CrashRecoveryTests {
             }
             let result = try await push.value
             if result.status == 0 { accepted.append(name) }
-            if victim == "server" { try hub.start(workers: 0, extra: Self.service) }
-            if victim == "worker" { worker = try hub.startWorker(extra: Self.service) }
+            if victim == "server" { try await hub.start(workers: 0, extra: Self.service) }
+            if victim == "worker" { worker = try await hub.startWorker(extra: Self.service) }
         }
         // Every submission tag that reached the repository, accepted or not as the client saw it.
-        let tags = try CommandRunner.run("/usr/bin/git", ["--git-dir", hub.home.appendingPathComponent("repos/teams/alice.git").path,
+        let tags = try await CommandRunner.run("/usr/bin/git", ["--git-dir", hub.home.appendingPathComponent("repos/teams/alice.git").path,
                                                           "tag", "-l", "submission-*"]).output
             .split(separator: "\n").map { String($0.dropFirst("submission-".count)) }
         for name in accepted { #expect(tags.contains(name), "\(name) was accepted, so its tag exists") }
@@ -90,8 +90,8 @@ struct CrashRecoveryTests {
             let folds = try #require(evaluation["folds"] as? [[String: Any]])
             #expect(folds.map { $0["fold"] as? Int } == [0, 1], "\(name): each fold scored once")
         }
-        #expect(try hub.submissions().count == tags.count, "nothing recorded twice")
-        let verify = try hub.forkboard(["audit", "verify", "--hub", hub.home.path])
+        #expect(try await hub.submissions().count == tags.count, "nothing recorded twice")
+        let verify = try await hub.forkboard(["audit", "verify", "--hub", hub.home.path])
         #expect(verify.status == 0, "\(verify.output)")
     }
 }

@@ -8,61 +8,61 @@ import Testing
 /// lineage (reported as reuse).
 @Suite("Credit that cannot be gamed, through git", .serialized)
 struct CreditGamingTests {
-    func git(_ arguments: [String], in clone: URL) throws -> CommandResult {
-        try CommandRunner.git(arguments, in: clone)
+    func git(_ arguments: [String], in clone: URL) async throws -> CommandResult {
+        try await CommandRunner.git(arguments, in: clone)
     }
 
     /// Clones `team`'s repository, checks out alice's published submission from open.git as
     /// branch `work`, applies `edit` to classifier.py, commits with `message` and tags
     /// `submission-<name>`; returns the clone.
-    func fork(_ hub: TestHub, team: String, token: String, name: String, message: String, edit: (String) -> String) throws -> URL {
-        let clone = try hub.clone(team, login: team, token: token)
-        _ = try git(["remote", "add", "open", hub.cloneURL("open", login: team, token: token)], in: clone)
-        #expect(try git(["fetch", "-q", "open"], in: clone).status == 0)
-        #expect(try git(["checkout", "-q", "-b", "work", "open/alice/logreg"], in: clone).status == 0)
+    func fork(_ hub: TestHub, team: String, token: String, name: String, message: String, edit: (String) -> String) async throws -> URL {
+        let clone = try await hub.clone(team, login: team, token: token)
+        _ = try await git(["remote", "add", "open", hub.cloneURL("open", login: team, token: token)], in: clone)
+        #expect(try await git(["fetch", "-q", "open"], in: clone).status == 0)
+        #expect(try await git(["checkout", "-q", "-b", "work", "open/alice/logreg"], in: clone).status == 0)
         let file = clone.appendingPathComponent("classifier.py")
         try edit(try String(contentsOf: file, encoding: .utf8)).write(to: file, atomically: true, encoding: .utf8)
-        #expect(try git(["commit", "-qam", message], in: clone).status == 0)
-        #expect(try git(["tag", "submission-\(name)"], in: clone).status == 0)
+        #expect(try await git(["commit", "-qam", message], in: clone).status == 0)
+        #expect(try await git(["tag", "submission-\(name)"], in: clone).status == 0)
         return clone
     }
 
     @Test func gamingAttemptsAreReportedRefusedOrPayNothing() async throws {
-        let (hub, tokens, _) = try CreditEndToEndTests.collaborativeHubWithAlicesSubmission()
+        let (hub, tokens, _) = try await CreditEndToEndTests.collaborativeHubWithAlicesSubmission()
         _ = try await hub.waitForFinalState(team: "alice", name: "logreg")
 
         // bob's fork says the kit gets 0% and credits a submission that does not exist.
-        let bob = try fork(hub, team: "bob", token: tokens["bob"]!, name: "tuned",
+        let bob = try await fork(hub, team: "bob", token: tokens["bob"]!, name: "tuned",
                            message: "Tune C\n\nCredit: organisers/starting-kit 0%\nCredit: nobody/x 5%\n") {
             $0.replacingOccurrences(of: "C=3.0", with: "C=0.5")
         }
-        let pushed = try git(["push", "origin", "HEAD", "submission-tuned"], in: bob)
+        let pushed = try await git(["push", "origin", "HEAD", "submission-tuned"], in: bob)
         #expect(pushed.status == 0, "\(pushed.output)")
         #expect(pushed.output.contains("remote: warning: submission tuned: ignored 'Credit: nobody/x 5%': no earlier submission is named nobody/x"),
                 "\(pushed.output)")
         // The same files again, under another name: refused, nothing reserved.
-        #expect(try git(["tag", "submission-tuned-again"], in: bob).status == 0)
-        let again = try git(["push", "origin", "submission-tuned-again"], in: bob)
+        #expect(try await git(["tag", "submission-tuned-again"], in: bob).status == 0)
+        let again = try await git(["push", "origin", "submission-tuned-again"], in: bob)
         #expect(again.status != 0)
         #expect(again.output.contains("remote: refused: submission-tuned-again: its files are exactly those of your submission 'tuned'"), "\(again.output)")
 
         // carol's honest fork gives alice all of her own share, on the running server.
-        let carol = try fork(hub, team: "carol", token: tokens["carol"]!, name: "fork", message: "Carol's fork\n\nCredit: alice/logreg 100%\n") {
+        let carol = try await fork(hub, team: "carol", token: tokens["carol"]!, name: "fork", message: "Carol's fork\n\nCredit: alice/logreg 100%\n") {
             $0.replacingOccurrences(of: "C=3.0", with: "C=1.5")
         }
-        let carolPush = try git(["push", "origin", "HEAD", "submission-fork"], in: carol)
+        let carolPush = try await git(["push", "origin", "HEAD", "submission-fork"], in: carol)
         #expect(carolPush.status == 0 && !carolPush.output.contains("warning:"), "\(carolPush.output)")
 
         // bob pushes his fork's code again as a new root commit, with an improvement, and a
         // copy of alice's helper where the hub's harness copy lives.
-        #expect(try git(["checkout", "-q", "--orphan", "fresh"], in: bob).status == 0)
+        #expect(try await git(["checkout", "-q", "--orphan", "fresh"], in: bob).status == 0)
         try (try String(contentsOf: bob.appendingPathComponent("classifier.py"), encoding: .utf8) + "\n\nTHRESHOLD = 0.5\n")
             .write(to: bob.appendingPathComponent("classifier.py"), atomically: true, encoding: .utf8)
         try CreditEndToEndTests.aliceHelper.write(to: bob.appendingPathComponent(".forkboard/helpers.py"), atomically: true, encoding: .utf8)
-        #expect(try git(["add", "-A"], in: bob).status == 0)
-        #expect(try git(["commit", "-qm", "All mine"], in: bob).status == 0)
-        #expect(try git(["tag", "submission-orphan"], in: bob).status == 0)
-        #expect(try git(["push", "origin", "HEAD", "submission-orphan"], in: bob).status == 0)
+        #expect(try await git(["add", "-A"], in: bob).status == 0)
+        #expect(try await git(["commit", "-qm", "All mine"], in: bob).status == 0)
+        #expect(try await git(["tag", "submission-orphan"], in: bob).status == 0)
+        #expect(try await git(["push", "origin", "HEAD", "submission-orphan"], in: bob).status == 0)
         for (team, name) in [("bob", "tuned"), ("carol", "fork"), ("bob", "orphan")] {
             #expect(try await hub.waitForFinalState(team: team, name: name)["state"] as? String == "scored")
         }
@@ -70,7 +70,7 @@ struct CreditGamingTests {
         // Credit, once the server computed it.
         var byKey: [String: [String: Any]] = [:]
         for _ in 0..<120 {
-            byKey = Dictionary(uniqueKeysWithValues: try hub.submissions().map { ("\($0["team"]!)/\($0["submission"]!)", $0) })
+            byKey = Dictionary(uniqueKeysWithValues: try await hub.submissions().map { ("\($0["team"]!)/\($0["submission"]!)", $0) })
             if (byKey["carol/fork"]?["declared_credits"] as? [String: Double])?.isEmpty == false { break }
             try await Task.sleep(for: .milliseconds(500))
         }
@@ -92,25 +92,25 @@ struct CreditGamingTests {
 
         // The note of carol's commit was written again with her credit.
         let commit = try #require(carolView["commit"] as? String)
-        let note = try git(["--git-dir", hub.home.appendingPathComponent("repos/ledger.git").path, "notes", "--ref", "forkboard", "show", commit],
+        let note = try await git(["--git-dir", hub.home.appendingPathComponent("repos/ledger.git").path, "notes", "--ref", "forkboard", "show", commit],
                            in: hub.root)
         let noted = try JSONSerialization.jsonObject(with: Data(note.output.utf8)) as? [[String: Any]]
         #expect(noted?.first?["declared_credits"] as? [String: Double] == ["alice/logreg": 1], "\(note.output)")
 
         // The leaderboard shows what carol gave away; the audit log keeps bob's ignored trailer.
-        let board = try JSONSerialization.jsonObject(with: Data(try hub.forkboard(["leaderboard", "--hub", hub.home.path, "--format", "json"]).output.utf8))
+        let board = try JSONSerialization.jsonObject(with: Data(try await hub.forkboard(["leaderboard", "--hub", hub.home.path, "--format", "json"]).output.utf8))
         let rows = (board as? [String: Any])?["rows"] as? [[String: Any]] ?? []
         let carolRow = rows.first { $0["team"] as? String == "carol" }
         #expect(carolRow?["declared_away"] as? Double == 1, "\(carolRow ?? [:])")
-        let page = try hub.get("/leaderboard", login: "carol", token: tokens["carol"]!)
+        let page = try await hub.get("/leaderboard", login: "carol", token: tokens["carol"]!)
         #expect(page.body.contains("Declared away</th>") && page.body.contains("<td class=\"number\">100%</td>"), "\(page.body)")
-        let provenance = try hub.forkboard(["audit", "submission", "carol/fork", "--hub", hub.home.path]).output
+        let provenance = try await hub.forkboard(["audit", "submission", "carol/fork", "--hub", hub.home.path]).output
         #expect(provenance.contains("declared (given by Credit: trailers, of its own share): alice/logreg 100"), "\(provenance)")
-        let audit = try hub.forkboard(["audit", "log", "--hub", hub.home.path, "--format", "json"]).output
+        let audit = try await hub.forkboard(["audit", "log", "--hub", hub.home.path, "--format", "json"]).output
         #expect(audit.contains("credit.trailer.ignored") && (audit.contains("nobody\\/x") || audit.contains("nobody/x")), "\(audit)")
 
         // The orphan holds alice's code without her lineage: reported, against alice.
-        let reuse = try hub.forkboard(["audit", "reuse", "--hub", hub.home.path, "--min-lines", "3", "--format", "json"])
+        let reuse = try await hub.forkboard(["audit", "reuse", "--hub", hub.home.path, "--min-lines", "3", "--format", "json"])
         let matches = try #require(try JSONSerialization.jsonObject(with: Data(reuse.output.utf8)) as? [[String: Any]], "\(reuse.output)")
         #expect(matches.map { "\($0["later"]!):\($0["laterFile"]!) <- \($0["earlier"]!)" }
                 == ["bob/orphan:.forkboard/helpers.py <- alice/logreg", "bob/orphan:classifier.py <- alice/logreg"], "\(matches)")

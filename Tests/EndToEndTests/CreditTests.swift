@@ -5,8 +5,8 @@ import Testing
 /// submission, on a hub with a fork across teams.
 @Suite("Contributivity and lineage credit", .serialized)
 struct CreditEndToEndTests {
-    func leaderboard(_ hub: TestHub) throws -> [String: Any] {
-        let result = try hub.forkboard(["leaderboard", "--hub", hub.home.path, "--format", "json"])
+    func leaderboard(_ hub: TestHub) async throws -> [String: Any] {
+        let result = try await hub.forkboard(["leaderboard", "--hub", hub.home.path, "--format", "json"])
         return try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
     }
 
@@ -27,32 +27,32 @@ struct CreditEndToEndTests {
 
     /// A running hub in its collaborative phase with teams alice, bob and carol, and alice's
     /// submission `logreg` pushed: the kit's classifier with C=3.0 and ``aliceHelper``.
-    static func collaborativeHubWithAlicesSubmission() throws -> (hub: TestHub, tokens: [String: String], aliceCode: String) {
-        let hub = try TestHub()
-        let tokens = try Dictionary(uniqueKeysWithValues: ["alice", "bob", "carol"].map { ($0, try hub.addTeam($0)) })
-        try hub.start()
-        #expect(try hub.forkboard(["phase", "set", "collaborative", "--hub", hub.home.path]).status == 0)
-        let alice = try hub.clone("alice", login: "alice", token: tokens["alice"]!)
+    static func collaborativeHubWithAlicesSubmission() async throws -> (hub: TestHub, tokens: [String: String], aliceCode: String) {
+        let hub = try await TestHub()
+        let tokens = try await hub.addTeams(["alice", "bob", "carol"])
+        try await hub.start()
+        #expect(try await hub.forkboard(["phase", "set", "collaborative", "--hub", hub.home.path]).status == 0)
+        let alice = try await hub.clone("alice", login: "alice", token: tokens["alice"]!)
         let kit = try String(contentsOf: alice.appendingPathComponent("classifier.py"), encoding: .utf8)
         let aliceCode = kit.replacingOccurrences(of: "LogisticRegression(max_iter=1000)", with: "LogisticRegression(C=3.0, max_iter=1000)")
             + Self.aliceHelper
-        #expect(try hub.submit("logreg", files: ["classifier.py": aliceCode], in: alice).status == 0)
+        #expect(try await hub.submit("logreg", files: ["classifier.py": aliceCode], in: alice).status == 0)
         return (hub, tokens, aliceCode)
     }
 
     @Test func serverComputesContributivityAndHistoricalCredit() async throws {
-        let (hub, tokens, aliceCode) = try Self.collaborativeHubWithAlicesSubmission()
-        let bob = try hub.clone("bob", login: "bob", token: tokens["bob"]!)
+        let (hub, tokens, aliceCode) = try await Self.collaborativeHubWithAlicesSubmission()
+        let bob = try await hub.clone("bob", login: "bob", token: tokens["bob"]!)
         let forest = Classifiers.randomForest(estimators: 50, seed: 0)
-        #expect(try hub.submit("forest", files: ["classifier.py": forest], in: bob).status == 0)
+        #expect(try await hub.submit("forest", files: ["classifier.py": forest], in: bob).status == 0)
         _ = try await hub.waitForFinalState(team: "alice", name: "logreg")
 
         // carol forks alice's submission through open.git and changes one line of it.
-        let carol = try hub.clone("carol", login: "carol", token: tokens["carol"]!)
-        _ = try CommandRunner.git(["remote", "add", "open", hub.cloneURL("open", login: "carol", token: tokens["carol"]!)], in: carol)
-        #expect(try CommandRunner.git(["fetch", "-q", "open"], in: carol).status == 0)
-        #expect(try CommandRunner.git(["checkout", "-q", "-b", "tuned", "open/alice/logreg"], in: carol).status == 0)
-        #expect(try hub.submit("tuned", files: ["classifier.py": aliceCode.replacingOccurrences(of: "C=3.0", with: "C=0.5")], in: carol).status == 0)
+        let carol = try await hub.clone("carol", login: "carol", token: tokens["carol"]!)
+        _ = try await CommandRunner.git(["remote", "add", "open", hub.cloneURL("open", login: "carol", token: tokens["carol"]!)], in: carol)
+        #expect(try await CommandRunner.git(["fetch", "-q", "open"], in: carol).status == 0)
+        #expect(try await CommandRunner.git(["checkout", "-q", "-b", "tuned", "open/alice/logreg"], in: carol).status == 0)
+        #expect(try await hub.submit("tuned", files: ["classifier.py": aliceCode.replacingOccurrences(of: "C=3.0", with: "C=0.5")], in: carol).status == 0)
         for (team, name) in [("bob", "forest"), ("carol", "tuned")] {
             #expect(try await hub.waitForFinalState(team: team, name: name)["state"] as? String == "scored")
         }
@@ -61,7 +61,7 @@ struct CreditEndToEndTests {
         var board: [String: Any] = [:]
         var rows: [[String: Any]] = []
         for _ in 0..<120 {
-            board = try leaderboard(hub)
+            board = try await leaderboard(hub)
             rows = board["rows"] as? [[String: Any]] ?? []
             if rows.count == 3, rows.allSatisfy({ $0["historical_contributivity"] is Double }) { break }
             try await Task.sleep(for: .milliseconds(500))
@@ -74,14 +74,14 @@ struct CreditEndToEndTests {
         #expect(historical.count == 3)
         #expect(abs(historical.reduce(0, +) + startingKit - 1) < 1e-9, "credit is conserved: \(historical) + \(startingKit)")
         #expect(startingKit > 0, "every submission keeps most of the starting kit's lines")
-        let page = try hub.get("/leaderboard", login: "bob", token: tokens["bob"]!)
+        let page = try await hub.get("/leaderboard", login: "bob", token: tokens["bob"]!)
         #expect(page.body.contains("<th>Contributivity</th>") && page.body.contains("Combined (blend of every scored submission)"))
         #expect(page.body.contains("kept by the organisers' starting kit"))
         let combined = try #require(board["combined"] as? [String: [String: Double]])
         #expect(combined["combined"]?["valid"] != nil && combined["combined"]?["private"] != nil)
 
         // carol credits alice (whose lines she kept) and the starting kit; bob credits only the kit.
-        let submissions = try hub.submissions()
+        let submissions = try await hub.submissions()
         let tuned = try #require(submissions.first { $0["submission"] as? String == "tuned" })
         let credits = try #require(tuned["credits"] as? [String: Double])
         #expect(credits["alice/logreg"] ?? 0 > 0)
@@ -96,16 +96,16 @@ struct CreditEndToEndTests {
             .replacingOccurrences(of: "clipped_ratios", with: "bounded_quotients")
             .replacingOccurrences(of: "frame", with: "data")
             .replacingOccurrences(of: "result", with: "features")
-        #expect(try hub.submit("copied", files: ["features.py": "# bob's features\nimport numpy as np\n" + copied], in: bob).status == 0)
+        #expect(try await hub.submit("copied", files: ["features.py": "# bob's features\nimport numpy as np\n" + copied], in: bob).status == 0)
         _ = try await hub.waitForFinalState(team: "bob", name: "copied")
-        let reuse = try hub.forkboard(["audit", "reuse", "--hub", hub.home.path, "--min-lines", "4", "--format", "json"])
+        let reuse = try await hub.forkboard(["audit", "reuse", "--hub", hub.home.path, "--min-lines", "4", "--format", "json"])
         let matches = try #require(try JSONSerialization.jsonObject(with: Data(reuse.output.utf8)) as? [[String: Any]], "\(reuse.output)")
         #expect(matches.count == 1, "\(matches)")
         #expect(matches.first?["later"] as? String == "bob/copied")
         #expect(matches.first?["earlier"] as? String == "alice/logreg")
         #expect(matches.first?["laterFile"] as? String == "features.py")
         #expect(matches.first?["earlierFile"] as? String == "classifier.py")
-        let provenance = try hub.forkboard(["audit", "submission", "bob/copied", "--hub", hub.home.path])
+        let provenance = try await hub.forkboard(["audit", "submission", "bob/copied", "--hub", hub.home.path])
         #expect(provenance.output.contains("matches alice/logreg classifier.py:"))
     }
 }

@@ -44,7 +44,7 @@ struct HostileSubmissionTests {
     }
 
     @Test func hostileSubmissionsEndInClearStatesAndTheHubKeepsScoring() async throws {
-        let hub = try TestHub { text in
+        let hub = try await TestHub { text in
             var text = text
             let replacements = [
                 "wall_seconds: 300": "wall_seconds: 20", "memory_bytes: 4294967296": "memory_bytes: 536870912",
@@ -55,8 +55,8 @@ struct HostileSubmissionTests {
             for (old, new) in replacements { text = text.replacingOccurrences(of: old, with: new) }
             return text
         }
-        let token = try hub.addTeam("mallory")
-        try hub.start()
+        let token = try await hub.addTeam("mallory")
+        try await hub.start()
         let port = try #require(hub.baseURL.split(separator: ":").last.map(String.init))
         let privateTest = hub.home.appendingPathComponent("data/private/test.csv")
         let privateBefore = try Data(contentsOf: privateTest)
@@ -116,26 +116,26 @@ struct HostileSubmissionTests {
                  state: "scoring_error", log: ["negative probability -0.5 in column benign"]),
         ]
 
-        let clone = try hub.clone("mallory", login: "mallory", token: token)
+        let clone = try await hub.clone("mallory", login: "mallory", token: token)
         for hostile in cases {
             try Self.classifier(fit: hostile.fit, predictProba: hostile.predictProba)
                 .write(to: clone.appendingPathComponent("classifier.py"), atomically: true, encoding: .utf8)
             for (link, target) in hostile.symbolicLinks {
                 try FileManager.default.createSymbolicLink(atPath: clone.appendingPathComponent(link).path, withDestinationPath: target)
             }
-            #expect(try CommandRunner.git(["add", "-A"], in: clone).status == 0)
-            #expect(try CommandRunner.git(["commit", "-qm", hostile.name], in: clone).status == 0)
-            #expect(try CommandRunner.git(["tag", "submission-\(hostile.name)"], in: clone).status == 0)
-            let push = try CommandRunner.git(["push", "-q", "origin", "main", "submission-\(hostile.name)"], in: clone)
+            #expect(try await CommandRunner.git(["add", "-A"], in: clone).status == 0)
+            #expect(try await CommandRunner.git(["commit", "-qm", hostile.name], in: clone).status == 0)
+            #expect(try await CommandRunner.git(["tag", "submission-\(hostile.name)"], in: clone).status == 0)
+            let push = try await CommandRunner.git(["push", "-q", "origin", "main", "submission-\(hostile.name)"], in: clone)
             #expect(push.status == 0, "\(hostile.name): \(push.output)")
             for link in hostile.symbolicLinks.keys { try FileManager.default.removeItem(at: clone.appendingPathComponent(link)) }
         }
         // Then an honest submission.
         try String(contentsOf: hub.home.appendingPathComponent("starting-kit/classifier.py"), encoding: .utf8)
             .write(to: clone.appendingPathComponent("classifier.py"), atomically: true, encoding: .utf8)
-        #expect(try CommandRunner.git(["commit", "-qam", "honest"], in: clone).status == 0)
-        #expect(try CommandRunner.git(["tag", "submission-honest"], in: clone).status == 0)
-        #expect(try CommandRunner.git(["push", "-q", "origin", "main", "submission-honest"], in: clone).status == 0)
+        #expect(try await CommandRunner.git(["commit", "-qam", "honest"], in: clone).status == 0)
+        #expect(try await CommandRunner.git(["tag", "submission-honest"], in: clone).status == 0)
+        #expect(try await CommandRunner.git(["push", "-q", "origin", "main", "submission-honest"], in: clone).status == 0)
 
         for hostile in cases {
             let result = try await hub.waitForFinalState(team: "mallory", name: hostile.name)
@@ -149,8 +149,8 @@ struct HostileSubmissionTests {
 
         // The hub is unharmed: its private data unchanged, its server answering, no sandbox left.
         #expect(try Data(contentsOf: privateTest) == privateBefore)
-        #expect(try hub.get("/api/v1/leaderboard", login: "mallory", token: token).status == 200)
-        let leftovers = try CommandRunner.run("/usr/bin/pgrep", ["-f", "forkboard-e2e.*bwrap|bwrap.*\(hub.root.lastPathComponent)"])
+        #expect(try await hub.get("/api/v1/leaderboard", login: "mallory", token: token).status == 200)
+        let leftovers = try await CommandRunner.run("/usr/bin/pgrep", ["-f", "forkboard-e2e.*bwrap|bwrap.*\(hub.root.lastPathComponent)"])
         #expect(leftovers.output.isEmpty, "sandbox processes left running: \(leftovers.output)")
     }
 }

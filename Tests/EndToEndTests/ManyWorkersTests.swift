@@ -9,8 +9,8 @@ struct ManyWorkersTests {
     static let quickLeases = ["--lease-seconds", "6", "--sweep-seconds", "1"]
 
     /// The evaluations of `team/name` as the organisers' JSON lists them.
-    static func evaluation(_ hub: TestHub, _ name: String) throws -> [String: Any]? {
-        try hub.submissions().first { $0["submission"] as? String == name }
+    static func evaluation(_ hub: TestHub, _ name: String) async throws -> [String: Any]? {
+        try await hub.submissions().first { $0["submission"] as? String == name }
             .flatMap { ($0["evaluations"] as? [[String: Any]])?.first }
     }
 
@@ -19,10 +19,10 @@ struct ManyWorkersTests {
                         _ condition: ([String: Any]) -> Bool) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let evaluation = try evaluation(hub, name), condition(evaluation) { return evaluation }
+            if let evaluation = try await evaluation(hub, name), condition(evaluation) { return evaluation }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw TestHubError("\(name): the condition did not hold within \(timeout) s: \(try evaluation(hub, name) ?? [:])")
+        throw TestHubError("\(name): the condition did not hold within \(timeout) s: \(try await evaluation(hub, name) ?? [:])")
     }
 
     static func isRunning(_ evaluation: [String: Any]) -> Bool {
@@ -30,17 +30,17 @@ struct ManyWorkersTests {
     }
 
     @Test func workerProcessesBesideTheServerShareTheQueueAndScoreEachSubmissionOnce() async throws {
-        let hub = try TestHub()
-        let token = try hub.addTeam("alice")
-        try hub.start(workers: 0)
-        let first = try hub.startWorker()
-        let second = try hub.startWorker()
+        let hub = try await TestHub()
+        let token = try await hub.addTeam("alice")
+        try await hub.start(workers: 0)
+        let first = try await hub.startWorker()
+        let second = try await hub.startWorker()
         #expect(first.name != second.name)
-        let clone = try hub.clone("alice", login: "alice", token: token)
+        let clone = try await hub.clone("alice", login: "alice", token: token)
         let kit = try String(contentsOf: clone.appendingPathComponent("classifier.py"), encoding: .utf8)
         let names = (1...6).map { "s\($0)" }
         for (index, name) in names.enumerated() {
-            let push = try hub.submit(name, files: ["classifier.py": kit + "\n# variant \(index)\n"], in: clone)
+            let push = try await hub.submit(name, files: ["classifier.py": kit + "\n# variant \(index)\n"], in: clone)
             #expect(push.status == 0, "\(push.output)")
         }
         var workers: [String] = []
@@ -59,7 +59,7 @@ struct ManyWorkersTests {
         let deadline = Date().addingTimeInterval(60)
         var credited = false
         while Date() < deadline, !credited {
-            let board = try hub.get("/api/v1/leaderboard?limit=10", login: "alice", token: token)
+            let board = try await hub.get("/api/v1/leaderboard?limit=10", login: "alice", token: token)
             credited = board.body.contains("\"contributivity\"")
             try await Task.sleep(for: .milliseconds(500))
         }
@@ -68,39 +68,39 @@ struct ManyWorkersTests {
         // A job's directory is self-contained: `forkboard run-job` runs it again, alone.
         let job = hub.home.appendingPathComponent("runs/alice/s1/diagnosis")
         try FileManager.default.removeItem(at: job.appendingPathComponent("report.json"))
-        let rerun = try hub.forkboard(["run-job", job.path])
+        let rerun = try await hub.forkboard(["run-job", job.path])
         #expect(rerun.status == 0, "\(rerun.output)")
         #expect(rerun.output.contains("fold 1: train succeeded"), "\(rerun.output)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: job.appendingPathComponent("report.json"))) as? [String: Any])
         #expect((report["folds"] as? [[String: Any]])?.count == 2)
-        let incomplete = try hub.forkboard(["run-job", hub.root.path])
+        let incomplete = try await hub.forkboard(["run-job", hub.root.path])
         #expect(incomplete.status == 3, "a directory that is not a job is not the submission's failure: \(incomplete.output)")
         #expect(incomplete.output.contains("cannot read the job's job.json"))
     }
 
     @Test func aKilledWorkersEvaluationReturnsToTheQueueWithinItsLeaseAndALiveOneIsLeftAlone() async throws {
-        let hub = try TestHub()
-        let token = try hub.addTeam("alice")
-        try hub.start(workers: 0, extra: Self.quickLeases)
-        let doomed = try hub.startWorker(extra: Self.quickLeases)
-        let clone = try hub.clone("alice", login: "alice", token: token)
-        #expect(try hub.submit("slow", files: ["classifier.py": DurableQueueTests.slowClassifier(seconds: 10)], in: clone).status == 0)
+        let hub = try await TestHub()
+        let token = try await hub.addTeam("alice")
+        try await hub.start(workers: 0, extra: Self.quickLeases)
+        let doomed = try await hub.startWorker(extra: Self.quickLeases)
+        let clone = try await hub.clone("alice", login: "alice", token: token)
+        #expect(try await hub.submit("slow", files: ["classifier.py": DurableQueueTests.slowClassifier(seconds: 10)], in: clone).status == 0)
         let running = try await Self.waitFor(hub, "slow", Self.isRunning)
         #expect((running["worker"] as? String)?.hasPrefix(doomed.name) == true)
         TestHub.stop(doomed.process, kill: true)
         let killedAt = Date()
-        let rescuer = try hub.startWorker(extra: Self.quickLeases)
+        let rescuer = try await hub.startWorker(extra: Self.quickLeases)
         let taken = try await Self.waitFor(hub, "slow") { ($0["worker"] as? String)?.hasPrefix(rescuer.name) == true }
         let waited = Date().timeIntervalSince(killedAt)
         #expect(waited < 6 + 1 + 4, "back in the queue within the lease (6 s) and one sweep (1 s), and claimed: \(waited) s")
         #expect(taken["attempts"] as? Int == 2)
 
         // A second server on the live hub takes nothing from the running worker.
-        let (secondServer, _) = try hub.launch(["serve", "--hub", hub.home.path, "--port", "0", "--workers", "0"] + Self.quickLeases,
+        let (secondServer, _) = try await hub.launch(["serve", "--hub", hub.home.path, "--port", "0", "--workers", "0"] + Self.quickLeases,
                                               until: #"http://127\.0\.0\.1:[0-9]+"#)
         defer { TestHub.stop(secondServer) }
         try await Task.sleep(for: .seconds(3))
-        let stillRunning = try #require(try Self.evaluation(hub, "slow"))
+        let stillRunning = try #require(try await Self.evaluation(hub, "slow"))
         #expect(Self.isRunning(stillRunning), "\(stillRunning)")
         #expect((stillRunning["worker"] as? String)?.hasPrefix(rescuer.name) == true)
         #expect(stillRunning["attempts"] as? Int == 2)
@@ -113,46 +113,46 @@ struct ManyWorkersTests {
     }
 
     @Test func aServerStoppedDuringTrainingReturnsTheEvaluationWithoutBlamingTheTeam() async throws {
-        let hub = try TestHub()
-        let token = try hub.addTeam("alice")
-        try hub.start()
-        let clone = try hub.clone("alice", login: "alice", token: token)
-        #expect(try hub.submit("interrupted", files: ["classifier.py": DurableQueueTests.slowClassifier(seconds: 10)], in: clone).status == 0)
+        let hub = try await TestHub()
+        let token = try await hub.addTeam("alice")
+        try await hub.start()
+        let clone = try await hub.clone("alice", login: "alice", token: token)
+        #expect(try await hub.submit("interrupted", files: ["classifier.py": DurableQueueTests.slowClassifier(seconds: 10)], in: clone).status == 0)
         _ = try await Self.waitFor(hub, "interrupted", Self.isRunning)
         hub.stop()
-        let stopped = try #require(try Self.evaluation(hub, "interrupted"))
+        let stopped = try #require(try await Self.evaluation(hub, "interrupted"))
         #expect(stopped["state"] as? String == "queued", "a shutdown is not the team's failure: \(stopped)")
         #expect(stopped["attempts"] as? Int == 0, "and not an attempt")
         #expect((stopped["log"] as? String)?.contains("its worker was stopped") == true)
-        #expect(try CommandRunner.run("/usr/bin/pgrep", ["-af", "bwrap.*\(hub.root.lastPathComponent)"]).output.isEmpty)
+        #expect(try await CommandRunner.run("/usr/bin/pgrep", ["-af", "bwrap.*\(hub.root.lastPathComponent)"]).output.isEmpty)
 
-        try hub.start()
+        try await hub.start()
         let scored = try await hub.waitForFinalState(team: "alice", name: "interrupted")
         #expect(scored["state"] as? String == "scored")
         #expect((scored["evaluations"] as? [[String: Any]])?.first?["attempts"] as? Int == 1)
     }
 
     @Test func simultaneousPushesCannotGetRoundAQuota() async throws {
-        let hub = try TestHub { text in
+        let hub = try await TestHub { text in
             TestHub.replaceSection("quotas", with: "quotas:\n  minimum_interval_seconds: 0\n  maximum_per_day: 0\n  maximum_total: 4\n  count_own_errors: true", in: text)
         }
-        let token = try hub.addTeam("alice")
-        try hub.start(workers: 0)
-        let first = try hub.clone("alice", login: "alice", token: token, as: "alice-0")
-        #expect(try hub.submit("earlier", in: first).status == 0)
+        let token = try await hub.addTeam("alice")
+        try await hub.start(workers: 0)
+        let first = try await hub.clone("alice", login: "alice", token: token, as: "alice-0")
+        #expect(try await hub.submit("earlier", in: first).status == 0)
         // Ten clones, each with its own commit and tag, push at the same moment.
         var clones: [URL] = []
         for index in 1...10 {
-            let clone = try hub.clone("alice", login: "alice", token: token, as: "alice-\(index)")
+            let clone = try await hub.clone("alice", login: "alice", token: token, as: "alice-\(index)")
             try "# attempt \(index)\n".write(to: clone.appendingPathComponent("attempt.txt"), atomically: true, encoding: .utf8)
-            _ = try CommandRunner.git(["add", "attempt.txt"], in: clone)
-            _ = try CommandRunner.git(["commit", "-qm", "attempt \(index)"], in: clone)
-            _ = try CommandRunner.git(["tag", "submission-rush-\(index)"], in: clone)
+            _ = try await CommandRunner.git(["add", "attempt.txt"], in: clone)
+            _ = try await CommandRunner.git(["commit", "-qm", "attempt \(index)"], in: clone)
+            _ = try await CommandRunner.git(["tag", "submission-rush-\(index)"], in: clone)
             clones.append(clone)
         }
         let results = try await withThrowingTaskGroup(of: CommandResult.self) { group in
             for (index, clone) in clones.enumerated() {
-                group.addTask { try CommandRunner.git(["push", "origin", "submission-rush-\(index + 1)"], in: clone) }
+                group.addTask { try await CommandRunner.git(["push", "origin", "submission-rush-\(index + 1)"], in: clone) }
             }
             return try await group.reduce(into: [CommandResult]()) { $0.append($1) }
         }
@@ -162,9 +162,9 @@ struct ManyWorkersTests {
             #expect(refused.output.contains("remote: refused: submission-rush-") && refused.output.contains("quota: at most 4 submissions in all"),
                     "\(refused.output)")
         }
-        let recorded = try hub.submissions().compactMap { $0["submission"] as? String }
+        let recorded = try await hub.submissions().compactMap { $0["submission"] as? String }
         #expect(recorded.count == 4, "\(recorded)")
-        let audit = try hub.forkboard(["audit", "log", "--hub", hub.home.path, "--format", "json"])
+        let audit = try await hub.forkboard(["audit", "log", "--hub", hub.home.path, "--format", "json"])
         #expect(audit.output.components(separatedBy: "\"refused\"").count - 1 == 7, "every refused push is in the audit log")
     }
 }

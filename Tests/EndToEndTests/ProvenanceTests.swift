@@ -11,11 +11,11 @@ struct ProvenanceTests {
     }
 
     @Test func provenanceRescoreExportAndPredict() async throws {
-        let hub = try TestHub()
-        let token = try hub.addTeam("alice")
-        try hub.start()
-        let clone = try hub.clone("alice", login: "alice", token: token)
-        #expect(try hub.submit("forest", files: ["classifier.py": Self.seededForest], in: clone).status == 0)
+        let hub = try await TestHub()
+        let token = try await hub.addTeam("alice")
+        try await hub.start()
+        let clone = try await hub.clone("alice", login: "alice", token: token)
+        #expect(try await hub.submit("forest", files: ["classifier.py": Self.seededForest], in: clone).status == 0)
         let first = try await hub.waitForFinalState(team: "alice", name: "forest")
         #expect(first["state"] as? String == "scored")
         let firstScores = try #require((first["evaluations"] as? [[String: Any]])?.first?["scores"] as? [String: [String: Double]])
@@ -23,7 +23,7 @@ struct ProvenanceTests {
         // Provenance: who, what, and what it was evaluated with; the git note in the ledger.
         var report: [String: Any] = [:]
         for _ in 0..<40 {
-            report = try json(try hub.forkboard(["audit", "submission", "alice/forest", "--hub", hub.home.path, "--format", "json"]))
+            report = try json(try await hub.forkboard(["audit", "submission", "alice/forest", "--hub", hub.home.path, "--format", "json"]))
             if report["note"] is String { break }
             try await Task.sleep(for: .milliseconds(250))
         }
@@ -34,14 +34,14 @@ struct ProvenanceTests {
         let environment = try #require(evaluation["environment"] as? [String: Any])
         let dataFiles = try #require(environment["data_files"] as? [String: String])
         #expect(Set(dataFiles.keys) == ["data/public/train.csv", "data/private/test.csv"])
-        let trainHash = try CommandRunner.run("/usr/bin/sha256sum", [hub.home.appendingPathComponent("data/public/train.csv").path])
+        let trainHash = try await CommandRunner.run("/usr/bin/sha256sum", [hub.home.appendingPathComponent("data/public/train.csv").path])
         #expect(trainHash.output.hasPrefix(dataFiles["data/public/train.csv"] ?? "missing"))
         #expect((environment["interpreter"] as? String)?.hasPrefix("Python 3") == true)
         #expect((environment["packages"] as? [String])?.contains { $0.lowercased().hasPrefix("scikit-learn==") } == true)
         #expect((environment["limits"] as? [String: Int])?["wall_seconds"] == 300)
         #expect((environment["harness"] as? [String: String])?.keys.sorted() == ["predict.py", "train.py"])
         let commit = try #require(report["commit"] as? String)
-        let note = try CommandRunner.git(["--git-dir", hub.home.appendingPathComponent("repos/ledger.git").path,
+        let note = try await CommandRunner.git(["--git-dir", hub.home.appendingPathComponent("repos/ledger.git").path,
                                           "notes", "--ref", "forkboard", "show", commit], in: hub.root)
         #expect(note.status == 0)
         #expect(note.output.contains("\"submission\" : \"forest\""))
@@ -49,27 +49,27 @@ struct ProvenanceTests {
 
         // Re-scoring an unchanged, seeded submission reproduces its scores exactly; the
         // earlier result stays in its history and the re-score is audited.
-        let rescore = try hub.forkboard(["rescore", "alice/forest", "--hub", hub.home.path])
+        let rescore = try await hub.forkboard(["rescore", "alice/forest", "--hub", hub.home.path])
         #expect(rescore.output.contains("Queued 1 evaluation(s) again"))
         var second: [String: Any] = [:]
         for _ in 0..<240 {
-            report = try json(try hub.forkboard(["audit", "submission", "alice/forest", "--hub", hub.home.path, "--format", "json"]))
+            report = try json(try await hub.forkboard(["audit", "submission", "alice/forest", "--hub", hub.home.path, "--format", "json"]))
             let evaluation = (report["evaluations"] as? [[String: Any]])?.first
             if evaluation?["state"] as? String == "scored", (evaluation?["history"] as? [Any])?.count == 1 { second = evaluation ?? [:]; break }
             try await Task.sleep(for: .milliseconds(500))
         }
         #expect(second["scores"] as? [String: [String: Double]] == firstScores, "the same scores, to the last bit")
         #expect(((second["history"] as? [[String: Any]])?.first?["scores"] as? [String: [String: Double]]) == firstScores)
-        #expect(try hub.forkboard(["audit", "log", "--hub", hub.home.path]).output.contains("rescore"))
+        #expect(try await hub.forkboard(["audit", "log", "--hub", hub.home.path]).output.contains("rescore"))
 
         // Export for the collaboration's own analysis.
         let export = hub.root.appendingPathComponent("export")
-        #expect(try hub.forkboard(["export", export.path, "--hub", hub.home.path]).status == 0)
+        #expect(try await hub.forkboard(["export", export.path, "--hub", hub.home.path]).status == 0)
         for file in ["ledger.bundle", "README.md", "submissions.json", "submissions.csv", "fold_scores.csv", "bagged_scores.csv",
                      "contributivity.csv", "credits.csv", "lineage.csv", "predictions/alice/forest/diagnosis/fold-0.csv"] {
             #expect(FileManager.default.fileExists(atPath: export.appendingPathComponent(file).path), "\(file)")
         }
-        let bundle = try CommandRunner.git(["bundle", "list-heads", export.appendingPathComponent("ledger.bundle").path], in: hub.root)
+        let bundle = try await CommandRunner.git(["bundle", "list-heads", export.appendingPathComponent("ledger.bundle").path], in: hub.root)
         #expect(bundle.output.contains("refs/submissions/alice/forest"))
         #expect(bundle.output.contains("refs/notes/forkboard"))
         let bagged = try String(contentsOf: export.appendingPathComponent("bagged_scores.csv"), encoding: .utf8)
@@ -81,7 +81,7 @@ struct ProvenanceTests {
         let rows = hub.home.appendingPathComponent("data/private/test.csv")
         for mode in [[], ["--retrain"], ["--ensemble"]] {
             let output = hub.root.appendingPathComponent("predicted\(mode.first ?? "").csv")
-            let predicted = try hub.forkboard(["predict", "alice/forest", "--input", rows.path, "--output", output.path, "--hub", hub.home.path] + mode)
+            let predicted = try await hub.forkboard(["predict", "alice/forest", "--input", rows.path, "--output", output.path, "--hub", hub.home.path] + mode)
             #expect(predicted.status == 0, "\(mode): \(predicted.output)")
             let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
             #expect(lines.first == "id,benign,malignant")

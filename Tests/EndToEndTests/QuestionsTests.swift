@@ -37,28 +37,28 @@ struct QuestionsTests {
     }
 
     @Test func eachSubmissionIsEvaluatedOnTheQuestionsItsTreeAnswers() async throws {
-        let hub = try TestHub { $0.replacingOccurrences(of: "phases:\n", with: Self.predictionsQuestion + "\n") }
-        let token = try hub.addTeam("alice")
-        try hub.start()
-        let clone = try hub.clone("alice", login: "alice", token: token)
+        let hub = try await TestHub { $0.replacingOccurrences(of: "phases:\n", with: Self.predictionsQuestion + "\n") }
+        let token = try await hub.addTeam("alice")
+        try await hub.start()
+        let clone = try await hub.clone("alice", login: "alice", token: token)
 
         // Code and predictions: evaluated on both questions.
         try Self.predictions(hub: hub, confidence: 0.9).write(to: clone.appendingPathComponent("predictions.csv"), atomically: true, encoding: .utf8)
-        _ = try CommandRunner.git(["add", "predictions.csv"], in: clone)
-        _ = try CommandRunner.git(["commit", "-qm", "both"], in: clone)
-        _ = try CommandRunner.git(["tag", "submission-both"], in: clone)
-        #expect(try CommandRunner.git(["push", "origin", "main", "submission-both"], in: clone).status == 0)
+        _ = try await CommandRunner.git(["add", "predictions.csv"], in: clone)
+        _ = try await CommandRunner.git(["commit", "-qm", "both"], in: clone)
+        _ = try await CommandRunner.git(["tag", "submission-both"], in: clone)
+        #expect(try await CommandRunner.git(["push", "origin", "main", "submission-both"], in: clone).status == 0)
         // Predictions only: evaluated on the predictions question alone.
         try Self.predictions(hub: hub, confidence: 0.7).write(to: clone.appendingPathComponent("predictions.csv"), atomically: true, encoding: .utf8)
-        _ = try CommandRunner.git(["rm", "-q", "classifier.py"], in: clone)
-        _ = try CommandRunner.git(["commit", "-qam", "predictions only"], in: clone)
-        _ = try CommandRunner.git(["tag", "submission-kaggle"], in: clone)
-        #expect(try CommandRunner.git(["push", "origin", "main", "submission-kaggle"], in: clone).status == 0)
+        _ = try await CommandRunner.git(["rm", "-q", "classifier.py"], in: clone)
+        _ = try await CommandRunner.git(["commit", "-qam", "predictions only"], in: clone)
+        _ = try await CommandRunner.git(["tag", "submission-kaggle"], in: clone)
+        #expect(try await CommandRunner.git(["push", "origin", "main", "submission-kaggle"], in: clone).status == 0)
         // Broken predictions: a scoring error naming the row.
         try "id,benign,malignant\nnobody,0.5,0.5\n".write(to: clone.appendingPathComponent("predictions.csv"), atomically: true, encoding: .utf8)
-        _ = try CommandRunner.git(["commit", "-qam", "bad"], in: clone)
-        _ = try CommandRunner.git(["tag", "submission-bad"], in: clone)
-        #expect(try CommandRunner.git(["push", "origin", "main", "submission-bad"], in: clone).status == 0)
+        _ = try await CommandRunner.git(["commit", "-qam", "bad"], in: clone)
+        _ = try await CommandRunner.git(["tag", "submission-bad"], in: clone)
+        #expect(try await CommandRunner.git(["push", "origin", "main", "submission-bad"], in: clone).status == 0)
 
         let both = try await hub.waitForFinalState(team: "alice", name: "both")
         let bothEvaluations = try #require(both["evaluations"] as? [[String: Any]])
@@ -76,7 +76,7 @@ struct QuestionsTests {
         #expect(badLog.contains("predictions line 2: unknown id 'nobody'"))
 
         // The predictions question is ranked by its test log loss, lower first.
-        let result = try hub.forkboard(["leaderboard", "--hub", hub.home.path, "--question", "diagnosis-predictions", "--format", "json"])
+        let result = try await hub.forkboard(["leaderboard", "--hub", hub.home.path, "--question", "diagnosis-predictions", "--format", "json"])
         let leaderboard = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         #expect(leaderboard["ranked_by"] as? String == "public")
         #expect(leaderboard["lower_is_better"] as? Bool == true)
@@ -84,7 +84,7 @@ struct QuestionsTests {
         #expect(rows.map { $0["submission"] as? String } == ["both", "kaggle", "bad"])
         #expect(rows.map { $0["rank"] as? Int } == [1, 2, nil])
         // The code question lists only the submission evaluated on it.
-        let code = try hub.forkboard(["leaderboard", "--hub", hub.home.path, "--format", "csv"])
+        let code = try await hub.forkboard(["leaderboard", "--hub", hub.home.path, "--format", "csv"])
         #expect(code.output.split(separator: "\n").count == 2)
     }
 }

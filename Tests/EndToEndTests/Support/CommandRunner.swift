@@ -36,8 +36,21 @@ enum CommandRunner {
         return environment
     }
 
-    /// Runs `executable` with `arguments` and waits; stdout and stderr are combined.
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
+    /// Runs `executable` with `arguments` and waits for it on a Dispatch thread, so that the
+    /// test's task gives its cooperative thread back meanwhile (on a 2-core machine, tests
+    /// blocking the cooperative threads in waits for processes wake other tests' polling late);
+    /// stdout and stderr are combined.
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) async throws -> CommandResult {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runBlocking(executable, arguments, in: directory) })
+            }
+        }
+    }
+
+    /// Runs `executable` with `arguments` and blocks until it exits; stdout and stderr are
+    /// combined. Only where no task can wait (a deinit).
+    static func runBlocking(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -54,8 +67,8 @@ enum CommandRunner {
     }
 
     /// Runs git with an author set; stdout and stderr combined.
-    static func git(_ arguments: [String], in directory: URL) throws -> CommandResult {
-        try run("/usr/bin/git", ["-c", "user.name=Participant", "-c", "user.email=participant@example.invalid",
+    static func git(_ arguments: [String], in directory: URL) async throws -> CommandResult {
+        try await run("/usr/bin/git", ["-c", "user.name=Participant", "-c", "user.email=participant@example.invalid",
                                  "-c", "init.defaultBranch=main"] + arguments, in: directory)
     }
 }

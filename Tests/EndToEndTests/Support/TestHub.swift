@@ -13,17 +13,17 @@ final class TestHub: @unchecked Sendable {
     /// Creates the hub from the breast-cancer template, with `folds` folds to keep tests quick;
     /// `configure` may rewrite challenge.yaml (whose phases are absolute by then: use
     /// ``replaceSection(_:with:in:)``).
-    init(folds: Int = 2, configure: (String) -> String = { $0 }) throws {
+    init(folds: Int = 2, configure: (String) -> String = { $0 }) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-e2e-\(UUID().uuidString.prefix(8))")
         home = root.appendingPathComponent("hub")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let created = try forkboard(["init", home.path, "--template", "breast-cancer", "--python", CommandRunner.python])
+        let created = try await forkboard(["init", home.path, "--template", "breast-cancer", "--python", CommandRunner.python])
         guard created.status == 0 else { throw TestHubError("forkboard init failed: \(created.output)") }
         let configuration = home.appendingPathComponent("challenge.yaml")
         var text = try String(contentsOf: configuration, encoding: .utf8)
         text = text.replacingOccurrences(of: "count: 5", with: "count: \(folds)")
         try configure(text).write(to: configuration, atomically: true, encoding: .utf8)
-        let reload = try forkboard(["challenge", "reload", "--hub", home.path])
+        let reload = try await forkboard(["challenge", "reload", "--hub", home.path])
         guard reload.status == 0 else { throw TestHubError("challenge reload failed: \(reload.output)") }
     }
 
@@ -34,13 +34,20 @@ final class TestHub: @unchecked Sendable {
     }
 
     /// Runs `forkboard` with `arguments`.
-    func forkboard(_ arguments: [String]) throws -> CommandResult {
-        try CommandRunner.run(CommandRunner.forkboard, arguments, in: root)
+    func forkboard(_ arguments: [String]) async throws -> CommandResult {
+        try await CommandRunner.run(CommandRunner.forkboard, arguments, in: root)
+    }
+
+    /// Adds teams of one member each (named as the team); returns their tokens by team.
+    func addTeams(_ teams: [String]) async throws -> [String: String] {
+        var tokens: [String: String] = [:]
+        for team in teams { tokens[team] = try await addTeam(team) }
+        return tokens
     }
 
     /// Adds a team with one member and returns the member's token.
-    func addTeam(_ team: String, member: String? = nil) throws -> String {
-        let result = try forkboard(["team", "add", team, "--member", member ?? team, "--hub", home.path])
+    func addTeam(_ team: String, member: String? = nil) async throws -> String {
+        let result = try await forkboard(["team", "add", team, "--member", member ?? team, "--hub", home.path])
         guard result.status == 0, let line = result.output.split(separator: "\n").first(where: { $0.contains("Access token") }),
               let token = line.split(separator: " ").last else {
             throw TestHubError("team add failed: \(result.output)")
@@ -50,10 +57,10 @@ final class TestHub: @unchecked Sendable {
 
     /// Starts `forkboard serve --port 0` with `workers` workers (and `extra` arguments) and
     /// waits until it listens; it is the hub's server from then on.
-    func start(workers: Int = 1, timeZone: String? = nil, extra: [String] = []) throws {
+    func start(workers: Int = 1, timeZone: String? = nil, extra: [String] = []) async throws {
         var environment = CommandRunner.environment
         if let timeZone { environment["TZ"] = timeZone }
-        let (process, url) = try launch(["serve", "--hub", home.path, "--port", "0", "--workers", String(workers)] + extra,
+        let (process, url) = try await launch(["serve", "--hub", home.path, "--port", "0", "--workers", String(workers)] + extra,
                                         until: #"http://127\.0\.0\.1:[0-9]+"#, environment: environment)
         server = process
         baseURL = url
@@ -61,8 +68,8 @@ final class TestHub: @unchecked Sendable {
 
     /// Starts `forkboard worker` with `count` workers (and `extra` arguments) and waits until
     /// it runs; returns its process and its name.
-    func startWorker(count: Int = 1, extra: [String] = []) throws -> (process: Process, name: String) {
-        let (process, line) = try launch(["worker", "--hub", home.path, "--count", String(count)] + extra, until: #"worker-[^:]+"#)
+    func startWorker(count: Int = 1, extra: [String] = []) async throws -> (process: Process, name: String) {
+        let (process, line) = try await launch(["worker", "--hub", home.path, "--count", String(count)] + extra, until: #"worker-[^:]+"#)
         workers.append(process)
         return (process, line)
     }
@@ -70,7 +77,7 @@ final class TestHub: @unchecked Sendable {
     /// Starts `forkboard` with `arguments` and waits until its output matches `pattern`;
     /// returns the process and the match. Its output (stdout and stderr) goes to a log file
     /// in the test's directory (``logs``).
-    func launch(_ arguments: [String], until pattern: String, environment: [String: String] = CommandRunner.environment) throws -> (Process, String) {
+    func launch(_ arguments: [String], until pattern: String, environment: [String: String] = CommandRunner.environment) async throws -> (Process, String) {
         launched += 1
         let log = root.appendingPathComponent("\(arguments.first ?? "forkboard")-\(launched).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -89,7 +96,7 @@ final class TestHub: @unchecked Sendable {
             text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let range = text.range(of: pattern, options: .regularExpression) { return (process, String(text[range])) }
             if !process.isRunning { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         throw TestHubError("forkboard \(arguments.first ?? "") did not start: \(text)")
     }
@@ -126,17 +133,17 @@ final class TestHub: @unchecked Sendable {
     }
 
     /// Clones `repository` into a fresh participant directory and returns it.
-    func clone(_ repository: String, login: String, token: String, as name: String? = nil) throws -> URL {
+    func clone(_ repository: String, login: String, token: String, as name: String? = nil) async throws -> URL {
         let directory = root.appendingPathComponent("participants").appendingPathComponent(name ?? login)
         try FileManager.default.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let result = try CommandRunner.git(["clone", "--quiet", cloneURL(repository, login: login, token: token), directory.path], in: root)
+        let result = try await CommandRunner.git(["clone", "--quiet", cloneURL(repository, login: login, token: token), directory.path], in: root)
         guard result.status == 0 else { throw TestHubError("clone failed: \(result.output)") }
         return directory
     }
 
     /// Every submission, as `forkboard submissions --format json` lists it.
-    func submissions() throws -> [[String: Any]] {
-        let result = try forkboard(["submissions", "--hub", home.path, "--format", "json"])
+    func submissions() async throws -> [[String: Any]] {
+        let result = try await forkboard(["submissions", "--hub", home.path, "--format", "json"])
         guard result.status == 0, let list = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]] else {
             throw TestHubError("submissions failed: \(result.output)")
         }
@@ -148,7 +155,7 @@ final class TestHub: @unchecked Sendable {
         let final: Set<String> = ["scored", "checking_error", "training_error", "testing_error", "scoring_error", "cancelled"]
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let submission = try submissions().first(where: { $0["team"] as? String == team && $0["submission"] as? String == name }),
+            if let submission = try await submissions().first(where: { $0["team"] as? String == team && $0["submission"] as? String == name }),
                let state = submission["state"] as? String, final.contains(state) {
                 return submission
             }
@@ -158,10 +165,10 @@ final class TestHub: @unchecked Sendable {
     }
 
     /// GET `path` with curl, with basic authentication when given; returns status and body.
-    func get(_ path: String, login: String? = nil, token: String? = nil) throws -> (status: Int, body: String) {
+    func get(_ path: String, login: String? = nil, token: String? = nil) async throws -> (status: Int, body: String) {
         var arguments = ["-s", "-w", "\n%{http_code}", baseURL + path]
         if let login, let token { arguments += ["-u", "\(login):\(token)"] }
-        let result = try CommandRunner.run("/usr/bin/curl", arguments)
+        let result = try await CommandRunner.run("/usr/bin/curl", arguments)
         let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }
@@ -194,7 +201,7 @@ extension TestHub {
     /// `submissions/<name>.txt` (a comment), so that each submission's files differ (the hub
     /// refuses a team's second submission of the same tree) and merges do not conflict.
     func submit(_ name: String, files: [String: String] = [:], in clone: URL, pushArguments extra: [String] = [],
-                distinct: Bool = true) throws -> CommandResult {
+                distinct: Bool = true) async throws -> CommandResult {
         var files = files
         if distinct { files["submissions/\(name).txt"] = "# \(name)\n" }
         for (path, content) in files {
@@ -202,10 +209,10 @@ extension TestHub {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try content.write(to: url, atomically: true, encoding: .utf8)
         }
-        _ = try CommandRunner.git(["add", "-A"], in: clone)
-        _ = try CommandRunner.git(["commit", "-qm", name, "--allow-empty"], in: clone)
-        _ = try CommandRunner.git(["tag", "submission-\(name)"], in: clone)
-        return try CommandRunner.git(["push"] + extra + ["origin", "HEAD", "submission-\(name)"], in: clone)
+        _ = try await CommandRunner.git(["add", "-A"], in: clone)
+        _ = try await CommandRunner.git(["commit", "-qm", name, "--allow-empty"], in: clone)
+        _ = try await CommandRunner.git(["tag", "submission-\(name)"], in: clone)
+        return try await CommandRunner.git(["push"] + extra + ["origin", "HEAD", "submission-\(name)"], in: clone)
     }
 }
 
