@@ -224,16 +224,9 @@ public final class LineageCredit {
         return counts
     }
 
-    /// The code tokens of each line of a text file (1-based lines at index - 1), read as its
-    /// extension says (as Python when the extension is not a known language's); nil for a file
-    /// of data (``SourceTokenizer/looksLikeData(_:)``).
+    /// The code tokens of each line of a text file, as spelled (1-based lines at index - 1):
+    /// ``SourceTokenizer/codeByLine(in:path:spelled:)``; nil for a file that is not code.
     static func codeLines(of text: String, path: String) -> [[String]]? {
-        let language = SourceTokenizer.Language(path: path) ?? .python
-        let tokens = SourceTokenizer.spelledTokens(in: text, language: language)
-        guard !tokens.isEmpty else { return [] }
-        if SourceTokenizer.looksLikeData(tokens) { return nil }
-        var lines: [[String]] = Array(repeating: [], count: (tokens.last?.line ?? 0))
-        for token in tokens { lines[token.line - 1].append(token.text) }
-        return lines
+        SourceTokenizer.codeByLine(in: text, path: path, spelled: true)?.map { $0.map(\.text) }
     }
 }

@@ -29,10 +29,10 @@
 /// same small change counts the changed line, not the whole method. Where regions from the
 /// same earlier submission overlap in the later file, only the largest is reported.
 ///
-/// Every text file is read: in the language its extension names, as Python when it names none
-/// (see ``SourceTokenizer/Language/init(path:)``), except files of data
-/// (``SourceTokenizer/looksLikeData(_:)``); long string literals that look like code are read as
-/// code (see ``SourceTokenizer``). The work is about linear in the total
+/// Every text file's code is read (``SourceTokenizer/codeByLine(in:path:spelled:)``: in the
+/// language its extension names, as Python when it names none; lines of literals only, prose
+/// and data left out); long string literals that look like code are read as code (see
+/// ``SourceTokenizer``). The work is about linear in the total
 /// number of tokens, plus, for each fingerprint, the number of earlier submissions that have it.
 public enum ReuseDetector {
     /// The regions of `submissions` copied from earlier submissions without lineage.

@@ -11,13 +11,13 @@ struct ReuseDocument: Sendable {
     /// The number of tokens starting on each line that has any.
     let tokensPerLine: [Int: Int]
 
-    /// Reads `file` in the language its extension names, as Python when it names none (code
-    /// can hide in `impl.txt`), or returns `nil` when it holds data
-    /// (``SourceTokenizer/looksLikeData(_:)``).
+    /// Reads the code of `file` (``SourceTokenizer/codeByLine(in:path:spelled:)``: lines of
+    /// literals only left out), or returns `nil` when it holds none.
     /// - Parameter kit: The hashes of the starting kit's k-grams (empty to read the kit itself).
     init?(file: SourceFile, parameters: WinnowingParameters, kit: Set<UInt64> = []) {
-        let tokens = SourceTokenizer.tokens(in: file.text, language: SourceTokenizer.Language(path: file.path) ?? .python)
-        guard !SourceTokenizer.looksLikeData(tokens) else { return nil }
+        guard let lines = SourceTokenizer.codeByLine(in: file.text, path: file.path, spelled: false) else { return nil }
+        let tokens = lines.flatMap { $0 }
+        guard !tokens.isEmpty else { return nil }
         path = file.path
         self.tokens = tokens
         hashes = Winnowing.kGramHashes(of: tokens, kGramLength: parameters.kGramLength)

@@ -33,14 +33,46 @@ public enum SourceTokenizer {
         return scanner.scan()
     }
 
-    /// Whether tokens are those of data rather than code: delimited numbers (at least half of
-    /// the tokens numbers, and a fifth commas or semicolons), as in a CSV file or a table of
-    /// weights. Takes normalised or spelled tokens.
-    public static func looksLikeData(_ tokens: [Token]) -> Bool {
-        guard !tokens.isEmpty else { return false }
-        let numbers = tokens.filter { $0.text == Token.number || ($0.text.first.map { $0.isNumber || $0 == "." } ?? false) }.count
-        let delimiters = tokens.filter { $0.text == "," || $0.text == ";" }.count
-        return numbers * 2 >= tokens.count && delimiters * 5 >= tokens.count
+    /// The tokens of `text` that are code, by line (index `line - 1`), for lineage credit
+    /// (`spelled`) or reuse detection, read in the language the path's extension names (as
+    /// Python when it names none: code can be loaded from `impl.txt`). Lines of literals only
+    /// (numbers, strings, `True`, `None`, punctuation: a table of weights, a CSV row, a
+    /// padding of string pairs) hold no code and are empty. A file whose extension names no
+    /// language is code only when what is left looks like code (``looksLikeCode(_:)``):
+    /// prose, data and settings are not; nil then.
+    public static func codeByLine(in text: String, path: String, spelled: Bool) -> [[Token]]? {
+        let language = Language(path: path)
+        var scanner = SourceTokenizerScanner(text: text, language: language ?? .python, spelled: spelled)
+        let tokens = scanner.scan()
+        var lines: [[Token]] = Array(repeating: [], count: tokens.last?.line ?? 0)
+        for token in tokens { lines[token.line - 1].append(token) }
+        for index in lines.indices where lines[index].allSatisfy(isLiteral) { lines[index] = [] }
+        if language == nil, !looksLikeCode(lines.flatMap { $0 }) { return nil }
+        return lines
+    }
+
+    /// Whether a token is a literal or punctuation: a number (ASCII digits), a string, a
+    /// constant (`True`, `False`, `None`, `null`, `true`, `false`, `nil`), or only
+    /// punctuation characters (`,`, `)`, `-`).
+    static func isLiteral(_ token: Token) -> Bool {
+        let text = token.text
+        guard let first = text.unicodeScalars.first else { return true }
+        if text == Token.number || text == Token.string || constants.contains(text) { return true }
+        if first.properties.numericType != nil { return first.isASCII && ("0"..."9").contains(first) }
+        if first == "." { return text.unicodeScalars.dropFirst().first.map { ("0"..."9").contains($0) } ?? true }
+        if first == "\"" || first == "'" || first == "`" { return true }
+        if let quote = text.unicodeScalars.firstIndex(where: { $0 == "\"" || $0 == "'" }),
+           text.unicodeScalars[..<quote].allSatisfy({ $0.properties.isAlphabetic }) { return true }  // r"...", f'...'
+        return text.unicodeScalars.allSatisfy { !$0.properties.isAlphabetic && !$0.properties.isWhitespace && $0.properties.numericType == nil && $0 != "_" }
+    }
+
+    private static let constants: Set<String> = ["True", "False", "None", "null", "true", "false", "nil"]
+
+    /// Whether tokens read as code: at least 8 of them, and at least one in 8 a bracket, `=`,
+    /// `:` or `;` (code is full of them; prose and lists of words are not).
+    public static func looksLikeCode(_ tokens: [Token]) -> Bool {
+        let structural: Set<String> = ["(", ")", "[", "]", "{", "}", "=", ":", ";"]
+        return tokens.count >= 8 && tokens.filter { structural.contains($0.text) }.count * 8 >= tokens.count
     }
 
     /// The normalised tokens of `file`, read in the language its path suggests, or `nil` when

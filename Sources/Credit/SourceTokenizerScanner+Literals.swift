@@ -116,8 +116,7 @@ extension SourceTokenizerScanner {
         }
         var inner = SourceTokenizerScanner(text: String(decoding: text, as: UTF8.self), language: language)
         let tokens = inner.scan()
-        let structural: Set<String> = ["(", ")", "[", "]", "{", "}", "=", ":", ";"]
-        guard tokens.count >= 8, tokens.filter({ structural.contains($0.text) }).count * 8 >= tokens.count else { return nil }
+        guard SourceTokenizer.looksLikeCode(tokens) else { return nil }
         let tokensOut = tokens.map { SourceTokenizer.Token(text: $0.text, line: startLine + $0.line - 1) }
         return (tokensOut, hasLineBreaks ? 0 : (tokens.last?.line ?? 1) - 1)
     }
