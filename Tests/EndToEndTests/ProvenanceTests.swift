@@ -22,9 +22,11 @@ struct ProvenanceTests {
 
         // Provenance: who, what, and what it was evaluated with; the git note in the ledger.
         var report: [String: Any] = [:]
-        for _ in 0..<40 {
+        for _ in 0..<240 {
             report = try json(try await hub.forkboard(["audit", "submission", "alice/forest", "--hub", hub.home.path, "--format", "json"]))
-            if report["note"] is String { break }
+            // (The credit service may write the note before the environment is recorded.)
+            let evaluation = (report["evaluations"] as? [[String: Any]])?.first
+            if report["note"] is String, evaluation?["environment"] is [String: Any] { break }
             try await Task.sleep(for: .milliseconds(250))
         }
         #expect(report["pusher"] as? String == "alice")
