@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "ScoreTypesTests", dependencies: ["ScoreTypes"], exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(name: "CreditTests", dependencies: ["Credit", "ScoreTypes", "Git", "SyntheticWorkloads"], exclude: ["Cases"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Challenge", "ScoreTypes"], swiftSettings: strict),
-        .testTarget(name: "HubTests", dependencies: ["Hub", "Credit", "ScoreTypes"], swiftSettings: strict),
+        .testTarget(name: "HubTests", dependencies: ["Hub", "Credit", "ScoreTypes", "Git"], swiftSettings: strict),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Challenge", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "WebTests", dependencies: [
             "Web", "Hub", "Ledger", "Challenge",

@@ -43,7 +43,8 @@ public struct Intake {
         let ancestors = try Lineage(hub: hub).ancestorSubmissions(of: commitID, in: ledgerRepository, excluding: team, name)
         let (submission, created) = try hub.ledger.recordSubmission(
             team: team, name: name, commitID: commitID.hex, pusher: pusher, questions: questions, phase: status.phase?.name,
-            description: description, ancestors: ancestors, treeID: tree.hex, at: time)
+            description: description, ancestors: ancestors, treeID: tree.hex,
+            codeFingerprint: try CodeFingerprint.of(tree: tree, in: ledgerRepository), at: time)
         if status.isCommonsOpen { try OpenCommons(hub: hub).publish(team: team, name: name, commitID: commitID) }
         let positions = try hub.ledger.evaluations(submissionID: submission.id!).compactMap { evaluation in
             try hub.ledger.queuePosition(evaluationID: evaluation.id!)
@@ -66,10 +67,12 @@ public struct Intake {
             }
         }
         let ledgerRepository = try Repository.open(at: hub.ledgerRepository.path)
-        // Submissions recorded before the hub kept their tree (a commit that cannot be read is
-        // left for the next pass).
+        // Submissions recorded before the hub kept their tree and code fingerprint (a commit
+        // that cannot be read is left for the next pass).
         try hub.ledger.fillMissingTrees { commit in
-            ObjectID(hex: commit).flatMap { try? ledgerRepository.commit($0).treeID.hex }
+            guard let commit = ObjectID(hex: commit), let tree = try? ledgerRepository.commit(commit).treeID,
+                  let fingerprint = try? CodeFingerprint.of(tree: tree, in: ledgerRepository) else { return nil }
+            return (tree.hex, fingerprint)
         }
         var recorded: [Accepted] = []
         for team in try hub.ledger.teams() {

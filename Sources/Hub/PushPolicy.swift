@@ -87,7 +87,8 @@ public struct PushPolicy {
                 refusals.append("\(tag): \(refusal)")
                 continue
             }
-            accepted.append(RequestedSubmission(name: name, treeID: commit.treeID.hex))
+            accepted.append(RequestedSubmission(name: name, treeID: commit.treeID.hex,
+                                                codeFingerprint: try CodeFingerprint.of(tree: commit.treeID, in: repository)))
         }
         guard refusals.isEmpty, !accepted.isEmpty else { return refusals }
         return try hub.ledger.reserveSubmissions(

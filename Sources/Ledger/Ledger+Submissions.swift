@@ -14,10 +14,11 @@ extension Ledger {
     ///   - questions: the questions whose required files the commit's tree holds.
     ///   - ancestors: the ids of the earlier submissions in the commit's history.
     ///   - treeID: the commit's tree (40 hexadecimal digits).
+    ///   - codeFingerprint: what its files do (64 hexadecimal digits).
     /// - Throws: a GRDB error when the database cannot be written.
     public func recordSubmission(team: String, name: String, commitID: String, pusher: String, questions: [String],
                                  phase: String? = nil, description: String? = nil, ancestors: [Int64] = [],
-                                 treeID: String? = nil, at time: Date = Date()) throws -> (submission: SubmissionRecord, created: Bool) {
+                                 treeID: String? = nil, codeFingerprint: String? = nil, at time: Date = Date()) throws -> (submission: SubmissionRecord, created: Bool) {
         try database.write { db in
             if let existing = try SubmissionRecord.filter(Column("team") == team && Column("name") == name).fetchOne(db) {
                 try SubmissionReservation.deleteOne(db, key: ["team": team, "name": name])
@@ -28,7 +29,8 @@ extension Ledger {
             let phase = reservation.map(\.phase) ?? phase
             let pusher = pusher == "unknown" ? reservation?.pusher ?? pusher : pusher
             var submission = SubmissionRecord(id: nil, team: team, name: name, commitID: commitID, pusher: pusher, submittedAt: time,
-                                              phase: phase, description: description, treeID: treeID)
+                                              phase: phase, description: description, treeID: treeID,
+                                              codeFingerprint: codeFingerprint)
             try submission.insert(db)
             try reservation?.delete(db)
             try Self.appendAudit(db, "submission.accepted", actor: pusher, team: team, detail: [

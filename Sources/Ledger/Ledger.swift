@@ -231,6 +231,12 @@ public final class Ledger: Sendable {
                 table.column("appliedBy", .text).notNull()
             }
         }
+        migrator.registerMigration("9-code-fingerprints") { db in
+            // A copy differing only by a comment is the same code: refused as the same tree was.
+            try db.alter(table: "submissions") { table in table.add(column: "codeFingerprint", .text) }
+            try db.create(index: "submissions_by_code", on: "submissions", columns: ["team", "codeFingerprint"])
+            try db.alter(table: "submission_reservations") { table in table.add(column: "codeFingerprint", .text) }
+        }
         return migrator
     }
 }

@@ -41,6 +41,11 @@ public struct SubmissionRecord: Codable, Sendable, Equatable, FetchableRecord, M
     /// Its commit's tree (40 hexadecimal digits): the files it holds. Nil only for submissions
     /// recorded before the hub kept it, until the reconciler fills it in.
     public var treeID: String?
+    /// What its files do, comments and spacing aside (64 hexadecimal digits; see the Hub's
+    /// `CodeFingerprint`): a team's submission with the fingerprint of an earlier one is
+    /// refused. Nil only for submissions recorded before the hub kept it, until the
+    /// reconciler fills it in.
+    public var codeFingerprint: String? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

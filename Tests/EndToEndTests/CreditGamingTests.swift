@@ -40,11 +40,14 @@ struct CreditGamingTests {
         #expect(pushed.status == 0, "\(pushed.output)")
         #expect(pushed.output.contains("remote: warning: submission tuned: ignored 'Credit: nobody/x 5%': no earlier submission is named nobody/x"),
                 "\(pushed.output)")
-        // The same files again, under another name: refused, nothing reserved.
+        // The same code again with a new comment, under another name: refused, nothing reserved.
+        let file = bob.appendingPathComponent("classifier.py")
+        try ("# One more draw, please.\n" + String(contentsOf: file, encoding: .utf8)).write(to: file, atomically: true, encoding: .utf8)
+        #expect(try await git(["commit", "-qam", "Another draw"], in: bob).status == 0)
         #expect(try await git(["tag", "submission-tuned-again"], in: bob).status == 0)
         let again = try await git(["push", "origin", "submission-tuned-again"], in: bob)
         #expect(again.status != 0)
-        #expect(again.output.contains("remote: refused: submission-tuned-again: its files are exactly those of your submission 'tuned'"), "\(again.output)")
+        #expect(again.output.contains("remote: refused: submission-tuned-again: its code is that of your submission 'tuned'"), "\(again.output)")
 
         // carol's honest fork gives alice all of her own share, on the running server.
         let carol = try await fork(hub, team: "carol", token: tokens["carol"]!, name: "fork", message: "Carol's fork\n\nCredit: alice/logreg 100%\n") {

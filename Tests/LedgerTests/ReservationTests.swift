@@ -11,9 +11,19 @@ struct ReservationTests {
         { counted in counted.count >= maximum ? "quota: at most \(maximum) submissions in all" : nil }
     }
 
-    /// New submissions of these names, each with its own tree.
+    /// New submissions of these names, each with its own tree and code.
     static func requested(_ names: String...) -> [RequestedSubmission] {
-        names.map { RequestedSubmission(name: $0, treeID: tree($0)) }
+        names.map { RequestedSubmission(name: $0, treeID: tree($0), codeFingerprint: code($0)) }
+    }
+
+    /// A submission `name` (its own tree) whose code is `code`.
+    static func requested(_ name: String, code seed: String) -> RequestedSubmission {
+        RequestedSubmission(name: name, treeID: tree(name), codeFingerprint: code(seed))
+    }
+
+    /// A code fingerprint made from `seed` (64 hexadecimal digits).
+    static func code(_ seed: String) -> String {
+        String((tree(seed) + String(repeating: "f", count: 24)).prefix(64))
     }
 
     /// A tree id made from `seed` (40 hexadecimal digits).
@@ -55,41 +65,42 @@ struct ReservationTests {
         #expect(try fixture.ledger.reservations(before: Date().addingTimeInterval(1)).map(\.name) == ["v1"], "a refused push reserves nothing")
     }
 
-    @Test func theSameFilesAreReservedOnceWhateverTheNameOrTheProcess() async throws {
+    @Test func theSameCodeIsReservedOnceWhateverTheNameTheTreeOrTheProcess() async throws {
         let fixture = try LedgerFixture()
         try fixture.ledger.addTeam("alice")
-        let tree = Self.tree("lottery")
-        // Ten processes push the same tree under ten names at once: one name gets it.
+        let code = "lottery"
+        // Ten processes push the same code (in ten trees: other comments) under ten names at
+        // once: one name gets it.
         let ledgers = try (0..<10).map { _ in try fixture.otherProcess() }
         let refusals = try await withThrowingTaskGroup(of: [String].self) { group in
             for (index, ledger) in ledgers.enumerated() {
                 group.addTask {
-                    try ledger.reserveSubmissions(team: "alice", requested: [RequestedSubmission(name: "draw-\(index)", treeID: tree)], pusher: "alice",
+                    try ledger.reserveSubmissions(team: "alice", requested: [Self.requested("draw-\(index)", code: code)], pusher: "alice",
                                                   phase: nil, at: Date(), countOwnErrors: true, quota: Self.total(100)).map(\.refusal)
                 }
             }
             return try await group.reduce(into: [[String]]()) { $0.append($1) }
         }
         #expect(refusals.filter(\.isEmpty).count == 1)
-        #expect(refusals.filter { $0.count == 1 && $0[0].contains("its files are exactly those of your submission 'draw-") }.count == 9)
+        #expect(refusals.filter { $0.count == 1 && $0[0].contains("its code is that of your submission 'draw-") }.count == 9)
         let reserved = try fixture.ledger.reservations(before: Date().addingTimeInterval(1))
         #expect(reserved.count == 1)
-        // Recorded, its tree still refuses a copy; within one push, the second copy is refused.
+        // Recorded, its code still refuses a copy; within one push, the second copy is refused.
         _ = try fixture.ledger.recordSubmission(team: "alice", name: reserved[0].name, commitID: String(repeating: "c", count: 40), pusher: "alice",
-                                                questions: ["q"], treeID: tree)
+                                                questions: ["q"], treeID: Self.tree(reserved[0].name), codeFingerprint: Self.code(code))
         let again = try fixture.ledger.reserveSubmissions(
-            team: "alice", requested: [RequestedSubmission(name: "again", treeID: tree)], pusher: "alice", phase: nil, at: Date(),
+            team: "alice", requested: [Self.requested("again", code: code)], pusher: "alice", phase: nil, at: Date(),
             countOwnErrors: true, quota: Self.total(100))
-        #expect(again.map(\.refusal) == [Ledger.sameTreeRefusal(treeID: tree, earlier: reserved[0].name)])
+        #expect(again.map(\.refusal) == [Ledger.sameCodeRefusal(earlier: reserved[0].name)])
         let pair = try fixture.ledger.reserveSubmissions(
-            team: "alice", requested: [RequestedSubmission(name: "one", treeID: Self.tree("new")), RequestedSubmission(name: "two", treeID: Self.tree("new"))],
+            team: "alice", requested: [Self.requested("one", code: "new"), Self.requested("two", code: "new")],
             pusher: "alice", phase: nil, at: Date(), countOwnErrors: true, quota: Self.total(100))
         #expect(pair.map(\.name) == ["two"])
         #expect(pair.first?.refusal.contains("your submission 'one'") == true)
-        // Another team may hold the same files.
+        // Another team may hold the same code.
         try fixture.ledger.addTeam("bob")
         #expect(try fixture.ledger.reserveSubmissions(
-            team: "bob", requested: [RequestedSubmission(name: "fork", treeID: tree)], pusher: "bob", phase: nil, at: Date(),
+            team: "bob", requested: [Self.requested("fork", code: code)], pusher: "bob", phase: nil, at: Date(),
             countOwnErrors: true, quota: Self.total(100)).isEmpty)
     }
 
@@ -100,13 +111,13 @@ struct ReservationTests {
         _ = try fixture.ledger.recordSubmission(team: "alice", name: "old", commitID: commit, pusher: "alice", questions: ["q"])
         _ = try fixture.ledger.recordSubmission(team: "alice", name: "unreadable", commitID: String(repeating: "e", count: 40),
                                                 pusher: "alice", questions: ["q"])
-        let filled = try fixture.ledger.fillMissingTrees { $0 == commit ? Self.tree("old") : nil }
+        let filled = try fixture.ledger.fillMissingTrees { $0 == commit ? (Self.tree("old"), Self.code("old")) : nil }
         #expect(filled == 1)
         #expect(try fixture.ledger.fillMissingTrees { _ in nil } == 0, "the unreadable one waits for the next pass")
         let refusals = try fixture.ledger.reserveSubmissions(
-            team: "alice", requested: [RequestedSubmission(name: "copy", treeID: Self.tree("old"))], pusher: "alice", phase: nil, at: Date(),
+            team: "alice", requested: [Self.requested("copy", code: "old")], pusher: "alice", phase: nil, at: Date(),
             countOwnErrors: true, quota: Self.total(100))
-        #expect(refusals.map(\.refusal) == [Ledger.sameTreeRefusal(treeID: Self.tree("old"), earlier: "old")])
+        #expect(refusals.map(\.refusal) == [Ledger.sameCodeRefusal(earlier: "old")])
     }
 
     @Test func theRecordingKeepsTheInstantPhaseAndPusherOfTheCheck() throws {

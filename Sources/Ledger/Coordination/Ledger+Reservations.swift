@@ -16,33 +16,41 @@ public struct SubmissionReservation: Codable, Sendable, Equatable, FetchableReco
     public var reservedAt: Date
     /// The tree of the commit it names (40 hexadecimal digits).
     public var treeID: String?
+    /// What the files of that tree do (``SubmissionRecord/codeFingerprint``).
+    public var codeFingerprint: String?
 
-    public init(team: String, name: String, pusher: String, phase: String?, reservedAt: Date, treeID: String? = nil) {
+    public init(team: String, name: String, pusher: String, phase: String?, reservedAt: Date, treeID: String? = nil,
+                codeFingerprint: String? = nil) {
         self.team = team
         self.name = name
         self.pusher = pusher
         self.phase = phase
         self.reservedAt = reservedAt
         self.treeID = treeID
+        self.codeFingerprint = codeFingerprint
     }
 }
 
-/// A new submission a push asks for: its name and its commit's tree.
+/// A new submission a push asks for: its name, its commit's tree and what that tree's files do.
 public struct RequestedSubmission: Sendable, Equatable {
     public var name: String
     /// 40 hexadecimal digits.
     public var treeID: String
+    /// 64 hexadecimal digits (``SubmissionRecord/codeFingerprint``).
+    public var codeFingerprint: String
 
-    public init(name: String, treeID: String) {
+    public init(name: String, treeID: String, codeFingerprint: String) {
         self.name = name
         self.treeID = treeID
+        self.codeFingerprint = codeFingerprint
     }
 }
 
 extension Ledger {
     /// Checks a push's new submissions against the names the team used or reserved, against
-    /// the trees of its earlier submissions (the same files are scored once: a second copy
-    /// would be a second draw of a random model, not a new submission) and against its
+    /// the code of its earlier submissions (the same code is scored once: a second copy, even
+    /// with other comments or spacing, would be a second draw of a random model, not a new
+    /// submission) and against its
     /// quotas, and reserves them all, in one IMMEDIATE transaction: concurrent
     /// pushes (each in its own hook process) are serialised, so that a quota allowing `n` more
     /// submissions lets exactly `n` through. Nothing is reserved when any name is refused.
@@ -62,54 +70,59 @@ extension Ledger {
             var counted = try Self.quotaCountingSubmissionTimes(db, team: team, countOwnErrors: countOwnErrors) + reservations.map(\.reservedAt)
             var refusals: [(name: String, refusal: String)] = []
             var taken = used
-            var trees = Dictionary(reservations.compactMap { reservation in reservation.treeID.map { ($0, reservation.name) } }) { first, _ in first }
+            var codes = Dictionary(reservations.compactMap { reservation in reservation.codeFingerprint.map { ($0, reservation.name) } }) { first, _ in first }
             for submission in requested {
                 let name = submission.name
-                let sameTree = try trees[submission.treeID] ?? String.fetchOne(
-                    db, sql: "SELECT name FROM submissions WHERE team = ? AND treeID = ? ORDER BY id LIMIT 1", arguments: [team, submission.treeID])
+                let sameCode = try codes[submission.codeFingerprint] ?? String.fetchOne(
+                    db, sql: "SELECT name FROM submissions WHERE team = ? AND codeFingerprint = ? ORDER BY id LIMIT 1",
+                    arguments: [team, submission.codeFingerprint])
                 if used.contains(name) {
                     refusals.append((name, "your team already used the name '\(name)'; choose another"))
                 } else if let other = taken.first(where: { $0.lowercased() == name.lowercased() }) {
                     refusals.append((name, "'\(name)' differs only by case from your submission '\(other)' (their files would collide on case-insensitive file systems, in exports for one); choose another name"))
-                } else if let sameTree {
-                    refusals.append((name, Self.sameTreeRefusal(treeID: submission.treeID, earlier: sameTree)))
+                } else if let sameCode {
+                    refusals.append((name, Self.sameCodeRefusal(earlier: sameCode)))
                 } else if let refusal = quota(counted) {
                     refusals.append((name, refusal))
                 } else {
                     counted.append(time)
                     taken.insert(name)
-                    trees[submission.treeID] = name
+                    codes[submission.codeFingerprint] = name
                 }
             }
             guard refusals.isEmpty else { return refusals }
             for submission in requested {
-                try SubmissionReservation(team: team, name: submission.name, pusher: pusher, phase: phase, reservedAt: time, treeID: submission.treeID).insert(db)
+                try SubmissionReservation(team: team, name: submission.name, pusher: pusher, phase: phase, reservedAt: time, treeID: submission.treeID,
+                                          codeFingerprint: submission.codeFingerprint).insert(db)
             }
             return []
         }
     }
 
-    /// Why a submission whose files are those of the team's submission `earlier` is refused.
-    public static func sameTreeRefusal(treeID: String, earlier: String) -> String {
-        "its files are exactly those of your submission '\(earlier)' (tree \(treeID.prefix(12))): the hub scores the same code once, so a copy cannot be a second draw of a random model; change the code to submit again (organisers can rescore a submission)"
+    /// Why a submission whose code is that of the team's submission `earlier` is refused.
+    public static func sameCodeRefusal(earlier: String) -> String {
+        "its code is that of your submission '\(earlier)' (only comments, docstrings, blank lines or spacing differ, if anything): the hub scores the same code once, so a copy cannot be a second draw of a random model; change the code to submit again (organisers can rescore a submission)"
     }
 
-    /// Fills in the tree of submissions recorded before the hub kept it, with `treeOf` a
-    /// commit's tree (nil when the commit cannot be read); returns how many it filled.
-    /// - Throws: a GRDB error, or what `treeOf` throws.
+    /// Fills in the tree and code fingerprint of submissions recorded before the hub kept
+    /// them, with `identify` a commit's tree and fingerprint (nil when the commit cannot be
+    /// read); returns how many it filled.
+    /// - Throws: a GRDB error, or what `identify` throws.
     @discardableResult
-    public func fillMissingTrees(_ treeOf: (String) throws -> String?) throws -> Int {
+    public func fillMissingTrees(_ identify: (String) throws -> (treeID: String, codeFingerprint: String)?) throws -> Int {
         let missing = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, commitID FROM submissions WHERE treeID IS NULL").map { ($0["id"] as Int64, $0["commitID"] as String) }
+            try Row.fetchAll(db, sql: "SELECT id, commitID FROM submissions WHERE treeID IS NULL OR codeFingerprint IS NULL")
+                .map { ($0["id"] as Int64, $0["commitID"] as String) }
         }
-        let trees = try missing.compactMap { id, commit in try treeOf(commit).map { (id, $0) } }
-        guard !trees.isEmpty else { return 0 }
+        let found = try missing.compactMap { id, commit in try identify(commit).map { (id, $0) } }
+        guard !found.isEmpty else { return 0 }
         try database.write { db in
-            for (id, tree) in trees {
-                try db.execute(sql: "UPDATE submissions SET treeID = ? WHERE id = ?", arguments: [tree, id])
+            for (id, identity) in found {
+                try db.execute(sql: "UPDATE submissions SET treeID = ?, codeFingerprint = ? WHERE id = ?",
+                               arguments: [identity.treeID, identity.codeFingerprint, id])
             }
         }
-        return trees.count
+        return found.count
     }
 
     /// Reservations made before `instant`: pushes whose recording is late (or that failed
