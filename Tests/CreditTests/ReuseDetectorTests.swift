@@ -133,26 +133,25 @@ struct ReuseDetectorTests {
         #expect(matches.first?.laterLines == 2...23, "the whole of alice's own code")
     }
 
+    /// alice's file copied by bob into `path` between two copies of `padding`.
+    func copyOfAlice(in path: String, between padding: String) -> [ReuseMatch] {
+        let copy = SourceFile(path: path, text: padding + ReuseFixtures.alice.text + padding)
+        let first = ReuseSubmission(key: "alice/gbm", team: "alice", files: [ReuseFixtures.alice])
+        return ReuseDetector.find(submissions: [first, ReuseSubmission(key: "bob/copy", team: "bob", files: [copy])], baseline: kit, minimumLines: 4)
+    }
+
     @Test func aCopyPaddedWithLinesOfNumbersIsStillACopy() {
         // Rows of numbers around a copy once made a whole .py file read as data (unscanned);
         // lines of literals are left out, the code in between is read.
-        let padding = (1...200).map { "\($0)or \($0 + 1), \($0 * 3)or 4,\n" }.joined()
-        let padded = SourceFile(path: "classifier.py", text: padding + ReuseFixtures.alice.text + padding)
-        let first = ReuseSubmission(key: "alice/gbm", team: "alice", files: [ReuseFixtures.alice])
-        let copy = ReuseSubmission(key: "bob/padded", team: "bob", files: [padded])
-        let matches = ReuseDetector.find(submissions: [first, copy], baseline: kit, minimumLines: 4)
-        #expect(matches.map(\.later) == ["bob/padded"])
+        let matches = copyOfAlice(in: "classifier.py", between: (1...200).map { "\($0)or \($0 + 1), \($0 * 3)or 4,\n" }.joined())
+        #expect(matches.map(\.later) == ["bob/copy"])
         #expect(matches.first?.laterLines == 202...223, "alice's own code, after the 200 lines of padding")
     }
 
     @Test func codeAmongRowsOfAFileOfDataIsRead() {
         // A .csv whose rows hide a copy between rows of numbers: the rows are not code, the
         // copy is.
-        let rows = (1...60).map { "\($0),\($0 * 2).5,\($0 % 7)\n" }.joined()
-        let hidden = SourceFile(path: "features.csv", text: rows + ReuseFixtures.alice.text + rows)
-        let first = ReuseSubmission(key: "alice/gbm", team: "alice", files: [ReuseFixtures.alice])
-        let copy = ReuseSubmission(key: "bob/table", team: "bob", files: [hidden])
-        let matches = ReuseDetector.find(submissions: [first, copy], baseline: kit, minimumLines: 4)
+        let matches = copyOfAlice(in: "features.csv", between: (1...60).map { "\($0),\($0 * 2).5,\($0 % 7)\n" }.joined())
         #expect(matches.map(\.laterFile) == ["features.csv"])
         #expect(matches.first?.laterLines == 62...83)
         // Prose is not code, whatever its extension says nothing about.

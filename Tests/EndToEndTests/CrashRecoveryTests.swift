@@ -50,7 +50,7 @@ struct CrashRecoveryTests {
         var victims: [String] = []
         for trial in 0..<Self.trials {
             let name = "trial-\(trial)"
-            try (kit + "\n# trial \(trial)\n").write(to: clone.appendingPathComponent("classifier.py"), atomically: true, encoding: .utf8)
+            try (kit + "\nTRIAL = \(trial)\n").write(to: clone.appendingPathComponent("classifier.py"), atomically: true, encoding: .utf8)
             _ = try await CommandRunner.git(["commit", "-qam", name], in: clone)
             _ = try await CommandRunner.git(["tag", "submission-\(name)"], in: clone)
             let url = hub.cloneURL("alice", login: "alice", token: token)
