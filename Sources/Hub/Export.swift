@@ -23,7 +23,7 @@ public struct Export {
         }
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
         let bundle = try await Subprocess.run(
-            .path("/usr/bin/git"),
+            .path(FilePath(try Executables.git())),
             arguments: ["--git-dir", hub.ledgerRepository.path, "bundle", "create", directory.appendingPathComponent("ledger.bundle").path, "--all"],
             environment: .inherit.updating(["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"]),
             output: .discarded, error: .string(limit: 1 << 16))

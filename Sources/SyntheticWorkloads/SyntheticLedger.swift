@@ -2,6 +2,7 @@ import Foundation
 import Git
 
 import Credit
+import Evaluation
 
 /// A random ledger written with `git fast-import`: a starting kit, then submissions of several
 /// teams that extend their own last submission, fork another team's, merge two lineages or
@@ -192,7 +193,7 @@ public struct SyntheticLedger: Sendable {
     /// Runs `git fast-import` on `stream` with an isolated configuration.
     private static func fastImport(_ stream: Data, gitDirectory: URL, marksFile: URL) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.executableURL = URL(fileURLWithPath: try Executables.git())
         process.arguments = ["--git-dir", gitDirectory.path, "fast-import", "--quiet", "--export-marks=\(marksFile.path)"]
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_CONFIG_NOSYSTEM"] = "1"

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Synchronization
 
@@ -24,7 +25,7 @@ public struct ServerSettings: Sendable {
     /// `spool/`, emptied when a process of the same name starts).
     public let spoolDirectory: URL
 
-    public init(executablePath: String, baseURL: SharedString = SharedString(""), gitPath: String = "/usr/bin/git", maximumPushBytes: Int = 1 << 30,
+    public init(executablePath: String, baseURL: SharedString = SharedString(""), gitPath: String = Executables.resolved("git"), maximumPushBytes: Int = 1 << 30,
                 idleSeconds: Double = 60, spoolDirectory: URL = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-spool")) {
         self.executablePath = executablePath
         self.idleSeconds = idleSeconds

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Hub
 import Ledger
@@ -84,7 +85,7 @@ struct DemoScenario {
     @discardableResult
     func git(_ arguments: [String], in directory: URL) async throws -> String {
         let result = try await Subprocess.run(
-            .path("/usr/bin/git"),
+            .path(FilePath(try Executables.git())),
             arguments: Arguments(["-c", "user.name=Demo participant", "-c", "user.email=participant@forkboard.invalid"] + arguments),
             environment: .inherit.updating(["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_TERMINAL_PROMPT": "0"]),
             workingDirectory: FilePath(directory.path),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluation
 import Foundation
 import Hub
 import Logging
@@ -54,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let hub = try hubOptions.open()
+        try Executables.requireAll(["git"] + (workers > 0 ? Executables.sandboxPrograms : []))
         var logger = Logger(label: "forkboard")
         logger.logLevel = .info
         let server = HubServer(hub: hub, host: host, port: port, services: serviceOptions.settings(workers: workers),
@@ -83,6 +85,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let hub = try hubOptions.open()
+        try Executables.requireAll(["git"] + Executables.sandboxPrograms)
         var logger = Logger(label: "forkboard-worker")
         logger.logLevel = .info
         let name = HubServices.processName(role: "worker")

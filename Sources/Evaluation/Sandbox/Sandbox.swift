@@ -36,7 +36,7 @@ public struct Sandbox: Sendable {
     public let bubblewrapPath: String
     public let prlimitPath: String
 
-    public init(runtime: Runtime, limits: Limits, bubblewrapPath: String = "/usr/bin/bwrap", prlimitPath: String = "/usr/bin/prlimit") {
+    public init(runtime: Runtime, limits: Limits, bubblewrapPath: String = Executables.resolved("bwrap"), prlimitPath: String = Executables.resolved("prlimit")) {
         self.runtime = runtime
         self.limits = limits
         self.bubblewrapPath = bubblewrapPath
