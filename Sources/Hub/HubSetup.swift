@@ -1,4 +1,5 @@
 import Challenge
+import Evaluation
 import Foundation
 import Git
 import Ledger
@@ -16,11 +17,15 @@ public enum HubSetup {
     /// starting kit, installs the hooks from `<share>/hooks/`, creates the ledger (database and
     /// repository) and commits the starting kit as the organisers' first commit on `main`.
     /// - Parameters:
-    ///   - python: the interpreter submissions run with (a virtual environment's python);
-    ///     its prefixes are recorded in challenge.yaml as the sandbox's runtime.
+    ///   - python: the interpreter submissions run with (a virtual environment's python with
+    ///     the template's requirements), or nil to build one in the hub
+    ///     (``RuntimeBuilder/hubRuntimePath``) from the template's `requirements.txt`, with
+    ///     pip's progress shown; its prefixes are recorded in challenge.yaml as the sandbox's
+    ///     runtime, and its packages in the audit log (`runtime.recorded`).
     /// - Throws: ``HubError`` when `home` is not empty, the template is missing or the data
-    ///   preparation fails; Foundation, Git or database errors otherwise.
-    public static func createHub(at home: URL, templateName: String, share: URL, python: String, now: Date = Date()) async throws -> Hub {
+    ///   preparation fails; ``RuntimeBuilder/Failure`` or ``Executables/Missing`` when the
+    ///   runtime cannot be built or found; Foundation, Git or database errors otherwise.
+    public static func createHub(at home: URL, templateName: String, share: URL, python given: String?, now: Date = Date()) async throws -> Hub {
         let fileManager = FileManager.default
         if let contents = try? fileManager.contentsOfDirectory(atPath: home.path), !contents.isEmpty {
             throw HubError.alreadyExists(home.path)
@@ -42,6 +47,22 @@ public enum HubSetup {
             try fileManager.copyItem(at: share.appendingPathComponent("hooks").appendingPathComponent(hook), to: target)
             try fileManager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.path)
         }
+        let requirements = template.appendingPathComponent("requirements.txt")
+        if fileManager.fileExists(atPath: requirements.path) {
+            try fileManager.copyItem(at: requirements, to: home.appendingPathComponent("requirements.txt"))
+        }
+        let python: String
+        if let given {
+            python = try Executables.locate(given)
+        } else {
+            guard fileManager.fileExists(atPath: requirements.path) else {
+                throw HubError.preparationFailed("template '\(templateName)' has no requirements.txt to build its runtime from: pass --python")
+            }
+            let directory = home.appendingPathComponent(RuntimeBuilder.hubRuntimePath)
+            // Unbuffered: pip writes to the same standard output next.
+            FileHandle.standardOutput.write(Data("Building the challenge's Python runtime in \(directory.path) from requirements.txt (pip's output follows)\n".utf8))
+            python = try await RuntimeBuilder.buildPython(requirements: requirements, into: directory, showProgress: true)
+        }
         let runtime = try await RuntimeProbe.probe(python: python)
         let resolved = Instant.resolveRelative(
             in: try String(contentsOf: template.appendingPathComponent("challenge.yaml"), encoding: .utf8), initTime: now)
@@ -58,6 +79,11 @@ public enum HubSetup {
             reference: "refs/heads/main")
         try ledgerRepository.setHead("refs/heads/main")
         try OpenCommons(hub: hub).ensureRepository()
+        let environment = try await EvaluationEnvironment.current(hub: hub)
+        try hub.ledger.audit("runtime.recorded", actor: "organisers", detail: [
+            "interpreter": .text(environment.interpreter), "bin": .text(runtime.binDirectory),
+            "packages": .list(environment.packages.map(AuditValue.text)),
+        ], at: now)
         return hub
     }
 
@@ -78,6 +104,10 @@ public enum HubSetup {
         try fileManager.createDirectory(at: local, withIntermediateDirectories: true)
         try configuration.write(to: local.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
         try fileManager.copyItem(at: hub.home.appendingPathComponent("harness"), to: local.appendingPathComponent("harness"))
+        let requirements = hub.home.appendingPathComponent("requirements.txt")
+        if fileManager.fileExists(atPath: requirements.path) {
+            try fileManager.copyItem(at: requirements, to: local.appendingPathComponent("requirements.txt"))
+        }
     }
 
     private static func prepareData(template: URL, home: URL, python: String) async throws {

@@ -15,8 +15,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Port to serve on (0: any free port).")
     var port: Int = 8080
 
-    @Option(help: "The Python interpreter submissions run with (default: $FORKBOARD_PYTHON, else python3).")
-    var python: String = Installation.defaultPython
+    @Option(help: "The Python interpreter submissions run with, with the template's requirements (default: $FORKBOARD_PYTHON, else a runtime built in the hub from the template's requirements.txt).")
+    var python: String?
 
     @Option(help: "Seconds to wait for the scores.")
     var timeout: Double = 600
@@ -24,7 +24,8 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-demo-\(UUID().uuidString.prefix(8))")
         say("Creating a hub at \(home.path) from the breast-cancer template...")
-        let hub = try await HubSetup.createHub(at: home, templateName: "breast-cancer", share: try Installation.shareDirectory(), python: python)
+        let hub = try await HubSetup.createHub(at: home, templateName: "breast-cancer", share: try Installation.shareDirectory(),
+                                               python: python ?? Installation.environmentPython)
         let aliceToken = try HubSetup.addTeam("alice", member: "alice", to: hub)
         let bobToken = try HubSetup.addTeam("bob", member: "bob", to: hub)
         let carolToken = try HubSetup.addTeam("carol", member: "carol", to: hub)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluation
 import Foundation
 import Hub
 
@@ -22,13 +23,19 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Use this hub home's challenge instead of the starting kit's .forkboard/ (organisers).")
     var hub: String?
 
-    @Option(help: "The Python interpreter, with the challenge's packages (for breast-cancer: scikit-learn, pandas, numpy) (default: $FORKBOARD_PYTHON, else python3); ignored with --hub.")
+    @Option(help: "The Python interpreter, with the challenge's packages (default: $FORKBOARD_PYTHON, else a runtime built once from the starting kit's .forkboard/requirements.txt); ignored with --hub.")
     var python: String?
 
     func run() async throws {
         let root = URL(fileURLWithPath: path).standardizedFileURL
-        let source: LocalEvaluation.Source = try hub.map { .hub(try Hub(home: URL(fileURLWithPath: $0))) }
-            ?? .startingKit(root, python: python ?? Installation.defaultPython)
+        let source: LocalEvaluation.Source
+        if let hub {
+            source = .hub(try Hub(home: URL(fileURLWithPath: hub)))
+        } else if let python = python ?? Installation.environmentPython {
+            source = .startingKit(root, python: try Executables.locate(python))
+        } else {
+            source = .startingKit(root, python: try await Self.startingKitRuntime(root))
+        }
         let tree = try commit.map { try LocalEvaluation.export(revision: $0, repository: root) } ?? root
         defer { if commit != nil { try? FileManager.default.removeItem(at: tree) } }
         let results = try await LocalEvaluation(source: source, quick: quick).run(tree: tree, questionName: question)
@@ -43,5 +50,14 @@ struct EvaluateCommand: AsyncParsableCommand {
             }
         }
         if failed { throw ExitCode.failure }
+    }
+
+    /// The runtime built (once) from the starting kit's `.forkboard/requirements.txt`.
+    static func startingKitRuntime(_ root: URL) async throws -> String {
+        let requirements = root.appendingPathComponent(LocalEvaluation.directoryName).appendingPathComponent("requirements.txt")
+        guard FileManager.default.fileExists(atPath: requirements.path) else {
+            throw ValidationError("\(requirements.path) is missing (a starting kit from an older hub): pass --python with an interpreter that has the challenge's packages")
+        }
+        return try await RuntimeBuilder.cachedPython(requirements: requirements) { say($0) }
     }
 }

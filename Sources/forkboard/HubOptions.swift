@@ -37,8 +37,9 @@ enum Installation {
         throw ValidationError("cannot find Forkboard's templates/ and hooks/: set FORKBOARD_SHARE to the directory that holds them")
     }
 
-    /// The Python interpreter submissions run with: `$FORKBOARD_PYTHON`, else `python3`.
-    static var defaultPython: String {
-        ProcessInfo.processInfo.environment["FORKBOARD_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
+    /// `$FORKBOARD_PYTHON`, when set: the interpreter that commands building or probing a
+    /// runtime use instead of building one.
+    static var environmentPython: String? {
+        ProcessInfo.processInfo.environment["FORKBOARD_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }

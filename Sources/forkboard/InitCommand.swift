@@ -13,12 +13,13 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: "The template, from the templates/ directory.")
     var template: String = "breast-cancer"
 
-    @Option(help: "The Python interpreter submissions run with (a virtual environment's python with the template's requirements; default: $FORKBOARD_PYTHON, else python3).")
-    var python: String = Installation.defaultPython
+    @Option(help: "The Python interpreter submissions run with, with the template's requirements (default: $FORKBOARD_PYTHON, else a runtime built in the hub from the template's requirements.txt, with pip, once).")
+    var python: String?
 
     func run() async throws {
         let home = URL(fileURLWithPath: hub).standardizedFileURL
-        let created = try await HubSetup.createHub(at: home, templateName: template, share: try Installation.shareDirectory(), python: python)
+        let created = try await HubSetup.createHub(at: home, templateName: template, share: try Installation.shareDirectory(),
+                                                   python: python ?? Installation.environmentPython)
         say("Created hub '\(created.challenge.title)' at \(home.path)")
         say("Next: forkboard team add TEAM --member LOGIN --hub \(home.path)")
     }

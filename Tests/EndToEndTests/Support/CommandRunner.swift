@@ -40,17 +40,19 @@ enum CommandRunner {
     /// test's task gives its cooperative thread back meanwhile (on a 2-core machine, tests
     /// blocking the cooperative threads in waits for processes wake other tests' polling late);
     /// stdout and stderr are combined.
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) async throws -> CommandResult {
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+                    environment: [String: String] = environment) async throws -> CommandResult {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(executable, arguments, in: directory) })
+                continuation.resume(with: Result { try runBlocking(executable, arguments, in: directory, environment: environment) })
             }
         }
     }
 
     /// Runs `executable` with `arguments` and blocks until it exits; stdout and stderr are
     /// combined. Only where no task can wait (a deinit).
-    static func runBlocking(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
+    static func runBlocking(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+                            environment: [String: String] = environment) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -9,15 +9,20 @@ final class TestHub: @unchecked Sendable {
     private var workers: [Process] = []
     private var launched = 0
     private(set) var baseURL = ""
+    /// The environment of the `forkboard` processes it runs.
+    let environment: [String: String]
 
     /// Creates the hub from the breast-cancer template, with `folds` folds to keep tests quick;
     /// `configure` may rewrite challenge.yaml (whose phases are absolute by then: use
-    /// ``replaceSection(_:with:in:)``).
-    init(folds: Int = 2, configure: (String) -> String = { $0 }) async throws {
+    /// ``replaceSection(_:with:in:)``). With `environment` (the processes' environment), the
+    /// hub builds its own runtime unless it holds `FORKBOARD_PYTHON`.
+    init(folds: Int = 2, environment: [String: String]? = nil, configure: (String) -> String = { $0 }) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-e2e-\(UUID().uuidString.prefix(8))")
         home = root.appendingPathComponent("hub")
+        self.environment = environment ?? CommandRunner.environment
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let created = try await forkboard(["init", home.path, "--template", "breast-cancer", "--python", CommandRunner.python])
+        let python = environment == nil ? ["--python", CommandRunner.python] : []
+        let created = try await forkboard(["init", home.path, "--template", "breast-cancer"] + python)
         guard created.status == 0 else { throw TestHubError("forkboard init failed: \(created.output)") }
         let configuration = home.appendingPathComponent("challenge.yaml")
         var text = try String(contentsOf: configuration, encoding: .utf8)
@@ -35,7 +40,7 @@ final class TestHub: @unchecked Sendable {
 
     /// Runs `forkboard` with `arguments`.
     func forkboard(_ arguments: [String]) async throws -> CommandResult {
-        try await CommandRunner.run(CommandRunner.forkboard, arguments, in: root)
+        try await CommandRunner.run(CommandRunner.forkboard, arguments, in: root, environment: environment)
     }
 
     /// Adds teams of one member each (named as the team); returns their tokens by team.
@@ -58,7 +63,7 @@ final class TestHub: @unchecked Sendable {
     /// Starts `forkboard serve --port 0` with `workers` workers (and `extra` arguments) and
     /// waits until it listens; it is the hub's server from then on.
     func start(workers: Int = 1, timeZone: String? = nil, extra: [String] = []) async throws {
-        var environment = CommandRunner.environment
+        var environment = self.environment
         if let timeZone { environment["TZ"] = timeZone }
         let (process, url) = try await launch(["serve", "--hub", home.path, "--port", "0", "--workers", String(workers)] + extra,
                                         until: #"http://127\.0\.0\.1:[0-9]+"#, environment: environment)
@@ -77,14 +82,14 @@ final class TestHub: @unchecked Sendable {
     /// Starts `forkboard` with `arguments` and waits until its output matches `pattern`;
     /// returns the process and the match. Its output (stdout and stderr) goes to a log file
     /// in the test's directory (``logs``).
-    func launch(_ arguments: [String], until pattern: String, environment: [String: String] = CommandRunner.environment) async throws -> (Process, String) {
+    func launch(_ arguments: [String], until pattern: String, environment: [String: String]? = nil) async throws -> (Process, String) {
         launched += 1
         let log = root.appendingPathComponent("\(arguments.first ?? "forkboard")-\(launched).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.forkboard)
         process.arguments = arguments
-        process.environment = environment
+        process.environment = environment ?? self.environment
         let output = try FileHandle(forWritingTo: log)
         process.standardOutput = output
         process.standardError = output

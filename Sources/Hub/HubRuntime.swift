@@ -1,0 +1,88 @@
+import Challenge
+import Foundation
+import Ledger
+
+/// The runtime a hub's submissions run with, as challenge.yaml's `runtime:` section records
+/// it, and its rebuild from the hub's `requirements.txt`.
+public enum HubRuntime {
+    /// What `forkboard runtime show` prints.
+    public struct Description: Sendable {
+        /// The interpreter's `bin` directory, first on the sandbox's PATH.
+        public let binDirectory: String
+        /// Host directories bound read-only in the sandbox.
+        public let readOnlyPaths: [String]
+        /// Whether the hub built it (under ``RuntimeBuilder/hubRuntimePath``).
+        public let builtByHub: Bool
+        /// `python --version`, and `pip freeze --all` one `name==version` per entry.
+        public let interpreter: String
+        public let packages: [String]
+    }
+
+    /// The runtime in force.
+    /// - Throws: file errors while hashing the data (see ``EvaluationEnvironment/current(hub:)``).
+    public static func describe(hub: Hub) async throws -> Description {
+        let runtime = hub.challenge.runtime
+        let environment = try await EvaluationEnvironment.current(hub: hub)
+        let builtRoot = hub.home.appendingPathComponent(RuntimeBuilder.hubRuntimePath).path
+        return Description(
+            binDirectory: runtime?.binDirectory ?? "(none: the machine's /usr/bin)", readOnlyPaths: runtime?.readOnlyPaths ?? [],
+            builtByHub: runtime?.binDirectory.hasPrefix(builtRoot) ?? false,
+            interpreter: environment.interpreter, packages: environment.packages)
+    }
+
+    /// Builds a new runtime from the hub's `requirements.txt` in a new directory beside the
+    /// hub's runtime (`runtime/python-<UTC time>`), writes it into challenge.yaml's `runtime:`
+    /// section and applies the file (``Hub/reloadConfiguration(by:)``), with an audit entry
+    /// `runtime.rebuilt` holding its packages. The previous runtime's directory is kept (a
+    /// process may still be starting an evaluation with it); organisers may delete it.
+    /// - Throws: ``HubError/configurationChangeBlocked(_:)`` while evaluations run, or when
+    ///   challenge.yaml has changes that are not applied (nothing is changed then);
+    ///   ``RuntimeBuilder/Failure`` or ``Executables/Missing`` from the build.
+    public static func rebuild(hub: Hub, by actor: String, showProgress: Bool) async throws -> Description {
+        guard try hub.configurationFileIsApplied() else {
+            throw HubError.configurationChangeBlocked("challenge.yaml has changes that are not applied: apply them first ('forkboard challenge reload') or undo them")
+        }
+        let requirements = hub.home.appendingPathComponent("requirements.txt")
+        guard FileManager.default.fileExists(atPath: requirements.path) else {
+            throw HubError.preparationFailed("\(requirements.path) is missing: write the challenge's Python requirements there")
+        }
+        let running = try hub.ledger.runningEvaluations().count
+        guard running == 0 else {
+            throw HubError.configurationChangeBlocked("\(running) evaluation(s) are running: wait until they finish ('forkboard submissions') or stop them ('forkboard cancel TEAM/NAME'), then rebuild")
+        }
+        let stamp = Instant.format(Date()).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
+        let directory = hub.home.appendingPathComponent(RuntimeBuilder.hubRuntimePath + "-" + stamp)
+        let python = try await RuntimeBuilder.buildPython(requirements: requirements, into: directory, showProgress: showProgress)
+        let probed = try await RuntimeProbe.probe(python: python)
+        let original = try String(contentsOf: hub.configurationFile, encoding: .utf8)
+        try replacingRuntimeSection(of: original, with: probed.yaml).write(to: hub.configurationFile, atomically: true, encoding: .utf8)
+        do {
+            _ = try hub.reloadConfiguration(by: actor)
+        } catch {
+            try original.write(to: hub.configurationFile, atomically: true, encoding: .utf8)
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+        let description = try await describe(hub: hub)
+        try hub.ledger.audit("runtime.rebuilt", actor: actor, detail: [
+            "interpreter": .text(description.interpreter), "bin": .text(description.binDirectory),
+            "packages": .list(description.packages.map(AuditValue.text)),
+        ])
+        return description
+    }
+
+    /// `text` (challenge.yaml) with its top-level `runtime:` section, and the comment line
+    /// just above it, replaced by `section`; `section` appended when there is none.
+    static func replacingRuntimeSection(of text: String, with section: String) -> String {
+        var lines = text.components(separatedBy: "\n")
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("runtime:") }) else {
+            return text + (text.hasSuffix("\n") ? "" : "\n") + section
+        }
+        var end = start + 1
+        while end < lines.count, lines[end].hasPrefix(" ") || lines[end].hasPrefix("\t") { end += 1 }
+        let first = start > 0 && lines[start - 1].hasPrefix("# The interpreter submissions run with") ? start - 1 : start
+        let replacement = section.components(separatedBy: "\n").dropLast(section.hasSuffix("\n") ? 1 : 0)
+        lines.replaceSubrange(first..<end, with: replacement)
+        return lines.joined(separator: "\n")
+    }
+}
