@@ -126,7 +126,8 @@ public struct ChallengeConfiguration: Sendable, Equatable {
 
     private static func readRuntime(_ node: YAMLNode) throws -> Runtime {
         try node.rejectUnknownKeys(["bin", "read_only_paths"])
-        let bin = try node.child("bin").string()
+        // A template may give only the system paths its language needs; init adds the bin.
+        let bin = node.child("bin").isMissing ? "/usr/bin" : try node.child("bin").string()
         guard bin.hasPrefix("/") else { throw node.child("bin").error("must be an absolute path") }
         let paths = try node.child("read_only_paths").stringList(default: [])
         for (index, path) in paths.enumerated() where !path.hasPrefix("/") {

@@ -54,8 +54,12 @@ public enum HubRuntime {
         let directory = hub.home.appendingPathComponent(RuntimeBuilder.hubRuntimePath + "-" + stamp)
         let python = try await RuntimeBuilder.buildPython(requirements: requirements, into: directory, showProgress: showProgress)
         let probed = try await RuntimeProbe.probe(python: python)
+        // The template's own paths (a language's system files), as the kit's copy keeps them.
+        let templateFile = hub.startingKitDirectory.appendingPathComponent(LocalEvaluation.directoryName).appendingPathComponent("challenge.yaml")
+        let templatePaths = (try? ChallengeConfiguration.load(from: templateFile))?.runtime?.readOnlyPaths ?? []
+        let runtime = RuntimeProbe.Result(binDirectory: probed.binDirectory, readOnlyPaths: probed.readOnlyPaths + templatePaths)
         let original = try String(contentsOf: hub.configurationFile, encoding: .utf8)
-        try replacingRuntimeSection(of: original, with: probed.yaml).write(to: hub.configurationFile, atomically: true, encoding: .utf8)
+        try replacingRuntimeSection(of: original, with: runtime.yaml).write(to: hub.configurationFile, atomically: true, encoding: .utf8)
         do {
             _ = try hub.reloadConfiguration(by: actor)
         } catch {

@@ -63,10 +63,14 @@ public enum HubSetup {
             FileHandle.standardOutput.write(Data("Building the challenge's Python runtime in \(directory.path) from requirements.txt (pip's output follows)\n".utf8))
             python = try await RuntimeBuilder.buildPython(requirements: requirements, into: directory, showProgress: true)
         }
-        let runtime = try await RuntimeProbe.probe(python: python)
-        let resolved = Instant.resolveRelative(
-            in: try String(contentsOf: template.appendingPathComponent("challenge.yaml"), encoding: .utf8), initTime: now)
-        try (resolved + "\n" + runtime.yaml).write(to: home.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
+        let probed = try await RuntimeProbe.probe(python: python)
+        let templateFile = template.appendingPathComponent("challenge.yaml")
+        let resolved = Instant.resolveRelative(in: try String(contentsOf: templateFile, encoding: .utf8), initTime: now)
+        // The template's own runtime paths (a language's system files) join the interpreter's.
+        let templatePaths = try Hub.validate(resolved, file: templateFile.path).runtime?.readOnlyPaths ?? []
+        let runtime = RuntimeProbe.Result(binDirectory: probed.binDirectory, readOnlyPaths: probed.readOnlyPaths + templatePaths)
+        try HubRuntime.replacingRuntimeSection(of: resolved + "\n", with: runtime.yaml)
+            .write(to: home.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
 
         try await prepareData(template: template, home: home, python: python)
         let hub = try Hub(home: home)

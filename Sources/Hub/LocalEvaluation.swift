@@ -55,7 +55,9 @@ public struct LocalEvaluation {
                 throw HubError.notAStartingKit(kit.path)
             }
             challenge = try ChallengeConfiguration.load(from: local.appendingPathComponent("challenge.yaml"))
-            runtime = try await RuntimeProbe.probe(python: python).runtime
+            let probed = try await RuntimeProbe.probe(python: python)
+            runtime = RuntimeProbe.Result(binDirectory: probed.binDirectory,
+                                          readOnlyPaths: probed.readOnlyPaths + (challenge.runtime?.readOnlyPaths ?? [])).runtime
             harness = local.appendingPathComponent("harness")
             dataRoot = kit
         }
