@@ -67,7 +67,7 @@ public enum HubSetup {
         let templateFile = template.appendingPathComponent("challenge.yaml")
         let resolved = Instant.resolveRelative(in: try String(contentsOf: templateFile, encoding: .utf8), initTime: now)
         // The template's own runtime paths (a language's system files) join the interpreter's.
-        let templatePaths = try Hub.validate(resolved, file: templateFile.path).runtime?.readOnlyPaths ?? []
+        let templatePaths = try ChallengeConfiguration.parse(resolved, file: templateFile.path).runtime?.readOnlyPaths ?? []
         let runtime = RuntimeProbe.Result(binDirectory: probed.binDirectory, readOnlyPaths: probed.readOnlyPaths + templatePaths)
         try HubRuntime.replacingRuntimeSection(of: resolved + "\n", with: runtime.yaml)
             .write(to: home.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
