@@ -26,15 +26,23 @@ public enum HubSetup {
     ///   preparation fails; ``RuntimeBuilder/Failure`` or ``Executables/Missing`` when the
     ///   runtime cannot be built or found; Foundation, Git or database errors otherwise.
     public static func createHub(at home: URL, templateName: String, share: URL, python given: String?, now: Date = Date()) async throws -> Hub {
+        let template = share.appendingPathComponent("templates").appendingPathComponent(templateName)
+        guard FileManager.default.fileExists(atPath: template.appendingPathComponent("challenge.yaml").path) else {
+            let available = ((try? FileManager.default.contentsOfDirectory(atPath: share.appendingPathComponent("templates").path)) ?? []).sorted()
+            throw HubError.templateNotFound(name: templateName, searched: share.appendingPathComponent("templates").path + " (available: \(available.joined(separator: ", ")))")
+        }
+        return try await createHub(at: home, template: template, share: share, python: given, now: now)
+    }
+
+    /// Creates a hub home at `home` from the template directory `template` (challenge.yaml,
+    /// `harness/`, `starting-kit/`, and optionally `prepare_data.py` and `requirements.txt`),
+    /// as ``createHub(at:templateName:share:python:now:)`` does.
+    public static func createHub(at home: URL, template: URL, share: URL, python given: String?, now: Date = Date()) async throws -> Hub {
         let fileManager = FileManager.default
         if let contents = try? fileManager.contentsOfDirectory(atPath: home.path), !contents.isEmpty {
             throw HubError.alreadyExists(home.path)
         }
-        let template = share.appendingPathComponent("templates").appendingPathComponent(templateName)
-        guard fileManager.fileExists(atPath: template.appendingPathComponent("challenge.yaml").path) else {
-            let available = ((try? fileManager.contentsOfDirectory(atPath: share.appendingPathComponent("templates").path)) ?? []).sorted()
-            throw HubError.templateNotFound(name: templateName, searched: share.appendingPathComponent("templates").path + " (available: \(available.joined(separator: ", ")))")
-        }
+        let templateName = template.lastPathComponent
         try fileManager.createDirectory(at: home, withIntermediateDirectories: true)
         for directory in ["harness", "starting-kit"] {
             try fileManager.copyItem(at: template.appendingPathComponent(directory), to: home.appendingPathComponent(directory))

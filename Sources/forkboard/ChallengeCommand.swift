@@ -12,7 +12,7 @@ struct ChallengeCommand: AsyncParsableCommand {
             not challenge.yaml as it is on disk: edit the file, then 'forkboard challenge reload' checks it, records it in the \
             audit log with its hash, and every running process uses it within seconds.
             """,
-        subcommands: [Status.self, Reload.self],
+        subcommands: [Status.self, Reload.self, Check.self],
         defaultSubcommand: Status.self)
 
     struct Status: AsyncParsableCommand {
@@ -48,6 +48,50 @@ struct ChallengeCommand: AsyncParsableCommand {
                 say("Applied challenge.yaml (sha256 \(record.sha256)); running processes use it within seconds. "
                     + "Scores already recorded stay as they were: 'forkboard rescore --all' evaluates again with it.")
             }
+        }
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a challenge before participants come: challenge.yaml, the data, the runtime, and the starting kit run in the sandbox.",
+            discussion: """
+                DIR is a hub home, or a template directory (challenge.yaml, harness/, starting-kit/, prepare_data.py, \
+                requirements.txt), which is then made into a hub in a temporary directory first (its data prepared, its runtime \
+                built unless --python or FORKBOARD_PYTHON gives one). Prints one line per finding (ok, warning, error); exits \
+                with status 1 when any is an error.
+                """)
+
+        @Argument(help: "A hub home or a template directory.")
+        var directory: String
+
+        @Option(help: "For a template: the interpreter submissions run with (default: $FORKBOARD_PYTHON, else a runtime built from its requirements.txt).")
+        var python: String?
+
+        func run() async throws {
+            let directory = URL(fileURLWithPath: self.directory).standardizedFileURL
+            let isHub = FileManager.default.fileExists(atPath: directory.appendingPathComponent("repos/ledger.git").path)
+            var home = directory
+            var temporary: URL?
+            defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
+            if !isHub {
+                let made = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-check-\(UUID().uuidString.prefix(8))")
+                temporary = made
+                say("\(directory.path) is a template: making a hub from it in \(made.path)")
+                do {
+                    _ = try await HubSetup.createHub(at: made, template: directory, share: try Installation.shareDirectory(),
+                                                     python: python ?? Installation.environmentPython)
+                } catch {
+                    say("error: template: \(error)")
+                    throw ExitCode.failure
+                }
+                home = made
+            }
+            let check = await ChallengeCheck.run(home: home)
+            for finding in check.findings { say(finding.description) }
+            let errors = check.findings.filter { $0.severity == .error }.count
+            let warnings = check.findings.filter { $0.severity == .warning }.count
+            say(check.passed ? "Passed (\(warnings) warning(s))." : "Failed: \(errors) error(s), \(warnings) warning(s).")
+            if !check.passed { throw ExitCode.failure }
         }
     }
 }

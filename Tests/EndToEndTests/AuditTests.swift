@@ -33,8 +33,8 @@ struct AuditTests {
         let log = try await hub.forkboard(["audit", "log", "--hub", hub.home.path, "--format", "json"])
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(log.output.utf8)) as? [[String: Any]])
         let actions = entries.compactMap { $0["action"] as? String }
-        // The configuration applied by init, then the test's (fewer folds).
-        #expect(actions == ["challenge.applied", "challenge.applied", "team.created", "token.created", "team.created", "token.created",
+        // The configuration applied by init and its runtime, then the test's (fewer folds).
+        #expect(actions == ["challenge.applied", "runtime.recorded", "challenge.applied", "team.created", "token.created", "team.created", "token.created",
                             "push", "submission.accepted", "push", "phase.override", "reveal", "token.revoked"])
         let push = try #require(entries.first { $0["action"] as? String == "push" })
         #expect(push["actor"] as? String == "alice")
@@ -49,13 +49,13 @@ struct AuditTests {
 
         let intact = try await hub.forkboard(["audit", "verify", "--hub", hub.home.path])
         #expect(intact.status == 0)
-        #expect(intact.output.contains("The audit log is intact: 12 entries"))
+        #expect(intact.output.contains("The audit log is intact: 13 entries"))
         let altered = try await verifyAfter("UPDATE audit_log SET actor = 'mallory' WHERE id = 7;", hub: hub)
         #expect(altered.status != 0)
         #expect(altered.output.contains("entry 7: its content was altered"))
         let removed = try await verifyAfter("DELETE FROM audit_log WHERE id = 8;", hub: hub)
         #expect(removed.output.contains("entry 9: entries 8 to 8 were removed"))
-        let removedLast = try await verifyAfter("DELETE FROM audit_log WHERE id = 12;", hub: hub)
+        let removedLast = try await verifyAfter("DELETE FROM audit_log WHERE id = 13;", hub: hub)
         #expect(removedLast.status == 0, "removing the newest entries leaves a valid shorter chain (see docs)")
         let reordered = try await verifyAfter("""
             UPDATE audit_log SET id = -10 WHERE id = 10; UPDATE audit_log SET id = 10 WHERE id = 11; UPDATE audit_log SET id = 11 WHERE id = -10;

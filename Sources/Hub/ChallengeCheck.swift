@@ -1,0 +1,183 @@
+import Challenge
+import Evaluation
+import Foundation
+
+/// What `forkboard challenge check` finds in a hub home before participants come: the
+/// configuration, each question's data (columns, ids, labels, the public/private split, the
+/// starting kit's copy), the runtime, and the starting kit run through the real sandbox on a
+/// quick subset. Codabench validates its competition bundles in the same spirit.
+public struct ChallengeCheck: Sendable {
+    /// One finding.
+    public struct Finding: Sendable, Equatable, CustomStringConvertible {
+        public enum Severity: String, Sendable {
+            case ok, warning, error
+        }
+
+        public let severity: Severity
+        /// What was checked: `challenge.yaml`, `question diagnosis: data`, `runtime`, ...
+        public let subject: String
+        public let message: String
+
+        public var description: String { "\(severity.rawValue): \(subject): \(message)" }
+    }
+
+    public private(set) var findings: [Finding] = []
+
+    /// True when nothing is an error.
+    public var passed: Bool { !findings.contains { $0.severity == .error } }
+
+    /// Checks the hub home `home` (it is not changed, beyond what opening a hub does).
+    /// Failures of what is checked are findings, never thrown.
+    public static func run(home: URL) async -> ChallengeCheck {
+        var check = ChallengeCheck()
+        let file = home.appendingPathComponent(Hub.configurationFileName)
+        let configuration: ChallengeConfiguration
+        do {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            configuration = try Hub.validate(text, file: file.path)
+            check.add(.ok, "challenge.yaml", "valid: \(configuration.questions.count) question(s), \(configuration.schedule.phases.count) phase(s)")
+        } catch {
+            check.add(.error, "challenge.yaml", "\(error)")
+            return check
+        }
+        let hub: Hub
+        do {
+            hub = try Hub(home: home)
+        } catch {
+            check.add(.error, "hub", "\(error)")
+            return check
+        }
+        for question in configuration.questions {
+            check.checkData(of: question, configuration: configuration, home: home)
+        }
+        await check.checkRuntime(hub: hub)
+        if check.passed { await check.checkStartingKit(hub: hub) }
+        return check
+    }
+
+    mutating func add(_ severity: Finding.Severity, _ subject: String, _ message: String) {
+        findings.append(Finding(severity: severity, subject: subject, message: message))
+    }
+
+    /// The data of one question: what ``QuestionData/load(trainFile:testFile:question:)``
+    /// checks, then the labels' presence, rows that repeat across the split, where the files
+    /// live, and the starting kit's copy.
+    mutating func checkData(of question: Question, configuration: ChallengeConfiguration, home: URL) {
+        let subject = "question \(question.name): data"
+        let trainURL = home.appendingPathComponent(question.trainData)
+        let testURL = home.appendingPathComponent(question.testData)
+        var data: QuestionData
+        do {
+            data = try QuestionData.load(trainFile: trainURL, testFile: testURL, question: question)
+        } catch {
+            add(.error, subject, "\(error)")
+            return
+        }
+        data.splitTestRows(configuration.testSplit)
+        add(.ok, subject, "\(data.trainIDs.count) training rows, \(data.testIDs.count) test rows (\(data.publicTestRows.count) public, "
+            + "\(data.testIDs.count - data.publicTestRows.count) private), \(data.folds.count) folds")
+        if !question.testData.hasPrefix("data/private/") {
+            add(.error, subject, "the test rows (\(question.testData)) are not under data/private/: they must never reach participants")
+        }
+        if question.trainData.hasPrefix("data/private/") {
+            add(.warning, subject, "the training rows (\(question.trainData)) are under data/private/, which participants never get")
+        }
+        if data.publicTestRows.isEmpty || data.publicTestRows.count == data.testIDs.count {
+            add(.warning, subject, "the public fraction \(configuration.testSplit.publicFraction) leaves the public or the private test score on no rows")
+        }
+        if case .classes(let trainClasses, _) = data.trainTruth {
+            let present = Set(trainClasses)
+            let missing = question.labels.enumerated().filter { !present.contains($0.offset) }.map(\.element)
+            if !missing.isEmpty { add(.error, subject, "no training row has the label(s) \(missing.joined(separator: ", "))") }
+            if case .classes(let testClasses, _) = data.testTruth {
+                let absent = question.labels.enumerated().filter { !Set(testClasses).contains($0.offset) }.map(\.element)
+                if !absent.isEmpty { add(.warning, subject, "no test row has the label(s) \(absent.joined(separator: ", "))") }
+            }
+        }
+        let repeated = Self.repeatedFeatureRows(train: data.train, test: data.test, question: question)
+        if !repeated.isEmpty {
+            add(.warning, subject, "\(repeated.count) test row(s) have exactly the features of public training rows (first: \(repeated.prefix(3).joined(separator: ", "))): "
+                + "the same rows under other ids would give their labels away")
+        }
+        if let kitPath = question.startingKitData {
+            let copy = home.appendingPathComponent("starting-kit").appendingPathComponent(kitPath)
+            if (try? Data(contentsOf: copy)) != (try? Data(contentsOf: trainURL)) {
+                add(.error, subject, "the starting kit's \(kitPath) differs from \(question.trainData): participants would train on other rows than the hub")
+            }
+        }
+    }
+
+    /// Ids of test rows whose features (every column but the id and the target) equal those of
+    /// a training row.
+    static func repeatedFeatureRows(train: CSVTable, test: CSVTable, question: Question) -> [String] {
+        let features = train.header.filter { $0 != question.idColumn && $0 != question.targetColumn }
+        guard !features.isEmpty else { return [] }
+        let trainColumns = features.compactMap(train.column)
+        let testColumns = features.compactMap(test.column)
+        guard trainColumns.count == features.count, testColumns.count == features.count, let idColumn = test.column(question.idColumn) else { return [] }
+        let seen = Set(train.rows.map { row in trainColumns.map { row[$0] } })
+        return test.rows.filter { row in seen.contains(testColumns.map { row[$0] }) }.map { $0[idColumn] }
+    }
+
+    /// The runtime runs, and the requirements pin their versions.
+    mutating func checkRuntime(hub: Hub) async {
+        do {
+            let environment = try await EvaluationEnvironment.current(hub: hub)
+            if environment.interpreter.isEmpty {
+                add(.error, "runtime", "\(hub.challenge.runtime?.binDirectory ?? "?")/python does not run")
+            } else {
+                add(.ok, "runtime", "\(environment.interpreter), \(environment.packages.count) packages")
+            }
+        } catch {
+            add(.error, "runtime", "\(error)")
+        }
+        let requirements = hub.home.appendingPathComponent("requirements.txt")
+        if let text = try? String(contentsOf: requirements, encoding: .utf8) {
+            let unpinned = text.split(separator: "\n").map { $0.prefix { $0 != "#" }.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("-") && !$0.contains("==") }
+            if !unpinned.isEmpty {
+                add(.warning, "runtime", "requirements.txt does not pin \(unpinned.joined(separator: ", ")): pin versions (name==version) so that a rebuilt runtime scores as the first one")
+            }
+        }
+    }
+
+    /// The starting kit, run through the real sandbox on a quick subset: scored, with every
+    /// score finite and in its range.
+    mutating func checkStartingKit(hub: Hub) async {
+        let results: [LocalEvaluation.Result]
+        do {
+            results = try await LocalEvaluation(source: .hub(hub), quick: true).run(tree: hub.startingKitDirectory, questionName: nil)
+        } catch {
+            add(.error, "starting kit", "\(error)")
+            return
+        }
+        for result in results {
+            let subject = "question \(result.question.name): starting kit"
+            guard result.outcome.status == .scored else {
+                add(.error, subject, "\(result.outcome.status.rawValue) on a quick subset:\n\(result.outcome.log)")
+                continue
+            }
+            let scores = result.outcome.foldScores.map(\.score) + result.outcome.baggedScores
+            let outOfRange = scores.filter { !Self.isInRange($0.value, scoreType: $0.scoreType) }
+            if outOfRange.isEmpty {
+                let bagged = result.outcome.baggedScores.filter { $0.split == .valid }
+                    .map { "\($0.scoreType) \(String(format: "%.4f", $0.value))" }.joined(separator: ", ")
+                add(.ok, subject, "scored on a quick subset (bagged validation: \(bagged))")
+            } else {
+                add(.error, subject, "scores out of range: " + outOfRange.map { "\($0.scoreType) \($0.value) (\($0.split.rawValue))" }.joined(separator: ", "))
+            }
+        }
+    }
+
+    /// Whether `value` can be a score of type `scoreType`: finite, and within the type's
+    /// bounds ([0, 1] for rates and areas, at least 0 for losses and errors, at most 1 for R²).
+    static func isInRange(_ value: Double, scoreType: String) -> Bool {
+        guard value.isFinite else { return false }
+        switch scoreType {
+        case "accuracy", "balanced_accuracy", "roc_auc", "f1", "f1_macro", "brier_score": return (0...1).contains(value)
+        case "log_loss", "plasticc_log_loss", "rmse", "mae": return value >= 0
+        case "r2": return value <= 1
+        default: return true
+        }
+    }
+}
