@@ -131,7 +131,11 @@ public enum HubSetup {
             output: .string(limit: 1 << 20),
             error: .string(limit: 1 << 20))
         guard result.terminationStatus.isSuccess else {
-            throw HubError.preparationFailed("\(script.path) \(result.terminationStatus): \(result.standardError)")
+            let error = result.standardError
+            let hint = error.contains("ModuleNotFoundError") || error.contains("ImportError")
+                ? "\n\(python) lacks the template's packages: install its requirements.txt into it (pip install -r), or leave --python and FORKBOARD_PYTHON out and init builds a runtime with them"
+                : ""
+            throw HubError.preparationFailed("\(script.path) \(result.terminationStatus): \(error)\(hint)")
         }
     }
 

@@ -33,7 +33,7 @@ public enum RuntimeBuilder {
             output: .string(limit: 1 << 16), error: .string(limit: 1 << 16))
         guard venv.terminationStatus.isSuccess else {
             throw Failure(description: "cannot make a virtual environment with \(python3) (\(venv.terminationStatus)): "
-                + "\(venv.standardError ?? "")\(venv.standardOutput ?? "")".trimmingCharacters(in: .whitespacesAndNewlines)
+                + "\(venv.standardError)\(venv.standardOutput)".trimmingCharacters(in: .whitespacesAndNewlines)
                 + " (Debian and Ubuntu: apt-get install python3-venv)")
         }
         let python = directory.appendingPathComponent("bin/python").path
@@ -49,7 +49,7 @@ public enum RuntimeBuilder {
             let result = try await Subprocess.run(
                 .path(FilePath(python)), arguments: arguments, output: .string(limit: 1 << 22), error: .string(limit: 1 << 20))
             status = result.terminationStatus
-            tail = String(((result.standardError ?? "") + (result.standardOutput ?? "")).suffix(2000))
+            tail = String((result.standardError + result.standardOutput).suffix(2000))
         }
         guard status.isSuccess else {
             throw Failure(description: "pip could not install \(requirements.path) into \(directory.path) (\(status))"
