@@ -84,6 +84,9 @@ public struct FoldScheme: Sendable, Equatable {
         case stratifiedKFold = "stratified_kfold"
         /// `count` independent random splits, each with `validationFraction` of the rows held out.
         case shuffleSplit = "shuffle_split"
+        /// The folds listed in ``FoldScheme/file`` (for a RAMP kit: what its `get_cv` gave),
+        /// the first `count` of them.
+        case explicit
     }
 
     public let method: Method
@@ -93,11 +96,21 @@ public struct FoldScheme: Sendable, Equatable {
     public let seed: UInt64
     /// Fraction of rows held out per split, in (0, 1); shuffle-split only.
     public let validationFraction: Double
+    /// Explicit folds only: a JSON file beside the training rows' file, a list of
+    /// `{"train": [row, ...], "valid": [row, ...]}` with 0-based indices into the training
+    /// rows; training rows are given to the submission in the listed order.
+    public let file: String?
 
-    public init(method: Method, count: Int, seed: UInt64, validationFraction: Double = 0.2) {
+    public init(method: Method, count: Int, seed: UInt64, validationFraction: Double = 0.2, file: String? = nil) {
         self.method = method
         self.count = count
         self.seed = seed
         self.validationFraction = validationFraction
+        self.file = file
+    }
+
+    /// The same scheme with `count` folds (the first ones, for explicit folds).
+    public func withCount(_ count: Int) -> FoldScheme {
+        FoldScheme(method: method, count: count, seed: seed, validationFraction: validationFraction, file: file)
     }
 }

@@ -63,16 +63,26 @@ enum QuestionReader {
     }
 
     private static func readFolds(_ node: YAMLNode) throws -> FoldScheme {
-        try node.rejectUnknownKeys(["method", "count", "seed", "validation_fraction"])
+        try node.rejectUnknownKeys(["method", "count", "seed", "validation_fraction", "file"])
         let methodText = try node.child("method").string(default: FoldScheme.Method.stratifiedKFold.rawValue)
         guard let method = FoldScheme.Method(rawValue: methodText) else {
-            throw node.child("method").error("'\(methodText)' is not one of kfold, stratified_kfold, shuffle_split")
+            throw node.child("method").error("'\(methodText)' is not one of kfold, stratified_kfold, shuffle_split, explicit")
         }
-        let count = try node.child("count").integer(default: 5, minimum: method == .shuffleSplit ? 1 : 2)
+        var file: String?
+        if method == .explicit {
+            let path = try node.child("file").string()
+            guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+                throw node.child("file").error("'\(path)' must be a path beside the training rows, without '..'")
+            }
+            file = path
+        } else if !node.child("file").isMissing {
+            throw node.child("file").error("is only for method explicit")
+        }
+        let count = try node.child("count").integer(default: 5, minimum: method == .kFold || method == .stratifiedKFold ? 2 : 1)
         let seed = try node.child("seed").integer(default: 42, minimum: 0)
         let fraction = try node.child("validation_fraction").double(default: 0.2)
         guard fraction > 0, fraction < 1 else { throw node.child("validation_fraction").error("must be between 0 and 1") }
-        return FoldScheme(method: method, count: count, seed: UInt64(seed), validationFraction: fraction)
+        return FoldScheme(method: method, count: count, seed: UInt64(seed), validationFraction: fraction, file: file)
     }
 
     private static func relativePath(_ node: YAMLNode) throws -> String {

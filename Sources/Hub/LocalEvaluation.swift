@@ -76,7 +76,7 @@ public struct LocalEvaluation {
         for var question in questions {
             let trainPath: String
             if case .hub = source { trainPath = question.trainData } else { trainPath = question.startingKitData ?? question.trainData }
-            if quick { question = question.withFolds(FoldScheme(method: question.folds.method, count: 2, seed: question.folds.seed, validationFraction: question.folds.validationFraction)) }
+            if quick { question = question.withFolds(question.folds.withCount(2)) }
             var data = try QuestionData.load(trainFile: dataRoot.appendingPathComponent(trainPath), testFile: nil, question: question)
             if quick { data = data.quickSubset() }
             let directory = JobDirectory(url: work.appendingPathComponent(question.name))

@@ -44,6 +44,9 @@ public enum FoldSplitter {
                     next = (next + 1) % scheme.count
                 }
             }
+        case .explicit:
+            // Read from the scheme's file by `QuestionData.load`, never split here.
+            assignments = []
         case .shuffleSplit:
             let held = Int((Double(rowCount) * scheme.validationFraction).rounded(.up))
             assignments = (0..<scheme.count).map { _ in

@@ -63,12 +63,44 @@ public struct QuestionData: Sendable {
         }
         var classes: [Int]?
         if case .classes(let values, _) = trainTruth { classes = values }
-        if question.folds.method != .shuffleSplit, trainIDs.count < question.folds.count {
-            throw DataError(file: trainURL.path, problem: "has \(trainIDs.count) rows, fewer than the \(question.folds.count) folds")
+        let folds: [Fold]
+        if question.folds.method == .explicit, let file = question.folds.file {
+            folds = try readFolds(trainURL.deletingLastPathComponent().appendingPathComponent(file), rowCount: trainIDs.count,
+                                  count: question.folds.count)
+        } else {
+            if question.folds.method != .shuffleSplit, trainIDs.count < question.folds.count {
+                throw DataError(file: trainURL.path, problem: "has \(trainIDs.count) rows, fewer than the \(question.folds.count) folds")
+            }
+            folds = FoldSplitter.folds(rowCount: trainIDs.count, classes: classes, scheme: question.folds)
         }
-        let folds = FoldSplitter.folds(rowCount: trainIDs.count, classes: classes, scheme: question.folds)
         return QuestionData(question: question, train: train, test: test, trainIDs: trainIDs, testIDs: testIDs,
                             trainTruth: trainTruth, testTruth: testTruth, folds: folds)
+    }
+
+    /// The first `count` folds of an explicit folds file (see ``FoldScheme/file``).
+    /// - Throws: ``DataError`` when it cannot be read, has fewer folds, or names rows that do
+    ///   not exist, or a row both to train on and to validate on.
+    static func readFolds(_ url: URL, rowCount: Int, count: Int) throws -> [Fold] {
+        struct Listed: Decodable {
+            let train: [Int]
+            let valid: [Int]
+        }
+        let listed: [Listed]
+        do {
+            listed = try JSONDecoder().decode([Listed].self, from: Data(contentsOf: url))
+        } catch {
+            throw DataError(file: url.path, problem: "is not a list of {\"train\": [...], \"valid\": [...]} (\(error))")
+        }
+        guard listed.count >= count else { throw DataError(file: url.path, problem: "lists \(listed.count) folds, fewer than \(count)") }
+        return try listed.prefix(count).enumerated().map { index, fold in
+            guard (fold.train + fold.valid).allSatisfy({ (0..<rowCount).contains($0) }) else {
+                throw DataError(file: url.path, problem: "fold \(index) names a row outside the \(rowCount) training rows")
+            }
+            guard !fold.valid.isEmpty, Set(fold.train).isDisjoint(with: fold.valid) else {
+                throw DataError(file: url.path, problem: "fold \(index) has no validation row, or a row both to train and to validate on")
+            }
+            return Fold(trainRows: fold.train, validationRows: fold.valid.sorted())
+        }
     }
 
     private static func readTable(_ url: URL) throws -> CSVTable {
@@ -124,7 +156,14 @@ public struct QuestionData: Sendable {
         let truth = trainTruth(rows: kept)
         var classes: [Int]?
         if case .classes(let values, _) = truth { classes = values }
-        let folds = FoldSplitter.folds(rowCount: kept.count, classes: classes, scheme: question.folds)
+        var folds = FoldSplitter.folds(rowCount: kept.count, classes: classes, scheme: question.folds)
+        if question.folds.method == .explicit {
+            // The listed folds, on the kept rows only (in the listed order).
+            let position = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+            folds = self.folds.map { fold in
+                Fold(trainRows: fold.trainRows.compactMap { position[$0] }, validationRows: fold.validationRows.compactMap { position[$0] })
+            }.filter { !$0.validationRows.isEmpty && !$0.trainRows.isEmpty }
+        }
         return QuestionData(question: question, train: train, test: test, trainIDs: kept.map { trainIDs[$0] }, testIDs: testIDs,
                             trainTruth: truth, testTruth: testTruth, folds: folds)
     }
