@@ -3,11 +3,13 @@ public enum ScoreTypes {
     /// Every known name, in a stable order.
     public static let allNames: [String] = [
         "accuracy", "balanced_accuracy", "roc_auc", "log_loss", "f1", "f1_macro",
-        "brier_score", "rmse", "mae", "r2", "plasticc_log_loss",
+        "brier_score", "rmse", "mae", "r2", "plasticc_log_loss", "classification_error", "f1_above_0.5",
     ]
 
     /// The score type called `name`, with its default parameters.
-    /// - Throws: ``ScoreTypeError/unknownScoreType(_:)`` when `name` is not in ``allNames``.
+    /// ``allNames`` lists `f1_above_0.5` for the family `f1_above_<threshold>`, which takes any
+    /// threshold in [0, 1].
+    /// - Throws: ``ScoreTypeError/unknownScoreType(_:)`` when `name` is not known.
     public static func named(_ name: String) throws -> any ScoreType {
         switch name {
         case "accuracy": Accuracy()
@@ -21,7 +23,10 @@ public enum ScoreTypes {
         case "mae": MeanAbsoluteError()
         case "r2": CoefficientOfDetermination()
         case "plasticc_log_loss": PlasticcLogLoss()
-        default: throw ScoreTypeError.unknownScoreType(name)
+        case "classification_error": ClassificationError()
+        default:
+            // f1_above_<threshold>, any threshold in [0, 1].
+            if let f1Above = F1Above(name: name) { f1Above } else { throw ScoreTypeError.unknownScoreType(name) }
         }
     }
 }

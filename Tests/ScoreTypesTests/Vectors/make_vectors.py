@@ -56,6 +56,10 @@ SOURCES = {
     "rows by their sums, then clip to [1e-15, 1-1e-15]",
     "f1": "sklearn f1_score(y, P.argmax(1)) (binary, pos_label=1, zero_division='warn')",
     "f1_macro": "sklearn f1_score(y, P.argmax(1), average='macro')",
+    "classification_error": "ramp-workflow ClassificationError: 1 - sklearn accuracy_score(y, P.argmax(1))",
+    "f1_above_0.5": "ramp-workflow F1Above(threshold=0.5): f1 = sklearn f1_score(y, P.argmax(1), average=None); "
+    "len(f1[f1 > 0.5]) / len(f1)",
+    "f1_above_0.7": "ramp-workflow F1Above(threshold=0.7), as f1_above_0.5",
     "brier_score": "binary: sklearn brier_score_loss(y, P[:, 1], pos_label=1); multi-class: "
     "brier_score_loss(y, P, labels=range(k))",
     "plasticc_log_loss": "numpy reference plasticc_reference(y, P, weights=1)",
@@ -80,6 +84,12 @@ def clipped_log_loss(y, probabilities, eps, normalise_first):
         p = np.clip(p, eps, 1 - eps)
         p = p / p.sum(axis=1, keepdims=True)
     return float(-np.mean(np.log(p[np.arange(len(y)), y])))
+
+
+def f1_above(y, predicted, threshold):
+    """ramp-workflow's F1Above: the fraction of classes whose F1 is above the threshold."""
+    f1 = f1_score(y, predicted, average=None)
+    return 1.0 * len(f1[f1 > threshold]) / len(f1)
 
 
 def plasticc_reference(y, probabilities, weights, eps=1e-15):
@@ -121,6 +131,9 @@ def classification_case(name, y, p, weights):
         "log_loss_rampwf": clipped_log_loss(y, p, 1e-15, normalise_first=False),
         "log_loss_rampwf_legacy": clipped_log_loss(y, p, 1e-15, normalise_first=True),
         "f1_macro": f1_score(y, predicted, average="macro"),
+        "classification_error": 1 - accuracy_score(y, predicted),
+        "f1_above_0.5": f1_above(y, predicted, 0.5),
+        "f1_above_0.7": f1_above(y, predicted, 0.7),
         "plasticc_log_loss": plasticc_reference(y, p, np.ones(k)),
         "plasticc_log_loss_weighted": plasticc_reference(y, p, weights),
     }
