@@ -90,6 +90,6 @@ let package = Package(
             "Web", "Hub", "Ledger", "Challenge",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["Ledger", "Challenge"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["Ledger", "Challenge"], exclude: ["RampKits"], swiftSettings: strict),
     ]
 )

@@ -36,8 +36,11 @@ public enum HubSetup {
 
     /// Creates a hub home at `home` from the template directory `template` (challenge.yaml,
     /// `harness/`, `starting-kit/`, and optionally `prepare_data.py` and `requirements.txt`),
-    /// as ``createHub(at:templateName:share:python:now:)`` does.
-    public static func createHub(at home: URL, template: URL, share: URL, python given: String?, now: Date = Date()) async throws -> Hub {
+    /// as ``createHub(at:templateName:share:python:now:)`` does. `prepare_data.py` runs before
+    /// challenge.yaml is read, with `preparationEnvironment` added to its environment (it may
+    /// write challenge.yaml itself).
+    public static func createHub(at home: URL, template: URL, share: URL, python given: String?, now: Date = Date(),
+                                 preparationEnvironment: [String: String] = [:]) async throws -> Hub {
         let fileManager = FileManager.default
         if let contents = try? fileManager.contentsOfDirectory(atPath: home.path), !contents.isEmpty {
             throw HubError.alreadyExists(home.path)
@@ -71,6 +74,7 @@ public enum HubSetup {
             FileHandle.standardOutput.write(Data("Building the challenge's Python runtime in \(directory.path) from requirements.txt (pip's output follows)\n".utf8))
             python = try await RuntimeBuilder.buildPython(requirements: requirements, into: directory, showProgress: true)
         }
+        try await prepareData(template: template, home: home, python: python, environment: preparationEnvironment)
         let probed = try await RuntimeProbe.probe(python: python)
         let templateFile = template.appendingPathComponent("challenge.yaml")
         let resolved = Instant.resolveRelative(in: try String(contentsOf: templateFile, encoding: .utf8), initTime: now)
@@ -80,7 +84,6 @@ public enum HubSetup {
         try HubRuntime.replacingRuntimeSection(of: resolved + "\n", with: runtime.yaml)
             .write(to: home.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
 
-        try await prepareData(template: template, home: home, python: python)
         let hub = try Hub(home: home)
         try addLocalEvaluationFiles(hub: hub, configuration: resolved)
         let ledgerRepository = try Repository.createBare(at: hub.ledgerRepository.path)
@@ -111,6 +114,13 @@ public enum HubSetup {
             try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try? fileManager.removeItem(at: target)
             try fileManager.copyItem(at: hub.home.appendingPathComponent(question.trainData), to: target)
+            // Explicit folds are read beside the training rows, in the kit as in the hub.
+            if let folds = question.folds.file {
+                let source = hub.home.appendingPathComponent(question.trainData).deletingLastPathComponent().appendingPathComponent(folds)
+                let copy = target.deletingLastPathComponent().appendingPathComponent(folds)
+                try? fileManager.removeItem(at: copy)
+                try fileManager.copyItem(at: source, to: copy)
+            }
         }
         let local = kit.appendingPathComponent(LocalEvaluation.directoryName)
         try fileManager.createDirectory(at: local, withIntermediateDirectories: true)
@@ -122,12 +132,13 @@ public enum HubSetup {
         }
     }
 
-    private static func prepareData(template: URL, home: URL, python: String) async throws {
+    private static func prepareData(template: URL, home: URL, python: String, environment: [String: String]) async throws {
         let script = template.appendingPathComponent("prepare_data.py")
         guard FileManager.default.fileExists(atPath: script.path) else { return }
         let result = try await Subprocess.run(
             .path(FilePath(python)),
             arguments: [script.path, home.appendingPathComponent("data").path],
+            environment: .inherit.updating(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
             output: .string(limit: 1 << 20),
             error: .string(limit: 1 << 20))
         guard result.terminationStatus.isSuccess else {

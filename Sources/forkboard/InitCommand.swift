@@ -16,10 +16,18 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: "The Python interpreter submissions run with, with the template's requirements (default: $FORKBOARD_PYTHON, else a runtime built in the hub from the template's requirements.txt, with pip, once).")
     var python: String?
 
+    @Option(help: "Make the challenge from a ramp-workflow starting kit (problem.py, data/, submissions/starting_kit/), left as it is, instead of a template.")
+    var rampKit: String?
+
     func run() async throws {
         let home = URL(fileURLWithPath: hub).standardizedFileURL
-        let created = try await HubSetup.createHub(at: home, templateName: template, share: try Installation.shareDirectory(),
-                                                   python: python ?? Installation.environmentPython)
+        let share = try Installation.shareDirectory()
+        let python = self.python ?? Installation.environmentPython
+        let created = if let rampKit {
+            try await RampKitImport.createHub(at: home, kit: URL(fileURLWithPath: rampKit).standardizedFileURL, share: share, python: python)
+        } else {
+            try await HubSetup.createHub(at: home, templateName: template, share: share, python: python)
+        }
         say("Created hub '\(created.challenge.title)' at \(home.path)")
         say("Next: forkboard team add TEAM --member LOGIN --hub \(home.path)")
     }

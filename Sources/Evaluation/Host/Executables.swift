@@ -11,7 +11,8 @@ public enum Executables {
         public let searched: [String]
 
         public var description: String {
-            "\(name) was not found on PATH (\(searched.joined(separator: ":"))): install it (Debian and Ubuntu: apt-get install \(package))"
+            if name.contains("/") { return "\(name) does not exist or cannot be run" }
+            return "\(name) was not found on PATH (\(searched.joined(separator: ":"))): install it (Debian and Ubuntu: apt-get install \(package))"
         }
     }
 
