@@ -7,12 +7,18 @@ import Git
 /// `train` then `predict` in the sandbox), then scores what it predicted, per fold and bagged.
 /// Returns values; recording them is the hub's business.
 public struct Evaluator: Sendable {
-    public let context: EvaluationContext
+    /// The context of the next evaluation: asked at each one, so that a configuration applied
+    /// meanwhile (limits, runtime, test split) is the one it runs with.
+    public let currentContext: @Sendable () -> EvaluationContext
     public let executor: any Executor
 
-    public init(context: EvaluationContext, executor: any Executor = LocalExecutor()) {
-        self.context = context
+    public init(context: @escaping @Sendable () -> EvaluationContext, executor: any Executor = LocalExecutor()) {
+        self.currentContext = context
         self.executor = executor
+    }
+
+    public init(context: EvaluationContext, executor: any Executor = LocalExecutor()) {
+        self.init(context: { context }, executor: executor)
     }
 
     /// Runs the evaluation and returns its result; every failure of the submission or of the
@@ -23,7 +29,7 @@ public struct Evaluator: Sendable {
     ///   was stopped (a shutdown, a cancellation, a lost lease) and found nothing.
     public func evaluate(team: String, submission: String, commitID: String, question: Question,
                          progress: @escaping JobProgress = { _, _ in }) async throws -> EvaluationResult {
-        let context = self.context
+        let context = currentContext()
         let directory = JobDirectory(url: context.runDirectory(team: team, submission: submission, question: question.name))
         let prepared: Preparation = try await BlockingWork.run {
             Self.prepare(context: context, directory: directory, team: team, submission: submission, commitID: commitID, question: question)

@@ -51,7 +51,11 @@ public struct ChallengeCheck: Sendable {
             check.checkData(of: question, configuration: configuration, home: home)
         }
         await check.checkRuntime(hub: hub)
-        if check.passed { await check.checkStartingKit(hub: hub) }
+        if check.passed {
+            await check.checkStartingKit(hub: hub)
+        } else {
+            check.add(.warning, "starting kit", "not run: fix the errors above first")
+        }
         return check
     }
 
@@ -95,7 +99,10 @@ public struct ChallengeCheck: Sendable {
             }
         }
         let repeated = Self.repeatedFeatureRows(train: data.train, test: data.test, question: question)
-        if !repeated.isEmpty {
+        if repeated.count * 2 > data.testIDs.count {
+            add(.error, subject, "\(repeated.count) of the \(data.testIDs.count) test rows have exactly the features of public training rows (first: \(repeated.prefix(3).joined(separator: ", "))): "
+                + "the test rows were given to participants under other ids")
+        } else if !repeated.isEmpty {
             add(.warning, subject, "\(repeated.count) test row(s) have exactly the features of public training rows (first: \(repeated.prefix(3).joined(separator: ", "))): "
                 + "the same rows under other ids would give their labels away")
         }
@@ -119,31 +126,55 @@ public struct ChallengeCheck: Sendable {
         return test.rows.filter { row in seen.contains(testColumns.map { row[$0] }) }.map { $0[idColumn] }
     }
 
-    /// The runtime runs, and the requirements pin their versions.
+    /// The runtime runs, has every package the requirements name, and the requirements pin
+    /// their versions.
     mutating func checkRuntime(hub: Hub) async {
+        var installed: Set<String> = []
         do {
             let environment = try await EvaluationEnvironment.current(hub: hub)
             if environment.interpreter.isEmpty {
                 add(.error, "runtime", "\(hub.challenge.runtime?.binDirectory ?? "?")/python does not run")
             } else {
-                add(.ok, "runtime", "\(environment.interpreter), \(environment.packages.count) packages")
+                add(.ok, "runtime", "\(environment.interpreter) in \(environment.runtime ?? "?"), \(environment.packages.count) packages")
             }
+            installed = Set(environment.packages.compactMap(Self.packageName))
         } catch {
             add(.error, "runtime", "\(error)")
         }
         let requirements = hub.home.appendingPathComponent("requirements.txt")
         if let text = try? String(contentsOf: requirements, encoding: .utf8) {
-            let unpinned = text.split(separator: "\n").map { $0.prefix { $0 != "#" }.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && !$0.hasPrefix("-") && !$0.contains("==") }
+            let lines = text.split(separator: "\n").map { $0.prefix { $0 != "#" }.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("-") && !$0.contains("://") }
+            let missing = lines.compactMap(Self.packageName).filter { !installed.isEmpty && !installed.contains($0) }
+            if !missing.isEmpty {
+                add(.error, "runtime", "requirements.txt names \(missing.joined(separator: ", ")), which the runtime lacks: participants' runtimes (built from it) and the hub's would differ; "
+                    + "install them into it, or 'forkboard runtime rebuild'")
+            }
+            let unpinned = lines.filter { !$0.contains("==") }
             if !unpinned.isEmpty {
                 add(.warning, "runtime", "requirements.txt does not pin \(unpinned.joined(separator: ", ")): pin versions (name==version) so that a rebuilt runtime scores as the first one")
             }
         }
     }
 
+    /// The normalised name of a requirement or `pip freeze` line (PEP 503: lower case, runs of
+    /// `-`, `_` and `.` as one `-`), or nil.
+    static func packageName(_ line: String) -> String? {
+        let name = line.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
+        guard !name.isEmpty else { return nil }
+        return name.lowercased().replacing(/[-_.]+/, with: "-")
+    }
+
     /// The starting kit, run through the real sandbox on a quick subset: scored, with every
     /// score finite and in its range.
     mutating func checkStartingKit(hub: Hub) async {
+        for question in hub.challenge.questions where !question.isPredictionsOnly {
+            let missing = question.requiredFiles.filter { !FileManager.default.fileExists(atPath: hub.startingKitDirectory.appendingPathComponent($0).path) }
+            if !missing.isEmpty {
+                add(.error, "question \(question.name): starting kit", "lacks \(missing.joined(separator: ", ")), which the question requires")
+            }
+        }
+        guard passed else { return }
         let results: [LocalEvaluation.Result]
         do {
             results = try await LocalEvaluation(source: .hub(hub), quick: true).run(tree: hub.startingKitDirectory, questionName: nil)

@@ -17,6 +17,9 @@ public struct EvaluationEnvironment: Codable, Sendable, Equatable {
     public let challengeConfiguration: String
     /// `python --version`.
     public let interpreter: String
+    /// The runtime's `bin` directory (which tells two runtimes of one Python version apart);
+    /// nil in records made before it was kept.
+    public let runtime: String?
     /// `pip freeze` of the runtime, one `name==version` per entry.
     public let packages: [String]
     /// The sandbox limits, by challenge.yaml key.
@@ -24,7 +27,7 @@ public struct EvaluationEnvironment: Codable, Sendable, Equatable {
     public let hubVersion: String
 
     enum CodingKeys: String, CodingKey {
-        case harness, interpreter, packages, limits
+        case harness, interpreter, packages, limits, runtime
         case dataFiles = "data_files"
         case challengeConfiguration = "challenge_yaml"
         case hubVersion = "hub_version"
@@ -53,6 +56,7 @@ public struct EvaluationEnvironment: Codable, Sendable, Equatable {
             dataFiles: data, harness: harness,
             challengeConfiguration: hub.configurationRecord.sha256,
             interpreter: (version?.standardOutput ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+            runtime: hub.challenge.runtime?.binDirectory,
             packages: (freeze?.standardOutput ?? "").split(separator: "\n").map(String.init).sorted(),
             limits: [
                 "wall_seconds": limits.wallSeconds, "cpu_seconds": limits.cpuSeconds, "memory_bytes": limits.memoryBytes,

@@ -173,6 +173,8 @@ public enum HubError: Error, CustomStringConvertible {
     case unknownPhase(String)
     case invalidCursor(String)
     case configurationChangeBlocked(String)
+    case runtimeRebuildBlocked(String)
+    case notATemplate(String)
 
     public var description: String {
         switch self {
@@ -186,6 +188,8 @@ public enum HubError: Error, CustomStringConvertible {
         case .unknownQuestion(let name): "no question '\(name)' in challenge.yaml"
         case .unknownPhase(let name): "no phase '\(name)' in challenge.yaml"
         case .configurationChangeBlocked(let reason): "challenge.yaml was not applied: \(reason)"
+        case .runtimeRebuildBlocked(let reason): "the runtime was not rebuilt: \(reason)"
+        case .notATemplate(let reason): "not a template: \(reason) (a template holds challenge.yaml, harness/, starting-kit/, and optionally prepare_data.py and requirements.txt)"
         case .invalidCursor(let text): "'\(text)' is not a leaderboard cursor: pass the next_cursor of the previous page"
         case .notAStartingKit(let path): "\(path) has no \(LocalEvaluation.directoryName)/challenge.yaml: run this in your clone of your team's repository, or pass --hub HUB"
         case .nothingToEvaluate(let path): "\(path) holds the required files of no question (see required_files in challenge.yaml)"

@@ -35,12 +35,13 @@ public enum HubRuntime {
     /// section and applies the file (``Hub/reloadConfiguration(by:)``), with an audit entry
     /// `runtime.rebuilt` holding its packages. The previous runtime's directory is kept (a
     /// process may still be starting an evaluation with it); organisers may delete it.
-    /// - Throws: ``HubError/configurationChangeBlocked(_:)`` while evaluations run, or when
+    /// - Throws: ``HubError/runtimeRebuildBlocked(_:)`` while evaluations run, or when
     ///   challenge.yaml has changes that are not applied (nothing is changed then);
+    ///   ``HubError/configurationChangeBlocked(_:)`` when evaluations started meanwhile;
     ///   ``RuntimeBuilder/Failure`` or ``Executables/Missing`` from the build.
     public static func rebuild(hub: Hub, by actor: String, showProgress: Bool) async throws -> Description {
         guard try hub.configurationFileIsApplied() else {
-            throw HubError.configurationChangeBlocked("challenge.yaml has changes that are not applied: apply them first ('forkboard challenge reload') or undo them")
+            throw HubError.runtimeRebuildBlocked("challenge.yaml has changes that are not applied: apply them first ('forkboard challenge reload') or undo them")
         }
         let requirements = hub.home.appendingPathComponent("requirements.txt")
         guard FileManager.default.fileExists(atPath: requirements.path) else {
@@ -48,7 +49,7 @@ public enum HubRuntime {
         }
         let running = try hub.ledger.runningEvaluations().count
         guard running == 0 else {
-            throw HubError.configurationChangeBlocked("\(running) evaluation(s) are running: wait until they finish ('forkboard submissions') or stop them ('forkboard cancel TEAM/NAME'), then rebuild")
+            throw HubError.runtimeRebuildBlocked("\(running) evaluation(s) are running: wait until they finish ('forkboard submissions') or stop them ('forkboard cancel TEAM/NAME'), then rebuild")
         }
         let stamp = Instant.format(Date()).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
         let directory = hub.home.appendingPathComponent(RuntimeBuilder.hubRuntimePath + "-" + stamp)

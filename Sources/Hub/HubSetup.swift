@@ -46,6 +46,10 @@ public enum HubSetup {
             throw HubError.alreadyExists(home.path)
         }
         let templateName = template.lastPathComponent
+        let missing = ["harness", "starting-kit"].filter { !fileManager.fileExists(atPath: template.appendingPathComponent($0).path) }
+        if !missing.isEmpty {
+            throw HubError.notATemplate("\(template.path) lacks \(missing.joined(separator: " and "))")
+        }
         try fileManager.createDirectory(at: home, withIntermediateDirectories: true)
         for directory in ["harness", "starting-kit"] {
             try fileManager.copyItem(at: template.appendingPathComponent(directory), to: home.appendingPathComponent(directory))

@@ -10,7 +10,7 @@ struct InitCommand: AsyncParsableCommand {
     @Argument(help: "The new hub home (an empty or missing directory).")
     var hub: String
 
-    @Option(help: "The template, from the templates/ directory.")
+    @Option(help: "The template: a name from Forkboard's templates/ directory (breast-cancer, wine-r), or the path of your own template directory (challenge.yaml, harness/, starting-kit/, prepare_data.py, requirements.txt).")
     var template: String = "breast-cancer"
 
     @Option(help: "The Python interpreter submissions run with, with the template's requirements (default: $FORKBOARD_PYTHON, else a runtime built in the hub from the template's requirements.txt, with pip, once).")
@@ -25,6 +25,8 @@ struct InitCommand: AsyncParsableCommand {
         let python = self.python ?? Installation.environmentPython
         let created = if let rampKit {
             try await RampKitImport.createHub(at: home, kit: URL(fileURLWithPath: rampKit).standardizedFileURL, share: share, python: python)
+        } else if template.contains("/") {
+            try await HubSetup.createHub(at: home, template: URL(fileURLWithPath: template).standardizedFileURL, share: share, python: python)
         } else {
             try await HubSetup.createHub(at: home, templateName: template, share: share, python: python)
         }

@@ -35,8 +35,13 @@ struct RuntimeCommand: AsyncParsableCommand {
         @OptionGroup var hubOptions: HubOptions
 
         func run() async throws {
-            let description = try await HubRuntime.rebuild(hub: try hubOptions.open(), by: organiserName(), showProgress: true)
-            say("Rebuilt; running processes use it within seconds.")
+            let hub = try hubOptions.open()
+            let previous = hub.challenge.runtime.map { URL(fileURLWithPath: $0.binDirectory).deletingLastPathComponent().path }
+            let description = try await HubRuntime.rebuild(hub: hub, by: organiserName(), showProgress: true)
+            say("Rebuilt; running processes use it for their next evaluation, within seconds.")
+            if let previous, previous.hasPrefix(hub.home.path + "/") {
+                say("The previous runtime, \(previous), is kept: delete it once every process of the hub has picked the new one up.")
+            }
             RuntimeCommand.print(description)
         }
     }

@@ -29,7 +29,7 @@ struct ChallengeCheckTests {
             .write(to: configurationFile, atomically: true, encoding: .utf8)
         let exposed = try await hub.forkboard(["challenge", "check", hub.home.path])
         #expect(exposed.output.contains("error: question diagnosis: data: the test rows (data/public/test.csv) are not under data/private/"), "\(exposed.output)")
-        #expect(!exposed.output.contains("starting kit:"), "the kit is not run on a failing challenge")
+        #expect(exposed.output.contains("warning: starting kit: not run: fix the errors above first"), "the kit is not run on a failing challenge")
         try configuration.write(to: configurationFile, atomically: true, encoding: .utf8)
         let testFile = hub.home.appendingPathComponent("data/private/test.csv")
         var rows = try String(contentsOf: testFile, encoding: .utf8)
@@ -38,6 +38,27 @@ struct ChallengeCheckTests {
         let label = try await hub.forkboard(["challenge", "check", hub.home.path])
         #expect(label.status != 0)
         #expect(label.output.contains("target 'harmless' is not one of the labels"), "\(label.output)")
+    }
+
+    @Test func leakedTestRowsAndARuntimeWithoutItsRequirementsAreErrors() async throws {
+        let hub = try await TestHub()
+        let requirements = hub.home.appendingPathComponent("requirements.txt")
+        let original = try String(contentsOf: requirements, encoding: .utf8)
+        try (original + "lightgbm==4.5.0\n").write(to: requirements, atomically: true, encoding: .utf8)
+        let lacking = try await hub.forkboard(["challenge", "check", hub.home.path])
+        #expect(lacking.status != 0)
+        #expect(lacking.output.contains("error: runtime: requirements.txt names lightgbm, which the runtime lacks"), "\(lacking.output)")
+        #expect(lacking.output.contains("warning: starting kit: not run: fix the errors above first"))
+        try original.write(to: requirements, atomically: true, encoding: .utf8)
+
+        // Every test row again in the public rows, under new ids.
+        let train = hub.home.appendingPathComponent("data/public/train.csv")
+        let testRows = try String(contentsOf: hub.home.appendingPathComponent("data/private/test.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.replacingOccurrences(of: "patient-", with: "copy-") }
+        try (try String(contentsOf: train, encoding: .utf8) + testRows.joined(separator: "\n") + "\n").write(to: train, atomically: true, encoding: .utf8)
+        let leaked = try await hub.forkboard(["challenge", "check", hub.home.path])
+        #expect(leaked.status != 0)
+        #expect(leaked.output.contains("error: question diagnosis: data: 114 of the 114 test rows have exactly the features of public training rows"), "\(leaked.output)")
     }
 
     @Test func aTemplateIsMadeIntoAHubAndItsStartingKitRunInTheSandbox() async throws {

@@ -35,3 +35,19 @@ struct RTemplateTests {
         #expect(status.body.contains("no model for these wines yet"), "\(status.body)")
     }
 }
+
+extension RTemplateTests {
+    @Test func probabilitiesThatNameNoLabelAreAnErrorNotAScore() async throws {
+        let hub = try await TestHub(template: "wine-r")
+        let token = try await hub.addTeam("carol")
+        try await hub.start()
+        let clone = try await hub.clone("carol", login: "carol", token: token)
+        let renamed = try String(contentsOf: clone.appendingPathComponent("classifier.R"), encoding: .utf8)
+            .replacingOccurrences(of: "predict(model, X, type = \"prob\")", with: "unname(predict(model, X, type = \"prob\"))")
+        #expect(try await hub.submit("unnamed", files: ["classifier.R": renamed], in: clone).status == 0)
+        let failed = try await hub.waitForFinalState(team: "carol", name: "unnamed")
+        #expect(failed["state"] as? String == "testing_error", "\(failed)")
+        let status = try await hub.get("/api/v1/submissions/carol/unnamed", login: "carol", token: token)
+        #expect(status.body.contains("name none of the labels (class_0, class_1, class_2)"), "\(status.body)")
+    }
+}

@@ -65,5 +65,15 @@ struct RuntimeTests {
         #expect(try await hub.forkboard(["audit", "log", "--hub", hub.home.path, "--format", "json"]).output.contains("runtime.rebuilt"))
         #expect(try await hub.submit("again", files: ["classifier.py": try String(contentsOf: clone.appendingPathComponent("classifier.py"), encoding: .utf8) + "\nVARIANT = 2\n"], in: clone).status == 0)
         #expect(try await hub.waitForFinalState(team: "alice", name: "again")["state"] as? String == "scored")
+        // The running server evaluated it with the new runtime, and its provenance says so.
+        let job = try String(contentsOf: hub.home.appendingPathComponent("runs/alice/again/diagnosis/job.json"), encoding: .utf8)
+        #expect(job.contains("runtime/python-"), "\(job)")
+        var audit = try await hub.forkboard(["audit", "submission", "alice/again", "--hub", hub.home.path])
+        for _ in 0..<120 where !audit.output.contains("\(hub.home.path)/runtime/python-") {
+            // (The provenance is recorded just after the score.)
+            try await Task.sleep(for: .milliseconds(250))
+            audit = try await hub.forkboard(["audit", "submission", "alice/again", "--hub", hub.home.path])
+        }
+        #expect(audit.output.contains("\(hub.home.path)/runtime/python-"), "\(audit.output)")
     }
 }

@@ -43,7 +43,7 @@ public enum HubServices {
     public static func make(hub: Hub, settings: Settings, processName: String, logger: Logger,
                             executor: any Executor = LocalExecutor()) -> [any Service] {
         Sandbox.removeAbandonedControlGroups()
-        let evaluator = Evaluator(context: hub.evaluationContext, executor: executor)
+        let evaluator = Evaluator(context: { hub.evaluationContext }, executor: executor)
         let provenance = ProvenanceRecorder(hub: hub, logger: logger)
         var services: [any Service] = (0..<settings.workerCount).map { index in
             let worker = EvaluationWorker(hub: hub, evaluator: evaluator, owner: "\(processName)-\(index)",

@@ -22,6 +22,8 @@ table = pd.read_csv(os.environ["FORKBOARD_INPUT"])
 X = table.drop(columns=[id_column])
 probabilities = np.asarray(model.predict_proba(X), dtype=float)
 classes = [str(label) for label in getattr(model, "classes_", labels)]
+if not set(classes) & set(labels):
+    sys.exit(f"the model's classes_ {classes} are none of the labels {labels}: fit it on the labels it is given")
 output = pd.DataFrame({id_column: table[id_column]})
 for label in labels:
     output[label] = probabilities[:, classes.index(label)] if label in classes else 0.0

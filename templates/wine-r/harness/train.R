@@ -8,6 +8,6 @@ target_column <- Sys.getenv("FORKBOARD_TARGET_COLUMN")
 table <- read.csv(Sys.getenv("FORKBOARD_TRAIN"), check.names = FALSE, stringsAsFactors = FALSE)
 X <- table[, setdiff(names(table), c(id_column, target_column)), drop = FALSE]
 y <- factor(table[[target_column]])
-source("classifier.R", local = TRUE)
+suppressPackageStartupMessages(source("classifier.R", local = TRUE))
 model <- fit_classifier(X, y)
 saveRDS(model, file.path(Sys.getenv("FORKBOARD_MODEL_DIR"), "model.rds"))
