@@ -153,14 +153,14 @@ public struct HookRunner: Sendable {
                     let position = accepted.queuePositions.min().map { "queued (position \($0))" } ?? "evaluation started"
                     let follow = baseURL.isEmpty ? "" : "; follow it at \(baseURL)/api/v1/submissions/\(team)/\(name)"
                     lines.append("submission \(name) accepted, \(position)\(follow)")
-                    if accepted.created {
-                        let ignored = (try? CreditTrailerCheck.problems(hub: hub, submission: accepted.submission)) ?? []
-                        for problem in ignored { lines.append("warning: submission \(name): \(problem)") }
-                        if !ignored.isEmpty {
-                            try? hub.ledger.audit("credit.trailer.ignored", actor: pusher, team: team, detail: [
-                                "submission": .text(name), "problems": .list(ignored.map(AuditValue.text)),
-                            ])
-                        }
+                    // The tag is new in this push, even when the reconciler recorded it first
+                    // (between git's update of the tag and this hook): the pusher is told.
+                    let ignored = (try? CreditTrailerCheck.problems(hub: hub, submission: accepted.submission)) ?? []
+                    for problem in ignored { lines.append("warning: submission \(name): \(problem)") }
+                    if !ignored.isEmpty {
+                        try? hub.ledger.audit("credit.trailer.ignored", actor: pusher, team: team, detail: [
+                            "submission": .text(name), "problems": .list(ignored.map(AuditValue.text)),
+                        ])
                     }
                 } catch {
                     lines.append("submission \(name) received but not yet recorded (\(error)); the hub will record it at its next check")

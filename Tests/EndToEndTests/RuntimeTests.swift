@@ -67,6 +67,7 @@ struct RuntimeTests {
         #expect(try await hub.waitForFinalState(team: "alice", name: "again")["state"] as? String == "scored")
         // The running server evaluated it with the new runtime, and its provenance says so.
         let job = try String(contentsOf: hub.home.appendingPathComponent("runs/alice/again/diagnosis/job.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\\/", with: "/")
         #expect(job.contains("runtime/python-"), "\(job)")
         var audit = try await hub.forkboard(["audit", "submission", "alice/again", "--hub", hub.home.path])
         for _ in 0..<120 where !audit.output.contains("\(hub.home.path)/runtime/python-") {
