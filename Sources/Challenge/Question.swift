@@ -1,3 +1,5 @@
+import ScoreTypes
+
 /// One prediction task of a challenge, with its own data, folds, score types and workflow.
 public struct Question: Sendable, Equatable {
     /// What is predicted.
@@ -44,7 +46,8 @@ public struct Question: Sendable, Equatable {
     public init(name: String, kind: Kind, labels: [String], idColumn: String, targetColumn: String,
                 scoreTypes: [String], folds: FoldScheme, requiredFiles: [String], trainData: String,
                 testData: String, trainCommand: [String], predictCommand: [String], predictionsFile: String? = nil,
-                startingKitData: String? = nil) {
+                startingKitData: String? = nil, scorePrograms: [ScoreProgram] = []) {
+        self.scorePrograms = scorePrograms
         self.name = name
         self.kind = kind
         self.labels = labels
@@ -65,7 +68,8 @@ public struct Question: Sendable, Equatable {
     public func withFolds(_ folds: FoldScheme) -> Question {
         Question(name: name, kind: kind, labels: labels, idColumn: idColumn, targetColumn: targetColumn, scoreTypes: scoreTypes,
                  folds: folds, requiredFiles: requiredFiles, trainData: trainData, testData: testData, trainCommand: trainCommand,
-                 predictCommand: predictCommand, predictionsFile: predictionsFile, startingKitData: startingKitData)
+                 predictCommand: predictCommand, predictionsFile: predictionsFile, startingKitData: startingKitData,
+                 scorePrograms: scorePrograms)
     }
 
     /// True for a predictions-only question: ranked by its test score, having no cross-validation.
@@ -73,6 +77,45 @@ public struct Question: Sendable, Equatable {
 
     /// The official score type: the first listed.
     public var officialScoreType: String { scoreTypes[0] }
+
+    /// The organisers' score programs among ``scoreTypes``.
+    public let scorePrograms: [ScoreProgram]
+
+    /// The score program called `name`, or nil for a built-in score type.
+    public func scoreProgram(named name: String) -> ScoreProgram? {
+        scorePrograms.first { $0.name == name }
+    }
+
+    /// Whether a smaller value of `scoreType` is better: the program's declaration, or the
+    /// built-in score type's; false for an unknown name.
+    public func isLowerBetter(_ scoreType: String) -> Bool {
+        scoreProgram(named: scoreType)?.isLowerBetter ?? (try? ScoreTypes.named(scoreType).isLowerBetter) ?? false
+    }
+
+    /// The built-in score types among ``scoreTypes``, in order: what the hub computes itself.
+    public var builtInScoreTypes: [String] { scoreTypes.filter { scoreProgram(named: $0) == nil } }
+
+    /// The score type contributivity blends by: the official one when it is built in, else the
+    /// first built-in one; nil when every score type is a program (blending calls a score
+    /// thousands of times: a program per call would take hours).
+    public var blendingScoreType: String? { builtInScoreTypes.first }
+}
+
+/// An organisers' score type as a program: run in the sandbox with the hub's limits, it reads
+/// the truth (`FORKBOARD_TRUTH`: id and target columns) and the predictions
+/// (`FORKBOARD_PREDICTIONS`: the format the submission wrote), both CSV, and prints one
+/// finite number, its last line of output. Its files live in the hub's `scoring/` directory.
+public struct ScoreProgram: Sendable, Equatable {
+    public let name: String
+    /// The command, run in `/challenge` where the hub's `scoring/` is mounted as `scoring/`.
+    public let command: [String]
+    public let isLowerBetter: Bool
+
+    public init(name: String, command: [String], isLowerBetter: Bool) {
+        self.name = name
+        self.command = command
+        self.isLowerBetter = isLowerBetter
+    }
 }
 
 /// A cross-validation scheme with a fixed seed, so that every submission sees the same folds.

@@ -17,15 +17,28 @@ enum QuestionReader {
         if kind == .classification, labels.count < 2 {
             throw node.child("labels").error("a classification question needs at least two labels")
         }
-        let scoreTypes = try node.child("score_types").stringList()
-        guard !scoreTypes.isEmpty else { throw node.child("score_types").error("must list at least one score type") }
-        for (index, scoreType) in scoreTypes.enumerated() {
+        var scoreTypes: [String] = []
+        var scorePrograms: [ScoreProgram] = []
+        for (index, entry) in try node.child("score_types").list().enumerated() {
+            if entry.value is [String: Any] {
+                let program = try readScoreProgram(entry)
+                guard (try? ScoreTypes.named(program.name)) == nil, !scoreTypes.contains(program.name) else {
+                    throw entry.child("name").error("'\(program.name)' is already a score type's name")
+                }
+                scorePrograms.append(program)
+                scoreTypes.append(program.name)
+                continue
+            }
+            let scoreType = try entry.string()
             do {
                 _ = try ScoreTypes.named(scoreType)
             } catch {
-                throw node.child("score_types").error("entry \(index): unknown score type '\(scoreType)'; known: \(ScoreTypes.allNames.joined(separator: ", "))")
+                throw node.child("score_types").error("entry \(index): unknown score type '\(scoreType)'; known: \(ScoreTypes.allNames.joined(separator: ", ")), "
+                    + "or a program ({name: ..., command: [...], lower_is_better: true|false})")
             }
+            scoreTypes.append(scoreType)
         }
+        guard !scoreTypes.isEmpty else { throw node.child("score_types").error("must list at least one score type") }
         let workflow = node.child("workflow")
         try workflow.rejectUnknownKeys(["train", "predict", "predictions"])
         var trainCommand: [String] = []
@@ -59,7 +72,20 @@ enum QuestionReader {
             trainCommand: trainCommand,
             predictCommand: predictCommand,
             predictionsFile: predictionsFile,
-            startingKitData: data.child("starting_kit").isMissing ? nil : try relativePath(data.child("starting_kit")))
+            startingKitData: data.child("starting_kit").isMissing ? nil : try relativePath(data.child("starting_kit")),
+            scorePrograms: scorePrograms)
+    }
+
+    private static func readScoreProgram(_ node: YAMLNode) throws -> ScoreProgram {
+        try node.rejectUnknownKeys(["name", "command", "lower_is_better"])
+        let name = try node.child("name").string()
+        guard name.range(of: #"^[a-z][a-z0-9_]*$"#, options: .regularExpression) != nil else {
+            throw node.child("name").error("'\(name)' must be lower-case letters, digits and '_', starting with a letter")
+        }
+        let command = try node.child("command").stringList()
+        guard !command.isEmpty else { throw node.child("command").error("must name the program to run") }
+        guard !node.child("lower_is_better").isMissing else { throw node.child("lower_is_better").error("is required: true or false") }
+        return ScoreProgram(name: name, command: command, isLowerBetter: try node.child("lower_is_better").boolean(default: false))
     }
 
     private static func readFolds(_ node: YAMLNode) throws -> FoldScheme {

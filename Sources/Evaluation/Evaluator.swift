@@ -49,7 +49,9 @@ public struct Evaluator: Sendable {
             return .hubFault("\(error)")
         }
         try Task.checkCancellation()
-        return try await BlockingWork.run { JobScoring.score(report, directory: directory, data: data) }
+        let result = try await BlockingWork.run { JobScoring.score(report, directory: directory, data: data) }
+        return try await ProgramScoring(sandbox: context.sandbox, scoringDirectory: context.scoringDirectory)
+            .addScores(to: result, directory: directory, data: data)
     }
 
     private enum Preparation: Sendable {

@@ -49,6 +49,12 @@ public struct ChallengeCheck: Sendable {
         }
         for question in configuration.questions {
             check.checkData(of: question, configuration: configuration, home: home)
+            if !question.scorePrograms.isEmpty, !FileManager.default.fileExists(atPath: home.appendingPathComponent("scoring").path) {
+                check.add(.error, "question \(question.name): score programs", "\(question.scorePrograms.map(\.name).joined(separator: ", ")) run in the hub's scoring/ directory, which is missing")
+            }
+            if !question.scorePrograms.isEmpty, question.blendingScoreType == nil {
+                check.add(.warning, "question \(question.name): score programs", "every score type is a program: contributivity, which blends by a built-in score type, will not be computed")
+            }
         }
         await check.checkRuntime(hub: hub)
         if check.passed {

@@ -25,6 +25,8 @@ public struct Contributivity: Sendable {
         public let submissions: Int
         /// Those left out because their predictions could not be read.
         public let skipped: [String]
+        /// Why nothing was blended although submissions are scored, if so.
+        public var notBlended: String? = nil
     }
 
     /// Recomputes every code question; returns what was done per question.
@@ -42,7 +44,8 @@ public struct Contributivity: Sendable {
     public func blend(_ question: Question) throws -> (submissions: [BlendedSubmission], result: BlendingResult)? {
         let (_, blended, problem, _) = try problem(question)
         guard let problem else { return nil }
-        return (blended, try Blender(scoreType: try ScoreTypes.named(question.officialScoreType)).blend(problem))
+        guard let scoreType = question.blendingScoreType else { return nil }
+        return (blended, try Blender(scoreType: try ScoreTypes.named(scoreType)).blend(problem))
     }
 
     /// A submission taking part in a blend.
@@ -89,8 +92,15 @@ public struct Contributivity: Sendable {
             try hub.ledger.replaceContributivity(question: question.name, records: [], combined: [])
             return Summary(question: question.name, submissions: 0, skipped: skipped)
         }
+        guard let blendingScoreType = question.blendingScoreType else {
+            // Blending calls its score thousands of times: not a program's.
+            try hub.ledger.replaceContributivity(question: question.name, records: [], combined: [])
+            var summary = Summary(question: question.name, submissions: 0, skipped: skipped)
+            summary.notBlended = "every score type of \(question.name) is a score program; contributivity blends by a built-in score type: add one to score_types"
+            return summary
+        }
         let evaluationIDs = blended.map(\.evaluationID)
-        let official = try ScoreTypes.named(question.officialScoreType)
+        let official = try ScoreTypes.named(blendingScoreType)
         let result = try Blender(scoreType: official).blend(problem)
         let now = Date()
         let records = zip(evaluationIDs, result.contributivities).map { id, value in

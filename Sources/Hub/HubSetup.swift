@@ -54,6 +54,10 @@ public enum HubSetup {
         for directory in ["harness", "starting-kit"] {
             try fileManager.copyItem(at: template.appendingPathComponent(directory), to: home.appendingPathComponent(directory))
         }
+        // The organisers' score programs, when the template has some.
+        if fileManager.fileExists(atPath: template.appendingPathComponent("scoring").path) {
+            try fileManager.copyItem(at: template.appendingPathComponent("scoring"), to: home.appendingPathComponent("scoring"))
+        }
         for directory in ["data/public", "data/private", "repos/teams", "runs", "hooks"] {
             try fileManager.createDirectory(at: home.appendingPathComponent(directory), withIntermediateDirectories: true)
         }

@@ -128,7 +128,7 @@ public struct Leaderboard: Sendable, Equatable, Codable {
     /// question, which has no cross-validation.
     public static func rankingSpecification(of question: Question, in challenge: ChallengeConfiguration) -> RankingSpecification {
         let split: ScoreSplit = question.isPredictionsOnly ? (challenge.testSplit.publicFraction > 0 ? .publicTest : .test) : .valid
-        let lowerIsBetter = (try? ScoreTypes.named(question.officialScoreType).isLowerBetter) ?? false
+        let lowerIsBetter = question.isLowerBetter(question.officialScoreType)
         return RankingSpecification(question: question.name, scoreType: question.officialScoreType, split: split, lowerIsBetter: lowerIsBetter)
     }
 

@@ -93,7 +93,15 @@ public struct LocalEvaluation {
             let outcome: EvaluationResult
             do {
                 let report = try await LocalExecutor().run(directory) { _, _ in }
-                outcome = JobScoring.score(report, directory: directory, data: data)
+                let scored = JobScoring.score(report, directory: directory, data: data)
+                // Score programs are the organisers': run with a hub, not in a participant's clone.
+                if case .hub(let hub) = source {
+                    outcome = try await ProgramScoring(sandbox: Sandbox(runtime: runtime, limits: challenge.limits),
+                                                       scoringDirectory: hub.evaluationContext.scoringDirectory)
+                        .addScores(to: scored, directory: directory, data: data)
+                } else {
+                    outcome = scored
+                }
             } catch let error as JobError {
                 outcome = .hubFault(error.description)
             }

@@ -34,5 +34,9 @@ public struct EvaluationContext: Sendable {
 
     /// The sandbox configured by the challenge (a hub's challenge.yaml always has a runtime:
     /// ``Hub`` refuses to open one without).
+    /// `<hub>/scoring`: the organisers' score programs, mounted read-only at
+    /// `/challenge/scoring` when they run.
+    public var scoringDirectory: URL { hubHome.appendingPathComponent("scoring") }
+
     public var sandbox: Sandbox { Sandbox(runtime: challenge.runtime!, limits: challenge.limits) }
 }

@@ -7,6 +7,23 @@ import ScoreTypes
 public enum JobScoring {
     /// Scores the job in `directory` that ended with `report`, on `data` (whose folds are the
     /// job's).
+    /// The predictions of each fold of a finished job: on the fold's validation rows, and on
+    /// every test row.
+    /// - Throws: ``PredictionsReader``'s errors.
+    public static func foldPredictions(directory: JobDirectory, data: QuestionData) throws -> (validation: [Predictions], test: [Predictions]) {
+        var validation: [Predictions] = []
+        var test: [Predictions] = []
+        for (index, fold) in data.folds.enumerated() {
+            let validationIDs = fold.validationRows.map { data.trainIDs[$0] }
+            let predictions = try PredictionsReader.read(
+                directory.fold(index).predictions, question: data.question, expectedIDs: validationIDs + data.testIDs)
+            let (foldValidation, foldTest) = Scorer.split(predictions, at: validationIDs.count)
+            validation.append(foldValidation)
+            test.append(foldTest)
+        }
+        return (validation, test)
+    }
+
     public static func score(_ report: JobReport, directory: JobDirectory, data: QuestionData) -> EvaluationResult {
         var log = ""
         var folds: [FoldMeasurement] = []
@@ -35,10 +52,10 @@ public enum JobScoring {
                 validationPredictions.append(validation)
                 testPredictions.append(test)
                 let validationTruth = data.trainTruth(rows: fold.validationRows)
-                for (name, value) in try Scorer.scores(data.question.scoreTypes, truth: validationTruth, predictions: validation) {
+                for (name, value) in try Scorer.scores(data.question.builtInScoreTypes, truth: validationTruth, predictions: validation) {
                     foldScores.append(FoldScore(fold: index, score: Score(split: .valid, scoreType: name, value: value)))
                 }
-                for score in try Scorer.testScores(data.question.scoreTypes, data: data, predictions: test) {
+                for score in try Scorer.testScores(data.question.builtInScoreTypes, data: data, predictions: test) {
                     foldScores.append(FoldScore(fold: index, score: score))
                 }
             } catch {

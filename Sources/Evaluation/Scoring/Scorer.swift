@@ -39,8 +39,8 @@ enum Scorer {
     static func baggedScores(data: QuestionData, validation: [Predictions], test: [Predictions]) throws -> [Score] {
         let combined = combineOutOfFold(rowCount: data.trainIDs.count, foldRows: data.folds.map(\.validationRows), foldPredictions: validation)
         let averaged = data.testIDs.isEmpty ? Predictions.values([]) : averageOverFolds(test)
-        let validationScores = try scores(data.question.scoreTypes, truth: data.trainTruth(rows: combined.rows), predictions: combined.predictions)
+        let validationScores = try scores(data.question.builtInScoreTypes, truth: data.trainTruth(rows: combined.rows), predictions: combined.predictions)
         return validationScores.map { Score(split: .valid, scoreType: $0.0, value: $0.1) }
-            + (try testScores(data.question.scoreTypes, data: data, predictions: averaged))
+            + (try testScores(data.question.builtInScoreTypes, data: data, predictions: averaged))
     }
 }

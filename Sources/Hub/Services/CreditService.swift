@@ -69,6 +69,7 @@ final class CreditComputation: Sendable {
     func recompute(logger: Logger) throws {
         for summary in try contributivity.recomputeAll() {
             for skipped in summary.skipped { logger.warning("contributivity of \(summary.question) leaves out \(skipped)") }
+            if let reason = summary.notBlended { logger.warning("no contributivity: \(reason)") }
         }
         let changed = try lineage.withLock { try $0.recompute() }
         let commits = Set(try changed.compactMap { try hub.ledger.submission(id: $0)?.commitID })
