@@ -32,7 +32,10 @@ struct RampKitTests {
         for name in names {
             let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: CommandRunner.repositoryRoot
                 .appendingPathComponent("Tests/EndToEndTests/RampKits/\(name).json")))
-            let hub = try await TestHub(rampKit: kits.appendingPathComponent(name), environment: environment)
+            // (RAMP's 15 minutes between a team's submissions would hold the second one.)
+            let hub = try await TestHub(rampKit: kits.appendingPathComponent(name), environment: environment) {
+                $0.replacingOccurrences(of: "minimum_interval_seconds: 900", with: "minimum_interval_seconds: 0")
+            }
             hubs.append(hub)
             if environment["FORKBOARD_PYTHON"] == nil {
                 environment["FORKBOARD_PYTHON"] = hub.home.appendingPathComponent("runtime/python/bin/python").path
@@ -71,6 +74,21 @@ struct RampKitTests {
                     #expect(actual.map { abs($0 - value) <= 1e-9 * max(1, abs(value)) } == true,
                             "\(name) bagged \(split) \(kitName): \(actual ?? .nan) instead of ramp-test's \(value)")
                 }
+            }
+
+            // The kit's other submissions, pushed as a team's: each ends scored or with its own error.
+            let bobToken = try await hub.addTeam("bob")
+            let bob = try await hub.clone("bob", login: "bob", token: bobToken)
+            let submissions = kits.appendingPathComponent("\(name)/submissions")
+            for other in try FileManager.default.contentsOfDirectory(atPath: submissions.path).sorted() where other != "starting_kit" {
+                var files: [String: String] = [:]
+                for file in try FileManager.default.contentsOfDirectory(atPath: submissions.appendingPathComponent(other).path) where file.hasSuffix(".py") {
+                    files[file] = try String(contentsOf: submissions.appendingPathComponent("\(other)/\(file)"), encoding: .utf8)
+                }
+                let tag = other.replacingOccurrences(of: "_", with: "-")
+                #expect(try await hub.submit(tag, files: files, in: bob).status == 0)
+                let state = try await hub.waitForFinalState(team: "bob", name: tag)["state"] as? String
+                #expect(["scored", "training_error", "testing_error"].contains(state ?? ""), "\(name)/\(other): \(state ?? "none")")
             }
             hub.stop()
         }
