@@ -35,11 +35,7 @@ struct RuntimeTests {
         #expect(log.output.contains("runtime.recorded"))
 
         // Served and scored with no FORKBOARD_PYTHON anywhere.
-        let token = try await hub.addTeam("alice")
-        try await hub.start()
-        let clone = try await hub.clone("alice", login: "alice", token: token)
-        #expect(try await hub.submit("kit", in: clone).status == 0)
-        let scored = try await hub.waitForFinalState(team: "alice", name: "kit")
+        let (clone, _, scored) = try await hub.startAndSubmitTheStartingKit()
         #expect(scored["state"] as? String == "scored", "\(scored)")
 
         // A participant's evaluate builds the same runtime once, in the user's cache.

@@ -147,6 +147,17 @@ final class TestHub: @unchecked Sendable {
         return directory
     }
 
+    /// Adds `team`, starts the server, and pushes the starting kit as `team`'s submission
+    /// `kit`; returns the team's clone and token, and the submission once final.
+    func startAndSubmitTheStartingKit(team: String = "alice") async throws -> (clone: URL, token: String, submission: [String: Any]) {
+        let token = try await addTeam(team)
+        try await start()
+        let clone = try await clone(team, login: team, token: token)
+        let push = try await submit("kit", in: clone)
+        guard push.status == 0 else { throw TestHubError("the starting kit's push failed: \(push.output)") }
+        return (clone, token, try await waitForFinalState(team: team, name: "kit"))
+    }
+
     /// Every submission, as `forkboard submissions --format json` lists it.
     func submissions() async throws -> [[String: Any]] {
         let result = try await forkboard(["submissions", "--hub", home.path, "--format", "json"])
