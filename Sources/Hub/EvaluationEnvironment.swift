@@ -1,4 +1,5 @@
 import Crypto
+import Evaluation
 import Foundation
 import Subprocess
 import SystemPackage
@@ -20,6 +21,10 @@ public struct EvaluationEnvironment: Codable, Sendable, Equatable {
     /// The runtime's `bin` directory (which tells two runtimes of one Python version apart);
     /// nil in records made before it was kept.
     public let runtime: String?
+    /// For a challenge whose commands run `Rscript`: `Rscript --version`, and its installed
+    /// packages, one `name==version` per entry; nil otherwise.
+    public let rVersion: String?
+    public let rPackages: [String]?
     /// `pip freeze` of the runtime, one `name==version` per entry.
     public let packages: [String]
     /// The sandbox limits, by challenge.yaml key.
@@ -28,6 +33,8 @@ public struct EvaluationEnvironment: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case harness, interpreter, packages, limits, runtime
+        case rVersion = "r_version"
+        case rPackages = "r_packages"
         case dataFiles = "data_files"
         case challengeConfiguration = "challenge_yaml"
         case hubVersion = "hub_version"
@@ -52,11 +59,24 @@ public struct EvaluationEnvironment: Codable, Sendable, Equatable {
         let freeze = try? await Subprocess.run(.path(FilePath(python)), arguments: ["-m", "pip", "freeze", "--all"],
                                                output: .string(limit: 1 << 20), error: .discarded)
         let limits = hub.challenge.limits
+        var rVersion: String?
+        var rPackages: [String]?
+        let commands = hub.challenge.questions.flatMap { [$0.trainCommand.first, $0.predictCommand.first] }
+        if commands.contains("Rscript"), let rscript = try? Executables.locate("Rscript") {
+            let version = try? await Subprocess.run(.path(FilePath(rscript)), arguments: ["--version"], output: .string(limit: 4096), error: .string(limit: 4096))
+            rVersion = ((version?.standardOutput ?? "") + (version?.standardError ?? "")).trimmingCharacters(in: .whitespacesAndNewlines)
+            let listing = try? await Subprocess.run(
+                .path(FilePath(rscript)),
+                arguments: ["-e", #"ip <- installed.packages()[, c("Package", "Version")]; cat(paste0(ip[, 1], "==", ip[, 2]), sep = "\n")"#],
+                output: .string(limit: 1 << 20), error: .discarded)
+            rPackages = (listing?.standardOutput ?? "").split(separator: "\n").map(String.init).sorted()
+        }
         return EvaluationEnvironment(
             dataFiles: data, harness: harness,
             challengeConfiguration: hub.configurationRecord.sha256,
             interpreter: (version?.standardOutput ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
             runtime: hub.challenge.runtime?.binDirectory,
+            rVersion: rVersion, rPackages: rPackages,
             packages: (freeze?.standardOutput ?? "").split(separator: "\n").map(String.init).sorted(),
             limits: [
                 "wall_seconds": limits.wallSeconds, "cpu_seconds": limits.cpuSeconds, "memory_bytes": limits.memoryBytes,

@@ -16,6 +16,9 @@ public enum HubRuntime {
         /// `python --version`, and `pip freeze --all` one `name==version` per entry.
         public let interpreter: String
         public let packages: [String]
+        /// For a challenge run with `Rscript`: R's version and packages.
+        public let rVersion: String?
+        public let rPackages: [String]?
     }
 
     /// The runtime in force.
@@ -27,7 +30,8 @@ public enum HubRuntime {
         return Description(
             binDirectory: runtime?.binDirectory ?? "(none: the machine's /usr/bin)", readOnlyPaths: runtime?.readOnlyPaths ?? [],
             builtByHub: runtime?.binDirectory.hasPrefix(builtRoot) ?? false,
-            interpreter: environment.interpreter, packages: environment.packages)
+            interpreter: environment.interpreter, packages: environment.packages,
+            rVersion: environment.rVersion, rPackages: environment.rPackages)
     }
 
     /// Builds a new runtime from the hub's `requirements.txt` in a new directory beside the

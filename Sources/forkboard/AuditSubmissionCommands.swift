@@ -40,6 +40,7 @@ extension AuditCommand {
                     say("Question \(evaluation.question): \(evaluation.state), \(evaluation.attempts) attempt(s), \(evaluation.history.count) earlier result(s)")
                     if let environment = evaluation.environment {
                         say("  runtime \(environment.interpreter) in \(environment.runtime ?? "?"), \(environment.packages.count) packages, hub \(environment.hubVersion)")
+                        if let rVersion = environment.rVersion { say("  \(rVersion), \(environment.rPackages?.count ?? 0) R packages") }
                         say("  challenge.yaml sha256 \(environment.challengeConfiguration)")
                         for (path, hash) in environment.dataFiles.sorted(by: { $0.key < $1.key }) { say("  \(path) sha256 \(hash)") }
                     }

@@ -15,6 +15,11 @@ struct RuntimeCommand: AsyncParsableCommand {
         say("Read-only in the sandbox: \(description.readOnlyPaths.isEmpty ? "(nothing besides /usr)" : description.readOnlyPaths.joined(separator: ", "))")
         say("Packages (\(description.packages.count)):")
         for package in description.packages { say("  \(package)") }
+        if let rVersion = description.rVersion {
+            say("R: \(rVersion)")
+            say("R packages (\(description.rPackages?.count ?? 0)):")
+            for package in description.rPackages ?? [] { say("  \(package)") }
+        }
     }
 
     struct Show: AsyncParsableCommand {

@@ -20,6 +20,15 @@ struct RTemplateTests {
         #expect((valid["accuracy"] ?? 0) > 0.85, "\(valid)")
         #expect((valid["log_loss"] ?? 9) < 0.5, "\(valid)")
         #expect((evaluation["folds"] as? [[String: Any]])?.count == 2)
+        // What it ran with: R and its packages, in the runtime and in the provenance.
+        let runtime = try await hub.forkboard(["runtime", "show", "--hub", hub.home.path])
+        #expect(runtime.output.contains("R: Rscript (R) version") && runtime.output.contains("randomForest=="), "\(runtime.output)")
+        var provenance = try await hub.forkboard(["audit", "submission", "alice/forest", "--hub", hub.home.path])
+        for _ in 0..<120 where !provenance.output.contains("R packages") {
+            try await Task.sleep(for: .milliseconds(250))
+            provenance = try await hub.forkboard(["audit", "submission", "alice/forest", "--hub", hub.home.path])
+        }
+        #expect(provenance.output.contains("Rscript (R) version") && provenance.output.contains("R packages"), "\(provenance.output)")
 
         // R's own error reaches the team's log.
         let bob = try await hub.clone("bob", login: "bob", token: tokens["bob"]!)
