@@ -1,6 +1,7 @@
 import Challenge
 import Evaluation
 import Foundation
+import ScoreTypes
 
 /// What `forkboard challenge check` finds in a hub home before participants come: the
 /// configuration, each question's data (columns, ids, labels, the public/private split, the
@@ -135,18 +136,13 @@ public struct ChallengeCheck: Sendable {
     /// The runtime runs, has every package the requirements name, and the requirements pin
     /// their versions.
     mutating func checkRuntime(hub: Hub) async {
-        var installed: Set<String> = []
-        do {
-            let environment = try await EvaluationEnvironment.current(hub: hub)
-            if environment.interpreter.isEmpty {
-                add(.error, "runtime", "\(hub.challenge.runtime?.binDirectory ?? "?")/python does not run")
-            } else {
-                add(.ok, "runtime", "\(environment.interpreter) in \(environment.runtime ?? "?"), \(environment.packages.count) packages")
-            }
-            installed = Set(environment.packages.compactMap(Self.packageName))
-        } catch {
-            add(.error, "runtime", "\(error)")
+        let runtime = await HubRuntime.describe(hub: hub)
+        if runtime.interpreter.isEmpty {
+            add(.error, "runtime", "\(runtime.binDirectory)/python does not run")
+        } else {
+            add(.ok, "runtime", "\(runtime.interpreter) in \(runtime.binDirectory), \(runtime.packages.count) packages")
         }
+        let installed = Set(runtime.packages.compactMap(Self.packageName))
         let requirements = hub.home.appendingPathComponent("requirements.txt")
         if let text = try? String(contentsOf: requirements, encoding: .utf8) {
             let lines = text.split(separator: "\n").map { $0.prefix { $0 != "#" }.trimmingCharacters(in: .whitespaces) }
@@ -206,15 +202,9 @@ public struct ChallengeCheck: Sendable {
         }
     }
 
-    /// Whether `value` can be a score of type `scoreType`: finite, and within the type's
-    /// bounds ([0, 1] for rates and areas, at least 0 for losses and errors, at most 1 for R²).
+    /// Whether `value` can be a score of type `scoreType`: finite, and within the built-in
+    /// type's ``ScoreTypes/ScoreType/range`` (a score program's may be any finite number).
     static func isInRange(_ value: Double, scoreType: String) -> Bool {
-        guard value.isFinite else { return false }
-        switch scoreType {
-        case "accuracy", "balanced_accuracy", "roc_auc", "f1", "f1_macro", "brier_score": return (0...1).contains(value)
-        case "log_loss", "plasticc_log_loss", "rmse", "mae": return value >= 0
-        case "r2": return value <= 1
-        default: return true
-        }
+        value.isFinite && ((try? ScoreTypes.named(scoreType).range.contains(value)) ?? true)
     }
 }

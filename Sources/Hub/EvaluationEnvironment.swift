@@ -40,7 +40,8 @@ public struct EvaluationEnvironment: Codable, Sendable, Equatable {
         case hubVersion = "hub_version"
     }
 
-    /// The environment of `hub` now (reads and hashes the files, asks the runtime).
+    /// The environment of `hub` now (reads and hashes the files, asks the runtime:
+    /// ``HubRuntime/describe(hub:)``).
     /// - Throws: file errors; the runtime's failures give empty fields.
     public static func current(hub: Hub) async throws -> EvaluationEnvironment {
         var data: [String: String] = [:]
@@ -54,30 +55,15 @@ public struct EvaluationEnvironment: Codable, Sendable, Equatable {
                 harness[String(file.path.dropFirst(harnessRoot.path.count + 1))] = try sha256(of: file)
             }
         }
-        let python = (hub.challenge.runtime?.binDirectory ?? "/usr/bin") + "/python"
-        let version = try? await Subprocess.run(.path(FilePath(python)), arguments: ["--version"], output: .string(limit: 4096), error: .discarded)
-        let freeze = try? await Subprocess.run(.path(FilePath(python)), arguments: ["-m", "pip", "freeze", "--all"],
-                                               output: .string(limit: 1 << 20), error: .discarded)
+        let runtime = await HubRuntime.describe(hub: hub)
         let limits = hub.challenge.limits
-        var rVersion: String?
-        var rPackages: [String]?
-        let commands = hub.challenge.questions.flatMap { [$0.trainCommand.first, $0.predictCommand.first] }
-        if commands.contains("Rscript"), let rscript = try? Executables.locate("Rscript") {
-            let version = try? await Subprocess.run(.path(FilePath(rscript)), arguments: ["--version"], output: .string(limit: 4096), error: .string(limit: 4096))
-            rVersion = ((version?.standardOutput ?? "") + (version?.standardError ?? "")).trimmingCharacters(in: .whitespacesAndNewlines)
-            let listing = try? await Subprocess.run(
-                .path(FilePath(rscript)),
-                arguments: ["-e", #"ip <- installed.packages()[, c("Package", "Version")]; cat(paste0(ip[, 1], "==", ip[, 2]), sep = "\n")"#],
-                output: .string(limit: 1 << 20), error: .discarded)
-            rPackages = (listing?.standardOutput ?? "").split(separator: "\n").map(String.init).sorted()
-        }
         return EvaluationEnvironment(
             dataFiles: data, harness: harness,
             challengeConfiguration: hub.configurationRecord.sha256,
-            interpreter: (version?.standardOutput ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+            interpreter: runtime.interpreter,
             runtime: hub.challenge.runtime?.binDirectory,
-            rVersion: rVersion, rPackages: rPackages,
-            packages: (freeze?.standardOutput ?? "").split(separator: "\n").map(String.init).sorted(),
+            rVersion: runtime.rVersion, rPackages: runtime.rPackages,
+            packages: runtime.packages,
             limits: [
                 "wall_seconds": limits.wallSeconds, "cpu_seconds": limits.cpuSeconds, "memory_bytes": limits.memoryBytes,
                 "processes": limits.processes, "file_size_bytes": limits.fileSizeBytes, "open_files": limits.openFiles,

@@ -1,6 +1,9 @@
 import Challenge
+import Evaluation
 import Foundation
 import Ledger
+import Subprocess
+import SystemPackage
 
 /// The runtime a hub's submissions run with, as challenge.yaml's `runtime:` section records
 /// it, and its rebuild from the hub's `requirements.txt`.
@@ -21,17 +24,36 @@ public enum HubRuntime {
         public let rPackages: [String]?
     }
 
-    /// The runtime in force.
-    /// - Throws: file errors while hashing the data (see ``EvaluationEnvironment/current(hub:)``).
-    public static func describe(hub: Hub) async throws -> Description {
+    /// The runtime in force, as its interpreters say (`python --version`, `pip freeze --all`,
+    /// and for a challenge whose commands run `Rscript`, R's version and packages); a runtime
+    /// that cannot run gives empty fields. Reads no data file.
+    public static func describe(hub: Hub) async -> Description {
         let runtime = hub.challenge.runtime
-        let environment = try await EvaluationEnvironment.current(hub: hub)
+        let python = (runtime?.binDirectory ?? "/usr/bin") + "/python"
+        let version = await output(python, ["--version"])
+        let freeze = await output(python, ["-m", "pip", "freeze", "--all"])
+        var rVersion: String?
+        var rPackages: [String]?
+        let commands = hub.challenge.questions.flatMap { [$0.trainCommand.first, $0.predictCommand.first] }
+        if commands.contains("Rscript"), let rscript = try? Executables.locate("Rscript") {
+            rVersion = await output(rscript, ["--version"], includingErrors: true)
+            rPackages = await output(rscript, ["-e", #"ip <- installed.packages()[, c("Package", "Version")]; cat(paste0(ip[, 1], "==", ip[, 2]), sep = "\n")"#])
+                .split(separator: "\n").map(String.init).sorted()
+        }
         let builtRoot = hub.home.appendingPathComponent(RuntimeBuilder.hubRuntimePath).path
         return Description(
             binDirectory: runtime?.binDirectory ?? "(none: the machine's /usr/bin)", readOnlyPaths: runtime?.readOnlyPaths ?? [],
             builtByHub: runtime?.binDirectory.hasPrefix(builtRoot) ?? false,
-            interpreter: environment.interpreter, packages: environment.packages,
-            rVersion: environment.rVersion, rPackages: environment.rPackages)
+            interpreter: version, packages: freeze.split(separator: "\n").map(String.init).sorted(),
+            rVersion: rVersion, rPackages: rPackages)
+    }
+
+    /// What `executable` prints (trimmed), or "" when it cannot run.
+    private static func output(_ executable: String, _ arguments: [String], includingErrors: Bool = false) async -> String {
+        let result = try? await Subprocess.run(.path(FilePath(executable)), arguments: Arguments(arguments),
+                                               output: .string(limit: 1 << 20), error: .string(limit: 1 << 16))
+        let text = (result?.standardOutput ?? "") + (includingErrors ? result?.standardError ?? "" : "")
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Builds a new runtime from the hub's `requirements.txt` in a new directory beside the
@@ -72,7 +94,7 @@ public enum HubRuntime {
             try? FileManager.default.removeItem(at: directory)
             throw error
         }
-        let description = try await describe(hub: hub)
+        let description = await describe(hub: hub)
         try hub.ledger.audit("runtime.rebuilt", actor: actor, detail: [
             "interpreter": .text(description.interpreter), "bin": .text(description.binDirectory),
             "packages": .list(description.packages.map(AuditValue.text)),

@@ -102,10 +102,10 @@ public enum HubSetup {
             reference: "refs/heads/main")
         try ledgerRepository.setHead("refs/heads/main")
         try OpenCommons(hub: hub).ensureRepository()
-        let environment = try await EvaluationEnvironment.current(hub: hub)
+        let recorded = await HubRuntime.describe(hub: hub)
         try hub.ledger.audit("runtime.recorded", actor: "organisers", detail: [
-            "interpreter": .text(environment.interpreter), "bin": .text(runtime.binDirectory),
-            "packages": .list(environment.packages.map(AuditValue.text)),
+            "interpreter": .text(recorded.interpreter), "bin": .text(runtime.binDirectory),
+            "packages": .list(recorded.packages.map(AuditValue.text)),
         ], at: now)
         return hub
     }

@@ -44,7 +44,9 @@ public struct Intake {
         let (submission, created) = try hub.ledger.recordSubmission(
             team: team, name: name, commitID: commitID.hex, pusher: pusher, questions: questions, phase: status.phase?.name,
             description: description, ancestors: ancestors, treeID: tree.hex,
-            codeFingerprint: try CodeFingerprint.of(tree: tree, in: ledgerRepository), at: time)
+            // Pre-receive fingerprinted this tree when it reserved the name: read every blob once.
+            codeFingerprint: try hub.ledger.reservation(team: team, name: name)?.codeFingerprint ?? CodeFingerprint.of(tree: tree, in: ledgerRepository),
+            at: time)
         if status.isCommonsOpen { try OpenCommons(hub: hub).publish(team: team, name: name, commitID: commitID) }
         let positions = try hub.ledger.evaluations(submissionID: submission.id!).compactMap { evaluation in
             try hub.ledger.queuePosition(evaluationID: evaluation.id!)

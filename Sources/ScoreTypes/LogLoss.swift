@@ -24,6 +24,7 @@
 public struct LogLoss: ScoreType {
     public var name: String { "log_loss" }
     public var isLowerBetter: Bool { true }
+    public var range: ClosedRange<Double> { 0 ... .infinity }
     /// Probabilities are clipped to `[epsilon, 1 - epsilon]`.
     public let epsilon: Double
     /// Whether and when rows are divided by their sums.

@@ -5,6 +5,7 @@
 public struct MeanAbsoluteError: ScoreType {
     public var name: String { "mae" }
     public var isLowerBetter: Bool { true }
+    public var range: ClosedRange<Double> { 0 ... .infinity }
 
     public init() {}
 

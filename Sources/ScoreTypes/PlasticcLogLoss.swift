@@ -25,6 +25,7 @@
 public struct PlasticcLogLoss: ScoreType {
     public var name: String { "plasticc_log_loss" }
     public var isLowerBetter: Bool { true }
+    public var range: ClosedRange<Double> { 0 ... .infinity }
     /// One non-negative weight per class, in label order; `nil` means all 1.
     public let classWeights: [Double]?
     /// Probabilities are clipped to `[epsilon, 1 - epsilon]`; the competition used 1e-15.

@@ -7,6 +7,7 @@
 public struct RootMeanSquaredError: ScoreType {
     public var name: String { "rmse" }
     public var isLowerBetter: Bool { true }
+    public var range: ClosedRange<Double> { 0 ... .infinity }
 
     public init() {}
 

@@ -5,6 +5,9 @@ public protocol ScoreType: Sendable {
     var name: String { get }
     /// True when a smaller value is better (log loss, RMSE, ...).
     var isLowerBetter: Bool { get }
+    /// The values a score of this type can take ([0, 1] for rates and areas, from 0 for
+    /// losses and errors, up to 1 for R²): a value outside means the scoring went wrong.
+    var range: ClosedRange<Double> { get }
     /// Scores `predictions` against `truth`; both have the same rows in the same order.
     /// - Throws: ``ScoreTypeError`` when the shapes do not match this score type or do not
     ///   match each other, or when the score is undefined for these rows.

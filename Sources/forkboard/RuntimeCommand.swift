@@ -28,7 +28,7 @@ struct RuntimeCommand: AsyncParsableCommand {
         @OptionGroup var hubOptions: HubOptions
 
         func run() async throws {
-            RuntimeCommand.print(try await HubRuntime.describe(hub: try hubOptions.open()))
+            RuntimeCommand.print(await HubRuntime.describe(hub: try hubOptions.open()))
         }
     }
 

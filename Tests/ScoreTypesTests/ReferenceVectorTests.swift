@@ -62,5 +62,6 @@ struct ReferenceVectorTests {
         }
         let actual = try scoreType.score(truth: truth, predictions: predictions)
         #expect(isClose(actual, expected), "\(key): \(actual) vs reference \(expected)")
+        #expect(scoreType.range.contains(actual), "\(key): \(actual) outside the type's range \(scoreType.range)")
     }
 }

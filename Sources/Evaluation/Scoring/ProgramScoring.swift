@@ -32,8 +32,7 @@ public struct ProgramScoring: Sendable {
             func addTest(fold: Int?, _ predictions: Predictions) {
                 guard !data.testIDs.isEmpty else { return }
                 runs.append((fold, .test, data.testIDs, data.testTruth, predictions))
-                guard !data.publicTestRows.isEmpty else { return }
-                for (split, rows) in [(ScoreSplit.publicTest, data.publicTestRows), (.privateTest, data.privateTestRows)] where !rows.isEmpty {
+                for (split, rows) in Scorer.testParts(data) {
                     runs.append((fold, split, rows.map { data.testIDs[$0] }, data.testTruth(rows: rows), predictions.selecting(rows: rows)))
                 }
             }

@@ -15,8 +15,7 @@ enum Scorer {
     static func testScores(_ names: [String], data: QuestionData, predictions: Predictions) throws -> [Score] {
         guard !data.testIDs.isEmpty else { return [] }
         var result = try scores(names, truth: data.testTruth, predictions: predictions).map { Score(split: .test, scoreType: $0.0, value: $0.1) }
-        for (split, rows) in [(ScoreSplit.publicTest, data.publicTestRows), (.privateTest, data.privateTestRows)]
-        where !data.publicTestRows.isEmpty && !rows.isEmpty {
+        for (split, rows) in testParts(data) {
             let part = predictions.selecting(rows: rows)
             // A part too small for a score (one class only for ROC AUC) just has no score.
             for name in names {
@@ -26,6 +25,12 @@ enum Scorer {
             }
         }
         return result
+    }
+
+    /// The public and the private part of the test rows, when the data splits them.
+    static func testParts(_ data: QuestionData) -> [(split: ScoreSplit, rows: [Int])] {
+        guard !data.publicTestRows.isEmpty else { return [] }
+        return [(.publicTest, data.publicTestRows), (.privateTest, data.privateTestRows)].filter { !$0.rows.isEmpty }
     }
 
     /// Splits predictions into the first `count` rows and the rest.

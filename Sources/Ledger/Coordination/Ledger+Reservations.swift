@@ -125,6 +125,12 @@ extension Ledger {
         return found.count
     }
 
+    /// The reservation of `team`'s submission `name`, if pre-receive made one that is not
+    /// recorded yet.
+    public func reservation(team: String, name: String) throws -> SubmissionReservation? {
+        try database.read { db in try SubmissionReservation.fetchOne(db, key: ["team": team, "name": name]) }
+    }
+
     /// Reservations made before `instant`: pushes whose recording is late (or that failed
     /// after pre-receive, if their tag does not exist).
     public func reservations(before instant: Date) throws -> [SubmissionReservation] {
