@@ -17,9 +17,12 @@ public struct ChallengeConfiguration: Sendable, Equatable {
     public let quotas: Quotas
     public let pushLimits: PushLimits
     public let testSplit: TestSplit
+    /// Where evaluation jobs run (`executor:`): this machine, or a Slurm cluster.
+    public let executor: ExecutorSettings
 
     public init(title: String, questions: [Question], limits: Limits, runtime: Runtime?, schedule: Schedule = .alwaysClosed,
-                quotas: Quotas = .unlimited, pushLimits: PushLimits = .defaults, testSplit: TestSplit = .defaults) {
+                quotas: Quotas = .unlimited, pushLimits: PushLimits = .defaults, testSplit: TestSplit = .defaults,
+                executor: ExecutorSettings = .local) {
         self.title = title
         self.questions = questions
         self.limits = limits
@@ -28,6 +31,7 @@ public struct ChallengeConfiguration: Sendable, Equatable {
         self.quotas = quotas
         self.pushLimits = pushLimits
         self.testSplit = testSplit
+        self.executor = executor
     }
 
     /// The question named `name`, or nil.
@@ -62,7 +66,7 @@ public struct ChallengeConfiguration: Sendable, Equatable {
             throw ChallengeError(file: file, key: "", problem: "must be a mapping of keys to values")
         }
         let root = YAMLNode(value: document, path: "", file: file)
-        try root.rejectUnknownKeys(["title", "questions", "limits", "runtime", "phases", "quotas", "push_limits", "test_split"])
+        try root.rejectUnknownKeys(["title", "questions", "limits", "runtime", "phases", "quotas", "push_limits", "test_split", "executor"])
         let questionNodes = try root.child("questions").list()
         guard !questionNodes.isEmpty else { throw root.child("questions").error("must list at least one question") }
         let questions = try questionNodes.map(QuestionReader.read)
@@ -78,7 +82,8 @@ public struct ChallengeConfiguration: Sendable, Equatable {
             schedule: root.child("phases").isMissing ? .alwaysClosed : try ScheduleReader.read(root.child("phases"), initTime: initTime),
             quotas: try readQuotas(root.child("quotas")),
             pushLimits: try readPushLimits(root.child("push_limits")),
-            testSplit: try readTestSplit(root.child("test_split")))
+            testSplit: try readTestSplit(root.child("test_split")),
+            executor: try ExecutorSettings.read(root.child("executor")))
     }
 
     private static func readQuotas(_ node: YAMLNode) throws -> Quotas {

@@ -27,12 +27,25 @@ public struct Evaluator: Sendable {
     /// - Parameter progress: told when a fold's step starts.
     /// - Throws: `CancellationError` only, when the calling task is cancelled: the evaluation
     ///   was stopped (a shutdown, a cancellation, a lost lease) and found nothing.
-    public func evaluate(team: String, submission: String, commitID: String, question: Question,
+    /// - Parameter batchJob: with a ``BatchExecutor``, the job of an earlier attempt to follow
+    ///   again (its directory is kept) and where to record a newly submitted one.
+    public func evaluate(team: String, submission: String, commitID: String, question: Question, batchJob: BatchJobRecord? = nil,
                          progress: @escaping JobProgress = { _, _ in }) async throws -> EvaluationResult {
         let context = currentContext()
         let directory = JobDirectory(url: context.runDirectory(team: team, submission: submission, question: question.name))
-        let prepared: Preparation = try await BlockingWork.run {
-            Self.prepare(context: context, directory: directory, team: team, submission: submission, commitID: commitID, question: question)
+        var followedJob: String?
+        if let batch = executor as? any BatchExecutor, let batchJob {
+            followedJob = batchJob.recordedJobID
+            if followedJob == nil, let found = await batch.unrecordedJob(in: directory) {
+                try await record(found, batchJob, batch: batch)
+                followedJob = found
+            }
+            if !FileManager.default.fileExists(atPath: directory.specificationFile.path) { followedJob = nil }
+        }
+        let prepared: Preparation = try await BlockingWork.run { [followedJob] in
+            followedJob == nil
+                ? Self.prepare(context: context, directory: directory, team: team, submission: submission, commitID: commitID, question: question)
+                : Self.loadData(context: context, question: question)
         }
         let data: QuestionData
         switch prepared {
@@ -41,7 +54,18 @@ public struct Evaluator: Sendable {
         }
         let report: JobReport
         do {
-            report = try await executor.run(directory, progress: progress)
+            if let batch = executor as? any BatchExecutor, let batchJob {
+                let jobID: String
+                if let followedJob {
+                    jobID = followedJob
+                } else {
+                    jobID = try await batch.submit(directory)
+                    try await record(jobID, batchJob, batch: batch)
+                }
+                report = try await batch.follow(jobID: jobID, directory: directory, waiting: batchJob.waiting, progress: progress)
+            } else {
+                report = try await executor.run(directory, progress: progress)
+            }
         } catch is CancellationError {
             throw CancellationError()
         } catch {
@@ -54,21 +78,37 @@ public struct Evaluator: Sendable {
             .addScores(to: result, directory: directory, data: data)
     }
 
+    /// Records a submitted batch job; cancels it when the evaluation's lease was lost meanwhile.
+    private func record(_ jobID: String, _ batchJob: BatchJobRecord, batch: any BatchExecutor) async throws {
+        if try await batchJob.record(jobID) == false {
+            try? await batch.cancel(jobID: jobID)
+            throw CancellationError()
+        }
+    }
+
     private enum Preparation: Sendable {
         case ready(QuestionData)
         case finished(EvaluationResult)
     }
 
-    private static func prepare(context: EvaluationContext, directory: JobDirectory, team: String, submission: String,
-                                commitID: String, question: Question) -> Preparation {
-        var data: QuestionData
+    private static func loadData(context: EvaluationContext, question: Question) -> Preparation {
         do {
-            data = try QuestionData.load(
+            var data = try QuestionData.load(
                 trainFile: context.hubHome.appendingPathComponent(question.trainData),
                 testFile: context.hubHome.appendingPathComponent(question.testData), question: question)
             data.splitTestRows(context.challenge.testSplit)
+            return .ready(data)
         } catch {
             return .finished(.hubFault("the hub could not prepare the evaluation: \(error)"))
+        }
+    }
+
+    private static func prepare(context: EvaluationContext, directory: JobDirectory, team: String, submission: String,
+                                commitID: String, question: Question) -> Preparation {
+        let data: QuestionData
+        switch loadData(context: context, question: question) {
+        case .finished(let result): return .finished(result)
+        case .ready(let loaded): data = loaded
         }
         guard let commit = ObjectID(hex: commitID) else {
             return .finished(EvaluationResult(status: .checkingError, log: "invalid commit id \(commitID)"))
@@ -98,5 +138,23 @@ public struct Evaluator: Sendable {
             return .finished(.hubFault("the hub could not prepare the evaluation's files: \(error)"))
         }
         return .ready(data)
+    }
+}
+
+/// What the hub knows of an evaluation's batch job (see ``BatchExecutor``).
+public struct BatchJobRecord: Sendable {
+    /// The job of an earlier attempt, recorded in the ledger; nil when none is.
+    public var recordedJobID: String?
+    /// Records a job id with the evaluation; returns false when the evaluation is no longer
+    /// this worker's (the job is then cancelled).
+    public var record: @Sendable (String) async throws -> Bool
+    /// Told, with the scheduler's reason, while the job waits to start.
+    public var waiting: @Sendable (String) async -> Void
+
+    public init(recordedJobID: String?, record: @escaping @Sendable (String) async throws -> Bool,
+                waiting: @escaping @Sendable (String) async -> Void) {
+        self.recordedJobID = recordedJobID
+        self.record = record
+        self.waiting = waiting
     }
 }

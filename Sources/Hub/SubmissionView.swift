@@ -37,9 +37,13 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         public let log: String?
         /// The worker that ran its latest attempt (`<role>-<host>-<pid>-<random>-<index>`).
         public let worker: String?
+        /// The batch scheduler's job of its latest attempt (`slurm:<id>`): only for the
+        /// submission's own team and the organisers, like the log.
+        public let batchJob: String?
 
         enum CodingKeys: String, CodingKey {
             case question, state, attempts, scores, folds, log, worker
+            case batchJob = "batch_job"
             case queuePosition = "queue_position"
             case trainSeconds = "train_seconds"
             case testSeconds = "test_seconds"
@@ -162,7 +166,8 @@ public struct SubmissionView: Sendable, Codable, Equatable {
                 queuePosition: evaluation.queuePosition,
                 attempts: evaluation.record.attempts, trainSeconds: evaluation.record.trainSeconds,
                 testSeconds: evaluation.record.testSeconds, scores: bagged, folds: folds,
-                log: includeLogs ? evaluation.record.log : nil, worker: evaluation.record.worker)
+                log: includeLogs ? evaluation.record.log : nil, worker: evaluation.record.worker,
+                batchJob: includeLogs ? evaluation.record.executorJobID : nil)
         }
         return SubmissionView(
             team: detail.submission.team, submission: detail.submission.name, commit: detail.submission.commitID,

@@ -49,7 +49,7 @@ extension Ledger {
         try database.write { db in
             var count = 0
             for id in evaluationIDs {
-                guard var evaluation = try EvaluationRecord.fetchOne(db, key: id), evaluation.state.isFinal || evaluation.state == .queued else { continue }
+                guard var evaluation = try EvaluationRecord.fetchOne(db, key: id), evaluation.state.isFinal || (evaluation.state == .queued && evaluation.leaseOwner == nil) else { continue }
                 var scores: [String: [String: Double]] = [:]
                 for record in try BaggedScoreRecord.filter(Column("evaluationID") == id).fetchAll(db) {
                     scores[record.split.rawValue, default: [:]][record.scoreType] = record.value
@@ -65,6 +65,7 @@ extension Ledger {
                 evaluation.interruptions = 0
                 evaluation.hubFault = false
                 evaluation.rankingKey = nil
+                evaluation.executorJobID = nil
                 evaluation.queuedAt = now
                 evaluation.log = "queued again for re-scoring"
                 try evaluation.update(db)

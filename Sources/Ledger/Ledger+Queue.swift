@@ -38,14 +38,18 @@ public struct EvaluationOutcome: Sendable {
 /// Every method is one SQLite transaction, run on GRDB's own threads (never on Swift's
 /// cooperative pool); write transactions are IMMEDIATE, so they serialise across processes.
 extension Ledger {
-    /// Claims the oldest queued evaluation for `owner`, with a lease of `leaseSeconds`: its
-    /// state becomes `training`, its attempt count grows by one and `worker` names the owner.
-    /// Returns nil when the queue is empty.
+    /// Claims the oldest queued evaluation that no worker holds for `owner`, with a lease of
+    /// `leaseSeconds`: its state becomes `training`, its attempt count grows by one and
+    /// `worker` names the owner. Returns nil when the queue is empty.
+    ///
+    /// A claimed evaluation keeps its ``EvaluationRecord/executorJobID``: when a batch job of
+    /// an earlier attempt is still known, the new owner follows it instead of submitting
+    /// another.
     /// - Throws: a GRDB error when the database cannot be written.
     public func claimNextEvaluation(owner: String, leaseSeconds: TimeInterval, now: Date = Date()) async throws -> EvaluationRecord? {
         try await database.write { db in
             guard var evaluation = try EvaluationRecord
-                .filter(Column("state") == EvaluationState.queued.rawValue)
+                .filter(Column("state") == EvaluationState.queued.rawValue && Column("leaseOwner") == nil)
                 .order(Column("id"))
                 .fetchOne(db) else { return nil }
             evaluation.state = .training
@@ -60,15 +64,16 @@ extension Ledger {
     }
 
     /// Extends the lease of an evaluation that `owner` still holds, and records its current
-    /// state. Returns false when the lease was lost (expired and requeued, or cancelled): the
-    /// worker must then stop and write nothing.
+    /// state: `training` or `testing`, or `queued` while its batch job waits for the
+    /// scheduler (the lease keeps other workers off it). Returns false when the lease was lost
+    /// (expired and requeued, or cancelled): the worker must then stop and write nothing.
     /// - Throws: a GRDB error when the database cannot be written.
     public func renewLease(evaluationID: Int64, owner: String, state: EvaluationState, leaseSeconds: TimeInterval, now: Date = Date()) async throws -> Bool {
         try await database.write { db in
             try db.execute(
                 sql: """
                 UPDATE evaluations SET leaseExpiresAt = ?, state = ?
-                WHERE id = ? AND leaseOwner = ? AND state IN ('training', 'testing')
+                WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
                 """,
                 arguments: [now.addingTimeInterval(leaseSeconds), state.rawValue, evaluationID, owner])
             return db.changesCount == 1
@@ -81,8 +86,23 @@ extension Ledger {
     public func isLeaseHeld(evaluationID: Int64, owner: String) async throws -> Bool {
         try await database.read { db in
             try Bool.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM evaluations WHERE id = ? AND leaseOwner = ? AND state IN ('training', 'testing')
+                SELECT COUNT(*) FROM evaluations WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
                 """, arguments: [evaluationID, owner]) ?? false
+        }
+    }
+
+    /// Records the batch job that runs the evaluation `owner` holds (``EvaluationRecord/executorJobID``).
+    /// Returns false, writing nothing, when the lease was lost.
+    /// - Throws: a GRDB error when the database cannot be written.
+    public func recordExecutorJob(evaluationID: Int64, owner: String, jobID: String) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                UPDATE evaluations SET executorJobID = ?
+                WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
+                """,
+                arguments: [jobID, evaluationID, owner])
+            return db.changesCount == 1
         }
     }
 
@@ -121,6 +141,8 @@ extension Ledger {
                 evaluation.state = .queued
                 evaluation.leaseOwner = nil
                 evaluation.leaseExpiresAt = nil
+                // The retry runs in a new batch job.
+                evaluation.executorJobID = nil
                 evaluation.log = "attempt \(evaluation.attempts) failed through the hub's fault, retrying: \(outcome.log ?? "")"
                 try evaluation.update(db)
                 return true
@@ -161,15 +183,15 @@ extension Ledger {
                 sql: """
                 UPDATE evaluations SET state = 'queued', attempts = MAX(attempts - 1, 0), leaseOwner = NULL, leaseExpiresAt = NULL,
                     worker = NULL, log = 'returned to the queue: its worker was stopped'
-                WHERE id = ? AND leaseOwner = ? AND state IN ('training', 'testing')
+                WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
                 """,
                 arguments: [evaluationID, owner])
             return db.changesCount == 1
         }
     }
 
-    /// Returns every running evaluation whose lease expired before `now` (its worker died or
-    /// hung) to the queue; one that lost ``maximumInterruptions`` workers ends in
+    /// Returns every running evaluation (and every queued one that a worker holds while its
+    /// batch job waits) whose lease expired before `now` (its worker died or hung) to the queue; one that lost ``maximumInterruptions`` workers ends in
     /// `checking_error` through the hub's fault. Live leases are never touched. Returns how
     /// many changed.
     /// - Throws: a GRDB error when the database cannot be written.
@@ -177,7 +199,7 @@ extension Ledger {
     public func requeueExpiredLeases(now: Date = Date()) async throws -> Int {
         try await database.write { db in
             let expired = try EvaluationRecord
-                .filter(["training", "testing"].contains(Column("state")))
+                .filter(Self.heldByAWorker)
                 .filter(Column("leaseExpiresAt") == nil || Column("leaseExpiresAt") < now)
                 .fetchAll(db)
             for var evaluation in expired {
@@ -200,11 +222,17 @@ extension Ledger {
         }
     }
 
-    /// Every evaluation that is running now, with its lease owner.
+    /// Every evaluation that is running now, with its lease owner (a batch job waiting for
+    /// the scheduler included).
     public func runningEvaluations() throws -> [EvaluationRecord] {
         try database.read { db in
-            try EvaluationRecord.filter(["training", "testing"].contains(Column("state"))).fetchAll(db)
+            try EvaluationRecord.filter(Self.heldByAWorker).fetchAll(db)
         }
+    }
+
+    /// Evaluations a worker holds: running, or queued on a batch scheduler.
+    static var heldByAWorker: SQLExpression {
+        ["training", "testing"].contains(Column("state")) || (Column("state") == "queued" && Column("leaseOwner") != nil)
     }
 
     /// The 1-based position of a queued evaluation in the queue (1 = next to run), or nil when

@@ -237,6 +237,10 @@ public final class Ledger: Sendable {
             try db.create(index: "submissions_by_code", on: "submissions", columns: ["team", "codeFingerprint"])
             try db.alter(table: "submission_reservations") { table in table.add(column: "codeFingerprint", .text) }
         }
+        migrator.registerMigration("10-batch-jobs") { db in
+            // The batch scheduler's job of an evaluation (a Slurm job id), kept across restarts.
+            try db.alter(table: "evaluations") { table in table.add(column: "executorJobID", .text) }
+        }
         return migrator
     }
 }

@@ -84,6 +84,10 @@ public struct EvaluationRecord: Codable, Sendable, Equatable, FetchableRecord, M
     /// split, negated when higher is better, so that lower always ranks first; nil when not
     /// scored. Kept by ``Ledger`` from the question's ``RankingSpecification``.
     public var rankingKey: Double?
+    /// The batch scheduler's job that runs (or ran) its latest attempt, for example
+    /// `slurm:4242`; nil when it runs on the hub's machine. A hub restarted while the job runs
+    /// follows it again instead of submitting another.
+    public var executorJobID: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

@@ -17,8 +17,11 @@ struct CancelCommand: AsyncParsableCommand {
         guard let record = try hub.ledger.submission(team: submission.team, name: submission.name) else {
             throw ValidationError("no submission '\(submission.description)'")
         }
-        let count = try hub.ledger.cancel(submissionID: record.id!, by: organiserName())
+        let cancellation = try await hub.cancel(submissionID: record.id!, by: organiserName())
+        let count = cancellation.evaluations
         say(count == 0 ? "\(submission.description) had no unfinished evaluation" : "\(submission.description): cancelled \(count) evaluation(s)")
+        for job in cancellation.batchJobs { say("  cancelled \(job) on the cluster") }
+        for failure in cancellation.failures { say("  could not cancel \(failure)") }
     }
 }
 

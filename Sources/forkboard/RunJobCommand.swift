@@ -15,15 +15,18 @@ struct RunJobCommand: AsyncParsableCommand {
     @Argument(help: "The job's directory.")
     var directory: String
 
+    @Option(help: "Run only this fold (0-based) and write fold-<k>/report.json: one task of a batch job array.")
+    var fold: Int?
+
     func run() async throws {
         let job = JobDirectory(url: URL(fileURLWithPath: directory).standardizedFileURL)
         do {
-            let report = try await LocalExecutor().run(job) { fold, step in say("fold \(fold): \(step.rawValue)") }
+            let report = try await LocalExecutor().run(job, only: fold) { fold, step in say("fold \(fold): \(step.rawValue)") }
             for fold in report.folds {
                 say("fold \(fold.fold): train \(fold.train.summary) (\(String(format: "%.2f", fold.train.wallSeconds)) s)"
                     + (fold.predict.map { ", predict \($0.summary) (\(String(format: "%.2f", $0.wallSeconds)) s)" } ?? ""))
             }
-            say("report: \(job.reportFile.path)")
+            say("report: \((fold.map { job.fold($0).report } ?? job.reportFile).path)")
         } catch let error as JobError {
             FileHandle.standardError.write(Data("forkboard run-job: \(error)\n".utf8))
             throw ExitCode(3)

@@ -176,3 +176,50 @@ struct RescoreQueueTests {
         #expect(try ledger.scoreHistory(evaluationID: evaluationID).count == 1)
     }
 }
+
+/// An evaluation whose batch job waits in a scheduler's queue: shown as queued, held by its
+/// worker, and followed again (never submitted twice) by whoever claims it after a crash.
+@Suite("Batch jobs in the queue")
+struct BatchJobQueueTests {
+    @Test func aQueuedEvaluationHeldByAWorkerIsNotClaimedUntilItsLeaseExpires() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = fixture.ledger
+        let (_, evaluationID) = try fixture.submit("alice", "one")
+        let now = Date()
+        _ = try #require(try await ledger.claimNextEvaluation(owner: "a", leaseSeconds: 10, now: now))
+        #expect(try await ledger.recordExecutorJob(evaluationID: evaluationID, owner: "a", jobID: "slurm:42"))
+        #expect(try await ledger.recordExecutorJob(evaluationID: evaluationID, owner: "b", jobID: "slurm:43") == false)
+        // The job waits for the scheduler: queued, but held.
+        #expect(try await ledger.renewLease(evaluationID: evaluationID, owner: "a", state: .queued, leaseSeconds: 10, now: now))
+        #expect(try ledger.evaluation(id: evaluationID)?.state == .queued)
+        #expect(try ledger.queuePosition(evaluationID: evaluationID) == 1)
+        #expect(try await ledger.claimNextEvaluation(owner: "b", leaseSeconds: 10, now: now) == nil)
+        #expect(try await ledger.isLeaseHeld(evaluationID: evaluationID, owner: "a"))
+        #expect(try ledger.runningEvaluations().map(\.id) == [evaluationID], "a waiting batch job counts as running")
+        #expect(try ledger.rescore(evaluationIDs: [evaluationID], by: "organiser") == 0, "a held evaluation is not re-scored")
+        #expect(try await ledger.requeueExpiredLeases(now: now.addingTimeInterval(5)) == 0)
+        // Its worker died: the next claim finds the job to follow.
+        #expect(try await ledger.requeueExpiredLeases(now: now.addingTimeInterval(11)) == 1)
+        let reclaimed = try #require(try await ledger.claimNextEvaluation(owner: "b", leaseSeconds: 10, now: now.addingTimeInterval(12)))
+        #expect(reclaimed.id == evaluationID && reclaimed.executorJobID == "slurm:42")
+    }
+
+    @Test func aRetryAfterTheInfrastructuresFailureRunsInANewJobAndAResultKeepsItsJob() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = fixture.ledger
+        let (_, evaluationID) = try fixture.submit("alice", "one")
+        _ = try #require(try await ledger.claimNextEvaluation(owner: "a", leaseSeconds: 30))
+        #expect(try await ledger.recordExecutorJob(evaluationID: evaluationID, owner: "a", jobID: "slurm:7"))
+        #expect(try await ledger.finishEvaluation(evaluationID, owner: "a", outcome: .infrastructureFailure("NODE_FAIL")))
+        let retried = try #require(try ledger.evaluation(id: evaluationID))
+        #expect(retried.state == .queued && retried.executorJobID == nil)
+        _ = try #require(try await ledger.claimNextEvaluation(owner: "b", leaseSeconds: 30))
+        #expect(try await ledger.recordExecutorJob(evaluationID: evaluationID, owner: "b", jobID: "slurm:8"))
+        // A shutdown returns it to the queue with its job, for the next process to follow.
+        #expect(try await ledger.releaseEvaluation(evaluationID, owner: "b"))
+        #expect(try ledger.evaluation(id: evaluationID)?.executorJobID == "slurm:8")
+        _ = try #require(try await ledger.claimNextEvaluation(owner: "c", leaseSeconds: 30))
+        #expect(try await ledger.finishEvaluation(evaluationID, owner: "c", outcome: LedgerFixture.scored(evaluationID, 0.9)))
+        #expect(try ledger.evaluation(id: evaluationID)?.executorJobID == "slurm:8", "organisers see which job scored it")
+    }
+}

@@ -16,14 +16,22 @@ public struct EvaluationContext: Sendable {
     public var ledgerRepository: URL { hubHome.appendingPathComponent("repos/ledger.git") }
     /// `<hub>/harness`: mounted read-only at `/harness` in the sandbox.
     public var harnessDirectory: URL { hubHome.appendingPathComponent("harness") }
-    /// `<hub>/runs/.inputs`: the fold input files.
-    public var inputCacheDirectory: URL { hubHome.appendingPathComponent("runs/.inputs") }
+    /// Where job directories live: `<hub>/runs`, or `<shared_directory>/runs` when a Slurm
+    /// cluster runs the jobs (its nodes must see them).
+    public var runsDirectory: URL {
+        switch challenge.executor {
+        case .local: hubHome.appendingPathComponent("runs")
+        case .slurm(let settings): URL(fileURLWithPath: settings.sharedDirectory).appendingPathComponent("runs")
+        }
+    }
 
-    /// `<hub>/runs/<team>/<name>/<question>`: the evaluation's job directory (``JobDirectory``):
+    /// `<runs>/.inputs`: the fold input files (beside the job directories that link to them).
+    public var inputCacheDirectory: URL { runsDirectory.appendingPathComponent(".inputs") }
+
+    /// `<runs>/<team>/<name>/<question>`: the evaluation's job directory (``JobDirectory``):
     /// its tree, inputs, logs, predictions and models.
     public func runDirectory(team: String, submission: String, question: String) -> URL {
-        hubHome.appendingPathComponent("runs").appendingPathComponent(team)
-            .appendingPathComponent(submission).appendingPathComponent(question)
+        runsDirectory.appendingPathComponent(team).appendingPathComponent(submission).appendingPathComponent(question)
     }
 
     /// What writes the job directories of `question`'s evaluations.

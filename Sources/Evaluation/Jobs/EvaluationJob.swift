@@ -60,7 +60,10 @@ public struct EvaluationJob: Codable, Sendable, Equatable {
 /// fold-<k>/model/     written by train, read by predict
 /// fold-<k>/output/    predictions.csv, written by predict
 /// fold-<k>/train.log, predict.log   the tail of each step's output
+/// fold-<k>/progress   the step of the fold that started last (train, predict)
+/// fold-<k>/report.json  the fold's JobReport, when a job array runs one task per fold
 /// report.json         the JobReport, written when the job ends
+/// batch/              a batch scheduler's files (the script, its output, the job's name)
 /// ```
 public struct JobDirectory: Sendable, Equatable {
     public let url: URL
@@ -73,6 +76,8 @@ public struct JobDirectory: Sendable, Equatable {
     public var tree: URL { url.appendingPathComponent("tree") }
     public var harness: URL { url.appendingPathComponent("harness") }
     public var reportFile: URL { url.appendingPathComponent("report.json") }
+    /// A batch executor's files: its script, the scheduler's output, the job's name.
+    public var batch: URL { url.appendingPathComponent("batch") }
 
     /// The directory of fold `index`.
     public func fold(_ index: Int) -> Fold { Fold(url: url.appendingPathComponent("fold-\(index)")) }
@@ -87,6 +92,19 @@ public struct JobDirectory: Sendable, Equatable {
         public var output: URL { url.appendingPathComponent("output") }
         public var predictions: URL { output.appendingPathComponent("predictions.csv") }
         public func log(_ step: JobReport.Step) -> URL { url.appendingPathComponent("\(step.rawValue).log") }
+        public var progress: URL { url.appendingPathComponent("progress") }
+        public var report: URL { url.appendingPathComponent("report.json") }
+
+        /// Writes that `step` started (best effort: progress is only shown).
+        func recordProgress(_ step: JobReport.Step) {
+            try? Data(step.rawValue.utf8).write(to: progress, options: .atomic)
+        }
+
+        /// The step that started last, or nil before the fold started.
+        public func lastStartedStep() -> JobReport.Step? {
+            guard let data = try? Data(contentsOf: progress) else { return nil }
+            return JobReport.Step(rawValue: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
     }
 
     /// Reads `job.json`.

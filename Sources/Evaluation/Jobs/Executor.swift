@@ -22,6 +22,11 @@ public struct LocalExecutor: Executor {
     public init() {}
 
     public func run(_ directory: JobDirectory, progress: @escaping JobProgress) async throws -> JobReport {
+        try await run(directory, only: nil, progress: progress)
+    }
+
+    /// Runs every fold of the job in `directory`, or only fold `only` (see ``JobRunner/run(only:progress:)``).
+    public func run(_ directory: JobDirectory, only: Int?, progress: @escaping JobProgress) async throws -> JobReport {
         let job: EvaluationJob
         do {
             job = try directory.specification()
@@ -29,7 +34,7 @@ public struct LocalExecutor: Executor {
             throw JobError("cannot read the job's \(directory.specificationFile.lastPathComponent): \(error)")
         }
         return try await JobRunner(job: job, directory: directory, sandbox: Sandbox(runtime: job.runtime, limits: job.limits))
-            .run(progress: progress)
+            .run(only: only, progress: progress)
     }
 }
 
@@ -47,11 +52,17 @@ public struct JobRunner: Sendable {
         self.sandbox = sandbox
     }
 
-    /// Runs every fold and returns the report.
-    /// - Throws: as ``Executor/run(_:progress:)``.
-    public func run(progress: @escaping JobProgress = { _, _ in }) async throws -> JobReport {
+    /// Runs every fold (or only fold `only`, one task of a batch job array) and returns the
+    /// report, written as `report.json` (as `fold-<k>/report.json` for one fold). Each step's
+    /// start is also written in its fold's `progress` file, for executors that follow the job
+    /// from another machine.
+    /// - Throws: as ``Executor/run(_:progress:)``; ``JobError`` when `only` is not a fold.
+    public func run(only: Int? = nil, progress: @escaping JobProgress = { _, _ in }) async throws -> JobReport {
         var report = JobReport(folds: [])
-        for index in 0..<job.foldCount {
+        if let only, !(0..<job.foldCount).contains(only) {
+            throw JobError("fold \(only) is not a fold of this job (it has \(job.foldCount))")
+        }
+        for index in only.map({ [$0] }) ?? Array(0..<job.foldCount) {
             let fold = directory.fold(index)
             do {
                 try FileManager.default.createDirectory(at: fold.model, withIntermediateDirectories: true)
@@ -66,6 +77,7 @@ public struct JobRunner: Sendable {
                 Sandbox.Mount(hostPath: directory.harness.path, sandboxPath: "/harness"),
             ]
             try Task.checkCancellation()
+            fold.recordProgress(.train)
             await progress(index, .train)
             let train = try await step(.train, fold: fold, command: job.trainCommand, mounts: common + [
                 Sandbox.Mount(hostPath: fold.trainInput.path, sandboxPath: "/input/train.csv"),
@@ -76,6 +88,7 @@ public struct JobRunner: Sendable {
                 break
             }
             try Task.checkCancellation()
+            fold.recordProgress(.predict)
             await progress(index, .predict)
             let predict = try await step(.predict, fold: fold, command: job.predictCommand, mounts: common + [
                 Sandbox.Mount(hostPath: fold.predictInput.path, sandboxPath: "/input/predict.csv"),
@@ -88,7 +101,7 @@ public struct JobRunner: Sendable {
             guard predict.ending == .succeeded else { break }
         }
         do {
-            try directory.write(report, to: directory.reportFile)
+            try directory.write(report, to: only.map { directory.fold($0).report } ?? directory.reportFile)
         } catch {
             throw JobError("cannot write the job's report: \(error)")
         }

@@ -73,10 +73,25 @@ public struct EvaluationWorker: Sendable {
         let evaluator = self.evaluator
         let lease = LeaseState()
         let lastFold = question.folds.count - 1
+        // A batch scheduler's job outlives this process: its id is recorded under the lease,
+        // and a later claim follows it again.
+        let batchJob = evaluator.executor is any BatchExecutor ? BatchJobRecord(
+            recordedJobID: evaluation.executorJobID,
+            record: { jobID in
+                logger.info("\(label): submitted as \(jobID)")
+                return try await ledger.recordExecutorJob(evaluationID: evaluationID, owner: owner, jobID: jobID)
+            },
+            waiting: { _ in
+                await lease.set(.queued)
+                if (try? await ledger.renewLease(evaluationID: evaluationID, owner: owner, state: .queued, leaseSeconds: leaseSeconds)) == false {
+                    await lease.markLost()
+                }
+            }) : nil
+        if let recorded = evaluation.executorJobID { logger.info("\(label): following \(recorded) again") }
         let result: EvaluationResult? = await withTaskGroup(of: EvaluationResult?.self) { group in
             group.addTask {
                 try? await evaluator.evaluate(team: submission.team, submission: submission.name, commitID: submission.commitID,
-                                              question: question) { fold, step in
+                                              question: question, batchJob: batchJob) { fold, step in
                     // As RAMP shows it: training until the last fold predicts, then testing
                     // (a participant polling never sees the state go back).
                     let state: EvaluationState = fold >= lastFold && step == .predict ? .testing : .training
@@ -112,6 +127,7 @@ public struct EvaluationWorker: Sendable {
         }
         if await lease.isLost {
             logger.notice("\(label): stopped and nothing recorded, the lease was lost (cancelled or expired)")
+            await cancelBatchJobIfCancelled(evaluationID, label: label)
             return true
         }
         guard let result else {
@@ -122,6 +138,21 @@ public struct EvaluationWorker: Sendable {
         }
         try await record(evaluation, Self.outcome(of: result, evaluationID: evaluationID), label: label)
         return true
+    }
+
+    /// Cancels the batch job of an evaluation that an organiser cancelled. A job whose lease
+    /// merely expired is left running: another worker follows it.
+    private func cancelBatchJobIfCancelled(_ evaluationID: Int64, label: String) async {
+        guard let batch = evaluator.executor as? any BatchExecutor else { return }
+        let ledger = hub.ledger
+        guard let current = try? await BlockingWork.run({ try ledger.evaluation(id: evaluationID) }),
+              current.state == .cancelled, let jobID = current.executorJobID else { return }
+        do {
+            try await Self.uncancelled { try await batch.cancel(jobID: jobID) }
+            logger.info("\(label): cancelled \(jobID)")
+        } catch {
+            logger.error("\(label): cannot cancel \(jobID): \(error)")
+        }
     }
 
     private func record(_ evaluation: EvaluationRecord, _ outcome: EvaluationOutcome, label: String) async throws {

@@ -39,13 +39,25 @@ public enum HubServices {
         return "\(role)-\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6).lowercased())"
     }
 
-    /// The services of one process named `processName`.
+    /// The services of one process named `processName`. The executor is the one challenge.yaml
+    /// names when the process starts (`executor:`); with Slurm, a process that runs workers
+    /// runs `jobs_in_flight` of them, each following one batch job.
     public static func make(hub: Hub, settings: Settings, processName: String, logger: Logger,
-                            executor: any Executor = LocalExecutor()) -> [any Service] {
+                            executor chosen: (any Executor)? = nil) -> [any Service] {
         Sandbox.removeAbandonedControlGroups()
+        let executor: any Executor
+        var workerCount = settings.workerCount
+        switch hub.challenge.executor {
+        case .local:
+            executor = chosen ?? LocalExecutor()
+        case .slurm(let slurm):
+            executor = chosen ?? SlurmExecutor(settings: slurm)
+            if workerCount > 0 { workerCount = slurm.jobsInFlight }
+            logger.info("evaluations run on Slurm: \(workerCount) job(s) in flight at most from this process, job directories in \(slurm.sharedDirectory)/runs")
+        }
         let evaluator = Evaluator(context: { hub.evaluationContext }, executor: executor)
         let provenance = ProvenanceRecorder(hub: hub, logger: logger)
-        var services: [any Service] = (0..<settings.workerCount).map { index in
+        var services: [any Service] = (0..<workerCount).map { index in
             let worker = EvaluationWorker(hub: hub, evaluator: evaluator, owner: "\(processName)-\(index)",
                                           leaseSeconds: settings.leaseSeconds, logger: logger) { evaluation, state in
                 if state.isFinal { await provenance.recordFinished(evaluation) }

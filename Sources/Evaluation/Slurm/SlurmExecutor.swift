@@ -1,0 +1,202 @@
+import Challenge
+import Foundation
+
+/// Runs evaluation jobs on a Slurm cluster: each job directory (in the shared directory) is
+/// submitted with `sbatch` as one batch job running `forkboard run-job` on a node, or as a job
+/// array with one task per fold; the hub follows it with `squeue` and reads the report back.
+/// The node runs the same sandbox with the same limits as the local executor, and never opens
+/// the hub's ledger.
+///
+/// Resources asked of Slurm, from the challenge's ``Challenge/Limits``: `--time` covers every
+/// step's wall-clock limit plus ``Challenge/SlurmSettings/timeOverheadSeconds``, rounded up to
+/// minutes (the sandbox still stops each step at its own limit, to the second); `--mem` is the
+/// memory limit plus ``Challenge/SlurmSettings/memoryOverheadBytes``; `--cpus-per-task` comes
+/// from the settings. Jobs are submitted with `--no-requeue`: the hub, not Slurm, decides what
+/// is retried.
+public struct SlurmExecutor: BatchExecutor {
+    public let settings: SlurmSettings
+    /// The `forkboard` executable the nodes run.
+    public let forkboardCommand: String
+    let commands = SlurmCommands()
+    private let watcher: SlurmQueueWatcher
+
+    /// The prefix of the job ids this executor returns (`slurm:4242`).
+    public static let jobIDPrefix = "slurm:"
+
+    public init(settings: SlurmSettings) {
+        self.settings = settings
+        self.forkboardCommand = settings.forkboardCommand ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        self.watcher = SlurmQueueWatcher(commands: commands, pollSeconds: settings.pollSeconds)
+    }
+
+    /// The Slurm job id of a job id this executor returned, or nil for another executor's.
+    public static func slurmJobID(_ jobID: String) -> String? {
+        jobID.hasPrefix(jobIDPrefix) ? String(jobID.dropFirst(jobIDPrefix.count)) : nil
+    }
+
+    public func submit(_ directory: JobDirectory) async throws -> String {
+        let job: EvaluationJob
+        do {
+            job = try directory.specification()
+        } catch {
+            throw JobError("cannot read the job's \(directory.specificationFile.lastPathComponent): \(error)")
+        }
+        let batch = directory.batch
+        let name = "forkboard-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let script = batch.appendingPathComponent("job.sh")
+        do {
+            try FileManager.default.createDirectory(at: batch, withIntermediateDirectories: true)
+            // Written before sbatch, so that a hub stopped before it records the id finds the job.
+            try Data(name.utf8).write(to: batch.appendingPathComponent("name"), options: .atomic)
+            try Data(Self.script(job: job, directory: directory, forkboard: forkboardCommand, perFold: settings.granularity == .fold).utf8)
+                .write(to: script, options: .atomic)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        } catch {
+            throw JobError("cannot write the batch job's files in \(batch.path): \(error)")
+        }
+        let id = try await commands.submit(script: script, arguments: Self.sbatchArguments(job: job, settings: settings, name: name, directory: directory))
+        return Self.jobIDPrefix + id
+    }
+
+    /// The batch script: runs `forkboard run-job` on the job's directory (one fold per array task
+    /// when `perFold`).
+    static func script(job: EvaluationJob, directory: JobDirectory, forkboard: String, perFold: Bool) -> String {
+        """
+        #!/bin/sh
+        # Forkboard evaluation job: \(job.name.replacingOccurrences(of: "\n", with: " "))
+        exec \(shellQuoted(forkboard)) run-job \(shellQuoted(directory.url.path))\(perFold ? " --fold \"$SLURM_ARRAY_TASK_ID\"" : "")
+
+        """
+    }
+
+    /// `sbatch`'s arguments for `job`: its name, output file, resources and the settings' own.
+    static func sbatchArguments(job: EvaluationJob, settings: SlurmSettings, name: String, directory: JobDirectory) -> [String] {
+        let perFold = settings.granularity == .fold
+        let folds = perFold ? 1 : job.foldCount
+        let seconds = folds * 2 * job.limits.wallSeconds + settings.timeOverheadSeconds
+        let minutes = max(1, (seconds + 59) / 60)
+        let megabytes = (job.limits.memoryBytes + settings.memoryOverheadBytes + (1 << 20) - 1) >> 20
+        var arguments = [
+            "--job-name=\(name)", "--comment=\(job.name)", "--chdir=\(directory.url.path)",
+            "--output=\(directory.batch.path)/\(perFold ? "slurm-%a.out" : "slurm.out")",
+            "--time=\(minutes)", "--mem=\(megabytes)M", "--cpus-per-task=\(settings.cpusPerTask)",
+            "--nodes=1", "--ntasks=1", "--no-requeue",
+        ]
+        if perFold { arguments.append("--array=0-\(job.foldCount - 1)") }
+        if let partition = settings.partition { arguments.append("--partition=\(partition)") }
+        if let account = settings.account { arguments.append("--account=\(account)") }
+        if let qos = settings.qualityOfService { arguments.append("--qos=\(qos)") }
+        return arguments + settings.sbatchArguments
+    }
+
+    public func follow(jobID: String, directory: JobDirectory, waiting: @escaping @Sendable (String) async -> Void,
+                       progress: @escaping JobProgress) async throws -> JobReport {
+        guard let slurmID = Self.slurmJobID(jobID) else { throw JobError("\(jobID) is not a Slurm job") }
+        await watcher.follow(slurmID)
+        do {
+            let report = try await followFollowed(slurmID, directory: directory, waiting: waiting, progress: progress)
+            await watcher.unfollow(slurmID)
+            return report
+        } catch {
+            await watcher.unfollow(slurmID)
+            throw error
+        }
+    }
+
+    private func followFollowed(_ slurmID: String, directory: JobDirectory, waiting: @escaping @Sendable (String) async -> Void,
+                                progress: @escaping JobProgress) async throws -> JobReport {
+        var reported: (fold: Int, step: JobReport.Step)?
+        var lastReason: String?
+        var queueFailures = 0
+        while true {
+            try Task.checkCancellation()
+            let entries: [SlurmCommands.QueueEntry]
+            do {
+                entries = try await watcher.entries(of: slurmID)
+                queueFailures = 0
+            } catch let error as JobError {
+                // The controller may be restarting: give it a minute before failing the attempt.
+                queueFailures += 1
+                if Double(queueFailures) * settings.pollSeconds > 60 { throw error }
+                try await Task.sleep(for: .seconds(settings.pollSeconds))
+                continue
+            }
+            if entries.isEmpty {
+                return try await forgottenJob(slurmID, directory: directory)
+            }
+            if entries.allSatisfy(\.state.hasEnded) {
+                return try await ended(slurmID, entries: entries, directory: directory)
+            }
+            if entries.contains(where: { $0.state == .running }) {
+                if let latest = latestStep(directory), latest.fold != reported?.fold || latest.step != reported?.step {
+                    reported = latest
+                    await progress(latest.fold, latest.step)
+                }
+            } else if let reason = entries.first?.reason, reason != lastReason {
+                lastReason = reason
+                await waiting(reason)
+            }
+            try await Task.sleep(for: .seconds(settings.pollSeconds))
+        }
+    }
+
+    /// The fold step that started last, read from the folds' progress files.
+    private func latestStep(_ directory: JobDirectory) -> (fold: Int, step: JobReport.Step)? {
+        guard let job = try? directory.specification() else { return nil }
+        var latest: (fold: Int, step: JobReport.Step)?
+        for index in 0..<job.foldCount {
+            if let step = directory.fold(index).lastStartedStep() { latest = (index, step) }
+        }
+        return latest
+    }
+
+    /// A job the controller no longer lists (it ended longer ago than `MinJobAge`, or the
+    /// controller lost its state): its report, when it wrote one.
+    private func forgottenJob(_ slurmID: String, directory: JobDirectory) async throws -> JobReport {
+        if settings.granularity == .evaluation, let report = try? directory.report() { return report }
+        if settings.granularity == .fold, let job = try? directory.specification(), let report = try? foldReports(job: job, directory: directory) {
+            return report
+        }
+        throw JobError("Slurm job \(slurmID) is no longer known to the controller and left no report")
+    }
+
+    /// Every fold's report of a job array, merged; nil when one is missing.
+    private func foldReports(job: EvaluationJob, directory: JobDirectory) throws -> JobReport? {
+        var folds: [JobReport.Fold] = []
+        for index in 0..<job.foldCount {
+            let file = directory.fold(index).report
+            guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+            folds += try JSONDecoder().decode(JobReport.self, from: Data(contentsOf: file)).folds
+        }
+        return JobReport(folds: folds)
+    }
+
+    public func unrecordedJob(in directory: JobDirectory) async -> String? {
+        guard let data = try? Data(contentsOf: directory.batch.appendingPathComponent("name")) else { return nil }
+        let name = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, let ids = try? await commands.jobs(named: name) else { return nil }
+        for id in ids {
+            guard let entries = try? await commands.queue(jobIDs: [id]), !entries.isEmpty else { continue }
+            if entries.contains(where: { !$0.state.hasEnded }) || entries.allSatisfy({ $0.state == .completed }) {
+                return Self.jobIDPrefix + id
+            }
+        }
+        return nil
+    }
+
+    public func cancel(jobID: String) async throws {
+        try await Self.cancel(jobID: jobID)
+    }
+
+    /// Cancels a job this executor returned (`scancel`), whatever the hub's settings now are.
+    /// - Throws: ``JobError`` when scancel fails.
+    public static func cancel(jobID: String) async throws {
+        guard let slurmID = slurmJobID(jobID) else { return }
+        try await SlurmCommands().cancel(jobID: slurmID)
+    }
+}
+
+/// `text` quoted for a POSIX shell.
+func shellQuoted(_ text: String) -> String {
+    "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
