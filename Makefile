@@ -18,10 +18,13 @@ export FORKBOARD_PYTHON := $(PYTHON)
 demo: system-packages runtime build
 	.build/debug/forkboard demo
 
+# The Slurm executor's tests start a real one-node cluster (scripts/slurm-test-cluster) and
+# it is stopped by PID after the tests, whatever their outcome.
 test: APT_PACKAGES += $(TEST_APT_PACKAGES)
 test: system-packages runtime
+	scripts/slurm-test-cluster install
 	swift build --build-tests
-	swift test --skip-build
+	status=0; swift test --skip-build || status=$$?; scripts/slurm-test-cluster stop; exit $$status
 
 # The crash-recovery loop at full length: 20 trials of kill -9 at random moments (CI runs 3).
 chaos: APT_PACKAGES += $(TEST_APT_PACKAGES)

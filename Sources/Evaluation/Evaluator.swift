@@ -10,15 +10,23 @@ public struct Evaluator: Sendable {
     /// The context of the next evaluation: asked at each one, so that a configuration applied
     /// meanwhile (limits, runtime, test split) is the one it runs with.
     public let currentContext: @Sendable () -> EvaluationContext
-    public let executor: any Executor
+    /// The executor every evaluation uses; nil: the one the context's challenge.yaml names
+    /// (`executor:`), chosen at each evaluation.
+    public let fixedExecutor: (any Executor)?
+    private let choice = ExecutorChoice()
 
-    public init(context: @escaping @Sendable () -> EvaluationContext, executor: any Executor = LocalExecutor()) {
+    public init(context: @escaping @Sendable () -> EvaluationContext, executor: (any Executor)? = nil) {
         self.currentContext = context
-        self.executor = executor
+        self.fixedExecutor = executor
     }
 
-    public init(context: EvaluationContext, executor: any Executor = LocalExecutor()) {
+    public init(context: EvaluationContext, executor: (any Executor)? = nil) {
         self.init(context: { context }, executor: executor)
+    }
+
+    /// The executor of an evaluation in `context`.
+    public func executor(for context: EvaluationContext) -> any Executor {
+        fixedExecutor ?? choice.executor(for: context.challenge.executor)
     }
 
     /// Runs the evaluation and returns its result; every failure of the submission or of the
@@ -33,6 +41,7 @@ public struct Evaluator: Sendable {
                          progress: @escaping JobProgress = { _, _ in }) async throws -> EvaluationResult {
         let context = currentContext()
         let directory = JobDirectory(url: context.runDirectory(team: team, submission: submission, question: question.name))
+        let executor = executor(for: context)
         var followedJob: String?
         if let batch = executor as? any BatchExecutor, let batchJob {
             followedJob = batchJob.recordedJobID

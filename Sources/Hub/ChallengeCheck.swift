@@ -58,6 +58,7 @@ public struct ChallengeCheck: Sendable {
             }
         }
         await check.checkRuntime(hub: hub)
+        await check.checkExecutor(hub: hub)
         if check.passed {
             await check.checkStartingKit(hub: hub)
         } else {

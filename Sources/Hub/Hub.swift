@@ -93,8 +93,9 @@ public final class Hub: Sendable {
     /// Checks challenge.yaml and makes it the configuration in force for every process, with
     /// an audit entry holding its hash.
     /// - Throws: ``ChallengeError`` for an invalid file (nothing changes);
-    ///   ``HubError/configurationChangeBlocked(_:)`` when the questions, limits or runtime change
-    ///   while evaluations run (their results would mix two configurations).
+    ///   ``HubError/configurationChangeBlocked(_:)`` when the questions, limits, runtime or
+    ///   executor change while evaluations run (their results would mix two configurations;
+    ///   a batch job would be looked for where it is not).
     public func reloadConfiguration(by actor: String) throws -> Reload {
         let text = try Self.readConfigurationFile(configurationFile)
         let configuration = try Self.validate(text, file: configurationFile.path)
@@ -102,9 +103,10 @@ public final class Hub: Sendable {
         let record = try ledger.applyConfiguration(text, by: actor) { running in
             let evaluationsChange = configuration.questions != current.questions || configuration.limits != current.limits
                 || configuration.runtime != current.runtime || configuration.testSplit != current.testSplit
+                || configuration.executor != current.executor
             guard evaluationsChange, !running.isEmpty else { return }
             throw HubError.configurationChangeBlocked(
-                "\(running.count) evaluation(s) are running, and this change of the questions, limits, runtime or test split would "
+                "\(running.count) evaluation(s) are running, and this change of the questions, limits, runtime, test split or executor would "
                 + "mix two configurations in their results: wait until they finish ('forkboard submissions'), or stop them "
                 + "('forkboard cancel TEAM/NAME'), then reload")
         }

@@ -71,6 +71,14 @@ struct SlurmCommands: Sendable {
         }
     }
 
+    /// The cluster's partitions (`sinfo`), which also shows that the controller answers.
+    /// - Throws: ``JobError`` when sinfo fails.
+    func partitions() async throws -> [String] {
+        let result = try await run("sinfo", ["--noheader", "--format=%R"])
+        guard result.succeeded else { throw JobError("sinfo failed: \(result.error)") }
+        return result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     /// Cancels the job (every task of an array).
     /// - Throws: ``JobError`` with scancel's message.
     func cancel(jobID: String) async throws {

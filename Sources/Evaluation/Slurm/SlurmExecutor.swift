@@ -29,6 +29,38 @@ public struct SlurmExecutor: BatchExecutor {
         self.watcher = SlurmQueueWatcher(commands: commands, pollSeconds: settings.pollSeconds)
     }
 
+    /// Problems that would stop this hub from running jobs on the cluster: Slurm's programs
+    /// missing, a controller that does not answer, an unknown partition, a shared directory the
+    /// hub cannot write, a `forkboard` command that does not exist. Empty when none is found.
+    public func problems() async -> [String] {
+        var found: [String] = []
+        for program in ["sbatch", "squeue", "scontrol", "scancel", "sinfo"] {
+            if (try? Executables.locate(program)) == nil { found.append("\(program) is not on the PATH (Debian and Ubuntu: apt-get install slurm-client)") }
+        }
+        if found.isEmpty {
+            do {
+                let partitions = try await commands.partitions()
+                if let partition = settings.partition, !partitions.contains(partition) {
+                    found.append("partition '\(partition)' is not one of the cluster's: \(partitions.joined(separator: ", "))")
+                }
+            } catch {
+                found.append("the Slurm controller does not answer: \(error)")
+            }
+        }
+        let probe = URL(fileURLWithPath: settings.sharedDirectory).appendingPathComponent(".forkboard-write-check-\(UUID().uuidString.prefix(8))")
+        do {
+            try FileManager.default.createDirectory(at: probe.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data().write(to: probe)
+            try FileManager.default.removeItem(at: probe)
+        } catch {
+            found.append("the shared directory \(settings.sharedDirectory) cannot be written: \(error.localizedDescription)")
+        }
+        if !FileManager.default.isExecutableFile(atPath: forkboardCommand) {
+            found.append("forkboard_command \(forkboardCommand) is not an executable file on this machine (the nodes run it at that path)")
+        }
+        return found
+    }
+
     /// The Slurm job id of a job id this executor returned, or nil for another executor's.
     public static func slurmJobID(_ jobID: String) -> String? {
         jobID.hasPrefix(jobIDPrefix) ? String(jobID.dropFirst(jobIDPrefix.count)) : nil
@@ -108,6 +140,7 @@ public struct SlurmExecutor: BatchExecutor {
         var reported: (fold: Int, step: JobReport.Step)?
         var lastReason: String?
         var queueFailures = 0
+        var unlisted = 0
         while true {
             try Task.checkCancellation()
             let entries: [SlurmCommands.QueueEntry]
@@ -121,9 +154,14 @@ public struct SlurmExecutor: BatchExecutor {
                 try await Task.sleep(for: .seconds(settings.pollSeconds))
                 continue
             }
+            // Missing from three readings in a row: the controller forgot the job.
             if entries.isEmpty {
-                return try await forgottenJob(slurmID, directory: directory)
+                unlisted += 1
+                if unlisted >= 3 { return try await forgottenJob(slurmID, directory: directory) }
+                try await Task.sleep(for: .seconds(settings.pollSeconds))
+                continue
             }
+            unlisted = 0
             if entries.allSatisfy(\.state.hasEnded) {
                 return try await ended(slurmID, entries: entries, directory: directory)
             }

@@ -11,7 +11,9 @@ actor SlurmQueueWatcher {
     private var entries: [String: [SlurmCommands.QueueEntry]] = [:]
     private var asked: Set<String> = []
     private var refreshedAt = Date.distantPast
-    private var refreshing: Task<[SlurmCommands.QueueEntry], Error>?
+    /// The reading under way: its number, the jobs it asks for, and the `squeue` call.
+    private var refreshing: (generation: Int, ids: [String], task: Task<[SlurmCommands.QueueEntry], Error>)?
+    private var generation = 0
 
     init(commands: SlurmCommands, pollSeconds: Double) {
         self.commands = commands
@@ -36,27 +38,38 @@ actor SlurmQueueWatcher {
     /// old; empty when the controller no longer knows the job.
     /// - Throws: ``JobError`` when squeue fails.
     func entries(of jobID: String) async throws -> [SlurmCommands.QueueEntry] {
-        if !asked.contains(jobID) || Date().timeIntervalSince(refreshedAt) >= pollSeconds * 0.9 {
+        // A refresh under way may have started before this job was followed: then another.
+        while !asked.contains(jobID) || Date().timeIntervalSince(refreshedAt) >= pollSeconds * 0.9 {
             try await refresh()
         }
         return entries[jobID] ?? []
     }
 
+    /// Reads the queue for every followed job, or waits for the reading under way. Whichever
+    /// waiter resumes first records the reading, so that no waiter sees the state of before
+    /// it (a waiter whose job it did not ask for loops and reads again).
     private func refresh() async throws {
+        let current: (generation: Int, ids: [String], task: Task<[SlurmCommands.QueueEntry], Error>)
         if let refreshing {
-            _ = try await refreshing.value
-            return
+            current = refreshing
+        } else {
+            generation += 1
+            let ids = Array(followed.keys).sorted()
+            let commands = self.commands
+            current = (generation, ids, Task { try await commands.queue(jobIDs: ids) })
+            refreshing = current
         }
-        let ids = Array(followed.keys).sorted()
-        let commands = self.commands
-        let task = Task { try await commands.queue(jobIDs: ids) }
-        refreshing = task
-        defer { refreshing = nil }
-        let lines = try await task.value
-        var grouped: [String: [SlurmCommands.QueueEntry]] = [:]
-        for line in lines { grouped[line.jobID, default: []].append(line) }
-        entries = grouped
-        asked = Set(ids)
-        refreshedAt = Date()
+        let result = await current.task.result
+        if refreshing?.generation == current.generation {
+            refreshing = nil
+            if case .success(let lines) = result {
+                var grouped: [String: [SlurmCommands.QueueEntry]] = [:]
+                for line in lines { grouped[line.jobID, default: []].append(line) }
+                entries = grouped
+                asked = Set(current.ids)
+                refreshedAt = Date()
+            }
+        }
+        _ = try result.get()
     }
 }

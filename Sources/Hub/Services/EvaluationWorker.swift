@@ -75,7 +75,7 @@ public struct EvaluationWorker: Sendable {
         let lastFold = question.folds.count - 1
         // A batch scheduler's job outlives this process: its id is recorded under the lease,
         // and a later claim follows it again.
-        let batchJob = evaluator.executor is any BatchExecutor ? BatchJobRecord(
+        let batchJob = BatchJobRecord(
             recordedJobID: evaluation.executorJobID,
             record: { jobID in
                 logger.info("\(label): submitted as \(jobID)")
@@ -86,7 +86,7 @@ public struct EvaluationWorker: Sendable {
                 if (try? await ledger.renewLease(evaluationID: evaluationID, owner: owner, state: .queued, leaseSeconds: leaseSeconds)) == false {
                     await lease.markLost()
                 }
-            }) : nil
+            })
         if let recorded = evaluation.executorJobID { logger.info("\(label): following \(recorded) again") }
         let result: EvaluationResult? = await withTaskGroup(of: EvaluationResult?.self) { group in
             group.addTask {
@@ -143,12 +143,11 @@ public struct EvaluationWorker: Sendable {
     /// Cancels the batch job of an evaluation that an organiser cancelled. A job whose lease
     /// merely expired is left running: another worker follows it.
     private func cancelBatchJobIfCancelled(_ evaluationID: Int64, label: String) async {
-        guard let batch = evaluator.executor as? any BatchExecutor else { return }
         let ledger = hub.ledger
         guard let current = try? await BlockingWork.run({ try ledger.evaluation(id: evaluationID) }),
               current.state == .cancelled, let jobID = current.executorJobID else { return }
         do {
-            try await Self.uncancelled { try await batch.cancel(jobID: jobID) }
+            try await Self.uncancelled { try await SlurmExecutor.cancel(jobID: jobID) }
             logger.info("\(label): cancelled \(jobID)")
         } catch {
             logger.error("\(label): cannot cancel \(jobID): \(error)")

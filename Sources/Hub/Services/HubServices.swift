@@ -39,20 +39,16 @@ public enum HubServices {
         return "\(role)-\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6).lowercased())"
     }
 
-    /// The services of one process named `processName`. The executor is the one challenge.yaml
-    /// names when the process starts (`executor:`); with Slurm, a process that runs workers
-    /// runs `jobs_in_flight` of them, each following one batch job.
+    /// The services of one process named `processName`. Each evaluation runs with the
+    /// executor that challenge.yaml names (`executor:`) when it starts, unless `executor` is
+    /// given. With Slurm configured when the process starts, a process that runs workers runs
+    /// `jobs_in_flight` of them, each following one batch job.
     public static func make(hub: Hub, settings: Settings, processName: String, logger: Logger,
-                            executor chosen: (any Executor)? = nil) -> [any Service] {
+                            executor: (any Executor)? = nil) -> [any Service] {
         Sandbox.removeAbandonedControlGroups()
-        let executor: any Executor
         var workerCount = settings.workerCount
-        switch hub.challenge.executor {
-        case .local:
-            executor = chosen ?? LocalExecutor()
-        case .slurm(let slurm):
-            executor = chosen ?? SlurmExecutor(settings: slurm)
-            if workerCount > 0 { workerCount = slurm.jobsInFlight }
+        if case .slurm(let slurm) = hub.challenge.executor, workerCount > 0 {
+            workerCount = slurm.jobsInFlight
             logger.info("evaluations run on Slurm: \(workerCount) job(s) in flight at most from this process, job directories in \(slurm.sharedDirectory)/runs")
         }
         let evaluator = Evaluator(context: { hub.evaluationContext }, executor: executor)
