@@ -10,11 +10,20 @@ public struct ProvenanceReport: Encodable, Sendable {
         public let question: String
         public let state: String
         public let attempts: Int
+        /// The worker process that claimed its latest attempt, and the batch scheduler's job
+        /// that ran it (`slurm:<id>`), when one did.
+        public let worker: String?
+        public let batchJob: String?
         public let scores: [String: [String: Double]]
         /// What it ran with (``EvaluationEnvironment`` as recorded), or nil before it finished.
         public let environment: EvaluationEnvironment?
         /// Earlier results, kept when it was re-scored.
         public let history: [ScoreHistoryView]
+
+        enum CodingKeys: String, CodingKey {
+            case question, state, attempts, worker, scores, environment, history
+            case batchJob = "batch_job"
+        }
     }
 
     public struct ScoreHistoryView: Encodable, Sendable {
@@ -77,7 +86,8 @@ public struct ProvenanceReport: Encodable, Sendable {
             var scores: [String: [String: Double]] = [:]
             for record in evaluation.baggedScores { scores[record.split.rawValue, default: [:]][record.scoreType] = record.value }
             return EvaluationProvenance(question: evaluation.record.question, state: evaluation.record.state.rawValue,
-                                        attempts: evaluation.record.attempts, scores: scores, environment: environment, history: history)
+                                        attempts: evaluation.record.attempts, worker: evaluation.record.worker,
+                                        batchJob: evaluation.record.executorJobID, scores: scores, environment: environment, history: history)
         }
         return ProvenanceReport(
             team: team, submission: name, commit: view.commit, tree: commit?.treeID.hex ?? "", pusher: view.pusher,

@@ -196,11 +196,26 @@ struct SlurmExecutorTests {
             #expect(submission["state"] as? String == "scored", "\(name): \(submission) \(hub.logs())")
         }
         #expect(try await hub.slurmJobs() == before, "each evaluation kept its job: nothing was submitted twice")
+        let audit = try await hub.forkboard(["audit", "submission", "alice/first", "--hub", hub.home.path, "--format", "json"])
+        #expect(audit.output.contains("\"batch_job\" : \"slurm:\(before["first"] ?? "")\""), "organisers see the job: \(audit.output)")
         // The cluster ran exactly these two jobs for this hub (their working directories are
         // in its shared directory).
         let listing = try await SlurmCluster.shared.run("squeue", ["--noheader", "--states=all", "--format=%i|%Z"])
         let ours = listing.split(separator: "\n").filter { $0.contains(shared.path) }
         #expect(ours.count == 2, "\(listing)")
+    }
+
+    @Test func challengeCheckAsksTheClusterAndNamesAnUnknownPartition() async throws {
+        let (good, _) = try await TestHub.onSlurm()
+        let passed = try await good.forkboard(["challenge", "check", good.home.path])
+        #expect(passed.status == 0, "\(passed.output)")
+        #expect(passed.output.contains("ok: executor: slurm: the controller answers"), "\(passed.output)")
+
+        let (bad, _) = try await TestHub.onSlurm(settings: "  partition: nowhere\n  forkboard_command: /opt/missing/forkboard")
+        let failed = try await bad.forkboard(["challenge", "check", bad.home.path])
+        #expect(failed.status == 1)
+        #expect(failed.output.contains("error: executor: partition 'nowhere' is not one of the cluster's: forkboard"), "\(failed.output)")
+        #expect(failed.output.contains("error: executor: forkboard_command /opt/missing/forkboard is not an executable file"), "\(failed.output)")
     }
 
     /// Waits until the submission's Slurm job is in `state`; returns its id.
