@@ -63,7 +63,7 @@ let package = Package(
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strict),
+        ], resources: [.copy("Templates")], swiftSettings: strict),
         .executableTarget(name: "forkboard", dependencies: [
             "Hub", "Web", "Ledger", "Challenge", "Evaluation",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

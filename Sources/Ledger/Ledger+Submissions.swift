@@ -90,6 +90,14 @@ extension Ledger {
         }
     }
 
+    /// Every submission's id, team, name and submission time, oldest first.
+    public func submissionIdentities() throws -> [(id: Int64, team: String, name: String, submittedAt: Date)] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, team, name, submittedAt FROM submissions ORDER BY id")
+                .map { (id: $0["id"], team: $0["team"], name: $0["name"], submittedAt: $0["submittedAt"]) }
+        }
+    }
+
     /// The submissions whose commit is one of `commitIDs` (indexed lookups, however many
     /// submissions the hub holds).
     public func submissions(commitIDs: some Collection<String>) throws -> [SubmissionRecord] {

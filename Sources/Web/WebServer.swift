@@ -7,7 +7,7 @@ import Ledger
 import Logging
 
 /// Forkboard's HTTP server: git smart HTTP at `/git/<team>.git` (and `/git/open.git` in open
-/// phases), the JSON API under `/api/v1`, and an HTML leaderboard at `/leaderboard`. Every
+/// phases), the JSON API under `/api/v1`, and the HTML pages (``WebPages``). Every
 /// route but `/` is behind ``AuthenticationMiddleware`` (HTTP basic authentication with a
 /// member's login and token). Handlers read the ledger on GRDB's threads and do blocking work
 /// on ``Evaluation/BlockingWork``'s, never on Swift's cooperative pool; the server starts no
@@ -30,7 +30,7 @@ public struct WebServer: Sendable {
         let git = GitBackend(hub: hub, settings: settings, logger: logger)
         let cache = RenderedCache()
         let api = APIHandlers(hub: hub, cache: cache)
-        let page = try LeaderboardPage()
+        let pages = try WebPages(hub: hub, cache: cache)
         let hub = self.hub
 
         router.get("/") { _, _ in
@@ -96,22 +96,7 @@ public struct WebServer: Sendable {
             try await api.submission(team: try context.parameters.require("team"), name: try context.parameters.require("name"),
                                      viewer: try context.requireMember())
         }
-        signedIn.get("/leaderboard") { request, context -> Response in
-            let parameters = request.uri.queryParameters
-            do {
-                let version = if let known = context.ledgerVersion { known } else { try await hub.ledger.version() }
-                let visible = ScoreVisibility.participants(hub, in: version)
-                let options = Leaderboard.Options(question: parameters.get("question"), visibleSplits: visible,
-                                                  limit: LeaderboardPage.rowsPerPage, cursor: parameters.get("cursor"))
-                let key = RenderedCache.key("/leaderboard", [("question", options.question), ("cursor", options.cursor)],
-                                            visibleSplits: visible, version: version)
-                let body = try await cache.body(for: key) { page.render(try await Leaderboard.make(hub: hub, options: options)) }
-                return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: body))
-            } catch let error as HubError {
-                return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
-                                body: ResponseBody(byteBuffer: ByteBuffer(string: error.description + "\n")))
-            }
-        }
+        pages.add(to: signedIn)
         return router
     }
 

@@ -110,17 +110,4 @@ struct APIRouteTests {
             }
         }
     }
-
-    @Test func theHTMLLeaderboardShowsItsRowsAndTheirCount() async throws {
-        let fixture = try await WebFixture(submissions: 3)
-        try await fixture.application().test(.router) { client in
-            try await client.execute(uri: "/leaderboard", method: .get, headers: fixture.authorization("bob")) { response in
-                #expect(response.status == .ok)
-                let html = String(buffer: response.body)
-                #expect(html.contains("<td>s2</td>"))
-                #expect(html.contains("5 of 5 rows"))
-                #expect(!html.contains("Next page"))
-            }
-        }
-    }
 }

@@ -1,84 +1,87 @@
 import Foundation
 import Hub
 import Hummingbird
-import Mustache
 
-/// The plain HTML leaderboard, rendered with swift-mustache.
+/// The HTML leaderboard of a question (`leaderboard.mustache`): the combined score above the
+/// table; rank, team, submission (linked to its page), every score type of the split the
+/// question is ranked by (cross-validation, or the public test rows of a predictions-only
+/// question), the public test score beside cross-validation, contributivity, historical
+/// contributivity, train and test time, submission time, state. Columns sort in the browser;
+/// a search box filters teams and submissions; a phase filter, the best-per-team view and the
+/// entries per page are query parameters.
 struct LeaderboardPage: Sendable {
-    /// Rows shown per page.
+    /// Rows shown per page unless `limit` says otherwise, and the choices offered.
     static let rowsPerPage = 100
+    static let pageSizes = [25, 50, 100, 500]
 
-    let library: MustacheLibrary
+    let templates: PageTemplates
 
-    init() throws {
-        var library = MustacheLibrary()
-        try library.register(Self.template, named: "leaderboard")
-        self.library = library
+    /// What the reader asked for, shown back in the filters.
+    struct Request: Sendable {
+        var phase: String?
+        var bestPerTeam: Bool
+        var limit: Int
+        var member: String
+        var phases: [String]
     }
 
-    func render(_ leaderboard: Leaderboard) -> ByteBuffer {
+    func render(_ leaderboard: Leaderboard, request: Request) -> ByteBuffer {
+        let split = leaderboard.rankedBy
+        let showPublic = split == "valid"
+        let first = 3
+        let publicColumn = showPublic ? first + leaderboard.scoreTypes.count : nil
+        let afterScores = first + leaderboard.scoreTypes.count + (showPublic ? 1 : 0)
         let rows = leaderboard.rows.map { row -> [String: Any] in
             [
                 "rank": row.rank.map(String.init) ?? "",
                 "team": row.team,
                 "submission": row.submission,
+                "link": PageFormat.submissionLink(row.team, row.submission),
                 "state": row.state,
-                "scores": leaderboard.scoreTypes.map { scoreType in
-                    ["value": row.scores["valid"]?[scoreType].map { String(format: "%.4f", $0) } ?? ""]
-                },
-                "public": row.scores["public"]?[leaderboard.officialScoreType].map { String(format: "%.4f", $0) } ?? "",
-                "contributivity": row.contributivity.map { "\(Int(($0 * 100).rounded()))%" } ?? "",
-                "historical": row.historicalContributivity.map { "\(Int(($0 * 100).rounded()))%" } ?? "",
-                "ownCode": row.ownCodeShare.map { "\(Int(($0 * 100).rounded()))%" } ?? "",
-                "declaredAway": row.declaredAway.map { "\(Int(($0 * 100).rounded()))%" } ?? "",
-                "trainSeconds": row.trainSeconds.map { String(format: "%.1f", $0) } ?? "",
-                "testSeconds": row.testSeconds.map { String(format: "%.1f", $0) } ?? "",
+                "stateClass": PageFormat.stateClass(row.state),
+                "scores": leaderboard.scoreTypes.map { ["value": PageFormat.score(row.scores[split]?[$0])] },
+                "showPublic": showPublic,
+                "public": PageFormat.score(row.scores["public"]?[leaderboard.officialScoreType]),
+                "contributivity": PageFormat.percent(row.contributivity),
+                "historical": PageFormat.percent(row.historicalContributivity),
+                "trainSeconds": PageFormat.seconds(row.trainSeconds),
+                "testSeconds": PageFormat.seconds(row.testSeconds),
                 "submittedAt": row.submittedAt,
             ]
         }
-        let combined = ["valid", "public", "private"].compactMap { split in
-            leaderboard.combined["combined"]?[split].map { "\(split) " + String(format: "%.4f", $0) }
+        let combined = ["valid", "public", "private"].compactMap { name in
+            leaderboard.combined["combined"]?[name].map { "\(name) " + String(format: "%.4f", $0) }
         }.joined(separator: ", ")
+        let query = leaderboard.question.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
         var context: [String: Any] = [
+            "pageTitle": "Leaderboard",
+            "member": request.member,
             "combined": combined,
-            "startingKit": leaderboard.startingKitHistoricalContributivity.map { "\(Int(($0 * 100).rounded()))%" } ?? "",
+            "startingKit": PageFormat.percent(leaderboard.startingKitHistoricalContributivity),
             "title": leaderboard.challenge,
             "question": leaderboard.question,
+            "questionQuery": query,
             "official": leaderboard.officialScoreType,
-            "scoreTypes": leaderboard.scoreTypes.map { ["name": $0] },
+            "rankedByLabel": split == "valid" ? "cross-validation" : split == "public" ? "public test" : "test",
+            "scoreTypes": leaderboard.scoreTypes.enumerated().map { ["name": $1, "column": first + $0] },
+            "publicColumn": publicColumn.map { $0 as Any } ?? false,
+            "contributivityColumn": afterScores,
+            "historicalColumn": afterScores + 1,
+            "trainColumn": afterScores + 2,
+            "testColumn": afterScores + 3,
+            "submittedColumn": afterScores + 4,
             "rows": rows,
             "shown": "\(leaderboard.rows.count) of \(leaderboard.totalRows)",
+            "phases": request.phases.map { ["name": $0, "selected": $0 == request.phase] },
+            "bestPerTeam": request.bestPerTeam,
+            "limits": Self.pageSizes.map { ["value": $0, "selected": $0 == request.limit] },
         ]
         if let cursor = leaderboard.nextCursor {
-            context["next"] = "?question=\(leaderboard.question.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")&cursor=\(cursor)"
+            var next = "?question=\(query)&cursor=\(cursor)&limit=\(request.limit)"
+            if let phase = request.phase { next += "&phase=\(phase.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")" }
+            if request.bestPerTeam { next += "&best_per_team=1" }
+            context["next"] = next
         }
-        return ByteBuffer(string: library.render(context, withTemplate: "leaderboard") ?? "template missing")
+        return templates.render("leaderboard", context)
     }
-
-    static let template = """
-    <!doctype html>
-    <html lang="en">
-    <head><meta charset="utf-8"><title>{{title}}: leaderboard</title>
-    <style>
-    body { font-family: system-ui, sans-serif; margin: 2rem; }
-    table { border-collapse: collapse; }
-    th, td { padding: 0.3rem 0.8rem; border-bottom: 1px solid #ddd; text-align: left; }
-    td.number { text-align: right; font-variant-numeric: tabular-nums; }
-    </style></head>
-    <body>
-    <h1>{{title}}</h1>
-    <p>Question <strong>{{question}}</strong>, ranked by the bagged validation {{official}}.</p>
-    <table>
-    <thead><tr><th>Rank</th><th>Team</th><th>Submission</th>{{#scoreTypes}}<th>{{name}}</th>{{/scoreTypes}}<th>Public test {{official}}</th><th>Contributivity</th><th>Historical</th><th title="share of the submission's code tokens it wrote itself">Own code</th><th title="share of its own code its Credit: trailers give away">Declared away</th><th>Train s</th><th>Test s</th><th>Submitted (UTC)</th><th>State</th></tr></thead>
-    <tbody>
-    {{#rows}}<tr><td>{{rank}}</td><td>{{team}}</td><td>{{submission}}</td>{{#scores}}<td class="number">{{value}}</td>{{/scores}}<td class="number">{{public}}</td><td class="number">{{contributivity}}</td><td class="number">{{historical}}</td><td class="number">{{ownCode}}</td><td class="number">{{declaredAway}}</td><td class="number">{{trainSeconds}}</td><td class="number">{{testSeconds}}</td><td>{{submittedAt}}</td><td>{{state}}</td></tr>
-    {{/rows}}
-    </tbody>
-    </table>
-    <p>{{shown}} rows.{{#next}} <a href="{{next}}">Next page</a>{{/next}}</p>
-    {{#combined}}<p>Combined (blend of every scored submission), {{official}}: {{combined}}.</p>{{/combined}}
-    {{#startingKit}}<p>Historical contributivity kept by the organisers' starting kit: {{startingKit}}.</p>{{/startingKit}}
-    </body>
-    </html>
-    """
 }

@@ -1,0 +1,70 @@
+import Foundation
+import Hub
+import Hummingbird
+
+/// A submission's page (`submission.mustache`): state and queue position (the page refreshes
+/// itself while the submission is queued or running), commit, pusher, phase, description, the
+/// submissions it builds on and those that build on it (any team's), its credit, and for each
+/// question its bagged scores, per-fold scores and times, and the tail of its log (only in
+/// the ``Hub/SubmissionView`` of its own team).
+struct SubmissionPage: Sendable {
+    /// Seconds between refreshes while the submission is not final.
+    static let refreshSeconds = 5
+
+    let templates: PageTemplates
+
+    /// - Parameters:
+    ///   - children: the submissions (`team/name`) whose history holds this one.
+    ///   - member: the signed-in login.
+    func render(_ view: SubmissionView, children: [String], member: String, title: String) -> ByteBuffer {
+        let running = ["new", "queued", "training", "testing"].contains(view.state)
+        let links = { (names: [String]) -> [[String: String]] in
+            names.map { name in
+                let parts = name.split(separator: "/", maxSplits: 1).map(String.init)
+                return ["name": name, "link": parts.count == 2 ? PageFormat.submissionLink(parts[0], parts[1]) : "#"]
+            }
+        }
+        let evaluations = view.evaluations.map { evaluation -> [String: Any] in
+            let scoreTypes = Array(Set(evaluation.scores.values.flatMap(\.keys)).union(evaluation.folds.flatMap { $0.scores.values.flatMap(\.keys) })).sorted()
+            let bagged = evaluation.scores.keys.sorted().map { split -> [String: Any] in
+                ["split": split, "values": scoreTypes.map { ["value": PageFormat.score(evaluation.scores[split]?[$0])] }]
+            }
+            // Per fold: the validation scores (what each fold's model is judged on).
+            let foldSplit = evaluation.folds.contains { $0.scores["valid"] != nil } ? "valid" : evaluation.folds.first?.scores.keys.sorted().first ?? "valid"
+            let foldTypes = Array(Set(evaluation.folds.flatMap { $0.scores[foldSplit]?.keys ?? [:].keys })).sorted()
+            let folds = evaluation.folds.map { fold -> [String: Any] in
+                [
+                    "fold": fold.fold,
+                    "values": foldTypes.map { ["value": PageFormat.score(fold.scores[foldSplit]?[$0])] },
+                    "trainSeconds": PageFormat.seconds(fold.trainSeconds), "testSeconds": PageFormat.seconds(fold.testSeconds),
+                ]
+            }
+            var context: [String: Any] = [
+                "question": evaluation.question, "state": evaluation.state, "stateClass": PageFormat.stateClass(evaluation.state),
+                "attempts": evaluation.attempts,
+                "hasScores": !bagged.isEmpty, "scoreTypes": scoreTypes.map { ["name": $0] }, "bagged": bagged,
+                "hasFolds": !folds.isEmpty, "foldColumns": foldTypes.map { ["name": "\(foldSplit) \($0)"] }, "folds": folds,
+            ]
+            if let seconds = evaluation.trainSeconds { context["trainSeconds"] = PageFormat.seconds(seconds) }
+            if let seconds = evaluation.testSeconds { context["testSeconds"] = PageFormat.seconds(seconds) }
+            if let job = evaluation.batchJob { context["batchJob"] = job }
+            if let log = evaluation.log, !log.isEmpty { context["log"] = log }
+            return context
+        }
+        var context: [String: Any] = [
+            "pageTitle": "\(view.team)/\(view.submission)", "title": title, "member": member,
+            "team": view.team, "submission": view.submission, "commit": view.commit, "pusher": view.pusher,
+            "submittedAt": view.submittedAt, "state": view.state, "stateClass": PageFormat.stateClass(view.state),
+            "hasParents": !view.derivesFrom.isEmpty, "derivesFrom": links(view.derivesFrom),
+            "hasChildren": !children.isEmpty, "children": links(children),
+            "hasCredits": !view.credits.isEmpty,
+            "credits": view.credits.sorted { $0.value > $1.value }.map { ["name": $0.key, "share": PageFormat.percent($0.value)] },
+            "evaluations": evaluations,
+        ]
+        if running { context["refreshSeconds"] = Self.refreshSeconds }
+        if let position = view.evaluations.compactMap(\.queuePosition).min() { context["queuePosition"] = position }
+        if let phase = view.phase { context["phase"] = phase }
+        if let description = view.description { context["description"] = description }
+        return templates.render("submission", context)
+    }
+}

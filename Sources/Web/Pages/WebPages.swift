@@ -1,0 +1,118 @@
+import Evaluation
+import Foundation
+import Hub
+import Hummingbird
+import Ledger
+
+/// The HTML pages, behind the sign-in: the leaderboard (`/leaderboard`), a submission's page
+/// (`/submissions/TEAM/NAME`), the lineage graph (`/lineage`, its SVG at `/lineage.svg`) and
+/// the score-against-time plot (`/plots/scores.svg`). Pages read what the JSON API reads,
+/// with the same access rules; rendered answers are kept in the ``RenderedCache`` while the
+/// ledger does not change.
+struct WebPages: Sendable {
+    let hub: Hub
+    let cache: RenderedCache
+    let templates: PageTemplates
+
+    init(hub: Hub, cache: RenderedCache) throws {
+        self.hub = hub
+        self.cache = cache
+        self.templates = try PageTemplates()
+    }
+
+    func add(to router: RouterGroup<ForkboardRequestContext>) {
+        router.get("/leaderboard") { request, context in try await leaderboard(request, context) }
+        router.get("/submissions/{team}/{name}") { _, context in
+            try await submission(team: try context.parameters.require("team"), name: try context.parameters.require("name"), context)
+        }
+        router.get("/lineage") { _, context in
+            PageTemplates.html(templates.render("lineage", ["pageTitle": "Lineage", "title": hub.challenge.title, "member": try context.requireMember().login]))
+        }
+        router.get("/lineage.svg") { _, context in try await lineage(context) }
+        router.get("/plots/scores.svg") { request, context in try await scorePlot(request, context) }
+    }
+
+    private func version(_ context: ForkboardRequestContext) async throws -> LedgerVersion {
+        if let known = context.ledgerVersion { return known }
+        return try await hub.ledger.version()
+    }
+
+    private func leaderboard(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let member = try context.requireMember()
+        do {
+            let version = try await version(context)
+            let visible = ScoreVisibility.participants(hub, in: version)
+            let limit = parameters.get("limit").flatMap(Int.init).map { min(max($0, 1), 1000) } ?? LeaderboardPage.rowsPerPage
+            let phase = parameters.get("phase").flatMap { $0.isEmpty ? nil : $0 }
+            let bestPerTeam = ["1", "true", "yes", "on"].contains(parameters.get("best_per_team") ?? "")
+            let options = Leaderboard.Options(question: parameters.get("question"), phase: phase, bestPerTeam: bestPerTeam,
+                                              visibleSplits: visible, limit: limit, cursor: parameters.get("cursor"))
+            let key = RenderedCache.key("/leaderboard", [
+                ("question", options.question), ("cursor", options.cursor), ("phase", phase), ("best", bestPerTeam ? "1" : nil),
+                ("limit", String(limit)), ("member", member.login),
+            ], visibleSplits: visible, version: version)
+            let page = LeaderboardPage(templates: templates)
+            let phases = hub.challenge.schedule.phases.map(\.name)
+            let body = try await cache.body(for: key) {
+                page.render(try await Leaderboard.make(hub: hub, options: options),
+                            request: .init(phase: phase, bestPerTeam: bestPerTeam, limit: limit, member: member.login, phases: phases))
+            }
+            return PageTemplates.html(body)
+        } catch let error as HubError {
+            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: error.description + "\n")))
+        }
+    }
+
+    private func submission(team: String, name: String, _ context: ForkboardRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let visible = try await ScoreVisibility.participants(of: hub)
+        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: member.team == team, visibleSplits: visible),
+              let record = try await BlockingWork.run({ try hub.ledger.submission(team: team, name: name) }) else {
+            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: "no submission \(team)/\(name)\n")))
+        }
+        let ledger = hub.ledger
+        let children: [String] = try await BlockingWork.run {
+            let descendants = Set(try ledger.lineageEdges().filter { $0.ancestor == record.id }.map(\.submission))
+            return try ledger.submissionIdentities().filter { descendants.contains($0.id) }.map { "\($0.team)/\($0.name)" }
+        }
+        return PageTemplates.html(SubmissionPage(templates: templates).render(view, children: children, member: member.login, title: hub.challenge.title))
+    }
+
+    private func lineage(_ context: ForkboardRequestContext) async throws -> Response {
+        let version = try await version(context)
+        let key = RenderedCache.key("/lineage.svg", [], visibleSplits: [], version: version)
+        let hub = self.hub
+        let body = try await cache.body(for: key) { ByteBuffer(string: try await LineageGraph.svg(hub: hub)) }
+        return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: ResponseBody(byteBuffer: body))
+    }
+
+    private func scorePlot(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
+        let version = try await version(context)
+        let visible = ScoreVisibility.participants(hub, in: version)
+        let question = request.uri.queryParameters.get("question")
+        let key = RenderedCache.key("/plots/scores.svg", [("question", question)], visibleSplits: visible, version: version)
+        let hub = self.hub
+        do {
+            let body = try await cache.body(for: key) {
+                let leaderboard = try await Leaderboard.make(hub: hub, options: Leaderboard.Options(question: question, visibleSplits: visible))
+                let format = Date.ISO8601FormatStyle()
+                let points = leaderboard.rows.compactMap { row -> ScorePlot.Point? in
+                    guard let score = row.scores[leaderboard.rankedBy]?[leaderboard.officialScoreType],
+                          let time = try? format.parse(row.submittedAt) else { return nil }
+                    return ScorePlot.Point(time: time, score: score, label: "\(row.team)/\(row.submission)")
+                }
+                let boundaries = hub.challenge.schedule.phases.map { ScorePlot.Boundary(time: $0.start, name: $0.name) }
+                let plot = ScorePlot(points: points, boundaries: boundaries, scoreName: "\(leaderboard.officialScoreType) (\(leaderboard.rankedBy))",
+                                     lowerIsBetter: leaderboard.lowerIsBetter)
+                return ByteBuffer(string: plot.svg())
+            }
+            return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: ResponseBody(byteBuffer: body))
+        } catch let error as HubError {
+            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: error.description + "\n")))
+        }
+    }
+}

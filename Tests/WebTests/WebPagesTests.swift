@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import Web
+
+/// The HTML pages and SVG pictures, in process (HummingbirdTesting), with the API's access
+/// rules.
+@Suite("Web pages")
+struct WebPagesTests {
+    @Test func theLeaderboardLinksEachSubmissionAndShowsTheRankedSplitsScores() async throws {
+        let fixture = try await WebFixture(submissions: 3)
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/leaderboard", method: .get, headers: fixture.authorization("bob")) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("<a href=\"/submissions/alice/s2\">s2</a>"))
+                #expect(html.contains("ranked by the bagged cross-validation roc_auc"))
+                // s2's bagged cross-validation ROC AUC (no accuracy or log loss recorded), then its
+                // public test ROC AUC.
+                #expect(html.contains("<td class=\"number\">0.5200</td><td class=\"number\"></td><td class=\"number\"></td><td class=\"number\">0.5100</td>"))
+                #expect(html.contains("5 of 5 rows"))
+                #expect(!html.contains("Next page"))
+                #expect(html.contains("id=\"search\"") && html.contains("data-column=\"3\" data-numeric>roc_auc"))
+                #expect(html.contains("<option value=\"competitive\">competitive</option>"))
+                #expect(html.contains("src=\"/plots/scores.svg?question=diagnosis\""))
+                #expect(html.contains("Signed in as bob"))
+            }
+            try await client.execute(uri: "/leaderboard?limit=2", method: .get, headers: fixture.authorization("bob")) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("2 of 5 rows"))
+                #expect(html.contains("Next page") && html.contains("limit=2"))
+            }
+            try await client.execute(uri: "/leaderboard?best_per_team=1", method: .get, headers: fixture.authorization("bob")) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("2 of 2 rows"), "one row per team")
+                #expect(html.contains(">s2</a>") && html.contains(">s1</a>") && !html.contains(">s0</a>"))
+            }
+            try await client.execute(uri: "/leaderboard?question=nothing", method: .get, headers: fixture.authorization("bob")) {
+                #expect($0.status == .notFound)
+            }
+        }
+    }
+
+    @Test func aSubmissionsPageShowsItsScoresAndItsLogOnlyToItsTeam() async throws {
+        let fixture = try await WebFixture(submissions: 2)
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/submissions/alice/s0", method: .get, headers: fixture.authorization("bob")) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("<h1>alice/s0</h1>"))
+                #expect(html.contains("valid (bagged)</td><td class=\"number\">0.5000</td>"))
+                #expect(!html.contains("<meta http-equiv=\"refresh\""), "a final submission does not refresh")
+            }
+            try await client.execute(uri: "/submissions/alice/broken", method: .get, headers: fixture.authorization("alice")) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("training_error"))
+                #expect(html.contains("Traceback: alice&#39;s secret mistake") || html.contains("Traceback: alice's secret mistake"))
+            }
+            try await client.execute(uri: "/submissions/alice/broken", method: .get, headers: fixture.authorization("bob")) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("training_error"))
+                #expect(!html.contains("secret mistake"), "another team's log is not shown")
+            }
+            try await client.execute(uri: "/submissions/alice/waiting", method: .get, headers: fixture.authorization("alice")) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("<meta http-equiv=\"refresh\" content=\"5\">"))
+                #expect(html.contains("position 1 in the queue"))
+            }
+            try await client.execute(uri: "/submissions/alice/nothing", method: .get, headers: fixture.authorization("alice")) {
+                #expect($0.status == .notFound)
+            }
+            try await client.execute(uri: "/submissions/alice/s0", method: .get) { #expect($0.status == .unauthorized) }
+        }
+    }
+
+    @Test func theLineageGraphIsAnSVGWithANodeLinkedToEachSubmission() async throws {
+        let fixture = try await WebFixture(submissions: 2)
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/lineage.svg", method: .get, headers: fixture.authorization("bob")) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "image/svg+xml")
+                let svg = String(buffer: response.body)
+                #expect(svg.contains("<svg"))
+                for name in ["alice/s0", "bob/s1", "alice/broken", "alice/waiting"] {
+                    let parts = name.split(separator: "/")
+                    #expect(svg.contains("/submissions/\(parts[0])/\(parts[1])"), "\(name) links to its page")
+                }
+            }
+            try await client.execute(uri: "/lineage", method: .get, headers: fixture.authorization("bob")) { response in
+                #expect(String(buffer: response.body).contains("data=\"/lineage.svg\""))
+            }
+        }
+    }
+
+    @Test func theLineageKeepsTheNearestAncestorsAndColoursTeams() {
+        // 3 builds on 2, which builds on 1: 3's edge comes from 2 only.
+        let parents = LineageGraph.parents(edges: [(2, 1), (3, 1), (3, 2), (4, 1)])
+        #expect(parents[3] == [2] && parents[2] == [1] && parents[4] == [1])
+        let dot = LineageGraph.dot(nodes: [
+            .init(id: 1, team: "alice", name: "a", contributivity: 0.25), .init(id: 2, team: "bob", name: "b \"quoted\"", contributivity: nil),
+            .init(id: 3, team: "alice", name: "c", contributivity: 1),
+        ], parents: [2: [1], 3: [2]])
+        #expect(dot.contains("s1 -> s2;") && dot.contains("s2 -> s3;") && !dot.contains("s1 -> s3;"))
+        #expect(dot.contains("fillcolor=\"#4e79a7\"") && dot.contains("fillcolor=\"#f28e2b\""), "one colour per team")
+        #expect(dot.contains("b \\\"quoted\\\""))
+        #expect(dot.contains("width=1.60") && dot.contains("width=1.00") && dot.contains("width=0.40"), "sized by contributivity")
+    }
+
+    @Test func theScorePlotDrawsEachScoredSubmissionTheBestSoFarAndThePhases() async throws {
+        let fixture = try await WebFixture(submissions: 3)
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/plots/scores.svg?question=diagnosis", method: .get, headers: fixture.authorization("bob")) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "image/svg+xml")
+                let svg = String(buffer: response.body)
+                #expect(svg.components(separatedBy: "<circle class=\"submission\"").count - 1 == 3, "one dot per scored submission")
+                #expect(svg.contains("<path class=\"best\""))
+                #expect(svg.contains("roc_auc (valid)") && svg.contains("submission time (UTC)"))
+            }
+        }
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let plot = ScorePlot(points: [
+            .init(time: start, score: 0.7, label: "a"), .init(time: start.addingTimeInterval(3600), score: 0.6, label: "b"),
+            .init(time: start.addingTimeInterval(7200), score: 0.8, label: "c"),
+        ], boundaries: [.init(time: start.addingTimeInterval(5000), name: "collaborative")], scoreName: "accuracy", lowerIsBetter: false)
+        #expect(plot.bestSoFar.map(\.score) == [0.7, 0.7, 0.8])
+        #expect(plot.svg().contains(">collaborative</text>") && plot.svg().contains("class=\"phase\""))
+        let lower = ScorePlot(points: plot.points, boundaries: [], scoreName: "log_loss", lowerIsBetter: true)
+        #expect(lower.bestSoFar.map(\.score) == [0.7, 0.6, 0.6])
+    }
+}
