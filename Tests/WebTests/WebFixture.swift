@@ -4,6 +4,7 @@ import Hub
 import Hummingbird
 import Ledger
 import Logging
+import Testing
 import Web
 
 /// A hub home with only what the web routes read (challenge.yaml and the ledger), filled
@@ -16,7 +17,8 @@ final class WebFixture: @unchecked Sendable {
 
     /// `submissions` scored submissions of teams alice and bob in turn (bagged ROC AUC rising
     /// with the index), then one failed and one queued submission of alice.
-    init(submissions: Int = 7) async throws {
+    /// `configure` may rewrite challenge.yaml (add a question, for instance).
+    init(submissions: Int = 7, configure: (String) -> String = { $0 }) async throws {
         home = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-web-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let template = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -28,7 +30,7 @@ final class WebFixture: @unchecked Sendable {
             .replacingOccurrences(of: "end: init+42d", with: "end: \(Date().addingTimeInterval(3 * 86_400).formatted(format))")
             .replacingOccurrences(of: "start: init", with: "start: \(Date().addingTimeInterval(-60).formatted(format))")
             + "runtime:\n  bin: /usr/bin\n"
-        try text.write(to: home.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
+        try configure(text).write(to: home.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
         hub = try Hub(home: home)
         for team in ["alice", "bob"] {
             try hub.ledger.addTeam(team)
@@ -55,9 +57,28 @@ final class WebFixture: @unchecked Sendable {
         try? FileManager.default.removeItem(at: home)
     }
 
-    private func record(team: String, name: String) throws {
+    private func record(team: String, name: String, questions: [String] = ["diagnosis"]) throws {
         _ = try hub.ledger.recordSubmission(team: team, name: name, commitID: String(repeating: "c", count: 40), pusher: team,
-                                            questions: ["diagnosis"], phase: "competitive")
+                                            questions: questions, phase: "competitive")
+    }
+
+    /// Records `team/name` on `question` alone, scored with `scores` (bagged, by split).
+    func recordScored(team: String, name: String, question: String, scores: [(ScoreSplit, String, Double)]) async throws {
+        try record(team: team, name: name, questions: [question])
+        // Claim the queue up to this submission's evaluation; the others go back to it.
+        let submissionID = try #require(try hub.ledger.submission(team: team, name: name)?.id)
+        var others: [Int64] = []
+        while let claimed = try await hub.ledger.claimNextEvaluation(owner: "web-fixture", leaseSeconds: 30) {
+            guard claimed.submissionID == submissionID else {
+                others.append(claimed.id!)
+                continue
+            }
+            _ = try await hub.ledger.finishEvaluation(claimed.id!, owner: "web-fixture", outcome: EvaluationOutcome(
+                state: .scored, log: nil,
+                baggedScores: scores.map { BaggedScoreRecord(evaluationID: claimed.id!, split: $0.0, scoreType: $0.1, value: $0.2) }))
+            break
+        }
+        for id in others { _ = try await hub.ledger.releaseEvaluation(id, owner: "web-fixture") }
     }
 
     private func finishNext(_ outcome: (Int64) -> EvaluationOutcome) async throws {

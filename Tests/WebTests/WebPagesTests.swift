@@ -42,6 +42,36 @@ struct WebPagesTests {
         }
     }
 
+    @Test func aPredictionsOnlyQuestionsLeaderboardShowsItsPublicTestScores() async throws {
+        let question = """
+              - name: diagnosis-predictions
+                kind: classification
+                labels: [benign, malignant]
+                id_column: id
+                target_column: diagnosis
+                score_types: [log_loss, accuracy]
+                data:
+                  train: data/public/train.csv
+                  test: data/private/test.csv
+                workflow:
+                  predictions: predictions.csv
+            phases:
+            """
+        let fixture = try await WebFixture(submissions: 0) { $0.replacingOccurrences(of: "phases:\n", with: question + "\n") }
+        try await fixture.recordScored(team: "bob", name: "kaggle-style", question: "diagnosis-predictions",
+                                       scores: [(.publicTest, "log_loss", 0.25), (.publicTest, "accuracy", 0.9), (.privateTest, "log_loss", 0.3)])
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/leaderboard?question=diagnosis-predictions", method: .get, headers: fixture.authorization("alice")) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("ranked by the bagged public test log_loss"))
+                #expect(html.contains("<a href=\"/submissions/bob/kaggle-style\">kaggle-style</a></td><td class=\"number\">0.2500</td><td class=\"number\">0.9000</td>"),
+                        "the public test scores, not empty cross-validation columns")
+                #expect(!html.contains("Public test log_loss</button>"), "no second public column")
+                #expect(!html.contains("0.3000"), "private scores stay hidden")
+            }
+        }
+    }
+
     @Test func aSubmissionsPageShowsItsScoresAndItsLogOnlyToItsTeam() async throws {
         let fixture = try await WebFixture(submissions: 2)
         try await fixture.application().test(.router) { client in
