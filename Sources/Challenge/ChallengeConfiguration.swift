@@ -5,6 +5,10 @@ import Yams
 public struct ChallengeConfiguration: Sendable, Equatable {
     /// Human title, shown on leaderboards.
     public let title: String
+    /// What the challenge is about, in Markdown (`description:`), shown on the hub's home page.
+    public let description: String?
+    /// The address of the challenge's forum or chat (`forum:`), linked from the home page.
+    public let forum: String?
     /// The questions, in file order.
     public let questions: [Question]
     /// Limits of each sandboxed run.
@@ -22,8 +26,10 @@ public struct ChallengeConfiguration: Sendable, Equatable {
 
     public init(title: String, questions: [Question], limits: Limits, runtime: Runtime?, schedule: Schedule = .alwaysClosed,
                 quotas: Quotas = .unlimited, pushLimits: PushLimits = .defaults, testSplit: TestSplit = .defaults,
-                executor: ExecutorSettings = .local) {
+                executor: ExecutorSettings = .local, description: String? = nil, forum: String? = nil) {
         self.title = title
+        self.description = description
+        self.forum = forum
         self.questions = questions
         self.limits = limits
         self.runtime = runtime
@@ -66,7 +72,7 @@ public struct ChallengeConfiguration: Sendable, Equatable {
             throw ChallengeError(file: file, key: "", problem: "must be a mapping of keys to values")
         }
         let root = YAMLNode(value: document, path: "", file: file)
-        try root.rejectUnknownKeys(["title", "questions", "limits", "runtime", "phases", "quotas", "push_limits", "test_split", "executor"])
+        try root.rejectUnknownKeys(["title", "questions", "limits", "runtime", "phases", "quotas", "push_limits", "test_split", "executor", "description", "forum"])
         let questionNodes = try root.child("questions").list()
         guard !questionNodes.isEmpty else { throw root.child("questions").error("must list at least one question") }
         let questions = try questionNodes.map(QuestionReader.read)
@@ -83,7 +89,16 @@ public struct ChallengeConfiguration: Sendable, Equatable {
             quotas: try readQuotas(root.child("quotas")),
             pushLimits: try readPushLimits(root.child("push_limits")),
             testSplit: try readTestSplit(root.child("test_split")),
-            executor: try ExecutorSettings.read(root.child("executor")))
+            executor: try ExecutorSettings.read(root.child("executor")),
+            description: root.child("description").isMissing ? nil : try root.child("description").string(),
+            forum: try readForum(root.child("forum")))
+    }
+
+    private static func readForum(_ node: YAMLNode) throws -> String? {
+        guard !node.isMissing else { return nil }
+        let address = try node.string()
+        guard address.hasPrefix("https://") || address.hasPrefix("http://") else { throw node.error("must be an http:// or https:// address") }
+        return address
     }
 
     private static func readQuotas(_ node: YAMLNode) throws -> Quotas {

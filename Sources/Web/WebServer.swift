@@ -8,7 +8,7 @@ import Logging
 
 /// Forkboard's HTTP server: git smart HTTP at `/git/<team>.git` (and `/git/open.git` in open
 /// phases), the JSON API under `/api/v1`, and the HTML pages (``WebPages``). Every
-/// route but `/` is behind ``AuthenticationMiddleware`` (HTTP basic authentication with a
+/// route is behind ``AuthenticationMiddleware`` (HTTP basic authentication with a
 /// member's login and token). Handlers read the ledger on GRDB's threads and do blocking work
 /// on ``Evaluation/BlockingWork``'s, never on Swift's cooperative pool; the server starts no
 /// other work (``HubServer`` composes it with the hub's services).
@@ -33,9 +33,6 @@ public struct WebServer: Sendable {
         let pages = try WebPages(hub: hub, cache: cache)
         let hub = self.hub
 
-        router.get("/") { _, _ in
-            Response(status: .seeOther, headers: [.location: "/leaderboard"])
-        }
         let signedIn = router.group().add(middleware: AuthenticationMiddleware(hub: hub))
 
         @Sendable func gitRoute(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {

@@ -70,7 +70,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         say("Still serving at \(url) (hub: \(home.path)). Try:")
         say("  git clone http://alice:\(aliceToken)@\(url.dropFirst("http://".count))/git/alice.git")
-        say("  open \(url)/leaderboard (login alice, token above); Ctrl-C to stop.")
+        say("  open \(url)/ (login alice, token above): the challenge, its leaderboard, submissions and lineage; Ctrl-C to stop.")
         _ = try await serving.value
     }
 }

@@ -106,7 +106,7 @@ struct CreditGamingTests {
         let carolRow = rows.first { $0["team"] as? String == "carol" }
         #expect(carolRow?["declared_away"] as? Double == 1, "\(carolRow ?? [:])")
         let page = try await hub.get("/leaderboard", login: "carol", token: tokens["carol"]!)
-        #expect(page.body.contains("Declared away</th>") && page.body.contains("<td class=\"number\">100%</td>"), "\(page.body)")
+        #expect(page.body.contains("Declared away</button>") && page.body.contains("<td class=\"number\">100%</td>"), "\(page.body)")
         let provenance = try await hub.forkboard(["audit", "submission", "carol/fork", "--hub", hub.home.path]).output
         #expect(provenance.contains("declared (given by Credit: trailers, of its own share): alice/logreg 100"), "\(provenance)")
         let audit = try await hub.forkboard(["audit", "log", "--hub", hub.home.path, "--format", "json"]).output

@@ -75,7 +75,7 @@ struct CreditEndToEndTests {
         #expect(abs(historical.reduce(0, +) + startingKit - 1) < 1e-9, "credit is conserved: \(historical) + \(startingKit)")
         #expect(startingKit > 0, "every submission keeps most of the starting kit's lines")
         let page = try await hub.get("/leaderboard", login: "bob", token: tokens["bob"]!)
-        #expect(page.body.contains("<th>Contributivity</th>") && page.body.contains("Combined (blend of every scored submission)"))
+        #expect(page.body.contains("data-numeric>Contributivity</button>") && page.body.contains("Combined score (blend of every scored submission)"))
         #expect(page.body.contains("kept by the organisers' starting kit"))
         let combined = try #require(board["combined"] as? [String: [String: Double]])
         #expect(combined["combined"]?["valid"] != nil && combined["combined"]?["private"] != nil)

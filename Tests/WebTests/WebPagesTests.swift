@@ -8,6 +8,26 @@ import Testing
 /// rules.
 @Suite("Web pages")
 struct WebPagesTests {
+    @Test func theHomePageDescribesTheChallengeItsPhasesQuestionsAndTheTeamsGitCommands() async throws {
+        let fixture = try await WebFixture(submissions: 1) {
+            $0 + "description: |\n  Classify **tumours** from [the Wisconsin data](https://archive.ics.uci.edu).\nforum: https://forum.example.org/c/breast-cancer\n"
+        }
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/", method: .get, headers: fixture.authorization("alice")) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("<strong>tumours</strong>") && html.contains("<a href=\"https://archive.ics.uci.edu\">the Wisconsin data</a>"),
+                        "the description's Markdown is rendered")
+                #expect(html.contains("Now: the <strong>competitive</strong> phase (closed)"))
+                #expect(html.contains("the collaborative phase starts") && html.contains("id=\"countdown\""))
+                #expect(html.contains("<strong>competitive</strong> (now)"))
+                #expect(html.contains("<td>diagnosis</td><td>classification</td><td>roc_auc, accuracy, log_loss</td><td>cross-validation (5 folds), bagged</td>"))
+                #expect(html.contains("git clone http://") && html.contains("/git/alice.git\ncd alice"))
+                #expect(html.contains("href=\"https://forum.example.org/c/breast-cancer\""))
+            }
+        }
+    }
+
     @Test func theLeaderboardLinksEachSubmissionAndShowsTheRankedSplitsScores() async throws {
         let fixture = try await WebFixture(submissions: 3)
         try await fixture.application().test(.router) { client in

@@ -6,7 +6,8 @@ import Hummingbird
 /// table; rank, team, submission (linked to its page), every score type of the split the
 /// question is ranked by (cross-validation, or the public test rows of a predictions-only
 /// question), the public test score beside cross-validation, contributivity, historical
-/// contributivity, train and test time, submission time, state. Columns sort in the browser;
+/// contributivity, the share of its code it wrote and the share its `Credit:` trailers give
+/// away, train and test time, submission time, state. Columns sort in the browser;
 /// a search box filters teams and submissions; a phase filter, the best-per-team view and the
 /// entries per page are query parameters.
 struct LeaderboardPage: Sendable {
@@ -44,6 +45,8 @@ struct LeaderboardPage: Sendable {
                 "public": PageFormat.score(row.scores["public"]?[leaderboard.officialScoreType]),
                 "contributivity": PageFormat.percent(row.contributivity),
                 "historical": PageFormat.percent(row.historicalContributivity),
+                "ownCode": PageFormat.percent(row.ownCodeShare),
+                "declaredAway": PageFormat.percent(row.declaredAway),
                 "trainSeconds": PageFormat.seconds(row.trainSeconds),
                 "testSeconds": PageFormat.seconds(row.testSeconds),
                 "submittedAt": row.submittedAt,
@@ -67,9 +70,11 @@ struct LeaderboardPage: Sendable {
             "publicColumn": publicColumn.map { $0 as Any } ?? false,
             "contributivityColumn": afterScores,
             "historicalColumn": afterScores + 1,
-            "trainColumn": afterScores + 2,
-            "testColumn": afterScores + 3,
-            "submittedColumn": afterScores + 4,
+            "ownCodeColumn": afterScores + 2,
+            "declaredAwayColumn": afterScores + 3,
+            "trainColumn": afterScores + 4,
+            "testColumn": afterScores + 5,
+            "submittedColumn": afterScores + 6,
             "rows": rows,
             "shown": "\(leaderboard.rows.count) of \(leaderboard.totalRows)",
             "phases": request.phases.map { ["name": $0, "selected": $0 == request.phase] },

@@ -4,7 +4,7 @@ import Hub
 import Hummingbird
 import Ledger
 
-/// The HTML pages, behind the sign-in: the leaderboard (`/leaderboard`), a submission's page
+/// The HTML pages, behind the sign-in: the challenge's home (`/`), the leaderboard (`/leaderboard`), a submission's page
 /// (`/submissions/TEAM/NAME`), the lineage graph (`/lineage`, its SVG at `/lineage.svg`) and
 /// the score-against-time plot (`/plots/scores.svg`). Pages read what the JSON API reads,
 /// with the same access rules; rendered answers are kept in the ``RenderedCache`` while the
@@ -21,6 +21,7 @@ struct WebPages: Sendable {
     }
 
     func add(to router: RouterGroup<ForkboardRequestContext>) {
+        router.get("/") { request, context in try await home(request, context) }
         router.get("/leaderboard") { request, context in try await leaderboard(request, context) }
         router.get("/submissions/{team}/{name}") { _, context in
             try await submission(team: try context.parameters.require("team"), name: try context.parameters.require("name"), context)
@@ -35,6 +36,16 @@ struct WebPages: Sendable {
     private func version(_ context: ForkboardRequestContext) async throws -> LedgerVersion {
         if let known = context.ledgerVersion { return known }
         return try await hub.ledger.version()
+    }
+
+    private func home(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let status = try await PhaseClock(hub: hub).currentStatus()
+        // The address the reader used, for the clone commands.
+        let scheme = request.headers[.init("X-Forwarded-Proto")!] ?? "http"
+        let host = request.head.authority ?? "localhost"
+        return PageTemplates.html(HomePage(templates: templates).render(challenge: hub.challenge, status: status, member: member.login,
+                                                                         team: member.team, origin: "\(scheme)://\(host)"))
     }
 
     private func leaderboard(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
