@@ -9,8 +9,16 @@ import Testing
 @Suite("Web pages")
 struct WebPagesTests {
     @Test func theHomePageDescribesTheChallengeItsPhasesQuestionsAndTheTeamsGitCommands() async throws {
-        let fixture = try await WebFixture(submissions: 1) {
-            $0 + "description: |\n  Classify **tumours** from [the Wisconsin data](https://archive.ics.uci.edu).\nforum: https://forum.example.org/c/breast-cancer\n"
+        let fixture = try await WebFixture(submissions: 1) { text in
+            // The template's description replaced by one of the test's own.
+            var lines = text.components(separatedBy: "\n")
+            if let start = lines.firstIndex(of: "description: |") {
+                var end = start + 1
+                while end < lines.count, lines[end].hasPrefix(" ") || lines[end].isEmpty { end += 1 }
+                lines.removeSubrange(start..<end)
+            }
+            return lines.joined(separator: "\n")
+                + "\ndescription: |\n  Classify **tumours** from [the Wisconsin data](https://archive.ics.uci.edu).\nforum: https://forum.example.org/c/breast-cancer\n"
         }
         try await fixture.application().test(.router) { client in
             try await client.execute(uri: "/", method: .get, headers: fixture.authorization("alice")) { response in
@@ -178,5 +186,27 @@ struct WebPagesTests {
         #expect(plot.svg().contains(">collaborative</text>") && plot.svg().contains("class=\"phase\""))
         let lower = ScorePlot(points: plot.points, boundaries: [], scoreName: "log_loss", lowerIsBetter: true)
         #expect(lower.bestSoFar.map(\.score) == [0.7, 0.6, 0.6])
+    }
+
+    @Test func theHistogramCountsEachPhasesScoresInEqualBins() async throws {
+        let histogram = ScoreHistogram(series: [
+            .init(phase: "competitive", scores: [0.5, 0.55, 0.59, 1.0]), .init(phase: "collaborative", scores: [0.95, 1.0]),
+        ], scoreName: "accuracy", binCount: 5)
+        let bins = histogram.bins
+        #expect(abs(bins.low - 0.5) < 1e-12 && abs(bins.width - 0.1) < 1e-12)
+        #expect(bins.counts == [[3, 0, 0, 0, 1], [0, 0, 0, 0, 2]], "the highest score falls in the last bin")
+        let svg = histogram.svg()
+        #expect(svg.components(separatedBy: "<rect class=\"bar\"").count - 1 == 3)
+        #expect(svg.contains(">competitive (4)</text>") && svg.contains(">collaborative (2)</text>"))
+
+        let fixture = try await WebFixture(submissions: 3)
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/plots/histogram.svg", method: .get, headers: fixture.authorization("bob")) { response in
+                #expect(response.status == .ok)
+                let svg = String(buffer: response.body)
+                #expect(svg.contains(">competitive (3)</text>"), "the fixture's three scored submissions, all in the competitive phase")
+                #expect(svg.contains(">collaborative (0)</text>"))
+            }
+        }
     }
 }

@@ -31,6 +31,7 @@ struct WebPages: Sendable {
         }
         router.get("/lineage.svg") { _, context in try await lineage(context) }
         router.get("/plots/scores.svg") { request, context in try await scorePlot(request, context) }
+        router.get("/plots/histogram.svg") { request, context in try await histogram(request, context) }
     }
 
     private func version(_ context: ForkboardRequestContext) async throws -> LedgerVersion {
@@ -98,6 +99,32 @@ struct WebPages: Sendable {
         let hub = self.hub
         let body = try await cache.body(for: key) { ByteBuffer(string: try await LineageGraph.svg(hub: hub)) }
         return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: ResponseBody(byteBuffer: body))
+    }
+
+    private func histogram(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
+        let version = try await version(context)
+        let visible = ScoreVisibility.participants(hub, in: version)
+        let question = request.uri.queryParameters.get("question")
+        let key = RenderedCache.key("/plots/histogram.svg", [("question", question)], visibleSplits: visible, version: version)
+        let hub = self.hub
+        do {
+            let body = try await cache.body(for: key) {
+                var series: [ScoreHistogram.Series] = []
+                var scoreName = ""
+                for phase in hub.challenge.schedule.phases {
+                    let leaderboard = try await Leaderboard.make(hub: hub, options: Leaderboard.Options(question: question, phase: phase.name, visibleSplits: visible))
+                    scoreName = "\(leaderboard.officialScoreType) (\(leaderboard.rankedBy))"
+                    series.append(ScoreHistogram.Series(phase: phase.name, scores: leaderboard.rows.compactMap {
+                        $0.scores[leaderboard.rankedBy]?[leaderboard.officialScoreType]
+                    }))
+                }
+                return ByteBuffer(string: ScoreHistogram(series: series, scoreName: scoreName, binCount: 10).svg())
+            }
+            return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: ResponseBody(byteBuffer: body))
+        } catch let error as HubError {
+            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: error.description + "\n")))
+        }
     }
 
     private func scorePlot(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
