@@ -2,20 +2,37 @@ import Evaluation
 import Foundation
 import Hub
 import Hummingbird
+import HummingbirdAuth
 import Ledger
 
-/// HTTP basic authentication against the ledger's members (login + access token): the member
-/// goes in the request's context; a request without a valid login and token is answered 401
-/// with the challenge that makes git and browsers ask for them.
+/// Signs members in: HTTP basic authentication (login + access token: git, curl, scripts), or
+/// a browser's session opened at `/signin` (see ``SignInPages``), whose token must not have
+/// been revoked since. The member goes in the request's context. A request with neither is
+/// sent to the sign-in page when a browser asks for a page, and answered 401 with the
+/// challenge that makes git ask for a login and token otherwise.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = ForkboardRequestContext
     let hub: Hub
     var ledger: Ledger { hub.ledger }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let (login, token) = Self.credentials(of: request) else { return Self.challenge() }
-        let (found, version) = try await ledger.member(login: login, token: token)
-        guard let member = found else { return Self.challenge() }
+        let found: MemberRecord?
+        let version: LedgerVersion
+        if let (login, token) = Self.credentials(of: request) {
+            (found, version) = try await ledger.member(login: login, token: token)
+            guard found != nil else { return Self.challenge() }
+        } else if let session = context.sessions.session {
+            let (member, current) = try await ledger.member(login: session.login)
+            version = current
+            found = member?.tokenSHA256 == session.tokenSHA256 ? member : nil
+            if found == nil { context.sessions.clearSession() }
+        } else {
+            found = nil
+            version = try await ledger.version()
+        }
+        guard let member = found else {
+            return Self.wantsPage(request) ? SignInPages.redirectToSignIn(from: request) : Self.challenge()
+        }
         if version.configuration != hub.configurationRecord.id {
             // Another process applied a configuration: use it from this request on.
             let hub = self.hub
@@ -25,6 +42,13 @@ struct AuthenticationMiddleware: RouterMiddleware {
         context.member = member
         context.ledgerVersion = version
         return try await next(request, context)
+    }
+
+    /// True for a browser asking for a page (not git, not the JSON API, not a picture).
+    static func wantsPage(_ request: Request) -> Bool {
+        let path = request.uri.path
+        guard !path.hasPrefix("/git/"), !path.hasPrefix("/api/"), !path.hasSuffix(".svg") else { return false }
+        return request.headers[.accept]?.contains("text/html") == true
     }
 
     /// The login and token of the request's `Authorization: Basic` header, or nil when it is

@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import Hub
 import Hummingbird
+import HummingbirdAuth
 import Ledger
 import Logging
 
@@ -33,6 +34,10 @@ public struct WebServer: Sendable {
         let pages = try WebPages(hub: hub, cache: cache)
         let hub = self.hub
 
+        // Browser sessions, kept in this process's memory: a restart signs browsers out.
+        router.add(middleware: SessionMiddleware(storage: MemoryPersistDriver(), configuration: SessionMiddlewareConfiguration(
+            sessionCookieParameters: SessionCookieParameters(name: "forkboard_session", sameSite: .lax))))
+        SignInPages(hub: hub, templates: pages.templates).add(to: router)
         let signedIn = router.group().add(middleware: AuthenticationMiddleware(hub: hub))
 
         @Sendable func gitRoute(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
@@ -94,6 +99,7 @@ public struct WebServer: Sendable {
                                      viewer: try context.requireMember())
         }
         pages.add(to: signedIn)
+        SandboxPages(hub: hub, settings: settings, templates: pages.templates).add(to: signedIn)
         return router
     }
 

@@ -210,3 +210,46 @@ struct WebPagesTests {
         }
     }
 }
+
+/// Signing in with a browser: a session cookie instead of basic authentication, revoked with
+/// the token, forms protected against forgery.
+@Suite("Browser sign-in")
+struct SignInTests {
+    static func formBody(_ fields: [(String, String)]) -> ByteBuffer {
+        ByteBuffer(string: fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&"))
+    }
+
+    @Test func aSessionOpensThePagesAndOnlyToLocalAddresses() async throws {
+        let fixture = try await WebFixture(submissions: 1)
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/leaderboard", method: .get, headers: [.accept: "text/html"]) { response in
+                #expect(response.status == .seeOther && response.headers[.location] == "/signin?next=%2Fleaderboard")
+            }
+            var cookie = ""
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            try await client.execute(uri: "/signin", method: .post, headers: form,
+                                     body: Self.formBody([("login", "alice"), ("token", fixture.tokens["alice"] ?? ""), ("next", "//evil.example.org/")])) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/", "only a path on this hub is followed after signing in")
+                cookie = String(response.headers[.setCookie]?.split(separator: ";").first ?? "")
+                #expect(cookie.hasPrefix("forkboard_session="))
+            }
+            var formToken = ""
+            try await client.execute(uri: "/leaderboard", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("Signed in as alice"))
+                let marker = "name=\"form_token\" value=\""
+                formToken = html.range(of: marker).map { String(html[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
+                #expect(formToken.count == 64)
+            }
+            try await client.execute(uri: "/signout", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                                     body: Self.formBody([("form_token", "forged")])) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/signout", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                                     body: Self.formBody([("form_token", formToken)])) { #expect($0.status == .seeOther) }
+            try await client.execute(uri: "/leaderboard", method: .get, headers: [.cookie: cookie]) {
+                #expect($0.status == .unauthorized, "signed out")
+            }
+        }
+    }
+}

@@ -66,6 +66,13 @@ extension Ledger {
         return (Self.matching(member, token: token), version)
     }
 
+    /// The member `login`, whatever its token (a browser session already checked it, and keeps
+    /// its hash to see that it was not revoked since), with the ledger's version, in one read.
+    /// - Throws: a GRDB error when the database cannot be read.
+    public func member(login: String) async throws -> (member: MemberRecord?, version: LedgerVersion) {
+        try await database.read { db in (try MemberRecord.fetchOne(db, key: login), try Self.version(db)) }
+    }
+
     static func version(_ db: Database) throws -> LedgerVersion {
         var counters: [String: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT name, value FROM counters") { counters[row["name"]] = row["value"] }

@@ -12,15 +12,15 @@ struct HomePage: Sendable {
     let templates: PageTemplates
 
     /// - Parameter origin: the scheme and host the reader used (`http://hub.example.org:8080`).
-    func render(challenge: ChallengeConfiguration, status: PhaseClock.Status, member: String, team: String, origin: String,
-                now: Date = Date()) -> ByteBuffer {
+    func render(challenge: ChallengeConfiguration, status: PhaseClock.Status, member: String, formToken: String?, team: String,
+                origin: String, now: Date = Date()) -> ByteBuffer {
         let format = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
         let meanings: [Phase.Kind: String] = [
             .closed: "each team sees only its own code", .open: "every submission's code is open to all",
             .frozen: "no more submissions; the private scores are revealed",
         ]
         var context: [String: Any] = [
-            "pageTitle": "Home", "title": challenge.title, "member": member, "team": team,
+            "pageTitle": "Home", "title": challenge.title, "member": member, "formToken": formToken ?? false, "team": team,
             "cloneURL": "\(origin)/git/\(team).git", "openURL": "\(origin)/git/open.git",
             "description": MarkdownParser().html(from: challenge.description ?? ""),
             "end": challenge.schedule.end.formatted(format),

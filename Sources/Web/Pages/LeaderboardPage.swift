@@ -23,6 +23,8 @@ struct LeaderboardPage: Sendable {
         var bestPerTeam: Bool
         var limit: Int
         var member: String
+        /// The session's anti-forgery token (for the sign-out form), nil without a session.
+        var formToken: String?
         var phases: [String]
     }
 
@@ -59,6 +61,7 @@ struct LeaderboardPage: Sendable {
         var context: [String: Any] = [
             "pageTitle": "Leaderboard",
             "member": request.member,
+            "formToken": request.formToken ?? false,
             "combined": combined,
             "startingKit": PageFormat.percent(leaderboard.startingKitHistoricalContributivity),
             "title": leaderboard.challenge,

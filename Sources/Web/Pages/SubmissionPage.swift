@@ -16,7 +16,7 @@ struct SubmissionPage: Sendable {
     /// - Parameters:
     ///   - children: the submissions (`team/name`) whose history holds this one.
     ///   - member: the signed-in login.
-    func render(_ view: SubmissionView, children: [String], member: String, title: String) -> ByteBuffer {
+    func render(_ view: SubmissionView, children: [String], member: String, formToken: String?, title: String) -> ByteBuffer {
         let running = ["new", "queued", "training", "testing"].contains(view.state)
         let links = { (names: [String]) -> [[String: String]] in
             names.map { name in
@@ -52,7 +52,7 @@ struct SubmissionPage: Sendable {
             return context
         }
         var context: [String: Any] = [
-            "pageTitle": "\(view.team)/\(view.submission)", "title": title, "member": member,
+            "pageTitle": "\(view.team)/\(view.submission)", "title": title, "member": member, "formToken": formToken ?? false,
             "team": view.team, "submission": view.submission, "commit": view.commit, "pusher": view.pusher,
             "submittedAt": view.submittedAt, "state": view.state, "stateClass": PageFormat.stateClass(view.state),
             "hasParents": !view.derivesFrom.isEmpty, "derivesFrom": links(view.derivesFrom),

@@ -27,7 +27,8 @@ struct WebPages: Sendable {
             try await submission(team: try context.parameters.require("team"), name: try context.parameters.require("name"), context)
         }
         router.get("/lineage") { _, context in
-            PageTemplates.html(templates.render("lineage", ["pageTitle": "Lineage", "title": hub.challenge.title, "member": try context.requireMember().login]))
+            PageTemplates.html(templates.render("lineage", ["pageTitle": "Lineage", "title": hub.challenge.title, "member": try context.requireMember().login,
+                                                            "formToken": context.formToken ?? false]))
         }
         router.get("/lineage.svg") { _, context in try await lineage(context) }
         router.get("/plots/scores.svg") { request, context in try await scorePlot(request, context) }
@@ -46,7 +47,7 @@ struct WebPages: Sendable {
         let scheme = request.headers[.init("X-Forwarded-Proto")!] ?? "http"
         let host = request.head.authority ?? "localhost"
         return PageTemplates.html(HomePage(templates: templates).render(challenge: hub.challenge, status: status, member: member.login,
-                                                                         team: member.team, origin: "\(scheme)://\(host)"))
+                                                                         formToken: context.formToken, team: member.team, origin: "\(scheme)://\(host)"))
     }
 
     private func leaderboard(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
@@ -62,13 +63,14 @@ struct WebPages: Sendable {
                                               visibleSplits: visible, limit: limit, cursor: parameters.get("cursor"))
             let key = RenderedCache.key("/leaderboard", [
                 ("question", options.question), ("cursor", options.cursor), ("phase", phase), ("best", bestPerTeam ? "1" : nil),
-                ("limit", String(limit)), ("member", member.login),
+                ("limit", String(limit)), ("member", member.login), ("session", context.formToken),
             ], visibleSplits: visible, version: version)
             let page = LeaderboardPage(templates: templates)
             let phases = hub.challenge.schedule.phases.map(\.name)
             let body = try await cache.body(for: key) {
                 page.render(try await Leaderboard.make(hub: hub, options: options),
-                            request: .init(phase: phase, bestPerTeam: bestPerTeam, limit: limit, member: member.login, phases: phases))
+                            request: .init(phase: phase, bestPerTeam: bestPerTeam, limit: limit, member: member.login,
+                                          formToken: context.formToken, phases: phases))
             }
             return PageTemplates.html(body)
         } catch let error as HubError {
@@ -90,7 +92,8 @@ struct WebPages: Sendable {
             let descendants = Set(try ledger.lineageEdges().filter { $0.ancestor == record.id }.map(\.submission))
             return try ledger.submissionIdentities().filter { descendants.contains($0.id) }.map { "\($0.team)/\($0.name)" }
         }
-        return PageTemplates.html(SubmissionPage(templates: templates).render(view, children: children, member: member.login, title: hub.challenge.title))
+        return PageTemplates.html(SubmissionPage(templates: templates).render(view, children: children, member: member.login, formToken: context.formToken,
+                                                                          title: hub.challenge.title))
     }
 
     private func lineage(_ context: ForkboardRequestContext) async throws -> Response {

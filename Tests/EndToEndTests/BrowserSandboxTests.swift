@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// The browser sandbox through a real server, with curl as the browser: sign in (a session
+/// cookie), read the team's files, post a changed file with the form's anti-forgery token,
+/// and see the submission scored; the same quota as a git push refuses the next one.
+@Suite("Browser sandbox", .serialized)
+struct BrowserSandboxTests {
+    /// A browser: curl keeping cookies in a jar.
+    struct Browser {
+        let hub: TestHub
+        let jar: URL
+
+        init(hub: TestHub) {
+            self.hub = hub
+            jar = hub.root.appendingPathComponent("cookies-\(UUID().uuidString.prefix(6))")
+        }
+
+        /// Status, headers and body of a request; `form` fields are sent URL-encoded (POST).
+        func request(_ path: String, form: [(String, String)]? = nil) async throws -> (status: Int, headers: String, body: String) {
+            var arguments = ["-s", "-D", "-", "-b", jar.path, "-c", jar.path, "-H", "Accept: text/html", hub.baseURL + path]
+            for (name, value) in form ?? [] { arguments += ["--data-urlencode", "\(name)=\(value)"] }
+            let result = try await CommandRunner.run("/usr/bin/curl", arguments)
+            let parts = result.output.components(separatedBy: "\r\n\r\n")
+            let headers = (parts.first ?? "").lowercased()
+            let status = Int(headers.split(separator: " ").dropFirst().first ?? "") ?? 0
+            return (status, headers, parts.dropFirst().joined(separator: "\r\n\r\n"))
+        }
+
+        /// The page's anti-forgery token.
+        static func formToken(in body: String) throws -> String {
+            let marker = "name=\"form_token\" value=\""
+            guard let start = body.range(of: marker) else { throw TestHubError("no form token in the page") }
+            return String(body[start.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    @Test func aSignedInParticipantEditsAFileAndSubmitsItAndTheQuotaStillHolds() async throws {
+        let hub = try await TestHub { TestHub.replaceSection("quotas", with: "quotas:\n  maximum_total: 1", in: $0) }
+        let token = try await hub.addTeam("alice")
+        try await hub.start()
+        let browser = Browser(hub: hub)
+
+        let page = try await browser.request("/sandbox")
+        #expect(page.status == 303 && page.headers.contains("location: /signin?next=%2fsandbox"), "\(page.headers)")
+        let wrong = try await browser.request("/signin", form: [("login", "alice"), ("token", "wrong"), ("next", "/sandbox")])
+        #expect(wrong.status == 401 && wrong.body.contains("do not match"))
+        let signIn = try await browser.request("/signin", form: [("login", "alice"), ("token", token), ("next", "/sandbox")])
+        #expect(signIn.status == 303 && signIn.headers.contains("location: /sandbox"))
+        let cookie = signIn.headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: forkboard_session=") } ?? ""
+        #expect(cookie.contains("httponly") && cookie.contains("samesite=lax"), "\(cookie)")
+
+        let sandbox = try await browser.request("/sandbox")
+        #expect(sandbox.status == 200)
+        #expect(sandbox.body.contains("<legend><code>classifier.py</code></legend>") && sandbox.body.contains("LogisticRegression"))
+        let formToken = try Browser.formToken(in: sandbox.body)
+
+        let forged = try await browser.request("/sandbox", form: [("name", "forged"), ("path", "classifier.py"), ("content", "x = 1\n")])
+        #expect(forged.status == 403, "a form without the session's anti-forgery token is refused")
+
+        let forest = Classifiers.randomForest(estimators: 20, seed: 3)
+        let submitted = try await browser.request("/sandbox", form: [
+            ("form_token", formToken), ("name", "from-the-browser"), ("description", "a forest, edited in the browser"),
+            ("path", "classifier.py"), ("content", forest.replacingOccurrences(of: "\n", with: "\r\n")), ("path", ""), ("content", ""),
+        ])
+        #expect(submitted.status == 303 && submitted.headers.contains("location: /submissions/alice/from-the-browser"), "\(submitted.headers)\(submitted.body)")
+        let scored = try await hub.waitForFinalState(team: "alice", name: "from-the-browser")
+        #expect(scored["state"] as? String == "scored", "\(scored) \(hub.logs())")
+        #expect(scored["pusher"] as? String == "alice" && scored["description"] as? String == "a forest, edited in the browser")
+        let submissionPage = try await browser.request("/submissions/alice/from-the-browser")
+        #expect(submissionPage.status == 200 && submissionPage.body.contains("valid (bagged)"))
+
+        // The file as committed: the browser's CRLF line ends made LF, on the team's main.
+        let clone = try await hub.clone("alice", login: "alice", token: token)
+        #expect(try String(contentsOf: clone.appendingPathComponent("classifier.py"), encoding: .utf8) == forest)
+        let author = try await CommandRunner.git(["log", "-1", "--format=%an"], in: clone)
+        #expect(author.output.trimmingCharacters(in: .whitespacesAndNewlines) == "alice")
+
+        // The team's quota (one submission) holds in the sandbox as for git.
+        let again = try await browser.request("/sandbox", form: [
+            ("form_token", formToken), ("name", "second"), ("path", "classifier.py"), ("content", forest + "# again\n"),
+        ])
+        #expect(again.status == 403)
+        #expect(again.body.contains("Refused") && again.body.contains("quota"), "\(again.body)")
+        #expect(try await hub.submissions().count == 1)
+    }
+}
