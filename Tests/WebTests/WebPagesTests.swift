@@ -109,6 +109,7 @@ struct WebPagesTests {
                 #expect(html.contains("<h1>alice/s0</h1>"))
                 #expect(html.contains("valid (bagged)</td><td class=\"number\">0.5000</td>"))
                 #expect(!html.contains("<meta http-equiv=\"refresh\""), "a final submission does not refresh")
+                #expect(!html.contains("Start from this submission"), "another team's code, in a closed phase")
             }
             try await client.execute(uri: "/submissions/alice/broken", method: .get, headers: fixture.authorization("alice")) { response in
                 let html = String(buffer: response.body)
@@ -124,6 +125,7 @@ struct WebPagesTests {
                 let html = String(buffer: response.body)
                 #expect(html.contains("<meta http-equiv=\"refresh\" content=\"5\">"))
                 #expect(html.contains("position 1 in the queue"))
+                #expect(html.contains("<a href=\"/sandbox?from=alice%2Fwaiting\">Start from this submission</a>"))
             }
             try await client.execute(uri: "/submissions/alice/nothing", method: .get, headers: fixture.authorization("alice")) {
                 #expect($0.status == .notFound)

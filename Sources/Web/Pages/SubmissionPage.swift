@@ -16,7 +16,10 @@ struct SubmissionPage: Sendable {
     /// - Parameters:
     ///   - children: the submissions (`team/name`) whose history holds this one.
     ///   - member: the signed-in login.
-    func render(_ view: SubmissionView, children: [String], member: String, formToken: String?, title: String) -> ByteBuffer {
+    /// - Parameter canStartFrom: whether the reader may start a sandbox submission from it
+    ///   (its own team's, or any in open phases).
+    func render(_ view: SubmissionView, children: [String], member: String, formToken: String?, title: String,
+                canStartFrom: Bool = false) -> ByteBuffer {
         let running = ["new", "queued", "training", "testing"].contains(view.state)
         let links = { (names: [String]) -> [[String: String]] in
             names.map { name in
@@ -62,6 +65,10 @@ struct SubmissionPage: Sendable {
             "evaluations": evaluations,
         ]
         if running { context["refreshSeconds"] = Self.refreshSeconds }
+        if canStartFrom {
+            let from = "\(view.team)/\(view.submission)".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            context["startFrom"] = "/sandbox?from=\(from)"
+        }
         if let position = view.evaluations.compactMap(\.queuePosition).min() { context["queuePosition"] = position }
         if let phase = view.phase { context["phase"] = phase }
         if let description = view.description { context["description"] = description }

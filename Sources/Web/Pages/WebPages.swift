@@ -92,8 +92,10 @@ struct WebPages: Sendable {
             let descendants = Set(try ledger.lineageEdges().filter { $0.ancestor == record.id }.map(\.submission))
             return try ledger.submissionIdentities().filter { descendants.contains($0.id) }.map { "\($0.team)/\($0.name)" }
         }
+        let commonsOpen = try await PhaseClock(hub: hub).currentStatus().isCommonsOpen
+        let canStartFrom = member.team == team || commonsOpen
         return PageTemplates.html(SubmissionPage(templates: templates).render(view, children: children, member: member.login, formToken: context.formToken,
-                                                                          title: hub.challenge.title))
+                                                                          title: hub.challenge.title, canStartFrom: canStartFrom))
     }
 
     private func lineage(_ context: ForkboardRequestContext) async throws -> Response {
