@@ -85,3 +85,35 @@ struct BrowserSandboxTests {
         #expect(try await hub.submissions().count == 1)
     }
 }
+
+extension BrowserSandboxTests {
+    @Test func inAnOpenPhaseStartingFromAnotherTeamsSubmissionMakesItsChild() async throws {
+        let hub = try await TestHub(folds: 2) { text in
+            TestHub.replaceSection("phases", with: TestHub.phases([("collaborative", "open", -60)], end: 86_400), in: text)
+        }
+        let tokens = try await hub.addTeams(["alice", "bob"])
+        try await hub.start()
+        let clone = try await hub.clone("alice", login: "alice", token: tokens["alice"]!)
+        let push = try await hub.submit("forest", files: ["classifier.py": Classifiers.randomForest(estimators: 10, seed: 1)], in: clone)
+        #expect(push.status == 0, "\(push.output)")
+        _ = try await hub.waitForFinalState(team: "alice", name: "forest")
+
+        let browser = Browser(hub: hub)
+        _ = try await browser.request("/signin", form: [("login", "bob"), ("token", tokens["bob"]!), ("next", "/")])
+        let alicePage = try await browser.request("/submissions/alice/forest")
+        #expect(alicePage.body.contains("<a href=\"/sandbox?from=alice%2Fforest\">Start from this submission</a>"))
+        let sandbox = try await browser.request("/sandbox?from=alice%2Fforest")
+        #expect(sandbox.status == 200 && sandbox.body.contains("RandomForestClassifier(n_estimators=10"), "alice's code, to start from")
+        let tuned = Classifiers.randomForest(estimators: 30, seed: 1)
+        let submitted = try await browser.request("/sandbox", form: [
+            ("form_token", try Browser.formToken(in: sandbox.body)), ("from", "alice/forest"), ("name", "tuned"),
+            ("path", "classifier.py"), ("content", tuned),
+        ])
+        #expect(submitted.status == 303, "\(submitted.body)")
+        let child = try await hub.waitForFinalState(team: "bob", name: "tuned")
+        #expect(child["state"] as? String == "scored")
+        #expect(child["derives_from"] as? [String] == ["alice/forest"], "the sandbox commit is a child of alice's: \(child)")
+        let parentPage = try await browser.request("/submissions/alice/forest")
+        #expect(parentPage.body.contains("<a href=\"/submissions/bob/tuned\">bob/tuned</a>"), "built upon by bob's")
+    }
+}
