@@ -67,7 +67,7 @@ let package = Package(
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Logging", package: "swift-log"),
-        ], resources: [.copy("Templates")], swiftSettings: strict),
+        ], resources: [.copy("Templates"), .copy("API/openapi.yaml")], swiftSettings: strict),
         .executableTarget(name: "forkboard", dependencies: [
             "Hub", "Web", "Ledger", "Challenge", "Evaluation",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,6 +93,7 @@ let package = Package(
         .testTarget(name: "WebTests", dependencies: [
             "Web", "Hub", "Ledger", "Challenge",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["Ledger", "Challenge"], exclude: ["RampKits"], swiftSettings: strict),
     ]

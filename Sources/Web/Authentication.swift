@@ -20,7 +20,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let version: LedgerVersion
         if let (login, token) = Self.credentials(of: request) {
             (found, version) = try await ledger.member(login: login, token: token)
-            guard found != nil else { return Self.challenge() }
+            guard found != nil else { return Self.challenge(json: request.uri.path.hasPrefix("/api/")) }
         } else if let session = context.sessions.session {
             let (member, current) = try await ledger.member(login: session.login)
             version = current
@@ -31,7 +31,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             version = try await ledger.version()
         }
         guard let member = found else {
-            return Self.wantsPage(request) ? SignInPages.redirectToSignIn(from: request) : Self.challenge()
+            return Self.wantsPage(request) ? SignInPages.redirectToSignIn(from: request) : Self.challenge(json: request.uri.path.hasPrefix("/api/"))
         }
         if version.configuration != hub.configurationRecord.id {
             // Another process applied a configuration: use it from this request on.
@@ -63,13 +63,15 @@ struct AuthenticationMiddleware: RouterMiddleware {
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
     }
 
-    /// The 401 answer that makes git and browsers ask for a login and token.
-    static func challenge() -> Response {
+    /// The 401 answer that makes git and browsers ask for a login and token; for the JSON API,
+    /// in its error shape.
+    static func challenge(json: Bool = false) -> Response {
         var headers = HTTPFields()
         headers[.wwwAuthenticate] = "Basic realm=\"Forkboard\", charset=\"UTF-8\""
-        headers[.contentType] = "text/plain; charset=utf-8"
+        headers[.contentType] = json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8"
+        let text = "Sign in with your login and access token."
         return Response(status: .unauthorized, headers: headers,
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: "Sign in with your login and access token.\n")))
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: json ? "{\"error\": \"\(text)\"}\n" : text + "\n")))
     }
 
     static func forbidden(_ message: String) -> Response {

@@ -94,6 +94,9 @@ public struct WebServer: Sendable {
         signedIn.get("/api/v1/leaderboard") { request, context -> Response in
             try await api.leaderboard(request, version: context.ledgerVersion)
         }
+        signedIn.get("/api/v1/challenge") { _, _ -> Response in try await api.challenge() }
+        signedIn.get("/api/v1/lineage") { _, context -> Response in try await api.lineage(version: context.ledgerVersion) }
+        signedIn.get("/api/v1/openapi.yaml") { _, _ -> Response in try APIHandlers.openAPIDocument() }
         signedIn.get("/api/v1/submissions/{team}/{name}") { _, context -> Response in
             try await api.submission(team: try context.parameters.require("team"), name: try context.parameters.require("name"),
                                      viewer: try context.requireMember())

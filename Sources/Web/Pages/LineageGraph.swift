@@ -71,17 +71,25 @@ enum LineageGraph {
     ///   fails; database errors.
     static func svg(hub: Hub) async throws -> String {
         let dotProgram = try Executables.locate("dot")
+        let (nodes, parents) = try await collect(hub: hub)
+        let text = dot(nodes: nodes, parents: parents)
+        let result = try await Subprocess.run(.path(FilePath(dotProgram)), arguments: ["-Tsvg"], input: .string(text),
+                                              output: .string(limit: 64 << 20), error: .string(limit: 1 << 16))
+        guard result.terminationStatus.isSuccess else { throw GraphError(description: "dot failed: \(result.standardError)") }
+        return result.standardOutput
+    }
+
+    /// Every submission, with its contributivity on the first question, and each one's nearest
+    /// ancestors.
+    /// - Throws: database errors.
+    static func collect(hub: Hub) async throws -> (nodes: [Node], parents: [Int64: [Int64]]) {
         let ledger = hub.ledger
         let (submissions, edges) = try await BlockingWork.run { (try ledger.submissionIdentities(), try ledger.lineageEdges()) }
         let leaderboard = try await Leaderboard.make(hub: hub, options: Leaderboard.Options())
         var contributivity: [String: Double] = [:]
         for row in leaderboard.rows { contributivity["\(row.team)/\(row.submission)"] = row.contributivity }
         let nodes = submissions.map { Node(id: $0.id, team: $0.team, name: $0.name, contributivity: contributivity["\($0.team)/\($0.name)"]) }
-        let text = dot(nodes: nodes, parents: parents(edges: edges))
-        let result = try await Subprocess.run(.path(FilePath(dotProgram)), arguments: ["-Tsvg"], input: .string(text),
-                                              output: .string(limit: 64 << 20), error: .string(limit: 1 << 16))
-        guard result.terminationStatus.isSuccess else { throw GraphError(description: "dot failed: \(result.standardError)") }
-        return result.standardOutput
+        return (nodes, parents(edges: edges))
     }
 
     struct GraphError: Error, CustomStringConvertible {

@@ -52,6 +52,36 @@ struct APIHandlers: Sendable {
         }
     }
 
+    /// `GET /api/v1/challenge`: the challenge, its phases and questions.
+    func challenge() async throws -> Response {
+        try Self.json(ChallengeView(challenge: hub.challenge, status: try await PhaseClock(hub: hub).currentStatus()))
+    }
+
+    /// `GET /api/v1/lineage`: every submission and the edges to its nearest ancestors.
+    func lineage(version: LedgerVersion?) async throws -> Response {
+        let version = if let version { version } else { try await hub.ledger.version() }
+        let key = RenderedCache.key("/api/v1/lineage", [], visibleSplits: [], version: version)
+        let hub = self.hub
+        let body = try await cache.body(for: key) {
+            let (nodes, parents) = try await LineageGraph.collect(hub: hub)
+            let names = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id, "\($0.team)/\($0.name)") })
+            let view = LineageView(
+                nodes: nodes.map { .init(submission: "\($0.team)/\($0.name)", team: $0.team, contributivity: $0.contributivity) },
+                edges: parents.sorted { $0.key < $1.key }.flatMap { child, ancestors in
+                    ancestors.compactMap { ancestor in names[ancestor].flatMap { from in names[child].map { LineageView.Edge(from: from, to: $0) } } }
+                })
+            return ByteBuffer(string: try LeaderboardFormatter.json(view))
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: body))
+    }
+
+    /// `GET /api/v1/openapi.yaml`: the API's OpenAPI 3.1 document (a resource of this module).
+    static func openAPIDocument() throws -> Response {
+        guard let file = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else { throw HTTPError(.notFound) }
+        return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: try String(contentsOf: file, encoding: .utf8))))
+    }
+
     /// `GET /api/v1/submissions/TEAM/NAME`: one submission, its log for its own team only.
     func submission(team: String, name: String, viewer: MemberRecord) async throws -> Response {
         guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: viewer.team == team,
