@@ -7,8 +7,8 @@ PYTHON := $(RUNTIME)/bin/python
 REQUIREMENTS := templates/breast-cancer/requirements.txt
 APT_PACKAGES := git libgit2-dev pkg-config bubblewrap python3 python3-venv util-linux graphviz
 # What the tests use besides: curl (HTTP requests), procps (pgrep), R and its random forest
-# (the wine-r template's submissions).
-TEST_APT_PACKAGES := curl procps r-base-core r-cran-randomforest
+# (the wine-r template's submissions), Chromium (the web pages in a real browser).
+TEST_APT_PACKAGES := curl procps r-base-core r-cran-randomforest chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export FORKBOARD_PYTHON := $(PYTHON)
