@@ -241,6 +241,15 @@ public final class Ledger: Sendable {
             // The batch scheduler's job of an evaluation (a Slurm job id), kept across restarts.
             try db.alter(table: "evaluations") { table in table.add(column: "executorJobID", .text) }
         }
+        migrator.registerMigration("11-final-selection") { db in
+            // Kaggle's final selection: the submissions whose private scores count for a team.
+            try db.create(table: "final_selections") { table in
+                table.column("submissionID", .integer).primaryKey().references("submissions")
+                table.column("team", .text).notNull().indexed()
+                table.column("selectedAt", .datetime).notNull()
+                table.column("selectedBy", .text).notNull()
+            }
+        }
         return migrator
     }
 }

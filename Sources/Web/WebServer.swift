@@ -95,6 +95,9 @@ public struct WebServer: Sendable {
             try await api.leaderboard(request, version: context.ledgerVersion)
         }
         signedIn.get("/api/v1/challenge") { _, _ -> Response in try await api.challenge() }
+        signedIn.get("/api/v1/leaderboard/final") { request, context -> Response in
+            try await api.finalLeaderboard(request, version: context.ledgerVersion)
+        }
         signedIn.get("/api/v1/lineage") { _, context -> Response in try await api.lineage(version: context.ledgerVersion) }
         signedIn.get("/api/v1/openapi.yaml") { _, _ -> Response in try APIHandlers.openAPIDocument() }
         signedIn.get("/api/v1/submissions/{team}/{name}") { _, context -> Response in

@@ -75,6 +75,22 @@ struct APIHandlers: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: body))
     }
 
+    /// `GET /api/v1/leaderboard/final?question=`: the final leaderboard, once the private
+    /// scores are revealed (403 before).
+    func finalLeaderboard(_ request: Request, version: LedgerVersion?) async throws -> Response {
+        let version = if let version { version } else { try await hub.ledger.version() }
+        guard ScoreVisibility.participants(hub, in: version).contains("private") else {
+            return try Self.json(["error": "the final leaderboard is shown once the private scores are revealed"], status: .forbidden)
+        }
+        let hub = self.hub
+        let question = request.uri.queryParameters.get("question")
+        do {
+            return try Self.json(try await BlockingWork.run { try FinalLeaderboard.make(hub: hub, question: question) })
+        } catch let error as HubError {
+            return try Self.json(["error": error.description], status: .notFound)
+        }
+    }
+
     /// `GET /api/v1/openapi.yaml`: the API's OpenAPI 3.1 document (a resource of this module).
     static func openAPIDocument() throws -> Response {
         guard let file = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else { throw HTTPError(.notFound) }

@@ -13,13 +13,20 @@ struct SubmissionPage: Sendable {
 
     let templates: PageTemplates
 
+    /// The team's final selection, shown to the team while it may change it.
+    struct Selection: Sendable {
+        let selected: Bool
+        let count: Int
+        let limit: Int
+    }
+
     /// - Parameters:
     ///   - children: the submissions (`team/name`) whose history holds this one.
     ///   - member: the signed-in login.
     /// - Parameter canStartFrom: whether the reader may start a sandbox submission from it
     ///   (its own team's, or any in open phases).
     func render(_ view: SubmissionView, children: [String], member: String, formToken: String?, title: String,
-                canStartFrom: Bool = false) -> ByteBuffer {
+                canStartFrom: Bool = false, selection: Selection? = nil) -> ByteBuffer {
         let running = ["new", "queued", "training", "testing"].contains(view.state)
         let links = { (names: [String]) -> [[String: String]] in
             names.map { name in
@@ -65,6 +72,14 @@ struct SubmissionPage: Sendable {
             "evaluations": evaluations,
         ]
         if running { context["refreshSeconds"] = Self.refreshSeconds }
+        if let selection, let formToken {
+            context["selection"] = [
+                "selected": selection.selected, "count": selection.count, "limit": selection.limit, "formToken": formToken,
+                "selectionURL": PageFormat.submissionLink(view.team, view.submission) + "/selection",
+                "action": selection.selected ? "unselect" : "select",
+                "label": selection.selected ? "Remove from the final selection" : "Select for the final leaderboard",
+            ] as [String: Any]
+        }
         if canStartFrom {
             let from = "\(view.team)/\(view.submission)".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             context["startFrom"] = "/sandbox?from=\(from)"

@@ -31,6 +31,10 @@ struct WebPages: Sendable {
                                                             "formToken": context.formToken ?? false]))
         }
         router.get("/lineage.svg") { _, context in try await lineage(context) }
+        router.get("/leaderboard/final") { request, context in try await finalLeaderboard(request, context) }
+        router.post("/submissions/{team}/{name}/selection") { request, context in
+            try await select(request, team: try context.parameters.require("team"), name: try context.parameters.require("name"), context)
+        }
         router.get("/plots/scores.svg") { request, context in try await scorePlot(request, context) }
         router.get("/plots/histogram.svg") { request, context in try await histogram(request, context) }
     }
@@ -92,10 +96,57 @@ struct WebPages: Sendable {
             let descendants = Set(try ledger.lineageEdges().filter { $0.ancestor == record.id }.map(\.submission))
             return try ledger.submissionIdentities().filter { descendants.contains($0.id) }.map { "\($0.team)/\($0.name)" }
         }
-        let commonsOpen = try await PhaseClock(hub: hub).currentStatus().isCommonsOpen
-        let canStartFrom = member.team == team || commonsOpen
+        let status = try await PhaseClock(hub: hub).currentStatus()
+        let canStartFrom = member.team == team || status.isCommonsOpen
+        var selection: SubmissionPage.Selection?
+        if member.team == team, hub.challenge.finalSelection > 0, status.phase?.kind != .frozen {
+            let selections = try await BlockingWork.run { try ledger.finalSelections() }
+            selection = .init(selected: selections[record.id!] != nil, count: selections.values.filter { $0.team == team }.count,
+                              limit: hub.challenge.finalSelection)
+        }
         return PageTemplates.html(SubmissionPage(templates: templates).render(view, children: children, member: member.login, formToken: context.formToken,
-                                                                          title: hub.challenge.title, canStartFrom: canStartFrom))
+                                                                          title: hub.challenge.title, canStartFrom: canStartFrom,
+                                                                          selection: selection))
+    }
+
+    /// The final leaderboard, once the private scores are revealed.
+    private func finalLeaderboard(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        guard ScoreVisibility.participants(hub, in: try await version(context)).contains("private") else {
+            return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: "the final leaderboard is shown once the private scores are revealed\n")))
+        }
+        let hub = self.hub
+        let question = request.uri.queryParameters.get("question")
+        do {
+            let board = try await BlockingWork.run { try FinalLeaderboard.make(hub: hub, question: question) }
+            return PageTemplates.html(templates.render("final", [
+                "pageTitle": "Final leaderboard", "title": hub.challenge.title, "member": member.login, "formToken": context.formToken ?? false,
+                "question": board.question, "scoreType": board.scoreType, "limit": board.selectionLimit > 0 ? board.selectionLimit as Any : false,
+                "rows": board.rows.map { row -> [String: Any] in
+                    ["rank": row.rank, "team": row.team, "submission": row.submission, "link": PageFormat.submissionLink(row.team, row.submission),
+                     "privateScore": PageFormat.score(row.privateScore), "publicScore": PageFormat.score(row.publicScore),
+                     "counted": row.selected ? "selected" : "best public"]
+                },
+            ]))
+        } catch let error as HubError {
+            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: error.description + "\n")))
+        }
+    }
+
+    /// A team member selects (or unselects) one of the team's submissions for the final leaderboard.
+    private func select(_ request: Request, team: String, name: String, _ context: ForkboardRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let form = try await FormBody.read(request, limit: 16 << 10)
+        try FormProtection.check(form, context: context)
+        guard member.team == team else { throw HTTPError(.forbidden, message: "only team \(team) selects its submissions") }
+        do {
+            try await hub.selectForFinal(team: team, name: name, selected: form["action"] != "unselect", by: member.login)
+        } catch let error as HubError {
+            throw HTTPError(.forbidden, message: error.description)
+        }
+        return Response(status: .seeOther, headers: [.location: PageFormat.submissionLink(team, name)])
     }
 
     private func lineage(_ context: ForkboardRequestContext) async throws -> Response {

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+
+/// A submission a team chose for the final (private) leaderboard.
+public struct FinalSelectionRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "final_selections"
+    public var submissionID: Int64
+    public var team: String
+    public var selectedAt: Date
+    public var selectedBy: String
+}
+
+/// Why a selection was refused.
+public enum FinalSelectionError: Error, CustomStringConvertible, Equatable {
+    case tooMany(team: String, limit: Int, selected: [String])
+
+    public var description: String {
+        switch self {
+        case .tooMany(let team, let limit, let selected):
+            "team \(team) has already selected \(limit) submission(s) for the final leaderboard (\(selected.joined(separator: ", "))): unselect one first"
+        }
+    }
+}
+
+/// Kaggle's final selection: each team marks up to N submissions whose private scores count.
+extension Ledger {
+    /// Marks a submission of `team` for the final leaderboard, audited; selecting it again
+    /// changes nothing. Returns false when it was already selected.
+    /// - Throws: ``FinalSelectionError/tooMany(team:limit:selected:)`` when the team already
+    ///   has `limit` selections; database errors.
+    @discardableResult
+    public func selectForFinal(submissionID: Int64, team: String, limit: Int, by actor: String, now: Date = Date()) throws -> Bool {
+        try database.write { db in
+            if try FinalSelectionRecord.fetchOne(db, key: submissionID) != nil { return false }
+            let selected = try String.fetchAll(db, sql: """
+                SELECT s.name FROM final_selections f JOIN submissions s ON s.id = f.submissionID WHERE f.team = ? ORDER BY f.selectedAt
+                """, arguments: [team])
+            guard selected.count < limit else { throw FinalSelectionError.tooMany(team: team, limit: limit, selected: selected) }
+            try FinalSelectionRecord(submissionID: submissionID, team: team, selectedAt: now, selectedBy: actor).insert(db)
+            let name = try String.fetchOne(db, sql: "SELECT name FROM submissions WHERE id = ?", arguments: [submissionID]) ?? ""
+            try Self.appendAudit(db, "final.select", actor: actor, team: team, detail: ["submission": .text(name)], at: now)
+            try Self.bumpCounter(db, .results)
+            return true
+        }
+    }
+
+    /// Removes a submission from its team's final selection, audited. Returns false when it was
+    /// not selected.
+    /// - Throws: database errors.
+    @discardableResult
+    public func unselectForFinal(submissionID: Int64, by actor: String, now: Date = Date()) throws -> Bool {
+        try database.write { db in
+            guard let record = try FinalSelectionRecord.fetchOne(db, key: submissionID) else { return false }
+            try record.delete(db)
+            let name = try String.fetchOne(db, sql: "SELECT name FROM submissions WHERE id = ?", arguments: [submissionID]) ?? ""
+            try Self.appendAudit(db, "final.unselect", actor: actor, team: record.team, detail: ["submission": .text(name)], at: now)
+            try Self.bumpCounter(db, .results)
+            return true
+        }
+    }
+
+    /// Every selection, by submission id.
+    public func finalSelections() throws -> [Int64: FinalSelectionRecord] {
+        try database.read { db in
+            Dictionary(uniqueKeysWithValues: try FinalSelectionRecord.fetchAll(db).map { ($0.submissionID, $0) })
+        }
+    }
+}
