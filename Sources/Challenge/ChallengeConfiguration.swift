@@ -12,6 +12,8 @@ public struct ChallengeConfiguration: Sendable, Equatable {
     /// How many submissions each team may select for the final (private) leaderboard
     /// (`final_selection:`, Kaggle's); 0: every submission counts.
     public let finalSelection: Int
+    /// Where events are posted (`webhooks:`).
+    public let webhooks: [Webhook]
     /// The questions, in file order.
     public let questions: [Question]
     /// Limits of each sandboxed run.
@@ -29,11 +31,13 @@ public struct ChallengeConfiguration: Sendable, Equatable {
 
     public init(title: String, questions: [Question], limits: Limits, runtime: Runtime?, schedule: Schedule = .alwaysClosed,
                 quotas: Quotas = .unlimited, pushLimits: PushLimits = .defaults, testSplit: TestSplit = .defaults,
-                executor: ExecutorSettings = .local, description: String? = nil, forum: String? = nil, finalSelection: Int = 0) {
+                executor: ExecutorSettings = .local, description: String? = nil, forum: String? = nil, finalSelection: Int = 0,
+                webhooks: [Webhook] = []) {
         self.title = title
         self.description = description
         self.forum = forum
         self.finalSelection = finalSelection
+        self.webhooks = webhooks
         self.questions = questions
         self.limits = limits
         self.runtime = runtime
@@ -76,7 +80,7 @@ public struct ChallengeConfiguration: Sendable, Equatable {
             throw ChallengeError(file: file, key: "", problem: "must be a mapping of keys to values")
         }
         let root = YAMLNode(value: document, path: "", file: file)
-        try root.rejectUnknownKeys(["title", "questions", "limits", "runtime", "phases", "quotas", "push_limits", "test_split", "executor", "description", "forum", "final_selection"])
+        try root.rejectUnknownKeys(["title", "questions", "limits", "runtime", "phases", "quotas", "push_limits", "test_split", "executor", "description", "forum", "final_selection", "webhooks"])
         let questionNodes = try root.child("questions").list()
         guard !questionNodes.isEmpty else { throw root.child("questions").error("must list at least one question") }
         let questions = try questionNodes.map(QuestionReader.read)
@@ -96,7 +100,8 @@ public struct ChallengeConfiguration: Sendable, Equatable {
             executor: try ExecutorSettings.read(root.child("executor")),
             description: root.child("description").isMissing ? nil : try root.child("description").string(),
             forum: try readForum(root.child("forum")),
-            finalSelection: try root.child("final_selection").integer(default: 0, minimum: 0))
+            finalSelection: try root.child("final_selection").integer(default: 0, minimum: 0),
+            webhooks: try Webhook.readAll(root.child("webhooks")))
     }
 
     private static func readForum(_ node: YAMLNode) throws -> String? {

@@ -125,3 +125,44 @@ public struct SlurmSettings: Sendable, Equatable, Codable {
             timeOverheadSeconds: try node.child("time_overhead_seconds").integer(default: 120, minimum: 0))
     }
 }
+
+/// A webhook (`webhooks:` in challenge.yaml): a Slack-compatible JSON POST (Mattermost and
+/// Matrix bridges take the same) for the events it lists.
+///
+/// ```yaml
+/// webhooks:
+///   - url: https://hooks.slack.com/services/T000/B000/XXXX
+///     events: [submission_scored, new_best_score, phase_changed]   # default: all three
+/// ```
+public struct Webhook: Sendable, Equatable, Codable {
+    public enum Event: String, Sendable, Equatable, Codable, CaseIterable {
+        case submissionScored = "submission_scored"
+        case newBestScore = "new_best_score"
+        case phaseChanged = "phase_changed"
+    }
+
+    public let url: String
+    public let events: [Event]
+
+    public init(url: String, events: [Event] = Event.allCases) {
+        self.url = url
+        self.events = events
+    }
+
+    static func readAll(_ node: YAMLNode) throws -> [Webhook] {
+        guard !node.isMissing else { return [] }
+        return try node.list().map { item in
+            try item.rejectUnknownKeys(["url", "events"])
+            let url = try item.child("url").string()
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else { throw item.child("url").error("must be an http:// or https:// address") }
+            let names = try item.child("events").stringList(default: Event.allCases.map(\.rawValue))
+            let events = try names.enumerated().map { index, name in
+                guard let event = Event(rawValue: name) else {
+                    throw item.child("events").error("entry \(index) ('\(name)') is not one of: \(Event.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return event
+            }
+            return Webhook(url: url, events: events)
+        }
+    }
+}

@@ -66,3 +66,33 @@ extension Ledger {
         }
     }
 }
+
+/// Small facts the hub's services keep across restarts (`hub_state`).
+extension Ledger {
+    /// The value kept under `key`, or nil.
+    public func hubState(_ key: String) async throws -> String? {
+        try await database.read { db in try String.fetchOne(db, sql: "SELECT value FROM hub_state WHERE key = ?", arguments: [key]) }
+    }
+
+    /// Keeps `value` under `key`.
+    public func setHubState(_ key: String, to value: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "INSERT INTO hub_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [key, value])
+        }
+    }
+
+    /// True when the scored evaluation `evaluationID` ranks first on its question: no other
+    /// scored evaluation of the question has a better ranking key (an earlier one ties first).
+    public func isBestOnItsQuestion(evaluationID: Int64) async throws -> Bool {
+        try await database.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT question, rankingKey FROM evaluations WHERE id = ?", arguments: [evaluationID]),
+                  let key: Double = row["rankingKey"] else { return false }
+            let better = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM evaluations WHERE question = ? AND rankingKey IS NOT NULL AND id != ?
+                AND (rankingKey < ? OR (rankingKey = ? AND id < ?))
+                """, arguments: [row["question"] as String, evaluationID, key, key, evaluationID]) ?? 0
+            return better == 0
+        }
+    }
+}

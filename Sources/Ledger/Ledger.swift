@@ -250,6 +250,13 @@ public final class Ledger: Sendable {
                 table.column("selectedBy", .text).notNull()
             }
         }
+        migrator.registerMigration("12-hub-state") { db in
+            // Small facts the hub's services keep across restarts (the phase last announced).
+            try db.create(table: "hub_state") { table in
+                table.column("key", .text).primaryKey()
+                table.column("value", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -53,13 +53,16 @@ public enum HubServices {
         }
         let evaluator = Evaluator(context: { hub.evaluationContext }, executor: executor)
         let provenance = ProvenanceRecorder(hub: hub, logger: logger)
+        let webhooks = WebhookDispatcher(webhooks: { hub.challenge.webhooks }, logger: logger)
         var services: [any Service] = (0..<workerCount).map { index in
             let worker = EvaluationWorker(hub: hub, evaluator: evaluator, owner: "\(processName)-\(index)",
                                           leaseSeconds: settings.leaseSeconds, logger: logger) { evaluation, state in
                 if state.isFinal { await provenance.recordFinished(evaluation) }
+                if state == .scored { await HubEvents.scored(evaluation, hub: hub, webhooks: webhooks) }
             }
             return LoopService { await worker.run() }
         }
+        services.append(LoopService { await webhooks.run() })
         services.append(LoopService {
             while !Task.isCancelled {
                 do {
@@ -80,7 +83,8 @@ public enum HubServices {
         })
         if settings.sharesHubDuties {
             services.append(CreditService(hub: hub, owner: processName, logger: logger))
-            services.append(MaintenanceService(hub: hub, owner: processName, reconcileSeconds: settings.reconcileSeconds, logger: logger))
+            services.append(MaintenanceService(hub: hub, owner: processName, reconcileSeconds: settings.reconcileSeconds, logger: logger,
+                                               webhooks: webhooks))
         }
         return services
     }

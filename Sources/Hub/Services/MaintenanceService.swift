@@ -13,6 +13,8 @@ struct MaintenanceService: Service {
     let owner: String
     let reconcileSeconds: TimeInterval
     let logger: Logger
+    /// Where phase changes are announced.
+    let webhooks: WebhookDispatcher
     /// Seconds between looks at the phase.
     var interval: Double = 2
 
@@ -27,6 +29,7 @@ struct MaintenanceService: Service {
         let logger = self.logger
         let reconcileSeconds = self.reconcileSeconds
         let interval = self.interval
+        let webhooks = self.webhooks
         await cancelWhenGracefulShutdown {
             var heldAt: Date?
             var commonsWasOpen = false
@@ -35,7 +38,9 @@ struct MaintenanceService: Service {
             while !Task.isCancelled {
                 if await lease.hold(lastHeldAt: &heldAt) {
                     do {
-                        let open = try await BlockingWork.run { try PhaseClock(hub: hub).status().isCommonsOpen }
+                        let status = try await BlockingWork.run { try PhaseClock(hub: hub).status() }
+                        await HubEvents.announcePhase(status, hub: hub, webhooks: webhooks)
+                        let open = status.isCommonsOpen
                         if open, !commonsWasOpen {
                             let published = try await BlockingWork.run { try OpenCommons(hub: hub).synchronize() }
                             if published > 0 { logger.notice("the commons is open: published \(published) submission(s) in open.git") }
