@@ -31,6 +31,9 @@ public enum ExecutorSettings: Sendable, Equatable {
 
     static func read(_ node: YAMLNode) throws -> ExecutorSettings {
         if node.isMissing { return .local }
+        if node.child("type").isMissing, let keys = node.value as? [String: Any], !keys.isEmpty {
+            throw node.child("type").error("is required beside the other executor keys: local, or slurm")
+        }
         let type = try node.child("type").string(default: "local")
         switch type {
         case "local":

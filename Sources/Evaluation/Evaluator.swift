@@ -45,7 +45,7 @@ public struct Evaluator: Sendable {
         var followedJob: String?
         if let batch = executor as? any BatchExecutor, let batchJob {
             followedJob = batchJob.recordedJobID
-            if followedJob == nil, let found = await batch.unrecordedJob(in: directory) {
+            if followedJob == nil, let found = await batch.unrecordedJob(named: batchJob.jobName) {
                 try await record(found, batchJob, batch: batch)
                 followedJob = found
             }
@@ -68,7 +68,7 @@ public struct Evaluator: Sendable {
                 if let followedJob {
                     jobID = followedJob
                 } else {
-                    jobID = try await batch.submit(directory)
+                    jobID = try await batch.submit(directory, name: batchJob.jobName)
                     try await record(jobID, batchJob, batch: batch)
                 }
                 report = try await batch.follow(jobID: jobID, directory: directory, waiting: batchJob.waiting, progress: progress)
@@ -140,6 +140,12 @@ public struct Evaluator: Sendable {
             environment: EvaluationJob.environment(of: question), foldCount: data.folds.count,
             limits: context.challenge.limits, runtime: context.challenge.runtime!)
         do {
+            if case .slurm = context.challenge.executor {
+                // The hub's own directory in the shared directory: other cluster users must not read the code.
+                let hubDirectory = context.runsDirectory.deletingLastPathComponent()
+                try FileManager.default.createDirectory(at: hubDirectory, withIntermediateDirectories: true)
+                try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: hubDirectory.path)
+            }
             try context.jobPreparation(question: question).prepare(job, data: data, in: directory, tree: tree)
         } catch let error as TreeExportError {
             return .finished(EvaluationResult(status: .checkingError, log: "the submission's tree cannot be evaluated: \(error)"))
@@ -154,15 +160,18 @@ public struct Evaluator: Sendable {
 public struct BatchJobRecord: Sendable {
     /// The job of an earlier attempt, recorded in the ledger; nil when none is.
     public var recordedJobID: String?
+    /// The name its job is submitted under: unique to the hub, the evaluation and its queueing.
+    public var jobName: String
     /// Records a job id with the evaluation; returns false when the evaluation is no longer
     /// this worker's (the job is then cancelled).
     public var record: @Sendable (String) async throws -> Bool
     /// Told, with the scheduler's reason, while the job waits to start.
     public var waiting: @Sendable (String) async -> Void
 
-    public init(recordedJobID: String?, record: @escaping @Sendable (String) async throws -> Bool,
+    public init(recordedJobID: String?, jobName: String, record: @escaping @Sendable (String) async throws -> Bool,
                 waiting: @escaping @Sendable (String) async -> Void) {
         self.recordedJobID = recordedJobID
+        self.jobName = jobName
         self.record = record
         self.waiting = waiting
     }

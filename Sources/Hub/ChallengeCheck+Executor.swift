@@ -11,8 +11,8 @@ extension ChallengeCheck {
             return
         }
         let executor = SlurmExecutor(settings: settings)
-        let problems = await executor.problems()
-        for problem in problems { add(.error, "executor", problem) }
+        let problems = await executor.problems(limits: hub.challenge.limits)
+        for problem in problems { add(.error, "executor", "\(problem) (challenge.yaml, executor:)") }
         if problems.isEmpty {
             add(.ok, "executor", "slurm: the controller answers; job directories in \(settings.sharedDirectory)/runs; nodes run \(executor.forkboardCommand)")
         }

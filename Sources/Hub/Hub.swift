@@ -16,6 +16,8 @@ public final class Hub: Sendable {
     /// The hub home directory.
     public let home: URL
     public let ledger: Ledger
+    /// This hub's identifier (``Ledger/hubIdentifier()``).
+    public let identifier: String
     private let applied: Mutex<AppliedConfiguration>
 
     /// The configuration in force and the ledger's record of it.
@@ -44,6 +46,7 @@ public final class Hub: Sendable {
         guard FileManager.default.fileExists(atPath: file.path) else { throw HubError.notAHub(home.path) }
         self.home = home.standardizedFileURL
         self.ledger = try Ledger(path: home.appendingPathComponent("forkboard.sqlite").path)
+        self.identifier = try ledger.hubIdentifier()
         var record = try ledger.activeConfiguration()
         if record == nil {
             let text = try Self.readConfigurationFile(file)
@@ -137,7 +140,7 @@ public final class Hub: Sendable {
     }
 
     /// The evaluation context of this hub.
-    public var evaluationContext: EvaluationContext { EvaluationContext(hubHome: home, challenge: challenge) }
+    public var evaluationContext: EvaluationContext { EvaluationContext(hubHome: home, challenge: challenge, hubIdentifier: identifier) }
 
     /// The questions whose required files all exist in `files`.
     public func questions(applicableTo hasFile: (String) throws -> Bool) rethrows -> [Question] {

@@ -74,6 +74,18 @@ extension Ledger {
         try await database.read { db in try String.fetchOne(db, sql: "SELECT value FROM hub_state WHERE key = ?", arguments: [key]) }
     }
 
+    /// This hub's identifier: 12 hexadecimal digits drawn once, when first asked, and kept.
+    /// Names what the hub puts where other hubs may put theirs (a cluster's shared directory,
+    /// its batch jobs' names).
+    /// - Throws: a GRDB error when the database cannot be written.
+    public func hubIdentifier() throws -> String {
+        try database.write { db in
+            let drawn = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12)).lowercased()
+            try db.execute(sql: "INSERT OR IGNORE INTO hub_state (key, value) VALUES ('hub_id', ?)", arguments: [drawn])
+            return try String.fetchOne(db, sql: "SELECT value FROM hub_state WHERE key = 'hub_id'") ?? drawn
+        }
+    }
+
     /// Keeps `value` under `key`.
     public func setHubState(_ key: String, to value: String) async throws {
         try await database.write { db in

@@ -38,6 +38,7 @@ extension AuditCommand {
                 say("Reuse without lineage: \(reuse.isEmpty ? "none found" : reuse.joined(separator: "; "))")
                 for evaluation in report.evaluations {
                     say("Question \(evaluation.question): \(evaluation.state), \(evaluation.attempts) attempt(s), \(evaluation.history.count) earlier result(s)")
+                    if let worker = evaluation.worker { say("  worker \(worker)" + (evaluation.batchJob.map { ", batch job \($0)" } ?? "")) }
                     if let environment = evaluation.environment {
                         say("  runtime \(environment.interpreter) in \(environment.runtime ?? "?"), \(environment.packages.count) packages, hub \(environment.hubVersion)")
                         if let rVersion = environment.rVersion { say("  \(rVersion), \(environment.rPackages?.count ?? 0) R packages") }

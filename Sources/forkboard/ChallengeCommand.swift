@@ -24,6 +24,12 @@ struct ChallengeCommand: AsyncParsableCommand {
             let hub = try hubOptions.open()
             let record = hub.configurationRecord
             say("In force: sha256 \(record.sha256), applied \(Instant.format(record.appliedAt)) by \(record.appliedBy)")
+            switch hub.challenge.executor {
+            case .local: say("Evaluations run on this machine (executor: local).")
+            case .slurm(let settings):
+                say("Evaluations run on Slurm: partition \(settings.partition ?? "(the default)"), job directories in \(settings.sharedDirectory)/\(hub.identifier)/runs, "
+                    + "\(settings.jobsInFlight) job(s) in flight per process, one job per \(settings.granularity.rawValue).")
+            }
             if try hub.configurationFileIsApplied() {
                 say("challenge.yaml is the configuration in force.")
             } else {

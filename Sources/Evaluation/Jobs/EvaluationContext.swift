@@ -6,22 +6,26 @@ public struct EvaluationContext: Sendable {
     /// The hub home.
     public let hubHome: URL
     public let challenge: ChallengeConfiguration
+    /// The hub's identifier: its own directory in a shared directory that several hubs use.
+    public let hubIdentifier: String
 
-    public init(hubHome: URL, challenge: ChallengeConfiguration) {
+    public init(hubHome: URL, challenge: ChallengeConfiguration, hubIdentifier: String = "hub") {
         self.hubHome = hubHome
         self.challenge = challenge
+        self.hubIdentifier = hubIdentifier
     }
 
     /// `<hub>/repos/ledger.git`: every submission's commits.
     public var ledgerRepository: URL { hubHome.appendingPathComponent("repos/ledger.git") }
     /// `<hub>/harness`: mounted read-only at `/harness` in the sandbox.
     public var harnessDirectory: URL { hubHome.appendingPathComponent("harness") }
-    /// Where job directories live: `<hub>/runs`, or `<shared_directory>/runs` when a Slurm
-    /// cluster runs the jobs (its nodes must see them).
+    /// Where job directories live: `<hub>/runs`, or `<shared_directory>/<hub identifier>/runs`
+    /// when a Slurm cluster runs the jobs (its nodes must see them; each hub has its own
+    /// directory there).
     public var runsDirectory: URL {
         switch challenge.executor {
         case .local: hubHome.appendingPathComponent("runs")
-        case .slurm(let settings): URL(fileURLWithPath: settings.sharedDirectory).appendingPathComponent("runs")
+        case .slurm(let settings): URL(fileURLWithPath: settings.sharedDirectory).appendingPathComponent(hubIdentifier).appendingPathComponent("runs")
         }
     }
 

@@ -30,6 +30,13 @@ struct SlurmCommands: Sendable {
         return id
     }
 
+    /// Asks sbatch whether it would accept the job, without submitting it (`--test-only`).
+    /// - Throws: ``JobError`` with sbatch's message when it would refuse it.
+    func testSubmission(script: URL, arguments: [String]) async throws {
+        let result = try await run("sbatch", ["--test-only"] + arguments + [script.path])
+        guard result.succeeded else { throw JobError(result.error.isEmpty ? result.output : result.error) }
+    }
+
     /// The queue's lines for `jobIDs` (every task of an array), finished jobs included while the
     /// controller still remembers them (`MinJobAge`). A job it forgot has no line.
     /// - Throws: ``JobError`` when squeue cannot reach the controller.

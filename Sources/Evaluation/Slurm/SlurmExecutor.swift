@@ -25,14 +25,28 @@ public struct SlurmExecutor: BatchExecutor {
 
     public init(settings: SlurmSettings) {
         self.settings = settings
-        self.forkboardCommand = settings.forkboardCommand ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        self.forkboardCommand = settings.forkboardCommand ?? Self.ownExecutable
         self.watcher = SlurmQueueWatcher(commands: commands, pollSeconds: settings.pollSeconds)
     }
 
+    /// This process's executable's path, as the kernel names it: still the path after the
+    /// file was replaced by a new build (the kernel then adds " (deleted)", left out here), so
+    /// that the nodes run the executable now at that path.
+    static var ownExecutable: String {
+        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return target.hasSuffix(" (deleted)") ? String(target.dropLast(" (deleted)".count)) : target
+    }
+
+    /// Seconds to wait between tries of a submission sbatch refused (a controller restarting
+    /// or briefly unreachable), about a minute in all.
+    static let submissionRetrySeconds: [Double] = [2, 4, 8, 16, 30]
+
     /// Problems that would stop this hub from running jobs on the cluster: Slurm's programs
-    /// missing, a controller that does not answer, an unknown partition, a shared directory the
-    /// hub cannot write, a `forkboard` command that does not exist. Empty when none is found.
-    public func problems() async -> [String] {
+    /// missing, a controller that does not answer, an unknown partition, sbatch arguments,
+    /// account or QoS that sbatch refuses (asked with `--test-only` for a job with `limits`),
+    /// a shared directory the hub cannot write, a `forkboard` command that does not exist.
+    /// Empty when none is found.
+    public func problems(limits: Limits = .defaults) async -> [String] {
         var found: [String] = []
         for program in ["sbatch", "squeue", "scontrol", "scancel", "sinfo"] {
             if (try? Executables.locate(program)) == nil { found.append("\(program) is not on the PATH (Debian and Ubuntu: apt-get install slurm-client)") }
@@ -53,10 +67,24 @@ public struct SlurmExecutor: BatchExecutor {
             try Data().write(to: probe)
             try FileManager.default.removeItem(at: probe)
         } catch {
-            found.append("the shared directory \(settings.sharedDirectory) cannot be written: \(error.localizedDescription)")
+            found.append("the shared directory \(settings.sharedDirectory) cannot be written by this user (create it, and give the hub's account write access)")
         }
         if !FileManager.default.isExecutableFile(atPath: forkboardCommand) {
             found.append("forkboard_command \(forkboardCommand) is not an executable file on this machine (the nodes run it at that path)")
+        }
+        if found.isEmpty {
+            let directory = JobDirectory(url: URL(fileURLWithPath: settings.sharedDirectory).appendingPathComponent(".forkboard-check-\(UUID().uuidString.prefix(8))"))
+            defer { try? FileManager.default.removeItem(at: directory.url) }
+            let job = EvaluationJob(name: "challenge check", question: "check", trainCommand: ["true"], predictCommand: ["true"], environment: [:],
+                                    foldCount: 1, limits: limits, runtime: Runtime(binDirectory: "/usr/bin", readOnlyPaths: []))
+            let script = directory.url.appendingPathComponent("check.sh")
+            do {
+                try FileManager.default.createDirectory(at: directory.batch, withIntermediateDirectories: true)
+                try Data("#!/bin/sh\ntrue\n".utf8).write(to: script)
+                try await commands.testSubmission(script: script, arguments: Self.sbatchArguments(job: job, settings: settings, name: "forkboard-check", directory: directory))
+            } catch {
+                found.append("sbatch would refuse the hub's jobs (partition, account, qos, sbatch_arguments, --time or --mem): \(error)")
+            }
         }
         return found
     }
@@ -66,28 +94,36 @@ public struct SlurmExecutor: BatchExecutor {
         jobID.hasPrefix(jobIDPrefix) ? String(jobID.dropFirst(jobIDPrefix.count)) : nil
     }
 
-    public func submit(_ directory: JobDirectory) async throws -> String {
+    public func submit(_ directory: JobDirectory, name: String) async throws -> String {
         let job: EvaluationJob
         do {
             job = try directory.specification()
         } catch {
             throw JobError("cannot read the job's \(directory.specificationFile.lastPathComponent): \(error)")
         }
+        guard FileManager.default.isExecutableFile(atPath: forkboardCommand) else {
+            throw JobError("the forkboard executable the nodes would run, \(forkboardCommand), does not exist or cannot be run (set executor: forkboard_command in challenge.yaml)")
+        }
         let batch = directory.batch
-        let name = "forkboard-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let script = batch.appendingPathComponent("job.sh")
         do {
             try FileManager.default.createDirectory(at: batch, withIntermediateDirectories: true)
-            // Written before sbatch, so that a hub stopped before it records the id finds the job.
-            try Data(name.utf8).write(to: batch.appendingPathComponent("name"), options: .atomic)
             try Data(Self.script(job: job, directory: directory, forkboard: forkboardCommand, perFold: settings.granularity == .fold).utf8)
                 .write(to: script, options: .atomic)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         } catch {
-            throw JobError("cannot write the batch job's files in \(batch.path): \(error)")
+            throw JobError("cannot write the batch job's files in \(batch.path): \(error.localizedDescription)")
         }
-        let id = try await commands.submit(script: script, arguments: Self.sbatchArguments(job: job, settings: settings, name: name, directory: directory))
-        return Self.jobIDPrefix + id
+        let arguments = Self.sbatchArguments(job: job, settings: settings, name: name, directory: directory)
+        var delays = Self.submissionRetrySeconds[...]
+        while true {
+            do {
+                return Self.jobIDPrefix + (try await commands.submit(script: script, arguments: arguments))
+            } catch let error as JobError {
+                guard let delay = delays.popFirst() else { throw error }
+                try await Task.sleep(for: .seconds(delay))
+            }
+        }
     }
 
     /// The batch script: runs `forkboard run-job` on the job's directory (one fold per array task
@@ -209,10 +245,8 @@ public struct SlurmExecutor: BatchExecutor {
         return JobReport(folds: folds)
     }
 
-    public func unrecordedJob(in directory: JobDirectory) async -> String? {
-        guard let data = try? Data(contentsOf: directory.batch.appendingPathComponent("name")) else { return nil }
-        let name = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, let ids = try? await commands.jobs(named: name) else { return nil }
+    public func unrecordedJob(named name: String) async -> String? {
+        guard let ids = try? await commands.jobs(named: name) else { return nil }
         for id in ids {
             guard let entries = try? await commands.queue(jobIDs: [id]), !entries.isEmpty else { continue }
             if entries.contains(where: { !$0.state.hasEnded }) || entries.allSatisfy({ $0.state == .completed }) {

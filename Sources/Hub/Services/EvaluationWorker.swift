@@ -77,6 +77,7 @@ public struct EvaluationWorker: Sendable {
         // and a later claim follows it again.
         let batchJob = BatchJobRecord(
             recordedJobID: evaluation.executorJobID,
+            jobName: "forkboard-\(hub.identifier)-e\(evaluationID)-q\(Int64(evaluation.queuedAt.timeIntervalSince1970 * 1000))",
             record: { jobID in
                 logger.info("\(label): submitted as \(jobID)")
                 return try await ledger.recordExecutorJob(evaluationID: evaluationID, owner: owner, jobID: jobID)
@@ -159,7 +160,11 @@ public struct EvaluationWorker: Sendable {
         let owner = self.owner
         // A result found is recorded even when the worker is stopping meanwhile.
         if try await Self.uncancelled({ try await ledger.finishEvaluation(evaluation.id!, owner: owner, outcome: outcome) }) {
-            logger.info("\(label): \(outcome.state.rawValue)")
+            if outcome.isInfrastructureFailure {
+                logger.notice("\(label): failed through the hub's fault (retried unless attempts are spent): \(outcome.log ?? "")")
+            } else {
+                logger.info("\(label): \(outcome.state.rawValue)")
+            }
             await onFinished(evaluation, outcome.state)
         } else {
             logger.notice("\(label): result dropped, the lease was lost")

@@ -56,6 +56,39 @@ struct SlurmExecutorTests {
         }
     }
 
+    @Test func aRescoreRunsANewJobAndTwoHubsShareOneSharedDirectoryWithoutMixingUp() async throws {
+        let (first, shared) = try await TestHub.onSlurm()
+        let (second, _) = try await TestHub.onSlurm(shared: shared)
+        let kit = try await first.startAndSubmitTheStartingKit().submission
+        let token = try await second.addTeam("alice")
+        try await second.start()
+        let clone = try await second.clone("alice", login: "alice", token: token)
+        // The same team and submission name in the other hub, a different model.
+        let push = try await second.submit("kit", files: ["classifier.py": Classifiers.randomForest(estimators: 5, seed: 9)], in: clone)
+        #expect(push.status == 0, "\(push.output)")
+        let forest = try await second.waitForFinalState(team: "alice", name: "kit")
+        #expect(kit["state"] as? String == "scored" && forest["state"] as? String == "scored")
+        #expect(Self.scores(kit) != Self.scores(forest), "each hub scored its own submission")
+        let firstJob = try await first.slurmJobs()["kit"]
+        let secondJob = try await second.slurmJobs()["kit"]
+        #expect(firstJob != nil && firstJob != secondJob)
+        let hubDirectories = try FileManager.default.contentsOfDirectory(atPath: shared.path).filter { !$0.hasPrefix(".") }
+        #expect(hubDirectories.count == 2, "one directory per hub: \(hubDirectories)")
+
+        // A re-score while the controller still remembers the first job: a new job, scored again.
+        let rescore = try await first.forkboard(["rescore", "alice/kit", "--hub", first.home.path])
+        #expect(rescore.status == 0, "\(rescore.output)")
+        let deadline = Date().addingTimeInterval(120)
+        var rescored: [String: Any] = [:]
+        while Date() < deadline {
+            rescored = try await first.waitForFinalState(team: "alice", name: "kit")
+            if let job = Self.evaluation(rescored)["batch_job"] as? String, job != "slurm:\(firstJob ?? "")" { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(Self.evaluation(rescored)["batch_job"] as? String != "slurm:\(firstJob ?? "")", "the re-score ran in a new job")
+        #expect(rescored["state"] as? String == "scored" && Self.scores(rescored) == Self.scores(kit))
+    }
+
     @Test func fourSubmissionsOnTwoSlotsRunTwoAtATimeAndAllAreScored() async throws {
         // Two jobs fit on the node at once, whatever its CPU count.
         let cpus = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
@@ -216,6 +249,11 @@ struct SlurmExecutorTests {
         #expect(failed.status == 1)
         #expect(failed.output.contains("error: executor: partition 'nowhere' is not one of the cluster's: forkboard"), "\(failed.output)")
         #expect(failed.output.contains("error: executor: forkboard_command /opt/missing/forkboard is not an executable file"), "\(failed.output)")
+
+        let (refused, _) = try await TestHub.onSlurm(settings: "  sbatch_arguments: [\"--no-such-option\"]")
+        let asked = try await refused.forkboard(["challenge", "check", refused.home.path])
+        #expect(asked.status == 1)
+        #expect(asked.output.contains("error: executor: sbatch would refuse the hub's jobs"), "sbatch --test-only: \(asked.output)")
     }
 
     /// Waits until the submission's Slurm job is in `state`; returns its id.
