@@ -63,7 +63,7 @@ public struct EvaluationJob: Codable, Sendable, Equatable {
 /// fold-<k>/progress   the step of the fold that started last (train, predict)
 /// fold-<k>/report.json  the fold's JobReport, when a job array runs one task per fold
 /// report.json         the JobReport, written when the job ends
-/// batch/              a batch scheduler's files (the script, its output, the job's name)
+/// batch/              a batch scheduler's files (the script, its output)
 /// ```
 public struct JobDirectory: Sendable, Equatable {
     public let url: URL
@@ -76,7 +76,7 @@ public struct JobDirectory: Sendable, Equatable {
     public var tree: URL { url.appendingPathComponent("tree") }
     public var harness: URL { url.appendingPathComponent("harness") }
     public var reportFile: URL { url.appendingPathComponent("report.json") }
-    /// A batch executor's files: its script, the scheduler's output, the job's name.
+    /// A batch executor's files: its script and the scheduler's output.
     public var batch: URL { url.appendingPathComponent("batch") }
 
     /// The directory of fold `index`.
