@@ -14,6 +14,9 @@ public struct ChallengeConfiguration: Sendable, Equatable {
     public let finalSelection: Int
     /// Where events are posted (`webhooks:`).
     public let webhooks: [Webhook]
+    /// Whether anyone may register a new team during an open phase (`open_registration:`;
+    /// organisers may still close it with `forkboard registration close`).
+    public let openRegistration: Bool
     /// The questions, in file order.
     public let questions: [Question]
     /// Limits of each sandboxed run.
@@ -32,12 +35,13 @@ public struct ChallengeConfiguration: Sendable, Equatable {
     public init(title: String, questions: [Question], limits: Limits, runtime: Runtime?, schedule: Schedule = .alwaysClosed,
                 quotas: Quotas = .unlimited, pushLimits: PushLimits = .defaults, testSplit: TestSplit = .defaults,
                 executor: ExecutorSettings = .local, description: String? = nil, forum: String? = nil, finalSelection: Int = 0,
-                webhooks: [Webhook] = []) {
+                webhooks: [Webhook] = [], openRegistration: Bool = false) {
         self.title = title
         self.description = description
         self.forum = forum
         self.finalSelection = finalSelection
         self.webhooks = webhooks
+        self.openRegistration = openRegistration
         self.questions = questions
         self.limits = limits
         self.runtime = runtime
@@ -80,7 +84,7 @@ public struct ChallengeConfiguration: Sendable, Equatable {
             throw ChallengeError(file: file, key: "", problem: "must be a mapping of keys to values")
         }
         let root = YAMLNode(value: document, path: "", file: file)
-        try root.rejectUnknownKeys(["title", "questions", "limits", "runtime", "phases", "quotas", "push_limits", "test_split", "executor", "description", "forum", "final_selection", "webhooks"])
+        try root.rejectUnknownKeys(["title", "questions", "limits", "runtime", "phases", "quotas", "push_limits", "test_split", "executor", "description", "forum", "final_selection", "webhooks", "open_registration"])
         let questionNodes = try root.child("questions").list()
         guard !questionNodes.isEmpty else { throw root.child("questions").error("must list at least one question") }
         let questions = try questionNodes.map(QuestionReader.read)
@@ -101,7 +105,8 @@ public struct ChallengeConfiguration: Sendable, Equatable {
             description: root.child("description").isMissing ? nil : try root.child("description").string(),
             forum: try readForum(root.child("forum")),
             finalSelection: try root.child("final_selection").integer(default: 0, minimum: 0),
-            webhooks: try Webhook.readAll(root.child("webhooks")))
+            webhooks: try Webhook.readAll(root.child("webhooks")),
+            openRegistration: try root.child("open_registration").boolean(default: false))
     }
 
     private static func readForum(_ node: YAMLNode) throws -> String? {

@@ -181,10 +181,12 @@ public enum HubError: Error, CustomStringConvertible {
     case runtimeRebuildBlocked(String)
     case notATemplate(String)
     case finalSelectionRefused(String)
+    case registrationRefused(String)
 
     public var description: String {
         switch self {
         case .finalSelectionRefused(let reason): reason
+        case .registrationRefused(let reason): reason
         case .notAHub(let path): "\(path) is not a Forkboard hub (no challenge.yaml); create one with 'forkboard init \(path) --template breast-cancer'"
         case .noHubGiven: "no hub given: pass --hub PATH, set FORKBOARD_HUB, or run from a hub home"
         case .alreadyExists(let path): "\(path) already exists and is not empty; choose a new directory"

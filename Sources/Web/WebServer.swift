@@ -38,6 +38,7 @@ public struct WebServer: Sendable {
         router.add(middleware: SessionMiddleware(storage: MemoryPersistDriver(), configuration: SessionMiddlewareConfiguration(
             sessionCookieParameters: SessionCookieParameters(name: "forkboard_session", sameSite: .lax))))
         SignInPages(hub: hub, templates: pages.templates).add(to: router)
+        RegistrationPages(hub: hub, templates: pages.templates).add(to: router)
         let signedIn = router.group().add(middleware: AuthenticationMiddleware(hub: hub))
 
         @Sendable func gitRoute(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {

@@ -54,3 +54,29 @@ struct TeamCommand: AsyncParsableCommand {
         }
     }
 }
+
+struct RegistrationCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "registration",
+        abstract: "Whether outsiders may register teams at /register in open phases (open_registration in challenge.yaml), and closing or opening it again.")
+
+    enum Action: String, ExpressibleByArgument, CaseIterable {
+        case status, close, open
+    }
+
+    @Argument(help: "status, close or open.")
+    var action: Action = .status
+
+    @OptionGroup var hubOptions: HubOptions
+
+    func run() async throws {
+        let hub = try hubOptions.open()
+        switch action {
+        case .status: break
+        case .close: try await hub.setRegistrationClosed(true, by: organiserName())
+        case .open: try await hub.setRegistrationClosed(false, by: organiserName())
+        }
+        let refusal = try await hub.registrationRefusal()
+        say(refusal.map { "Registration is not possible now: \($0)." } ?? "Registration is open at /register.")
+    }
+}

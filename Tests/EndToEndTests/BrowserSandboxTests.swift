@@ -117,3 +117,21 @@ extension BrowserSandboxTests {
         #expect(parentPage.body.contains("<a href=\"/submissions/bob/tuned\">bob/tuned</a>"), "built upon by bob's")
     }
 }
+
+extension BrowserSandboxTests {
+    @Test func anOutsiderRegistersInTheOpenPhaseAndPushesWithTheTokenShownOnce() async throws {
+        let hub = try await TestHub { text in
+            TestHub.replaceSection("phases", with: TestHub.phases([("collaborative", "open", -60)], end: 86_400), in: text) + "\nopen_registration: true\n"
+        }
+        try await hub.start()
+        let browser = Browser(hub: hub)
+        let registered = try await browser.request("/register", form: [("team", "outsiders"), ("login", "olga")])
+        #expect(registered.status == 200 && registered.body.contains("Team <strong>outsiders</strong> is registered"), "\(registered.body)")
+        let token = registered.body.range(of: "<pre>").map { String(registered.body[$0.upperBound...].prefix { $0 != "<" }) } ?? ""
+        #expect(token.count == 64)
+        let clone = try await hub.clone("outsiders", login: "olga", token: token)
+        let push = try await hub.submit("first", in: clone)
+        #expect(push.status == 0, "\(push.output)")
+        #expect(try await hub.waitForFinalState(team: "outsiders", name: "first")["state"] as? String == "scored")
+    }
+}

@@ -13,8 +13,9 @@ struct SignInPages: Sendable {
 
     func add(to router: Router<ForkboardRequestContext>) {
         router.get("/signin") { request, _ in
-            PageTemplates.html(templates.render("signin", ["pageTitle": "Sign in", "title": hub.challenge.title,
-                                                           "next": Self.localPath(request.uri.queryParameters.get("next"))]))
+            let registration = try await hub.registrationRefusal() == nil
+            return PageTemplates.html(templates.render("signin", ["pageTitle": "Sign in", "title": hub.challenge.title, "registration": registration,
+                                                                  "next": Self.localPath(request.uri.queryParameters.get("next"))]))
         }
         router.post("/signin") { request, context -> Response in
             let form = try await FormBody.read(request, limit: 16 << 10)

@@ -1,0 +1,73 @@
+import Foundation
+import Hub
+import Hummingbird
+import Ledger
+import Synchronization
+
+/// Outsiders joining in an open phase (`open_registration: true` in challenge.yaml): a form at
+/// `/register` (no sign-in) that makes a team with one member and shows its token once. At
+/// most ``perAddressPerHour`` registrations per client address and hour; the organisers close
+/// it with `forkboard registration close`.
+struct RegistrationPages: Sendable {
+    let hub: Hub
+    let templates: PageTemplates
+    let limiter = RateLimiter(limit: perAddressPerHour, window: 3600)
+
+    static let perAddressPerHour = 3
+
+    func add(to router: Router<ForkboardRequestContext>) {
+        router.get("/register") { _, _ in
+            let refusal = try await hub.registrationRefusal()
+            return PageTemplates.html(render(["refusal": refusal ?? false, "open": refusal == nil]), status: refusal == nil ? .ok : .forbidden)
+        }
+        router.post("/register") { request, context -> Response in
+            let form = try await FormBody.read(request, limit: 16 << 10)
+            let team = (form["team"] ?? "").trimmingCharacters(in: .whitespaces)
+            let login = (form["login"] ?? "").trimmingCharacters(in: .whitespaces)
+            let echo: [String: Any] = ["team": team, "login": login, "open": true]
+            let address = context.remoteAddress?.ipAddress ?? "unknown"
+            guard limiter.allow(address) else {
+                return PageTemplates.html(render(echo.merging(["refusal": "too many registrations from your address: try again in an hour"]) { $1 }),
+                                          status: .tooManyRequests)
+            }
+            do {
+                let token = try await hub.registerTeam(team, member: login, from: address)
+                let origin = "http://\(request.head.authority ?? "localhost")"
+                return PageTemplates.html(render(["team": team, "login": login, "token": token, "cloneURL": "\(origin)/git/\(team).git"]))
+            } catch let error as HubError {
+                return PageTemplates.html(render(echo.merging(["refusal": error.description, "open": false]) { $1 }), status: .forbidden)
+            } catch let error as TeamError {
+                return PageTemplates.html(render(echo.merging(["refusal": "\(error)"]) { $1 }), status: .badRequest)
+            }
+        }
+    }
+
+    private func render(_ context: [String: Any]) -> ByteBuffer {
+        templates.render("register", context.merging(["pageTitle": "Register", "title": hub.challenge.title]) { $1 })
+    }
+}
+
+/// At most `limit` events per key in a sliding window of `window` seconds, in memory.
+final class RateLimiter: Sendable {
+    let limit: Int
+    let window: TimeInterval
+    private let events = Mutex<[String: [Date]]>([:])
+
+    init(limit: Int, window: TimeInterval) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// Records an event for `key` and returns true, or returns false when the key is over its limit.
+    func allow(_ key: String, now: Date = Date()) -> Bool {
+        events.withLock { events in
+            let recent = (events[key] ?? []).filter { now.timeIntervalSince($0) < window }
+            guard recent.count < limit else {
+                events[key] = recent
+                return false
+            }
+            events[key] = recent + [now]
+            return true
+        }
+    }
+}

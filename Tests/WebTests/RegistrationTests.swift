@@ -1,0 +1,57 @@
+import Foundation
+import Hub
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import Web
+
+/// Outsiders registering a team in an open phase: the token shown once works, taken names and
+/// bad names are refused, each address is limited, and the organisers can close it.
+@Suite("Registration of outsiders")
+struct RegistrationTests {
+    static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+    @Test func closedUnlessTheChallengeTakesRegistrations() async throws {
+        let fixture = try await WebFixture(submissions: 0)
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/register", method: .get) { response in
+                #expect(response.status == .forbidden)
+                #expect(String(buffer: response.body).contains("this challenge does not take registrations"))
+            }
+        }
+    }
+
+    @Test func takenAndBadNamesAreRefusedEachAddressIsLimitedAndOrganisersCloseIt() async throws {
+        let fixture = try await WebFixture(submissions: 0) {
+            // The phase in force is open, and registration is.
+            $0.replacingOccurrences(of: "  - name: competitive\n    kind: closed", with: "  - name: competitive\n    kind: open") + "open_registration: true\n"
+        }
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/signin", method: .get) { response in
+                #expect(String(buffer: response.body).contains("<a href=\"/register\">Register a team</a>"))
+            }
+            try await client.execute(uri: "/register", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=dave&login=alice")) { response in
+                #expect(response.status == .forbidden)
+                let html = String(buffer: response.body)
+                #expect(html.contains("the login &#39;alice&#39; is taken") || html.contains("the login 'alice' is taken"), "\(html)")
+            }
+            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=Bad%20Name&login=erin")) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=bob&login=erin")) { response in
+                #expect(response.status == .badRequest, "a taken team name")
+            }
+            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=frank&login=frank")) { response in
+                #expect(response.status == .tooManyRequests, "three registrations per address and hour")
+            }
+        }
+        try await fixture.hub.setRegistrationClosed(true, by: "organiser")
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/register", method: .get) { response in
+                #expect(response.status == .forbidden && String(buffer: response.body).contains("the organisers closed the registration"))
+            }
+        }
+        #expect(try fixture.hub.ledger.auditEntries().map(\.action).contains("registration.close"))
+    }
+}
