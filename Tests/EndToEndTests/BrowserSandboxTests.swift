@@ -82,6 +82,9 @@ struct BrowserSandboxTests {
         ])
         #expect(again.status == 403)
         #expect(again.body.contains("Refused") && again.body.contains("quota"), "\(again.body)")
+        #expect(!again.body.contains("remote:") && !again.body.contains(hub.home.path), "the hooks' words, not git's or the hub's paths")
+        #expect(!sandbox.body.contains("<legend><code>.forkboard/") && !sandbox.body.contains("<legend><code>data/train.csv"),
+                "the hub's files and the data are kept, not offered for editing")
         #expect(try await hub.submissions().count == 1)
     }
 }

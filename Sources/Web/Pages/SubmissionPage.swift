@@ -68,7 +68,7 @@ struct SubmissionPage: Sendable {
             "hasParents": !view.derivesFrom.isEmpty, "derivesFrom": links(view.derivesFrom),
             "hasChildren": !children.isEmpty, "children": links(children),
             "hasCredits": !view.credits.isEmpty,
-            "credits": view.credits.sorted { $0.value > $1.value }.map { ["name": $0.key, "share": PageFormat.percent($0.value)] },
+            "credits": view.credits.sorted { $0.value > $1.value }.map { "\($0.key) \(PageFormat.percent($0.value))" }.joined(separator: "; "),
             "evaluations": evaluations,
         ]
         if running { context["refreshSeconds"] = Self.refreshSeconds }

@@ -68,13 +68,18 @@ struct SandboxPages: Sendable {
             var editable: [(String, String)] = []
             var others: [String] = []
             for (path, entry) in try source.allEntries(inTree: try source.commit(base.commit).treeID) where entry.kind == .blob {
-                if try source.objectSize(entry.id) <= Self.editableBytes, let text = String(data: try source.blobContent(entry.id), encoding: .utf8),
-                   !text.contains("\0") {
+                // The hub's own files (.forkboard/) and data files are kept, not offered for editing.
+                let isHubOrData = path.hasPrefix(".forkboard/") || path.hasPrefix("data/") || path.hasSuffix(".csv")
+                if !isHubOrData, try source.objectSize(entry.id) <= Self.editableBytes,
+                   let text = String(data: try source.blobContent(entry.id), encoding: .utf8), !text.contains("\0") {
                     editable.append((path, text))
                 } else {
                     others.append(path)
                 }
             }
+            // The questions' required files (classifier.py) first.
+            let required = Set(hub.challenge.questions.flatMap(\.requiredFiles))
+            editable.sort { (required.contains($0.0) ? 0 : 1, $0.0) < (required.contains($1.0) ? 0 : 1, $1.0) }
             return (editable, others)
         }
         var context: [String: Any] = [
@@ -84,7 +89,7 @@ struct SandboxPages: Sendable {
                 ["index": index, "path": file.0, "content": file.1, "rows": min(40, max(6, file.1.split(separator: "\n").count + 2))]
             },
             "newIndex": editable.count,
-            "others": others.joined(separator: ", "),
+            "others": others.isEmpty ? false as Any : others.joined(separator: ", "),
         ]
         context.merge(form) { $1 }
         return PageTemplates.html(templates.render("sandbox", context), status: status)

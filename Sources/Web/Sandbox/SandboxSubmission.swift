@@ -86,8 +86,21 @@ struct SandboxSubmission: Sendable {
         let result = try await Subprocess.run(.path(FilePath(settings.gitPath)), arguments: Arguments(arguments),
                                               environment: .inherit.updating(environment),
                                               output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
-        let lines = (result.standardError + "\n" + result.standardOutput).split(separator: "\n").map(String.init)
-            .filter { !$0.isEmpty && !$0.hasPrefix("To ") && $0 != "Done" }
-        return Outcome(accepted: result.terminationStatus.isSuccess, messages: lines)
+        return Outcome(accepted: result.terminationStatus.isSuccess, messages: Self.messages(of: result.standardError + "\n" + result.standardOutput, name: name))
+    }
+
+    /// What git's push said, as a participant needs it: the hooks' `remote:` lines without the
+    /// prefix, a taken name said plainly, and none of git's hints or the hub's paths.
+    static func messages(of output: String, name: String) -> [String] {
+        var messages: [String] = []
+        for line in output.split(separator: "\n").map(String.init) {
+            if line.hasPrefix("remote: ") {
+                let text = String(line.dropFirst("remote: ".count)).trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty { messages.append(text) }
+            } else if line.contains("already exists") && line.contains("submission-\(name)") {
+                messages.append("the submission name '\(name)' is already used by your team: choose another")
+            }
+        }
+        return messages.isEmpty ? ["the hub refused the submission"] : messages
     }
 }
