@@ -91,6 +91,16 @@ extension Ledger {
         }
     }
 
+    /// The submissions (`team/name`, oldest first) whose history holds `submissionID`: one
+    /// read of the lineage's index by ancestor.
+    public func descendants(of submissionID: Int64) throws -> [String] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.team, s.name FROM lineage l JOIN submissions s ON s.id = l.submissionID WHERE l.ancestorID = ? ORDER BY s.id
+                """, arguments: [submissionID]).map { "\($0["team"] as String)/\($0["name"] as String)" }
+        }
+    }
+
     /// Every lineage edge: (submission, ancestor submission).
     public func lineageEdges() throws -> [(submission: Int64, ancestor: Int64)] {
         try database.read { db in

@@ -27,13 +27,13 @@ extension SlurmExecutor {
                 folds += try completedReport(task, directory: directory, arrayTask: entry.arrayTask).folds
             case .outOfMemory:
                 folds.append(stoppedFold(job: job, directory: directory, arrayTask: entry.arrayTask, limit: .memory,
-                                         note: "Slurm stopped the job: it went over its memory (--mem=\(memoryMegabytes(job))M)", output: output))
+                                         note: "Slurm stopped the job: it went over its memory (--mem=\(Self.memoryMegabytes(job: job, settings: settings))M)", output: output))
             case .timedOut:
                 folds.append(stoppedFold(job: job, directory: directory, arrayTask: entry.arrayTask, limit: .wallTime,
                                          note: "Slurm stopped the job at its time limit", output: output))
             case .failed where output.contains("Exceeded job memory limit") || output.contains("exceeded memory limit"):
                 folds.append(stoppedFold(job: job, directory: directory, arrayTask: entry.arrayTask, limit: .memory,
-                                         note: "Slurm stopped the job: it went over its memory (--mem=\(memoryMegabytes(job))M)", output: output))
+                                         note: "Slurm stopped the job: it went over its memory (--mem=\(Self.memoryMegabytes(job: job, settings: settings))M)", output: output))
             case .failed:
                 let details = (try? await commands.details(jobID: task))??.first
                 throw JobError("Slurm job \(task) failed (exit code \(details?["ExitCode"] ?? "unknown") on \(details?["NodeList"] ?? "an unknown node")): \(output.suffix(2000))")
@@ -73,10 +73,6 @@ extension SlurmExecutor {
         guard step == .predict else { return JobReport.Fold(fold: fold, train: stopped, predict: nil) }
         let trained = SandboxResult(ending: .succeeded, wallSeconds: 0, cpuSeconds: nil, peakMemoryBytes: nil, outputTail: "", outputBytes: 0)
         return JobReport.Fold(fold: fold, train: trained, predict: stopped)
-    }
-
-    private func memoryMegabytes(_ job: EvaluationJob) -> Int {
-        (job.limits.memoryBytes + settings.memoryOverheadBytes + (1 << 20) - 1) >> 20
     }
 
     /// The last 4 KiB of the job's (or the array task's) output file.

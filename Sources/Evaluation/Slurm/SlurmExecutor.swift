@@ -143,7 +143,7 @@ public struct SlurmExecutor: BatchExecutor {
         let folds = perFold ? 1 : job.foldCount
         let seconds = folds * 2 * job.limits.wallSeconds + settings.timeOverheadSeconds
         let minutes = max(1, (seconds + 59) / 60)
-        let megabytes = (job.limits.memoryBytes + settings.memoryOverheadBytes + (1 << 20) - 1) >> 20
+        let megabytes = memoryMegabytes(job: job, settings: settings)
         var arguments = [
             "--job-name=\(name)", "--comment=\(job.name)", "--chdir=\(directory.url.path)",
             "--output=\(directory.batch.path)/\(perFold ? "slurm-%a.out" : "slurm.out")",
@@ -155,6 +155,11 @@ public struct SlurmExecutor: BatchExecutor {
         if let account = settings.account { arguments.append("--account=\(account)") }
         if let qos = settings.qualityOfService { arguments.append("--qos=\(qos)") }
         return arguments + settings.sbatchArguments
+    }
+
+    /// `--mem` in mebibytes: the sandbox's memory limit plus the settings' overhead, rounded up.
+    static func memoryMegabytes(job: EvaluationJob, settings: SlurmSettings) -> Int {
+        (job.limits.memoryBytes + settings.memoryOverheadBytes + (1 << 20) - 1) >> 20
     }
 
     public func follow(jobID: String, directory: JobDirectory, waiting: @escaping @Sendable (String) async -> Void,

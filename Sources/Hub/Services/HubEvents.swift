@@ -32,15 +32,20 @@ enum HubEvents {
     /// look only records it.
     static func announcePhase(_ status: PhaseClock.Status, hub: Hub, webhooks: WebhookDispatcher) async {
         let current = status.phase?.name ?? "none"
-        guard let announced = try? await hub.ledger.hubState("announced_phase"), announced != current else {
-            if (try? await hub.ledger.hubState("announced_phase")) == nil { try? await hub.ledger.setHubState("announced_phase", to: current) }
+        let stored: String?
+        do {
+            stored = try await hub.ledger.hubState("announced_phase")
+        } catch {
             return
         }
+        guard stored != current else { return }
         do {
             try await hub.ledger.setHubState("announced_phase", to: current)
         } catch {
             return
         }
+        // The first look only records the phase.
+        guard let announced = stored else { return }
         let text = status.phase.map { "\(hub.challenge.title): the \($0.name) phase (\($0.kind.rawValue)) has begun" }
             ?? "\(hub.challenge.title): the challenge has ended"
         await webhooks.notify(.init(kind: .phaseChanged, text: text, fields: [

@@ -25,6 +25,12 @@ struct PageTemplates: Sendable {
         ByteBuffer(string: library.render(context, withTemplate: name) ?? "template \(name) missing")
     }
 
+    /// A plain-text 404 that says what was not found.
+    static func notFound(_ message: String) -> Response {
+        Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+
     /// An HTML response.
     static func html(_ body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: body))
@@ -44,6 +50,12 @@ enum PageFormat {
     /// The CSS class of a state: scored, an error, or nothing.
     static func stateClass(_ state: String) -> String {
         state == "scored" ? "state-scored" : state.hasSuffix("_error") ? "state-error" : ""
+    }
+
+    /// `text` escaped for XML and HTML text and attributes (what the SVG pictures hold).
+    static func xmlEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// `/submissions/TEAM/NAME`, percent-encoded.

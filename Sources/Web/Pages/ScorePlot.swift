@@ -92,8 +92,5 @@ struct ScorePlot: Sendable {
         return out + "</svg>\n"
     }
 
-    private func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    private func escaped(_ text: String) -> String { PageFormat.xmlEscaped(text) }
 }

@@ -78,8 +78,7 @@ struct WebPages: Sendable {
             }
             return PageTemplates.html(body)
         } catch let error as HubError {
-            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: error.description + "\n")))
+            return PageTemplates.notFound(error.description)
         }
     }
 
@@ -88,14 +87,10 @@ struct WebPages: Sendable {
         let visible = try await ScoreVisibility.participants(of: hub)
         guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: member.team == team, visibleSplits: visible),
               let record = try await BlockingWork.run({ try hub.ledger.submission(team: team, name: name) }) else {
-            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: "no submission \(team)/\(name)\n")))
+            return PageTemplates.notFound("no submission \(team)/\(name)")
         }
         let ledger = hub.ledger
-        let children: [String] = try await BlockingWork.run {
-            let descendants = Set(try ledger.lineageEdges().filter { $0.ancestor == record.id }.map(\.submission))
-            return try ledger.submissionIdentities().filter { descendants.contains($0.id) }.map { "\($0.team)/\($0.name)" }
-        }
+        let children = try await BlockingWork.run { try ledger.descendants(of: record.id!) }
         let status = try await PhaseClock(hub: hub).currentStatus()
         let canStartFrom = member.team == team || status.isCommonsOpen
         var selection: SubmissionPage.Selection?
@@ -130,8 +125,7 @@ struct WebPages: Sendable {
                 },
             ]))
         } catch let error as HubError {
-            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: error.description + "\n")))
+            return PageTemplates.notFound(error.description)
         }
     }
 
@@ -178,8 +172,7 @@ struct WebPages: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: ResponseBody(byteBuffer: body))
         } catch let error as HubError {
-            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: error.description + "\n")))
+            return PageTemplates.notFound(error.description)
         }
     }
 
@@ -205,8 +198,7 @@ struct WebPages: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: ResponseBody(byteBuffer: body))
         } catch let error as HubError {
-            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: error.description + "\n")))
+            return PageTemplates.notFound(error.description)
         }
     }
 }
