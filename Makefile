@@ -19,12 +19,15 @@ demo: system-packages runtime build
 	.build/debug/forkboard demo
 
 # The Slurm executor's tests start a real one-node cluster (scripts/slurm-test-cluster) and
-# it is stopped by PID after the tests, whatever their outcome.
+# it is stopped by PID after the tests, whatever their outcome. The tests run under a
+# terminal (script), so that their progress is printed line by line even into a pipe, and
+# under a watchdog: a run that hangs ends with what it printed, instead of without it.
 test: APT_PACKAGES += $(TEST_APT_PACKAGES)
 test: system-packages runtime
 	scripts/slurm-test-cluster install
 	swift build --build-tests
-	status=0; swift test --skip-build || status=$$?; scripts/slurm-test-cluster stop; exit $$status
+	status=0; timeout --kill-after=60 75m script -qefc "swift test --skip-build" /dev/null || status=$$?; \
+	  scripts/slurm-test-cluster stop; exit $$status
 
 # The crash-recovery loop at full length: 20 trials of kill -9 at random moments (CI runs 3).
 chaos: APT_PACKAGES += $(TEST_APT_PACKAGES)

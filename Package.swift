@@ -84,17 +84,19 @@ let package = Package(
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
         ], path: "Benchmarks/forkboard-bench", swiftSettings: strict),
-        .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
+        // Programs the tests run (git, forkboard, servers), started and reaped without Foundation's Process.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ScoreTypesTests", dependencies: ["ScoreTypes"], exclude: ["Vectors"], swiftSettings: strict),
-        .testTarget(name: "CreditTests", dependencies: ["Credit", "ScoreTypes", "Git", "SyntheticWorkloads"], exclude: ["Cases"], swiftSettings: strict),
+        .testTarget(name: "CreditTests", dependencies: ["Credit", "ScoreTypes", "Git", "SyntheticWorkloads", "TestSupport"], exclude: ["Cases"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Challenge", "ScoreTypes"], swiftSettings: strict),
         .testTarget(name: "HubTests", dependencies: ["Hub", "Credit", "ScoreTypes", "Git"], swiftSettings: strict),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Challenge", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "Hub", "Ledger", "Challenge",
+            "Web", "Hub", "Ledger", "Challenge", "Git",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["Ledger", "Challenge"], exclude: ["RampKits", "Browser/drive_chromium.py"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["Ledger", "Challenge", "TestSupport"], exclude: ["RampKits", "Browser/drive_chromium.py"], swiftSettings: strict),
     ]
 )

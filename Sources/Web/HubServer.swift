@@ -71,10 +71,6 @@ public struct HubServer: Sendable {
             onServerRunning: { channel in settings.hookPort.set(String(channel.localAddress?.port ?? 0)) },
             logger: hooksLogger)
         let background = HubServices.make(hub: hub, settings: services, processName: HubServices.processName(role: "serve"), logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [hooks, app] + background,
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
-        try await group.run()
+        try await ServiceGroup(configuration: HubServices.groupConfiguration(services: [hooks, app] + background, logger: logger)).run()
     }
 }

@@ -91,6 +91,6 @@ struct WorkerCommand: AsyncParsableCommand {
         let name = HubServices.processName(role: "worker")
         let services = HubServices.make(hub: hub, settings: serviceOptions.settings(workers: count), processName: name, logger: logger)
         say("Forkboard worker \(name): \(count) evaluation worker(s) on '\(hub.challenge.title)' (\(hub.home.path)); stop with Ctrl-C")
-        try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+        try await ServiceGroup(configuration: HubServices.groupConfiguration(services: services, logger: logger)).run()
     }
 }

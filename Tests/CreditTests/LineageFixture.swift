@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Git
 @testable import Credit
 
@@ -24,32 +25,17 @@ struct LineageFixture {
 
     @discardableResult
     func git(_ arguments: [String], input: Data? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = [
-            "-c", "user.name=Lineage Test", "-c", "user.email=lineage@example.invalid",
-            "-c", "init.defaultBranch=main", "-c", "commit.gpgSign=false",
-        ] + arguments
-        process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        let standardInput = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = standardInput
-        try process.run()
-        if let input { standardInput.fileHandleForWriting.write(input) }
-        try standardInput.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw LineageFixtureError(message: "git \(arguments.joined(separator: " ")): \(String(decoding: errorData, as: UTF8.self))")
+        let outcome = try ChildProcess.run("/usr/bin/git", [
+            "-c", "user.name=Lineage Test", "-c", "user.email=lineage@example.invalid",
+            "-c", "init.defaultBranch=main", "-c", "commit.gpgSign=false",
+        ] + arguments, environment: environment, directory: directory.path, input: input ?? Data(), separateError: true)
+        guard outcome.status == 0 else {
+            throw LineageFixtureError(message: "git \(arguments.joined(separator: " ")): \(outcome.error)")
         }
+        let data = Data(outcome.output.utf8)
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

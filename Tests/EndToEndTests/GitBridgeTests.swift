@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The git bridge streams `git http-backend`'s output with back-pressure: a slow client holds
@@ -38,19 +39,38 @@ struct GitBridgeTests {
         let request = hub.root.appendingPathComponent("want")
         let want = "want \(head)\n"
         try Data((String(format: "%04x", want.utf8.count + 4) + want + "0000" + "0009done\n").utf8).write(to: request)
-        func fetch(limitRate: String?, into output: URL) throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            process.arguments = ["-s", "-u", "alice:\(token)", "-H", "Content-Type: application/x-git-upload-pack-request",
-                                 "--data-binary", "@\(request.path)", "-o", output.path]
-                + (limitRate.map { ["--limit-rate", $0] } ?? []) + ["\(hub.baseURL)/git/alice.git/git-upload-pack"]
-            try process.run()
-            return process
+        let port = try #require(hub.baseURL.split(separator: ":").last.map(String.init))
+        func fetch(limitRate: String?, into output: URL) throws -> ChildProcess {
+            guard limitRate != nil else {
+                return try ChildProcess("/usr/bin/curl", ["-s", "-u", "alice:\(token)", "-H", "Content-Type: application/x-git-upload-pack-request",
+                                                          "--data-binary", "@\(request.path)", "-o", output.path, "\(hub.baseURL)/git/alice.git/git-upload-pack"])
+            }
+            // A client that reads 10 KiB every 0.1 s through a small receive buffer (curl's
+            // --limit-rate does not hold a local transfer back on every machine).
+            let script = """
+                import base64, socket, sys, time
+                body = open(sys.argv[1], "rb").read()
+                credentials = base64.b64encode(b"alice:\(token)").decode()
+                connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+                connection.connect(("127.0.0.1", \(port)))
+                connection.sendall(("POST /git/alice.git/git-upload-pack HTTP/1.1\\r\\nHost: hub\\r\\nAuthorization: Basic " + credentials
+                    + "\\r\\nContent-Type: application/x-git-upload-pack-request\\r\\nContent-Length: %d\\r\\n\\r\\n" % len(body)).encode() + body)
+                with open(sys.argv[2], "wb") as out:
+                    while True:
+                        chunk = connection.recv(10240)
+                        if not chunk:
+                            break
+                        out.write(chunk)
+                        out.flush()
+                        time.sleep(0.1)
+                """
+            return try ChildProcess(CommandRunner.python, ["-c", script, request.path, output.path])
         }
         // At full speed, the whole pack arrives.
         let whole = hub.root.appendingPathComponent("whole.pack")
         let fast = try fetch(limitRate: nil, into: whole)
-        fast.waitUntilExit()
+        fast.wait(killingAfter: 300)
         let wholeSize = (try FileManager.default.attributesOfItem(atPath: whole.path)[.size] as? Int) ?? 0
         #expect(wholeSize > size, "the response holds the whole pack: \(wholeSize) bytes")
 
@@ -58,7 +78,7 @@ struct GitBridgeTests {
         let before = try Self.residentBytes(server)
         let partial = hub.root.appendingPathComponent("partial.pack")
         let slowStarted = Date()
-        let slow = try fetch(limitRate: "100k", into: partial)
+        let slow = try fetch(limitRate: "100 KiB/s", into: partial)
         try await Task.sleep(for: .seconds(4))
         let during = try Self.residentBytes(server)
         let received = (try? FileManager.default.attributesOfItem(atPath: partial.path)[.size] as? Int) ?? 0
@@ -71,8 +91,8 @@ struct GitBridgeTests {
         }
 
         // The client goes away: http-backend is stopped.
-        kill(slow.processIdentifier, SIGKILL)
-        slow.waitUntilExit()
+        slow.signal(SIGKILL)
+        slow.wait()
         let deadline = Date().addingTimeInterval(10)
         var children = try await Self.children(of: server)
         while Date() < deadline, !children.isEmpty {
@@ -117,14 +137,13 @@ struct GitBridgeTests {
             print("sent", flush=True)
             time.sleep(600)
             """
-        let client = Process()
-        client.executableURL = URL(fileURLWithPath: CommandRunner.python)
-        client.arguments = ["-c", script]
-        let sent = Pipe()
-        client.standardOutput = sent
-        try client.run()
+        let sent = hub.root.appendingPathComponent("client.out")
+        let client = try ChildProcess(CommandRunner.python, ["-c", script], output: sent.path)
         defer { TestHub.stop(client, kill: true) }
-        _ = sent.fileHandleForReading.availableData  // "sent": the request is out
+        let started = Date()
+        while Date().timeIntervalSince(started) < 60, !((try? String(contentsOf: sent, encoding: .utf8)) ?? "").contains("sent") {
+            try await Task.sleep(for: .milliseconds(20))  // "sent": the request is out
+        }
         var served = false
         for _ in 0..<50 where !served {
             served = try await Self.children(of: server).contains("http-backend")

@@ -47,7 +47,7 @@ struct HostileSubmissionTests {
         let hub = try await TestHub { text in
             var text = text
             let replacements = [
-                "wall_seconds: 300": "wall_seconds: 20", "memory_bytes: 4294967296": "memory_bytes: 536870912",
+                "wall_seconds: 300": "wall_seconds: 45", "memory_bytes: 4294967296": "memory_bytes: 536870912",
                 "processes: 256": "processes: 48", "file_size_bytes: 268435456": "file_size_bytes: 5242880",
                 "output_bytes: 67108864": "output_bytes: 1048576",
                 "temporary_bytes: 268435456": "temporary_bytes: 268435456\n  written_bytes: 12582912",

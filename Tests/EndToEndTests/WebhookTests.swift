@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Webhooks through a real server and a real HTTP receiver (Python's http.server): a scored
@@ -8,7 +9,7 @@ import Testing
 struct WebhookTests {
     /// A receiver that answers 500 to its first request and 200 after, and appends each body
     /// as a line to `log`; returns it with its port.
-    static func receiver(log: URL) async throws -> (Process, Int) {
+    static func receiver(log: URL) async throws -> (ChildProcess, Int) {
         let script = """
             import http.server, sys
             log = sys.argv[1]
@@ -30,19 +31,14 @@ struct WebhookTests {
             """
         // No pipe is shared with the test process: a receiver left behind must not hold its output open.
         let portFile = log.deletingLastPathComponent().appendingPathComponent("port")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script, log.path, portFile.path]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
+        let process = try ChildProcess("/usr/bin/python3", ["-c", script, log.path, portFile.path])
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) { return (process, port) }
             try await Task.sleep(for: .milliseconds(100))
         }
-        process.terminate()
+        process.signal(SIGKILL)
+        process.wait()
         throw TestHubError("the webhook receiver did not start")
     }
 
@@ -53,8 +49,8 @@ struct WebhookTests {
         let log = root.appendingPathComponent("posts.jsonl")
         let (receiver, port) = try await Self.receiver(log: log)
         defer {
-            kill(receiver.processIdentifier, SIGKILL)
-            receiver.waitUntilExit()
+            receiver.signal(SIGKILL)
+            receiver.wait()
         }
         let hub = try await TestHub { text in
             TestHub.replaceSection("phases", with: TestHub.phases([("competitive", "closed", -60), ("collaborative", "open", 40)], end: 86_400), in: text)

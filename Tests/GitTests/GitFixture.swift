@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Real repositories made with the git command line, in a temporary directory.
 struct GitFixture {
@@ -13,26 +14,18 @@ struct GitFixture {
     /// - Throws: when git exits non-zero.
     @discardableResult
     func git(_ arguments: String..., in subdirectory: String = "", environment extra: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = ["-c", "user.name=Test Author", "-c", "user.email=author@example.invalid", "-c", "init.defaultBranch=main"] + arguments
-        process.currentDirectoryURL = subdirectory.isEmpty ? directory : directory.appendingPathComponent(subdirectory)
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
         environment.merge(extra) { $1 }
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw FixtureError(message: "git \(arguments.joined(separator: " ")): \(String(decoding: errorData, as: UTF8.self))")
+        let outcome = try ChildProcess.run(
+            "/usr/bin/git", ["-c", "user.name=Test Author", "-c", "user.email=author@example.invalid", "-c", "init.defaultBranch=main"] + arguments,
+            environment: environment, directory: (subdirectory.isEmpty ? directory : directory.appendingPathComponent(subdirectory)).path,
+            separateError: true)
+        guard outcome.status == 0 else {
+            throw FixtureError(message: "git \(arguments.joined(separator: " ")): \(outcome.error)")
         }
+        let data = Data(outcome.output.utf8)
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -33,6 +33,22 @@ public enum HubServices {
         }
     }
 
+    /// Seconds a process takes at most to stop gracefully after SIGTERM or SIGINT (workers give
+    /// their evaluations back to the queue, requests in flight end), then as long again to
+    /// stop its tasks by cancellation; then it ends whatever still runs.
+    public static let shutdownSeconds = 30
+
+    /// The service group of a hub process: stopped by SIGTERM and SIGINT, within
+    /// 2 × ``shutdownSeconds`` even when a client keeps a connection open or a service ignores
+    /// the shutdown (nothing accepted is lost: the ledger is the truth, and a lease not given
+    /// back expires).
+    public static func groupConfiguration(services: [any Service], logger: Logger) -> ServiceGroupConfiguration {
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(shutdownSeconds)
+        configuration.maximumCancellationDuration = .seconds(shutdownSeconds)
+        return configuration
+    }
+
     /// A name for this process, unique among the hub's live processes: `<role>-<host>-<pid>-<random>`.
     public static func processName(role: String) -> String {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"

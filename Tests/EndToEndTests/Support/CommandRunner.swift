@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The result of a finished command.
 struct CommandResult {
@@ -49,23 +50,17 @@ enum CommandRunner {
         }
     }
 
-    /// Runs `executable` with `arguments` and blocks until it exits; stdout and stderr are
-    /// combined. Only where no task can wait (a deinit).
+    /// Seconds a command may run before it is killed (its result then says so): no command of
+    /// a test takes this long, so a hung one fails its test instead of hanging the run.
+    static let timeoutSeconds: TimeInterval = 600
+
+    /// Runs `executable` with `arguments` and blocks until it exits, or kills it after
+    /// ``timeoutSeconds``; stdout and stderr are combined (through a file: a daemon the
+    /// command starts may keep its output open). Only where no task can wait (a deinit).
     static func runBlocking(_ executable: String, _ arguments: [String], in directory: URL? = nil,
                             environment: [String: String] = environment) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let outcome = try ChildProcess.run(executable, arguments, environment: environment, directory: directory?.path, timeout: timeoutSeconds)
+        return CommandResult(status: outcome.status, output: outcome.output)
     }
 
     /// Runs git with an author set; stdout and stderr combined.

@@ -1,12 +1,13 @@
 import Foundation
+import TestSupport
 
 /// A hub made with the real `forkboard` command line in a temporary directory, optionally
 /// served by a real `forkboard serve` process.
 final class TestHub: @unchecked Sendable {
     let root: URL
     let home: URL
-    private var server: Process?
-    private var workers: [Process] = []
+    private var server: ChildProcess?
+    private var workers: [ChildProcess] = []
     private var launched = 0
     private(set) var baseURL = ""
     /// The environment of the `forkboard` processes it runs.
@@ -74,7 +75,7 @@ final class TestHub: @unchecked Sendable {
 
     /// Starts `forkboard worker` with `count` workers (and `extra` arguments) and waits until
     /// it runs; returns its process and its name.
-    func startWorker(count: Int = 1, extra: [String] = []) async throws -> (process: Process, name: String) {
+    func startWorker(count: Int = 1, extra: [String] = []) async throws -> (process: ChildProcess, name: String) {
         let (process, line) = try await launch(["worker", "--hub", home.path, "--count", String(count)] + extra, until: #"worker-[^:]+"#)
         workers.append(process)
         return (process, line)
@@ -83,19 +84,11 @@ final class TestHub: @unchecked Sendable {
     /// Starts `forkboard` with `arguments` and waits until its output matches `pattern`;
     /// returns the process and the match. Its output (stdout and stderr) goes to a log file
     /// in the test's directory (``logs``).
-    func launch(_ arguments: [String], until pattern: String, environment: [String: String]? = nil) async throws -> (Process, String) {
+    func launch(_ arguments: [String], until pattern: String, environment: [String: String]? = nil) async throws -> (ChildProcess, String) {
         launched += 1
         let log = root.appendingPathComponent("\(arguments.first ?? "forkboard")-\(launched).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandRunner.forkboard)
-        process.arguments = arguments
-        process.environment = environment ?? self.environment
-        let output = try FileHandle(forWritingTo: log)
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        try? output.close()
+        let process = try ChildProcess(CommandRunner.forkboard, arguments, environment: environment ?? self.environment,
+                                       directory: root.path, output: log.path)
         let deadline = Date().addingTimeInterval(120)
         var text = ""
         while Date() < deadline {
@@ -126,11 +119,15 @@ final class TestHub: @unchecked Sendable {
     /// The server's process identifier, while it runs.
     var serverProcessID: Int32? { server?.processIdentifier }
 
-    /// Stops `process` with SIGTERM, or SIGKILL when `kill` is true, and waits for it.
-    static func stop(_ process: Process, kill: Bool = false) {
+    /// Stops `process` with SIGTERM, or SIGKILL when `kill` is true, and waits for it: after
+    /// SIGTERM at most 90 s (the hub's bounded shutdown takes at most 60), then it is killed, and
+    /// that is said on the standard error, so a hung shutdown fails no test by hanging it.
+    static func stop(_ process: ChildProcess, kill: Bool = false) {
         guard process.isRunning else { return }
-        if kill { Foundation.kill(process.processIdentifier, SIGKILL) } else { process.terminate() }
-        process.waitUntilExit()
+        process.signal(kill ? SIGKILL : SIGTERM)
+        if process.wait(killingAfter: 90).killed {
+            FileHandle.standardError.write(Data("TestHub: process \(process.processIdentifier) did not stop within 90 s of SIGTERM; killed\n".utf8))
+        }
     }
 
     /// `http://login:token@127.0.0.1:port/git/<repository>.git`
