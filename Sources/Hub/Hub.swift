@@ -182,11 +182,13 @@ public enum HubError: Error, CustomStringConvertible {
     case notATemplate(String)
     case finalSelectionRefused(String)
     case registrationRefused(String)
+    case rescoreRefused(String)
 
     public var description: String {
         switch self {
         case .finalSelectionRefused(let reason): reason
         case .registrationRefused(let reason): reason
+        case .rescoreRefused(let reason): "not re-scored: \(reason)"
         case .notAHub(let path): "\(path) is not a Forkboard hub (no challenge.yaml); create one with 'forkboard init \(path) --template breast-cancer'"
         case .noHubGiven: "no hub given: pass --hub PATH, set FORKBOARD_HUB, or run from a hub home"
         case .alreadyExists(let path): "\(path) already exists and is not empty; choose a new directory"

@@ -12,6 +12,10 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         public let fold: Int
         public let trainSeconds: Double?
         public let testSeconds: Double?
+        /// CPU seconds of training and predicting, summed (nil when no control group measured them).
+        public let cpuSeconds: Double?
+        /// The larger peak memory of training and predicting, in bytes (nil when not measured).
+        public let peakMemoryBytes: Int?
         /// Scores by split (`valid`, `test`) then score type.
         public let scores: [String: [String: Double]]
 
@@ -19,6 +23,8 @@ public struct SubmissionView: Sendable, Codable, Equatable {
             case fold, scores
             case trainSeconds = "train_seconds"
             case testSeconds = "test_seconds"
+            case cpuSeconds = "cpu_seconds"
+            case peakMemoryBytes = "peak_memory_bytes"
         }
     }
 
@@ -158,7 +164,11 @@ public struct SubmissionView: Sendable, Codable, Equatable {
             let runs = Dictionary(uniqueKeysWithValues: evaluation.foldRuns.map { ($0.fold, $0) })
             let scoresByFold = Dictionary(grouping: evaluation.foldScores, by: \.fold)
             let folds = Set(runs.keys).union(scoresByFold.keys).sorted().map { fold -> FoldView in
-                FoldView(fold: fold, trainSeconds: runs[fold]?.trainSeconds, testSeconds: runs[fold]?.testSeconds,
+                let run = runs[fold]
+                let cpu = [run?.trainCPUSeconds, run?.testCPUSeconds].compactMap { $0 }
+                let memory = [run?.trainPeakMemoryBytes, run?.testPeakMemoryBytes].compactMap { $0 }
+                return FoldView(fold: fold, trainSeconds: run?.trainSeconds, testSeconds: run?.testSeconds,
+                         cpuSeconds: cpu.isEmpty ? nil : cpu.reduce(0, +), peakMemoryBytes: memory.max(),
                          scores: grouped(scoresByFold[fold] ?? [], split: \.split, type: \.scoreType, value: \.value))
             }
             return EvaluationView(

@@ -81,6 +81,18 @@ extension Ledger {
         }
     }
 
+    /// One page of entries, newest first: at most `limit` entries older than entry `before`
+    /// (nil: the newest), optionally only those about `team`. Read on GRDB's threads.
+    /// - Throws: a GRDB error when the database cannot be read.
+    public func auditPage(before: Int64?, team: String?, limit: Int) async throws -> [AuditEntry] {
+        try await database.read { db in
+            var request = AuditEntry.order(Column("id").desc).limit(limit)
+            if let before { request = request.filter(Column("id") < before) }
+            if let team { request = request.filter(Column("team") == team) }
+            return try request.fetchAll(db)
+        }
+    }
+
     /// Recomputes the chain and returns the first entry that was altered, removed or
     /// reordered, or nil when the log is intact.
     public func verifyAuditLog() throws -> AuditProblem? {

@@ -110,6 +110,22 @@ extension Ledger {
         }
     }
 
+    /// The credit other submissions give to `owner` (`team/name`): one line per giving
+    /// submission and source, largest first (measured shares are fractions of the giver's
+    /// whole credit; declared ones of the giver's own measured share).
+    /// - Throws: a GRDB error when the database cannot be read.
+    public func creditReceived(by owner: String) async throws -> [(submission: String, fraction: Double, source: CreditShareRecord.Source)] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.team, s.name, c.fraction, c.source FROM credit_shares c JOIN submissions s ON s.id = c.submissionID
+                WHERE c.owner = ? AND s.team || '/' || s.name != ? AND c.fraction > 0
+                ORDER BY c.fraction DESC, s.id
+                """, arguments: [owner, owner]).map {
+                ("\($0["team"] as String)/\($0["name"] as String)", $0["fraction"] as Double, $0["source"] as CreditShareRecord.Source)
+            }
+        }
+    }
+
     /// Every credit share, by submission id.
     public func creditShares() throws -> [Int64: [CreditShareRecord]] {
         try database.read { db in Dictionary(grouping: try CreditShareRecord.fetchAll(db), by: \.submissionID) }

@@ -101,6 +101,21 @@ extension Ledger {
         }
     }
 
+    /// The nearest earlier submissions in the history of `submissionID`: its ancestors that are
+    /// no ancestor's ancestors (a fork has one, a merge of two submissions two), by id.
+    /// - Throws: a GRDB error when the database cannot be read.
+    public func parentSubmissions(of submissionID: Int64) async throws -> [SubmissionRecord] {
+        try await database.read { db in
+            try SubmissionRecord.fetchAll(db, sql: """
+                SELECT s.* FROM lineage a JOIN submissions s ON s.id = a.ancestorID
+                WHERE a.submissionID = ? AND NOT EXISTS (
+                    SELECT 1 FROM lineage b JOIN lineage c ON c.submissionID = b.ancestorID
+                    WHERE b.submissionID = ? AND c.ancestorID = a.ancestorID)
+                ORDER BY s.id
+                """, arguments: [submissionID, submissionID])
+        }
+    }
+
     /// Every lineage edge: (submission, ancestor submission).
     public func lineageEdges() throws -> [(submission: Int64, ancestor: Int64)] {
         try database.read { db in

@@ -70,6 +70,11 @@ extension Ledger {
             if let existing = try MemberRecord.fetchOne(db, key: login), existing.team != team {
                 throw TeamError.loginTaken(login: login, team: existing.team)
             }
+            if team == MemberRecord.organisersTeam, try TeamRecord.fetchOne(db, key: team) == nil {
+                // The organisers' logins hang on a team record of their own, which no list of
+                // teams shows and no repository serves.
+                try TeamRecord(name: team, createdAt: time).insert(db)
+            }
             try MemberRecord(login: login, team: team, tokenSHA256: Self.hash(token: token), createdAt: time).save(db)
             try Self.appendAudit(db, "token.created", actor: actor, team: team, detail: ["login": .text(login)], at: time)
         }
@@ -92,18 +97,34 @@ extension Ledger {
         return difference == 0 ? member : nil
     }
 
-    /// All teams, by name.
+    /// Adds an organiser: a login that signs in like a member but belongs to no participating
+    /// team, and may use the organisers' pages. Returns its token (shown once).
+    /// - Throws: ``TeamError`` for an invalid login or one that belongs to a team.
+    public func addOrganiser(_ login: String, by actor: String = "hub", at time: Date = Date()) throws -> String {
+        try addMember(login, to: MemberRecord.organisersTeam, by: actor, at: time)
+    }
+
+    /// All participating teams, by name (not the organisers').
     public func teams() throws -> [TeamRecord] {
-        try database.read { db in try TeamRecord.order(Column("name")).fetchAll(db) }
+        try database.read { db in
+            try TeamRecord.filter(!Self.reservedTeamNames.contains(Column("name"))).order(Column("name")).fetchAll(db)
+        }
     }
 
-    /// True when the team exists.
+    /// Every login, organisers' included, by team then login.
+    public func members() async throws -> [MemberRecord] {
+        try await database.read { db in try MemberRecord.order(Column("team"), Column("login")).fetchAll(db) }
+    }
+
+    /// True when the participating team exists.
     public func teamExists(_ name: String) throws -> Bool {
-        try database.read { db in try TeamRecord.fetchOne(db, key: name) != nil }
+        guard !Self.reservedTeamNames.contains(name) else { return false }
+        return try database.read { db in try TeamRecord.fetchOne(db, key: name) != nil }
     }
 
-    /// True when the team exists, read on GRDB's threads (for requests).
+    /// True when the participating team exists, read on GRDB's threads (for requests).
     public func hasTeam(_ name: String) async throws -> Bool {
-        try await database.read { db in try TeamRecord.fetchOne(db, key: name) != nil }
+        guard !Self.reservedTeamNames.contains(name) else { return false }
+        return try await database.read { db in try TeamRecord.fetchOne(db, key: name) != nil }
     }
 }

@@ -257,6 +257,10 @@ public final class Ledger: Sendable {
                 table.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("13-credit-by-owner") { db in
+            // A submission's page lists the credit it receives: the shares naming it as owner.
+            try db.create(index: "credit_shares_by_owner", on: "credit_shares", columns: ["owner"])
+        }
         return migrator
     }
 }

@@ -18,6 +18,13 @@ public struct MemberRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
     /// Hexadecimal SHA-256 of the token; the token itself is never stored.
     public var tokenSHA256: String
     public var createdAt: Date
+
+    /// The reserved team of the organisers' logins.
+    public static let organisersTeam = "organisers"
+
+    /// True for an organiser's login (``Ledger/addOrganiser(_:by:at:)``), which sees every
+    /// team's code, logs and scores and may use the organisers' pages.
+    public var isOrganiser: Bool { team == Self.organisersTeam }
 }
 
 /// An accepted submission: a commit a team tagged `submission-<name>` and pushed.

@@ -51,16 +51,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
         return request.headers[.accept]?.contains("text/html") == true
     }
 
-    /// The login and token of the request's `Authorization: Basic` header, or nil when it is
-    /// missing or malformed.
+    /// The login and token of the request's `Authorization: Basic` header (decoded by
+    /// hummingbird-auth), or nil when it is missing or malformed.
     static func credentials(of request: Request) -> (login: String, token: String)? {
-        guard let header = request.headers[.authorization] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "basic",
-              let decoded = Data(base64Encoded: String(parts[1])),
-              let text = String(data: decoded, encoding: .utf8),
-              let colon = text.firstIndex(of: ":") else { return nil }
-        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+        request.headers.basic.map { ($0.username, $0.password) }
     }
 
     /// The 401 answer that makes git and browsers ask for a login and token; for the JSON API,

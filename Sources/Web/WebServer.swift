@@ -93,11 +93,11 @@ public struct WebServer: Sendable {
         signedIn.post("/git/**", use: gitRoute)
 
         signedIn.get("/api/v1/leaderboard") { request, context -> Response in
-            try await api.leaderboard(request, version: context.ledgerVersion)
+            try await api.leaderboard(request, version: context.ledgerVersion, viewer: context.member)
         }
         signedIn.get("/api/v1/challenge") { _, _ -> Response in try await api.challenge() }
         signedIn.get("/api/v1/leaderboard/final") { request, context -> Response in
-            try await api.finalLeaderboard(request, version: context.ledgerVersion)
+            try await api.finalLeaderboard(request, version: context.ledgerVersion, viewer: context.member)
         }
         signedIn.get("/api/v1/lineage") { _, context -> Response in try await api.lineage(version: context.ledgerVersion) }
         signedIn.get("/api/v1/openapi.yaml") { _, _ -> Response in try APIHandlers.openAPIDocument() }
@@ -106,6 +106,9 @@ public struct WebServer: Sendable {
                                      viewer: try context.requireMember())
         }
         pages.add(to: signedIn)
+        let organisers = OrganiserPages(hub: hub, templates: pages.templates)
+        organisers.add(to: signedIn)
+        organisers.addAPI(to: signedIn)
         SandboxPages(hub: hub, settings: settings, templates: pages.templates).add(to: signedIn)
         return router
     }

@@ -51,31 +51,3 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 }
-
-/// The JSON form of an audit entry.
-struct AuditEntryView: Encodable {
-    let id: Int64
-    let at: String
-    let actor: String
-    let action: String
-    let team: String?
-    let detail: AuditValue
-    let previousHash: String
-    let hash: String
-
-    init(_ entry: AuditEntry) {
-        id = entry.id ?? 0
-        at = Instant.format(entry.at)
-        actor = entry.actor
-        action = entry.action
-        team = entry.team
-        detail = (try? JSONDecoder().decode(AuditValue.self, from: Data(entry.detail.utf8))) ?? .text(entry.detail)
-        previousHash = entry.previousHash
-        hash = entry.hash
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, at, actor, action, team, detail, hash
-        case previousHash = "previous_hash"
-    }
-}

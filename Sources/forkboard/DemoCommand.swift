@@ -29,6 +29,7 @@ struct DemoCommand: AsyncParsableCommand {
         let aliceToken = try HubSetup.addTeam("alice", member: "alice", to: hub)
         let bobToken = try HubSetup.addTeam("bob", member: "bob", to: hub)
         let carolToken = try HubSetup.addTeam("carol", member: "carol", to: hub)
+        let organiserToken = try hub.ledger.addOrganiser("olga")
         var logger = Logger(label: "forkboard")
         logger.logLevel = .critical
         let server = HubServer(hub: hub, host: "127.0.0.1", port: port, services: HubServices.Settings(workerCount: 2),
@@ -71,6 +72,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("Still serving at \(url) (hub: \(home.path)). Try:")
         say("  git clone http://alice:\(aliceToken)@\(url.dropFirst("http://".count))/git/alice.git")
         say("  open \(url)/ (login alice, token above): the challenge, its leaderboard, submissions and lineage; Ctrl-C to stop.")
+        say("  open \(url)/organisers as organiser olga, token \(organiserToken): teams and tokens, phase, reveal, re-score, audit log, resources.")
         _ = try await serving.value
     }
 }

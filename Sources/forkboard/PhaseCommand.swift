@@ -55,8 +55,7 @@ struct PhaseCommand: AsyncParsableCommand {
             guard hub.challenge.schedule.phase(named: name) != nil else {
                 throw ValidationError("no phase '\(name)'; the phases are \(hub.challenge.schedule.phases.map(\.name).joined(separator: ", "))")
             }
-            try hub.ledger.overridePhase(name, by: organiserName())
-            if hub.challenge.schedule.phase(named: name)?.kind == .open { try OpenCommons(hub: hub).synchronize() }
+            try hub.overridePhase(name, by: organiserName())
             say("Phase set to '\(name)' by \(organiserName())")
         }
     }
@@ -66,9 +65,7 @@ struct PhaseCommand: AsyncParsableCommand {
         @OptionGroup var hubOptions: HubOptions
 
         func run() async throws {
-            let hub = try hubOptions.open()
-            try hub.ledger.overridePhase(nil, by: organiserName())
-            if try PhaseClock(hub: hub).status().isCommonsOpen { try OpenCommons(hub: hub).synchronize() }
+            try hubOptions.open().overridePhase(nil, by: organiserName())
             say("The schedule rules again")
         }
     }

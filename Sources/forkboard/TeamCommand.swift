@@ -6,7 +6,7 @@ struct TeamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "team",
         abstract: "Manage teams.",
-        subcommands: [Add.self, List.self, Revoke.self])
+        subcommands: [Add.self, Member.self, List.self, Revoke.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a team with one member and print the member's access token (once).")
@@ -45,12 +45,68 @@ struct TeamCommand: AsyncParsableCommand {
         }
     }
 
-    struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the teams.")
+    struct Member: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a member to a team, or give a member a new token (the old one stops working); prints the token (once).")
+
+        @Argument(help: "The team.")
+        var team: String
+
+        @Argument(help: "The member's login.")
+        var login: String
+
         @OptionGroup var hubOptions: HubOptions
 
         func run() async throws {
-            for team in try hubOptions.open().ledger.teams() { say(team.name) }
+            let hub = try hubOptions.open()
+            guard try hub.ledger.teamExists(team) else { throw ValidationError("no team '\(team)'; create it with 'forkboard team add \(team)'") }
+            let token = try hub.ledger.addMember(login, to: team, by: organiserName())
+            say("Access token for \(login) of team \(team) (shown once, keep it secret): \(token)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the teams and their members.")
+        @OptionGroup var hubOptions: HubOptions
+
+        func run() async throws {
+            let ledger = try hubOptions.open().ledger
+            let members = Dictionary(grouping: try await ledger.members(), by: \.team)
+            for team in try ledger.teams() {
+                say("\(team.name): \((members[team.name] ?? []).map(\.login).joined(separator: ", "))")
+            }
+        }
+    }
+}
+
+struct OrganiserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "organiser",
+        abstract: "Organisers' logins for the web pages at /organisers (teams, tokens, phases, reveal, re-score, audit log, resources).",
+        subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add an organiser's login (or give it a new token) and print its token (once). Revoke it with 'forkboard team revoke LOGIN'.")
+
+        @Argument(help: "The organiser's login: 1 to 40 of a-z 0-9 _ -, starting with a letter or digit.")
+        var login: String
+
+        @OptionGroup var hubOptions: HubOptions
+
+        func run() async throws {
+            let token = try hubOptions.open().ledger.addOrganiser(login, by: organiserName())
+            say("Access token for organiser \(login) (shown once, keep it secret): \(token)")
+            say("Sign in at http://HOST:PORT/signin, then open /organisers.")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the organisers' logins.")
+        @OptionGroup var hubOptions: HubOptions
+
+        func run() async throws {
+            for member in try await hubOptions.open().ledger.members() where member.isOrganiser { say(member.login) }
         }
     }
 }

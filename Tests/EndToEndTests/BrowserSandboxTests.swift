@@ -69,6 +69,20 @@ struct BrowserSandboxTests {
         #expect(scored["pusher"] as? String == "alice" && scored["description"] as? String == "a forest, edited in the browser")
         let submissionPage = try await browser.request("/submissions/alice/from-the-browser")
         #expect(submissionPage.status == 200 && submissionPage.body.contains("valid (bagged)"))
+        // Its code for its own team: the files, and the diff against the starting kit it changed.
+        #expect(submissionPage.body.contains("<h2>Code</h2>") && submissionPage.body.contains("/submissions/alice/from-the-browser/files/classifier.py"))
+        #expect(submissionPage.body.contains("<h3>Changes against commit ") && submissionPage.body.contains("<code>classifier.py</code>: modified"),
+                "\(submissionPage.body)")
+        #expect(submissionPage.body.contains("+        self.model = RandomForestClassifier(n_estimators=20"), "the patch's added line")
+        let file = try await browser.request("/submissions/alice/from-the-browser/files/classifier.py")
+        #expect(file.status == 200 && file.body == forest && file.headers.contains("content-type: text/plain"))
+        // Not for another team while the phase is closed.
+        let bobToken = try await hub.addTeam("bob")
+        let bob = Browser(hub: hub)
+        _ = try await bob.request("/signin", form: [("login", "bob"), ("token", bobToken), ("next", "/")])
+        let seenByBob = try await bob.request("/submissions/alice/from-the-browser")
+        #expect(seenByBob.status == 200 && !seenByBob.body.contains("<h2>Code</h2>") && !seenByBob.body.contains("RandomForestClassifier"))
+        #expect(try await bob.request("/submissions/alice/from-the-browser/files/classifier.py").status == 403)
 
         // The file as committed: the browser's CRLF line ends made LF, on the team's main.
         let clone = try await hub.clone("alice", login: "alice", token: token)
@@ -118,6 +132,12 @@ extension BrowserSandboxTests {
         #expect(child["derives_from"] as? [String] == ["alice/forest"], "the sandbox commit is a child of alice's: \(child)")
         let parentPage = try await browser.request("/submissions/alice/forest")
         #expect(parentPage.body.contains("<a href=\"/submissions/bob/tuned\">bob/tuned</a>"), "built upon by bob's")
+        // The child's page: the diff against the submission it started from, one line changed.
+        let childPage = try await browser.request("/submissions/bob/tuned")
+        #expect(childPage.body.contains("<h3>Changes against <a href=\"/submissions/alice/forest\">alice/forest</a></h3>"), "\(childPage.body)")
+        #expect(childPage.body.contains("<code>classifier.py</code>: modified, +1 &minus;1"))
+        #expect(childPage.body.contains("-        self.model = RandomForestClassifier(n_estimators=10")
+                && childPage.body.contains("+        self.model = RandomForestClassifier(n_estimators=30"))
     }
 }
 

@@ -28,8 +28,16 @@ struct OpenAPITests {
             try fixture.hub.ledger.reveal(by: "organiser")  // the final leaderboard answers once revealed
             for path in paths.keys.sorted() {
                 let uri = path.replacingOccurrences(of: "{team}", with: "alice").replacingOccurrences(of: "{name}", with: "s0")
-                try await client.execute(uri: uri, method: .get, headers: fixture.authorization("bob")) { response in
+                let organisersOnly = path.hasPrefix("/api/v1/organisers/")
+                try await client.execute(uri: uri, method: .get, headers: fixture.authorization(organisersOnly ? "olga" : "bob")) { response in
                     #expect(response.status == .ok, "\(uri)")
+                }
+                if organisersOnly {
+                    try await client.execute(uri: uri, method: .get, headers: fixture.authorization("bob")) { response in
+                        #expect(response.status == .forbidden, "\(uri)")
+                        let error = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                        #expect((error?["error"] as? String)?.contains("for organisers only") == true, "\(uri): the error shape")
+                    }
                 }
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .unauthorized, "\(uri)")

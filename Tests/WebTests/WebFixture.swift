@@ -1,5 +1,6 @@
 import Challenge
 import Foundation
+import Git
 import Hub
 import Hummingbird
 import Ledger
@@ -12,7 +13,7 @@ import Web
 final class WebFixture: @unchecked Sendable {
     let home: URL
     let hub: Hub
-    /// Tokens by login.
+    /// Tokens by login: members alice and bob of the teams of the same names, organiser olga.
     private(set) var tokens: [String: String] = [:]
 
     /// `submissions` scored submissions of teams alice and bob in turn (bagged ROC AUC rising
@@ -36,6 +37,7 @@ final class WebFixture: @unchecked Sendable {
             try hub.ledger.addTeam(team)
             tokens[team] = try hub.ledger.addMember(team, to: team)
         }
+        tokens["olga"] = try hub.ledger.addOrganiser("olga")
         try await hub.useCurrentRankingSpecifications()
         for index in 0..<submissions {
             try record(team: index % 2 == 0 ? "alice" : "bob", name: "s\(index)")
@@ -84,6 +86,16 @@ final class WebFixture: @unchecked Sendable {
     private func finishNext(_ outcome: (Int64) -> EvaluationOutcome) async throws {
         let claimed = try await hub.ledger.claimNextEvaluation(owner: "web-fixture", leaseSeconds: 30)!
         _ = try await hub.ledger.finishEvaluation(claimed.id!, owner: "web-fixture", outcome: outcome(claimed.id!))
+    }
+
+    /// Makes the ledger's git repository, with one empty commit on `main` (what adding a team
+    /// through the hub copies into the team's new repository).
+    func makeLedgerRepository() throws {
+        let repository = try Repository.createBare(at: hub.ledgerRepository.path)
+        let empty = home.appendingPathComponent("empty-tree")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let tree = try repository.writeTree(fromDirectory: empty)
+        _ = try repository.createCommit(tree: tree, parents: [], message: "starting kit", signature: HubSetup.organisers, reference: "refs/heads/main")
     }
 
     /// The application with Forkboard's router, for HummingbirdTesting.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Ledger
 import Testing
 @testable import Web
 
@@ -251,6 +252,33 @@ struct SignInTests {
                                      body: Self.formBody([("form_token", formToken)])) { #expect($0.status == .seeOther) }
             try await client.execute(uri: "/leaderboard", method: .get, headers: [.cookie: cookie]) {
                 #expect($0.status == .unauthorized, "signed out")
+            }
+        }
+    }
+}
+
+extension WebPagesTests {
+    @Test func aSubmissionsPageListsTheCreditOthersGiveIt() async throws {
+        let fixture = try await WebFixture(submissions: 2)
+        let ledger = fixture.hub.ledger
+        let s0 = try #require(try ledger.submission(team: "alice", name: "s0")?.id)
+        let s1 = try #require(try ledger.submission(team: "bob", name: "s1")?.id)
+        _ = try ledger.replaceCreditShares([
+            CreditShareRecord(submissionID: s0, owner: "alice/s0", fraction: 1, source: .measured),
+            CreditShareRecord(submissionID: s1, owner: "alice/s0", fraction: 0.4, source: .measured),
+            CreditShareRecord(submissionID: s1, owner: "bob/s1", fraction: 0.6, source: .measured),
+            CreditShareRecord(submissionID: s1, owner: "alice/s0", fraction: 0.25, source: .declared),
+        ])
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/submissions/alice/s0", method: .get, headers: fixture.authorization("bob")) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("<dt>Credit it receives</dt>"))
+                #expect(html.contains("<li><a href=\"/submissions/bob/s1\">bob/s1</a> gives it 40% of its credit, measured in its code</li>"))
+                #expect(html.contains("gives it 25% of its own share, declared in a Credit: trailer"))
+                #expect(!html.contains("<a href=\"/submissions/alice/s0\">alice/s0</a> gives it"), "not its own share")
+            }
+            try await client.execute(uri: "/submissions/bob/s1", method: .get, headers: fixture.authorization("bob")) { response in
+                #expect(!String(buffer: response.body).contains("Credit it receives"), "nobody gives bob/s1 anything")
             }
         }
     }

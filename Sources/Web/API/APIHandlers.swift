@@ -21,7 +21,7 @@ struct APIHandlers: Sendable {
     /// `GET /api/v1/leaderboard?question=&phase=&best_per_team=&limit=&cursor=`: one page of
     /// a question's leaderboard (`limit` rows, 50 by default, at most 500), and the
     /// `next_cursor` of the next page.
-    func leaderboard(_ request: Request, version known: LedgerVersion?) async throws -> Response {
+    func leaderboard(_ request: Request, version known: LedgerVersion?, viewer: MemberRecord?) async throws -> Response {
         let parameters = request.uri.queryParameters
         var limit = Self.defaultPageRows
         if let text = parameters.get("limit") {
@@ -32,7 +32,7 @@ struct APIHandlers: Sendable {
         }
         let bestPerTeam = ["1", "true", "yes"].contains(parameters.get("best_per_team") ?? "")
         let version = if let known { known } else { try await hub.ledger.version() }
-        let visible = ScoreVisibility.participants(hub, in: version)
+        let visible = WebPages.visibleSplits(hub, for: viewer, in: version)
         let options = Leaderboard.Options(question: parameters.get("question"), phase: parameters.get("phase"), bestPerTeam: bestPerTeam,
                                           visibleSplits: visible, limit: limit, cursor: parameters.get("cursor"))
         let key = RenderedCache.key("/api/v1/leaderboard", [
@@ -77,9 +77,9 @@ struct APIHandlers: Sendable {
 
     /// `GET /api/v1/leaderboard/final?question=`: the final leaderboard, once the private
     /// scores are revealed (403 before).
-    func finalLeaderboard(_ request: Request, version: LedgerVersion?) async throws -> Response {
+    func finalLeaderboard(_ request: Request, version: LedgerVersion?, viewer: MemberRecord?) async throws -> Response {
         let version = if let version { version } else { try await hub.ledger.version() }
-        guard ScoreVisibility.participants(hub, in: version).contains("private") else {
+        guard WebPages.visibleSplits(hub, for: viewer, in: version).contains("private") else {
             return try Self.json(["error": "the final leaderboard is shown once the private scores are revealed"], status: .forbidden)
         }
         let hub = self.hub
@@ -98,10 +98,11 @@ struct APIHandlers: Sendable {
                         body: ResponseBody(byteBuffer: ByteBuffer(string: try String(contentsOf: file, encoding: .utf8))))
     }
 
-    /// `GET /api/v1/submissions/TEAM/NAME`: one submission, its log for its own team only.
+    /// `GET /api/v1/submissions/TEAM/NAME`: one submission, its log for its own team and the organisers only.
     func submission(team: String, name: String, viewer: MemberRecord) async throws -> Response {
-        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: viewer.team == team,
-                                                       visibleSplits: try await ScoreVisibility.participants(of: hub)) else {
+        let visible = viewer.isOrganiser ? ScoreVisibility.all : try await ScoreVisibility.participants(of: hub)
+        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: viewer.team == team || viewer.isOrganiser,
+                                                       visibleSplits: visible) else {
             return try Self.json(["error": "no submission \(team)/\(name)"], status: .notFound)
         }
         return try Self.json(view)

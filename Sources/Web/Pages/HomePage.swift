@@ -12,15 +12,17 @@ struct HomePage: Sendable {
     let templates: PageTemplates
 
     /// - Parameter origin: the scheme and host the reader used (`http://hub.example.org:8080`).
+    /// - Parameter organiser: the reader is an organiser (links to the organisers' pages
+    ///   instead of git commands).
     func render(challenge: ChallengeConfiguration, status: PhaseClock.Status, member: String, formToken: String?, team: String,
-                origin: String, now: Date = Date()) -> ByteBuffer {
+                origin: String, organiser: Bool = false, now: Date = Date()) -> ByteBuffer {
         let format = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
         let meanings: [Phase.Kind: String] = [
             .closed: "each team sees only its own code", .open: "every submission's code is open to all",
             .frozen: "no more submissions; the private scores are revealed",
         ]
         var context: [String: Any] = [
-            "pageTitle": "Home", "title": challenge.title, "member": member, "formToken": formToken ?? false, "team": team,
+            "pageTitle": "Home", "title": challenge.title, "member": member, "organiser": organiser, "formToken": formToken ?? false, "team": team,
             "cloneURL": "\(origin)/git/\(team).git", "openURL": "\(origin)/git/open.git",
             "description": MarkdownParser().html(from: challenge.description ?? ""),
             "end": challenge.schedule.end.formatted(format),
@@ -42,7 +44,11 @@ struct HomePage: Sendable {
             context["currentPhase"] = phase.name
             context["currentKind"] = phase.kind.rawValue
         }
-        if let next = status.nextChange {
+        if let override = status.override {
+            // Set by hand: it lasts until the organisers return to the schedule, so no countdown.
+            context["overriddenBy"] = override.setBy
+            context["overriddenAt"] = override.setAt.formatted(format)
+        } else if let next = status.nextChange {
             context["nextChange"] = next.formatted(format)
             context["nextLabel"] = status.nextPhase.map { "the \($0.name) phase starts" } ?? "the challenge ends"
             context["countdown"] = Self.countdown(from: now, to: next)

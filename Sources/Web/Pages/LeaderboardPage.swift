@@ -26,6 +26,8 @@ struct LeaderboardPage: Sendable {
         /// The session's anti-forgery token (for the sign-out form), nil without a session.
         var formToken: String?
         var phases: [String]
+        /// The reader is an organiser (sees every split, and the organisers' link).
+        var organiser = false
     }
 
     func render(_ leaderboard: Leaderboard, request: Request) -> ByteBuffer {
@@ -60,7 +62,7 @@ struct LeaderboardPage: Sendable {
         let query = leaderboard.question.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
         var context: [String: Any] = [
             "pageTitle": "Leaderboard",
-            "member": request.member,
+            "member": request.member, "organiser": request.organiser,
             "formToken": request.formToken ?? false,
             "combined": combined,
             "startingKit": PageFormat.percent(leaderboard.startingKitHistoricalContributivity),

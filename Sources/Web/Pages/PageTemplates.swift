@@ -45,6 +45,7 @@ struct PageTemplates: Sendable {
 enum PageFormat {
     static func score(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "" }
     static func seconds(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "" }
+    static func mebibytes(_ bytes: Int?) -> String { bytes.map { String(format: "%.0f", Double($0) / 1_048_576) } ?? "" }
     static func percent(_ value: Double?) -> String { value.map { "\(Int(($0 * 100).rounded()))%" } ?? "" }
 
     /// The CSS class of a state: scored, an error, or nothing.

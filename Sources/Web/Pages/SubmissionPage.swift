@@ -1,6 +1,7 @@
 import Foundation
 import Hub
 import Hummingbird
+import Ledger
 
 /// A submission's page (`submission.mustache`): state and queue position (the page refreshes
 /// itself while the submission is queued or running), commit, pusher, phase, description, the
@@ -20,13 +21,23 @@ struct SubmissionPage: Sendable {
         let limit: Int
     }
 
+    /// Credit another submission gives this one.
+    struct CreditReceived: Sendable {
+        let submission: String
+        /// In [0, 1]: of the giver's whole credit (measured), or of its own share (declared).
+        let fraction: Double
+        let declared: Bool
+    }
+
     /// - Parameters:
     ///   - children: the submissions (`team/name`) whose history holds this one.
-    ///   - member: the signed-in login.
-    /// - Parameter canStartFrom: whether the reader may start a sandbox submission from it
-    ///   (its own team's, or any in open phases).
-    func render(_ view: SubmissionView, children: [String], member: String, formToken: String?, title: String,
-                canStartFrom: Bool = false, selection: Selection? = nil) -> ByteBuffer {
+    ///   - viewer: the signed-in login (an organiser gets the re-score button).
+    ///   - canStartFrom: whether the reader may start a sandbox submission from it (its own
+    ///     team's, or any in open phases).
+    ///   - code: its files and diffs, when the reader may see its code.
+    func render(_ view: SubmissionView, children: [String], viewer: MemberRecord, formToken: String?, title: String,
+                canStartFrom: Bool = false, selection: Selection? = nil, code: SubmissionCode? = nil,
+                creditReceived: [CreditReceived] = []) -> ByteBuffer {
         let running = ["new", "queued", "training", "testing"].contains(view.state)
         let links = { (names: [String]) -> [[String: String]] in
             names.map { name in
@@ -47,6 +58,7 @@ struct SubmissionPage: Sendable {
                     "fold": fold.fold,
                     "values": foldTypes.map { ["value": PageFormat.score(fold.scores[foldSplit]?[$0])] },
                     "trainSeconds": PageFormat.seconds(fold.trainSeconds), "testSeconds": PageFormat.seconds(fold.testSeconds),
+                    "cpuSeconds": PageFormat.seconds(fold.cpuSeconds), "peakMemory": PageFormat.mebibytes(fold.peakMemoryBytes),
                 ]
             }
             var context: [String: Any] = [
@@ -62,7 +74,8 @@ struct SubmissionPage: Sendable {
             return context
         }
         var context: [String: Any] = [
-            "pageTitle": "\(view.team)/\(view.submission)", "title": title, "member": member, "formToken": formToken ?? false,
+            "pageTitle": "\(view.team)/\(view.submission)", "title": title, "member": viewer.login, "organiser": viewer.isOrganiser,
+            "formToken": formToken ?? false,
             "team": view.team, "submission": view.submission, "commit": view.commit, "pusher": view.pusher,
             "submittedAt": view.submittedAt, "state": view.state, "stateClass": PageFormat.stateClass(view.state),
             "hasParents": !view.derivesFrom.isEmpty, "derivesFrom": links(view.derivesFrom),
@@ -70,6 +83,13 @@ struct SubmissionPage: Sendable {
             "hasCredits": !view.credits.isEmpty,
             "credits": view.credits.sorted { $0.value > $1.value }.map { "\($0.key) \(PageFormat.percent($0.value))" }.joined(separator: "; "),
             "evaluations": evaluations,
+            "hasReceived": !creditReceived.isEmpty,
+            "received": creditReceived.map { credit -> [String: Any] in
+                let parts = credit.submission.split(separator: "/", maxSplits: 1).map(String.init)
+                return ["name": credit.submission, "link": parts.count == 2 ? PageFormat.submissionLink(parts[0], parts[1]) : "#",
+                        "share": PageFormat.percent(credit.fraction),
+                        "of": credit.declared ? "of its own share, declared in a Credit: trailer" : "of its credit, measured in its code"]
+            },
         ]
         if running { context["refreshSeconds"] = Self.refreshSeconds }
         if let selection, let formToken {
@@ -84,9 +104,38 @@ struct SubmissionPage: Sendable {
             let from = "\(view.team)/\(view.submission)".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             context["startFrom"] = "/sandbox?from=\(from)"
         }
+        if viewer.isOrganiser, let formToken {
+            context["rescore"] = ["formToken": formToken, "submission": "\(view.team)/\(view.submission)"]
+        }
+        if let code { context["code"] = Self.codeContext(code, team: view.team, submission: view.submission) }
         if let position = view.evaluations.compactMap(\.queuePosition).min() { context["queuePosition"] = position }
         if let phase = view.phase { context["phase"] = phase }
         if let description = view.description { context["description"] = description }
         return templates.render("submission", context)
+    }
+
+    /// The files (each linked to its text) and the diffs against the parents.
+    static func codeContext(_ code: SubmissionCode, team: String, submission: String) -> [String: Any] {
+        let base = PageFormat.submissionLink(team, submission) + "/files/"
+        return [
+            "files": code.files.map { file -> [String: Any] in
+                let path = file.path.split(separator: "/").map {
+                    String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? String($0)
+                }.joined(separator: "/")
+                return ["path": file.path, "link": base + path, "bytes": file.bytes]
+            },
+            "diffs": code.diffs.map { parent -> [String: Any] in
+                var entry: [String: Any] = [
+                    "against": parent.submission ?? "commit \(parent.commit.prefix(12))",
+                    "changes": parent.diff.files.map { ["path": $0.path, "change": $0.change, "additions": $0.additions, "deletions": $0.deletions] },
+                    "patch": parent.diff.patch, "truncated": parent.diff.truncated, "unchanged": parent.diff.files.isEmpty,
+                ]
+                if let name = parent.submission {
+                    let parts = name.split(separator: "/", maxSplits: 1).map(String.init)
+                    if parts.count == 2 { entry["link"] = PageFormat.submissionLink(parts[0], parts[1]) }
+                }
+                return entry
+            },
+        ]
     }
 }

@@ -27,16 +27,26 @@ struct WebPages: Sendable {
             try await submission(team: try context.parameters.require("team"), name: try context.parameters.require("name"), context)
         }
         router.get("/lineage") { _, context in
-            PageTemplates.html(templates.render("lineage", ["pageTitle": "Lineage", "title": hub.challenge.title, "member": try context.requireMember().login,
+            let member = try context.requireMember()
+            return PageTemplates.html(templates.render("lineage", ["pageTitle": "Lineage", "title": hub.challenge.title, "member": member.login,
+                                                            "organiser": member.isOrganiser,
                                                             "formToken": context.formToken ?? false]))
         }
         router.get("/lineage.svg") { _, context in try await lineage(context) }
         router.get("/leaderboard/final") { request, context in try await finalLeaderboard(request, context) }
+        router.get("/submissions/{team}/{name}/files/**") { request, context in
+            try await submissionFile(request, team: try context.parameters.require("team"), name: try context.parameters.require("name"), context)
+        }
         router.post("/submissions/{team}/{name}/selection") { request, context in
             try await select(request, team: try context.parameters.require("team"), name: try context.parameters.require("name"), context)
         }
         router.get("/plots/scores.svg") { request, context in try await scorePlot(request, context) }
         router.get("/plots/histogram.svg") { request, context in try await histogram(request, context) }
+    }
+
+    /// The score splits `member` may see: every split for organisers, else what the phase shows participants.
+    static func visibleSplits(_ hub: Hub, for member: MemberRecord?, in version: LedgerVersion) -> Set<String> {
+        member?.isOrganiser == true ? ScoreVisibility.all : ScoreVisibility.participants(hub, in: version)
     }
 
     private func version(_ context: ForkboardRequestContext) async throws -> LedgerVersion {
@@ -51,7 +61,8 @@ struct WebPages: Sendable {
         let scheme = request.headers[.init("X-Forwarded-Proto")!] ?? "http"
         let host = request.head.authority ?? "localhost"
         return PageTemplates.html(HomePage(templates: templates).render(challenge: hub.challenge, status: status, member: member.login,
-                                                                         formToken: context.formToken, team: member.team, origin: "\(scheme)://\(host)"))
+                                                                         formToken: context.formToken, team: member.team, origin: "\(scheme)://\(host)",
+                                                                         organiser: member.isOrganiser))
     }
 
     private func leaderboard(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
@@ -59,7 +70,7 @@ struct WebPages: Sendable {
         let member = try context.requireMember()
         do {
             let version = try await version(context)
-            let visible = ScoreVisibility.participants(hub, in: version)
+            let visible = Self.visibleSplits(hub, for: member, in: version)
             let limit = parameters.get("limit").flatMap(Int.init).map { min(max($0, 1), 1000) } ?? LeaderboardPage.rowsPerPage
             let phase = parameters.get("phase").flatMap { $0.isEmpty ? nil : $0 }
             let bestPerTeam = ["1", "true", "yes", "on"].contains(parameters.get("best_per_team") ?? "")
@@ -74,7 +85,7 @@ struct WebPages: Sendable {
             let body = try await cache.body(for: key) {
                 page.render(try await Leaderboard.make(hub: hub, options: options),
                             request: .init(phase: phase, bestPerTeam: bestPerTeam, limit: limit, member: member.login,
-                                          formToken: context.formToken, phases: phases))
+                                          formToken: context.formToken, phases: phases, organiser: member.isOrganiser))
             }
             return PageTemplates.html(body)
         } catch let error as HubError {
@@ -84,30 +95,57 @@ struct WebPages: Sendable {
 
     private func submission(team: String, name: String, _ context: ForkboardRequestContext) async throws -> Response {
         let member = try context.requireMember()
-        let visible = try await ScoreVisibility.participants(of: hub)
-        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: member.team == team, visibleSplits: visible),
+        let visible = member.isOrganiser ? ScoreVisibility.all : try await ScoreVisibility.participants(of: hub)
+        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: member.team == team || member.isOrganiser,
+                                                       visibleSplits: visible),
               let record = try await BlockingWork.run({ try hub.ledger.submission(team: team, name: name) }) else {
             return PageTemplates.notFound("no submission \(team)/\(name)")
         }
         let ledger = hub.ledger
         let children = try await BlockingWork.run { try ledger.descendants(of: record.id!) }
         let status = try await PhaseClock(hub: hub).currentStatus()
-        let canStartFrom = member.team == team || status.isCommonsOpen
+        let codeReadable = try await SubmissionCode.isReadable(team: team, by: member, hub: hub)
+        // Code that cannot be read (a ledger repository damaged by hand) leaves the rest of the page.
+        let code = codeReadable ? try? await SubmissionCode.make(hub: hub, submission: record) : nil
+        let received = try await hub.ledger.creditReceived(by: "\(team)/\(name)")
+        let canStartFrom = !member.isOrganiser && (member.team == team || status.isCommonsOpen)
         var selection: SubmissionPage.Selection?
         if member.team == team, hub.challenge.finalSelection > 0, status.phase?.kind != .frozen {
             let selections = try await BlockingWork.run { try ledger.finalSelections() }
             selection = .init(selected: selections[record.id!] != nil, count: selections.values.filter { $0.team == team }.count,
                               limit: hub.challenge.finalSelection)
         }
-        return PageTemplates.html(SubmissionPage(templates: templates).render(view, children: children, member: member.login, formToken: context.formToken,
+        return PageTemplates.html(SubmissionPage(templates: templates).render(view, children: children, viewer: member, formToken: context.formToken,
                                                                           title: hub.challenge.title, canStartFrom: canStartFrom,
-                                                                          selection: selection))
+                                                                          selection: selection, code: code,
+                                                                          creditReceived: received.map { .init(submission: $0.submission, fraction: $0.fraction, declared: $0.source == .declared) }))
+    }
+
+    /// One file of a submission's code, as plain text, for those who may read its code.
+    private func submissionFile(_ request: Request, team: String, name: String, _ context: ForkboardRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let prefix = PageFormat.submissionLink(team, name) + "/files/"
+        let rawPath = request.uri.path.hasPrefix(prefix) ? String(request.uri.path.dropFirst(prefix.count)) : ""
+        let path = rawPath.removingPercentEncoding ?? rawPath
+        guard try await SubmissionCode.isReadable(team: team, by: member, hub: hub) else {
+            return AuthenticationMiddleware.forbidden("the code of team \(team)'s submissions is shown to other teams in open phases only")
+        }
+        let hub = self.hub
+        guard let record = try await BlockingWork.run({ try hub.ledger.submission(team: team, name: name) }),
+              let file = try await SubmissionCode.file(hub: hub, submission: record, path: path) else {
+            return PageTemplates.notFound("no file '\(path)' in submission \(team)/\(name)")
+        }
+        var body = ByteBuffer(bytes: file.content)
+        if file.truncated { body.writeString("\n[cut at \(SubmissionCode.maximumFileBytes) bytes]\n") }
+        // Shown as text whatever it holds, never run by the browser.
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .init("X-Content-Type-Options")!: "nosniff",
+                                               .contentSecurityPolicy: "default-src 'none'"], body: ResponseBody(byteBuffer: body))
     }
 
     /// The final leaderboard, once the private scores are revealed.
     private func finalLeaderboard(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
         let member = try context.requireMember()
-        guard ScoreVisibility.participants(hub, in: try await version(context)).contains("private") else {
+        guard Self.visibleSplits(hub, for: member, in: try await version(context)).contains("private") else {
             return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: "the final leaderboard is shown once the private scores are revealed\n")))
         }
@@ -116,7 +154,7 @@ struct WebPages: Sendable {
         do {
             let board = try await BlockingWork.run { try FinalLeaderboard.make(hub: hub, question: question) }
             return PageTemplates.html(templates.render("final", [
-                "pageTitle": "Final leaderboard", "title": hub.challenge.title, "member": member.login, "formToken": context.formToken ?? false,
+                "pageTitle": "Final leaderboard", "title": hub.challenge.title, "member": member.login, "organiser": member.isOrganiser, "formToken": context.formToken ?? false,
                 "question": board.question, "scoreType": board.scoreType, "limit": board.selectionLimit > 0 ? board.selectionLimit as Any : false,
                 "rows": board.rows.map { row -> [String: Any] in
                     ["rank": row.rank, "team": row.team, "submission": row.submission, "link": PageFormat.submissionLink(row.team, row.submission),
@@ -153,7 +191,7 @@ struct WebPages: Sendable {
 
     private func histogram(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
         let version = try await version(context)
-        let visible = ScoreVisibility.participants(hub, in: version)
+        let visible = Self.visibleSplits(hub, for: context.member, in: version)
         let question = request.uri.queryParameters.get("question")
         let key = RenderedCache.key("/plots/histogram.svg", [("question", question)], visibleSplits: visible, version: version)
         let hub = self.hub
@@ -178,7 +216,7 @@ struct WebPages: Sendable {
 
     private func scorePlot(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
         let version = try await version(context)
-        let visible = ScoreVisibility.participants(hub, in: version)
+        let visible = Self.visibleSplits(hub, for: context.member, in: version)
         let question = request.uri.queryParameters.get("question")
         let key = RenderedCache.key("/plots/scores.svg", [("question", question)], visibleSplits: visible, version: version)
         let hub = self.hub

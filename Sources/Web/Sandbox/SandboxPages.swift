@@ -21,10 +21,18 @@ struct SandboxPages: Sendable {
 
     func add(to router: RouterGroup<ForkboardRequestContext>) {
         router.get("/sandbox") { request, context in
-            try await page(from: request.uri.queryParameters.get("from"), context: context, status: .ok)
+            if try context.requireMember().isOrganiser { return Self.organisersDoNotSubmit }
+            return try await page(from: request.uri.queryParameters.get("from"), context: context, status: .ok)
         }
-        router.post("/sandbox") { request, context in try await post(request, context) }
+        router.post("/sandbox") { request, context in
+            if try context.requireMember().isOrganiser { return Self.organisersDoNotSubmit }
+            return try await post(request, context)
+        }
     }
+
+    /// Organisers belong to no team: they have nothing to submit to.
+    static let organisersDoNotSubmit = AuthenticationMiddleware.forbidden(
+        "organisers do not submit: sign in with a participant's login to use the sandbox")
 
     /// Where a sandbox submission starts: a commit, what to call it, and whether it is the
     /// team's `main` (which the push then moves).
