@@ -162,12 +162,14 @@ public enum HubSetup {
     /// starting with the starting-kit commit on `main`) and the member's token, returned once.
     /// - Throws: ``TeamError`` for invalid or taken names; Git errors.
     public static func addTeam(_ name: String, member login: String, to hub: Hub, by actor: String = "hub") throws -> String {
-        try hub.ledger.addTeam(name, by: actor)
+        // The team and its member are recorded together (a refused login leaves no team), then
+        // its repository is made.
+        let token = try hub.ledger.addTeam(name, member: login, by: actor)
         let repository = try Repository.createBare(at: hub.teamRepository(name).path)
         try configureTeamRepository(repository, hub: hub)
         try repository.fetch(fromRepositoryAt: hub.ledgerRepository.path, refspecs: ["refs/heads/main:refs/heads/main"])
         try repository.setHead("refs/heads/main")
-        return try hub.ledger.addMember(login, to: name, by: actor)
+        return token
     }
 
     /// Sets a team repository's configuration: the hub's hooks, advertised push options,

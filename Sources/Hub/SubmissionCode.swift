@@ -2,6 +2,7 @@ import Evaluation
 import Foundation
 import Git
 import Ledger
+import Synchronization
 
 /// A submission's code as its page shows it: the files of its commit's tree, and the diff
 /// against each submission it builds on (or, with none, against its commit's parents: what
@@ -44,8 +45,11 @@ public struct SubmissionCode: Sendable {
     /// - Throws: ``GitError`` when the ledger's repository lacks the commit; database errors.
     public static func make(hub: Hub, submission: SubmissionRecord) async throws -> SubmissionCode {
         let parents = try await hub.ledger.parentSubmissions(of: submission.id!)
+        // Commits never change: the same commit against the same parents is read once.
+        let key = ([submission.commitID] + parents.map(\.commitID)).joined(separator: " ")
+        if let known = known.withLock({ $0[key] }) { return known }
         let repositoryPath = hub.ledgerRepository.path
-        return try await BlockingWork.run {
+        let code = try await BlockingWork.run {
             let repository = try Repository.open(at: repositoryPath)
             guard let id = ObjectID(hex: submission.commitID) else { throw HubError.unknownSubmission("\(submission.team)/\(submission.name)") }
             let commit = try repository.commit(id)
@@ -63,7 +67,16 @@ public struct SubmissionCode: Sendable {
             }
             return SubmissionCode(files: files, diffs: diffs)
         }
+        known.withLock { known in
+            if known.count >= knownLimit { known.removeAll() }
+            known[key] = code
+        }
+        return code
     }
+
+    /// Codes already read, by commit and parents' commits (at most ``knownLimit``).
+    private static let known = Mutex<[String: SubmissionCode]>([:])
+    private static let knownLimit = 64
 
     /// The content of the file at `path` in the submission's tree, at most
     /// ``maximumFileBytes`` of it, or nil when the tree has no such file.

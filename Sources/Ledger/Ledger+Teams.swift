@@ -49,6 +49,25 @@ extension Ledger {
         }
     }
 
+    /// Records a new team with its first member, both or neither, and returns the member's
+    /// token (shown once; only its hash is stored).
+    /// - Throws: ``TeamError`` for an invalid, reserved or existing team name, an invalid
+    ///   login, or a login of another team (nothing is recorded then).
+    public func addTeam(_ name: String, member login: String, by actor: String = "hub", at time: Date = Date()) throws -> String {
+        guard Self.isValidName(name), !Self.reservedTeamNames.contains(name) else { throw TeamError.invalidName(name) }
+        guard Self.isValidName(login) else { throw TeamError.invalidName(login) }
+        let token = Self.makeToken()
+        try database.write { db in
+            if try TeamRecord.fetchOne(db, key: name) != nil { throw TeamError.teamExists(name) }
+            if let existing = try MemberRecord.fetchOne(db, key: login) { throw TeamError.loginTaken(login: login, team: existing.team) }
+            try TeamRecord(name: name, createdAt: time).insert(db)
+            try Self.appendAudit(db, "team.created", actor: actor, team: name, at: time)
+            try MemberRecord(login: login, team: name, tokenSHA256: Self.hash(token: token), createdAt: time).insert(db)
+            try Self.appendAudit(db, "token.created", actor: actor, team: name, detail: ["login": .text(login)], at: time)
+        }
+        return token
+    }
+
     /// Removes a member: its token stops working at once. Its team and submissions stay.
     /// - Returns: false when there was no such member.
     public func revokeMember(_ login: String, by actor: String = "hub", at time: Date = Date()) throws -> Bool {

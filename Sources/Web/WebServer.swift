@@ -34,6 +34,7 @@ public struct WebServer: Sendable {
         let pages = try WebPages(hub: hub, cache: cache)
         let hub = self.hub
 
+        router.add(middleware: APIErrorMiddleware())
         // Browser sessions, kept in this process's memory: a restart signs browsers out.
         router.add(middleware: SessionMiddleware(storage: MemoryPersistDriver(), configuration: SessionMiddlewareConfiguration(
             sessionCookieParameters: SessionCookieParameters(name: "forkboard_session", sameSite: .lax))))

@@ -48,7 +48,11 @@ struct DemoCommand: AsyncParsableCommand {
         }
         say("Serving at \(url)")
         let scenario = DemoScenario(baseURL: url, workDirectory: home.appendingPathComponent("participants"))
-        try await scenario.push(team: "alice", token: aliceToken, submission: "logistic-regression", classifier: nil)
+        // alice weighs the classes: one line of her own on the starting kit, which carol forks later.
+        let balanced = try String(contentsOf: hub.home.appendingPathComponent("starting-kit/classifier.py"), encoding: .utf8)
+            .replacingOccurrences(of: "LogisticRegression(max_iter=1000)", with: "LogisticRegression(class_weight=\"balanced\", max_iter=1000)")
+        try await scenario.push(team: "alice", token: aliceToken, submission: "logistic-regression", classifier: balanced,
+                                message: "Weigh the classes")
         try await scenario.push(team: "bob", token: bobToken, submission: "random-forest", classifier: DemoScenario.randomForest)
         var scored = try await scenario.waitUntilFinished(hub: hub, count: 2, timeout: timeout)
         say("")
@@ -73,6 +77,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("  git clone http://alice:\(aliceToken)@\(url.dropFirst("http://".count))/git/alice.git")
         say("  open \(url)/ (login alice, token above): the challenge, its leaderboard, submissions and lineage; Ctrl-C to stop.")
         say("  open \(url)/organisers as organiser olga, token \(organiserToken): teams and tokens, phase, reveal, re-score, audit log, resources.")
+        say("  Tokens of bob: \(bobToken), carol: \(carolToken). The hub stays in the collaborative phase, set by hand ('forkboard phase clear' returns to the schedule).")
         _ = try await serving.value
     }
 }

@@ -32,14 +32,14 @@ struct DemoScenario {
 
     /// Clones the team's repository, optionally replaces classifier.py, commits, tags
     /// `submission-<submission>` and pushes; prints git's output (the hub's `remote:` lines).
-    func push(team: String, token: String, submission: String, classifier: String?) async throws {
+    func push(team: String, token: String, submission: String, classifier: String?, message: String = "Try a random forest") async throws {
         let clone = workDirectory.appendingPathComponent(team)
         try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
         let host = baseURL.dropFirst("http://".count)
         try await git(["clone", "--quiet", "http://\(team):\(token)@\(host)/git/\(team).git", clone.path], in: workDirectory)
         if let classifier {
             try classifier.write(to: clone.appendingPathComponent("classifier.py"), atomically: true, encoding: .utf8)
-            try await git(["commit", "--quiet", "-am", "Try a random forest"], in: clone)
+            try await git(["commit", "--quiet", "-am", message], in: clone)
         }
         try await git(["tag", "submission-\(submission)"], in: clone)
         say("\(team): git push origin main submission-\(submission)")
@@ -58,7 +58,7 @@ struct DemoScenario {
         try await git(["checkout", "--quiet", "-b", "tuned", "open/\(source)"], in: clone)
         let path = clone.appendingPathComponent("classifier.py")
         let tuned = try String(contentsOf: path, encoding: .utf8)
-            .replacingOccurrences(of: "LogisticRegression(max_iter=1000)", with: "LogisticRegression(C=0.3, max_iter=1000)")
+            .replacingOccurrences(of: "max_iter=1000)", with: "C=0.3, max_iter=1000)")
         try tuned.write(to: path, atomically: true, encoding: .utf8)
         try await git(["commit", "--quiet", "-am", "Stronger regularisation of \(source)"], in: clone)
         try await git(["tag", "submission-\(submission)"], in: clone)

@@ -107,6 +107,12 @@ struct APIRouteTests {
                 let error = try Self.json(response)["error"] as? String
                 #expect(error == "no submission alice/nothing")
             }
+            // Every API error has the one shape: an unknown route too.
+            try await client.execute(uri: "/api/v1/nothing-here", method: .get, headers: fixture.authorization("bob")) { response in
+                #expect(response.status == .notFound)
+                let error = try Self.json(response)["error"] as? String
+                #expect(error?.contains("no API route GET /api/v1/nothing-here") == true)
+            }
         }
     }
 }

@@ -104,11 +104,35 @@ struct OrganiserPagesTests {
                 #expect(response.status == .badRequest && String(buffer: response.body).contains("team &#39;carol&#39; already exists")
                         || String(buffer: response.body).contains("team 'carol' already exists"))
             }
-            let html = String(buffer: try await Self.post(client, "/organisers/members", session, "team=carol&login=carla").body)
+            let issued = try await Self.post(client, "/organisers/members", session, "team=carol&login=carla")
+            #expect(issued.headers[.cacheControl] == "no-store", "a token shown once is not kept by the browser")
+            let html = String(buffer: issued.body)
             let token = html.range(of: "<pre id=\"token\">").map { String(html[$0.upperBound...].prefix { $0 != "<" }) } ?? ""
             #expect(token.count == 64)
             #expect(try hub.ledger.authenticate(login: "carla", token: token)?.team == "carol", "the new token works")
             try await Self.post(client, "/organisers/members", session, "team=nobody&login=x") { #expect($0.status == .notFound) }
+
+            // A refused member leaves no team behind.
+            try await Self.post(client, "/organisers/teams", session, "team=dave&login=alice") { #expect($0.status == .conflict) }
+            try await Self.post(client, "/organisers/teams", session, "team=erin&login=%3Cb%3Ex") { #expect($0.status == .badRequest) }
+            #expect(try hub.ledger.teams().map(\.name) == ["alice", "bob", "carol"])
+            #expect(try hub.ledger.teamExists("dave") == false && FileManager.default.fileExists(atPath: hub.teamRepository("erin").path) == false)
+
+            // Basic credentials beside another member's session cookie do not pass its form token.
+            try await client.execute(uri: "/organisers/teams", method: .post, headers: {
+                var headers = fixture.authorization("olga")
+                headers[.cookie] = session.cookie
+                headers[.contentType] = "application/x-www-form-urlencoded"
+                return headers
+            }(), body: ByteBuffer(string: "team=frank&form_token=\(session.formToken)")) { #expect($0.status == .ok, "olga's own session") }
+            let bob = try await Self.signIn(client, fixture, "bob")
+            try await client.execute(uri: "/organisers/teams", method: .post, headers: {
+                var headers = fixture.authorization("olga")
+                headers[.cookie] = bob.cookie
+                headers[.contentType] = "application/x-www-form-urlencoded"
+                return headers
+            }(), body: ByteBuffer(string: "team=mallory&form_token=\(bob.formToken)")) { #expect($0.status == .forbidden, "bob's session, olga's credentials") }
+            #expect(try hub.ledger.teamExists("mallory") == false)
 
             // Revoking: the token stops working; an organiser cannot lock itself out.
             try await Self.post(client, "/organisers/members/carla/revoke", session, "") { #expect($0.status == .ok) }
@@ -142,6 +166,15 @@ struct OrganiserPagesTests {
             let record = try #require(try hub.ledger.submission(team: "bob", name: "s1"))
             #expect(try hub.ledger.evaluations(submissionID: record.id!).first?.state == .queued)
             try await Self.post(client, "/organisers/rescore", session, "submission=bob/none") { #expect($0.status == .notFound) }
+            // While a worker runs it, a re-score says it was not queued.
+            var claimed = try await hub.ledger.claimNextEvaluation(owner: "test-worker", leaseSeconds: 60)
+            while let evaluation = claimed, evaluation.submissionID != record.id {
+                claimed = try await hub.ledger.claimNextEvaluation(owner: "test-worker", leaseSeconds: 60)
+            }
+            #expect(claimed != nil)
+            try await Self.post(client, "/organisers/rescore", session, "submission=bob/s1") { response in
+                #expect(response.status == .conflict && String(buffer: response.body).contains("was not queued again: its evaluation runs now"))
+            }
 
             // Everything above is in the audit log, with the organiser's login, on its page too.
             let entries = try hub.ledger.auditEntries().filter { $0.actor == "olga" }.map(\.action)

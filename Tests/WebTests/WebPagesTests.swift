@@ -257,6 +257,15 @@ struct SignInTests {
     }
 }
 
+extension SignInTests {
+    @Test func theNextPageIsAPathOfThisHubOnly() {
+        #expect(SignInPages.localPath("/leaderboard?question=a%20b") == "/leaderboard?question=a%20b")
+        for outside in ["//evil.example", "/\t/evil.example", "/\n/evil.example", "/\\evil.example", "https://evil.example", "/ /x", "/é", nil] {
+            #expect(SignInPages.localPath(outside) == "/", "\(String(describing: outside))")
+        }
+    }
+}
+
 extension WebPagesTests {
     @Test func aSubmissionsPageListsTheCreditOthersGiveIt() async throws {
         let fixture = try await WebFixture(submissions: 2)

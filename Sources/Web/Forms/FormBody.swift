@@ -31,10 +31,15 @@ struct FormBody: Sendable {
 
 /// The anti-forgery check of every form post: the form's `form_token` must be the session's.
 enum FormProtection {
-    /// - Throws: `HTTPError(.forbidden)` when the request has no browser session or the token
-    ///   differs (a form posted from another site, or an old page).
+    /// - Throws: `HTTPError(.forbidden)` when the request has no browser session, the session
+    ///   is not the signed-in member's (basic credentials sent beside another member's cookie),
+    ///   or the token differs (a form posted from another site, or an old page).
     static func check(_ form: FormBody, context: ForkboardRequestContext) throws {
-        guard let expected = context.formToken, let given = form["form_token"], !given.isEmpty,
+        guard let session = context.sessions.session, context.member.map({ $0.login == session.login }) ?? true else {
+            throw HTTPError(.forbidden, message: "forms are sent from a page of your own browser session: sign in at /signin and send it again")
+        }
+        let expected = session.formToken
+        guard let given = form["form_token"], !given.isEmpty,
               given.utf8.count == expected.utf8.count, zip(given.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
             throw HTTPError(.forbidden, message: "this form's anti-forgery token is missing or out of date: reload the page and send it again")
         }

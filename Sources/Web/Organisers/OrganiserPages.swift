@@ -204,7 +204,10 @@ struct OrganiserPages: Sendable {
             values["team"] = team
             values["cloneURL"] = "\(origin)/git/\(team).git"
         }
-        return try render("organisers-token", values, context)
+        var response = try render("organisers-token", values, context)
+        // Shown once: never kept by the browser or a proxy.
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     private func revoke(_ request: Request, login: String, _ context: ForkboardRequestContext) async throws -> Response {
@@ -236,7 +239,11 @@ struct OrganiserPages: Sendable {
         guard parts.count == 2 else { return try await refused(context, "name the submission as TEAM/NAME") }
         let hub = self.hub
         do {
-            _ = try await BlockingWork.run { try hub.rescore(team: parts[0], name: parts[1], by: member.login) }
+            let queued = try await BlockingWork.run { try hub.rescore(team: parts[0], name: parts[1], by: member.login) }
+            guard queued > 0 else {
+                return try await refused(context, "\(parts[0])/\(parts[1]) was not queued again: its evaluation runs now; re-score it once it has ended",
+                                         status: .conflict)
+            }
         } catch let error as HubError {
             if case .unknownSubmission = error { return try await refused(context, error.description, status: .notFound) }
             return try await refused(context, error.description, status: .conflict)

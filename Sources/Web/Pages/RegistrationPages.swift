@@ -33,7 +33,9 @@ struct RegistrationPages: Sendable {
             do {
                 let token = try await hub.registerTeam(team, member: login, from: address)
                 let origin = "http://\(request.head.authority ?? "localhost")"
-                return PageTemplates.html(render(["team": team, "login": login, "token": token, "cloneURL": "\(origin)/git/\(team).git"]))
+                var response = PageTemplates.html(render(["team": team, "login": login, "token": token, "cloneURL": "\(origin)/git/\(team).git"]))
+                response.headers[.cacheControl] = "no-store"  // the token is shown once
+                return response
             } catch let error as HubError {
                 return PageTemplates.html(render(echo.merging(["refusal": error.description, "open": false]) { $1 }), status: .forbidden)
             } catch let error as TeamError {

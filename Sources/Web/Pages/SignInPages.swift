@@ -47,7 +47,10 @@ struct SignInPages: Sendable {
 
     /// `path` when it is a path on this hub (no other site: `//host` and `http://` refused), else `/`.
     static func localPath(_ path: String?) -> String {
-        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\") else { return "/" }
+        // Visible ASCII only: browsers drop tabs and line breaks from a Location, so "/\t/host"
+        // would become "//host", another site.
+        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"),
+              path.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else { return "/" }
         return path
     }
 

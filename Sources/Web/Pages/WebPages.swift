@@ -127,6 +127,9 @@ struct WebPages: Sendable {
         let prefix = PageFormat.submissionLink(team, name) + "/files/"
         let rawPath = request.uri.path.hasPrefix(prefix) ? String(request.uri.path.dropFirst(prefix.count)) : ""
         let path = rawPath.removingPercentEncoding ?? rawPath
+        guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            return PageTemplates.notFound("no such file in submission \(team)/\(name)")
+        }
         guard try await SubmissionCode.isReadable(team: team, by: member, hub: hub) else {
             return AuthenticationMiddleware.forbidden("the code of team \(team)'s submissions is shown to other teams in open phases only")
         }
