@@ -101,7 +101,8 @@ final class HubScenario {
 
     /// Bytes of one answer of `path`.
     func responseBytes(_ path: String) async throws -> Int {
-        try await Self.run("/usr/bin/curl", ["-s", "-u", "bench:\(tokens["bench"]!)", baseURL + path]).utf8.count
+        let written = try await Self.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{size_download}", "-u", "bench:\(tokens["bench"]!)", baseURL + path])
+        return Int(written.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
     /// The server's peak resident memory (VmHWM), in bytes.
