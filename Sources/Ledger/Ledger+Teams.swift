@@ -5,12 +5,14 @@ import GRDB
 /// Why a team or member could not be added.
 public enum TeamError: Error, CustomStringConvertible, Equatable {
     case invalidName(String)
+    case reservedName(String)
     case teamExists(String)
     case loginTaken(login: String, team: String)
 
     public var description: String {
         switch self {
         case .invalidName(let name): "'\(name)' is not a valid name: use 1 to 40 of a-z, 0-9, '_' and '-', starting with a letter or digit"
+        case .reservedName(let name): "'\(name)' is a name the hub keeps for itself (\(Ledger.reservedTeamNames.sorted().joined(separator: ", "))): choose another"
         case .teamExists(let name): "team '\(name)' already exists"
         case .loginTaken(let login, let team): "login '\(login)' already belongs to team '\(team)'"
         }
@@ -41,7 +43,8 @@ extension Ledger {
     /// Records a new team.
     /// - Throws: ``TeamError`` for an invalid, reserved or existing name.
     public func addTeam(_ name: String, by actor: String = "hub", at time: Date = Date()) throws {
-        guard Self.isValidName(name), !Self.reservedTeamNames.contains(name) else { throw TeamError.invalidName(name) }
+        guard Self.isValidName(name) else { throw TeamError.invalidName(name) }
+        guard !Self.reservedTeamNames.contains(name) else { throw TeamError.reservedName(name) }
         try database.write { db in
             if try TeamRecord.fetchOne(db, key: name) != nil { throw TeamError.teamExists(name) }
             try TeamRecord(name: name, createdAt: time).insert(db)
@@ -54,7 +57,8 @@ extension Ledger {
     /// - Throws: ``TeamError`` for an invalid, reserved or existing team name, an invalid
     ///   login, or a login of another team (nothing is recorded then).
     public func addTeam(_ name: String, member login: String, by actor: String = "hub", at time: Date = Date()) throws -> String {
-        guard Self.isValidName(name), !Self.reservedTeamNames.contains(name) else { throw TeamError.invalidName(name) }
+        guard Self.isValidName(name) else { throw TeamError.invalidName(name) }
+        guard !Self.reservedTeamNames.contains(name) else { throw TeamError.reservedName(name) }
         guard Self.isValidName(login) else { throw TeamError.invalidName(login) }
         let token = Self.makeToken()
         try database.write { db in

@@ -115,6 +115,9 @@ struct OrganiserPagesTests {
             // A refused member leaves no team behind.
             try await Self.post(client, "/organisers/teams", session, "team=dave&login=alice") { #expect($0.status == .conflict) }
             try await Self.post(client, "/organisers/teams", session, "team=erin&login=%3Cb%3Ex") { #expect($0.status == .badRequest) }
+            try await Self.post(client, "/organisers/teams", session, "team=organisers&login=zed") { response in
+                #expect(response.status == .badRequest && String(buffer: response.body).contains("is a name the hub keeps for itself"))
+            }
             #expect(try hub.ledger.teams().map(\.name) == ["alice", "bob", "carol"])
             #expect(try hub.ledger.teamExists("dave") == false && FileManager.default.fileExists(atPath: hub.teamRepository("erin").path) == false)
 
