@@ -39,7 +39,7 @@ struct TeamCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard try hubOptions.open().ledger.revokeMember(login, by: organiserName()) else {
-                throw ValidationError("no member '\(login)'")
+                throw NoSuchLogin(login: login)
             }
             say("The token of \(login) is revoked.")
         }
@@ -135,4 +135,10 @@ struct RegistrationCommand: AsyncParsableCommand {
         let refusal = try await hub.registrationRefusal()
         say(refusal.map { "Registration is not possible now: \($0)." } ?? "Registration is open at /register.")
     }
+}
+
+/// A login the hub does not know (an error of the command's data, not of its usage).
+struct NoSuchLogin: Error, CustomStringConvertible {
+    let login: String
+    var description: String { "no login '\(login)' on this hub ('forkboard team list' shows them)" }
 }
