@@ -27,25 +27,13 @@ struct HubBenchmark: AsyncParsableCommand {
     @Option(help: "Submissions evaluated in the throughput measurement (0 skips it).")
     var evaluations = 8
 
-    @Option(help: "The Python interpreter (default: $FORKBOARD_PYTHON, else python3).")
-    var python = ProcessInfo.processInfo.environment["FORKBOARD_PYTHON"] ?? "python3"
-
-    @Option(help: "The directory holding templates/ and hooks/ (default: the current directory).")
-    var share = FileManager.default.currentDirectoryPath
-
-    @Option(help: "The forkboard executable (default: the one built beside this benchmark).")
-    var forkboard = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("forkboard").path
+    @OptionGroup var served: ServedHubOptions
 
     func run() async throws {
-        guard FileManager.default.isExecutableFile(atPath: forkboard) else {
-            throw ValidationError("no forkboard executable at \(forkboard): run 'swift build -c release' first")
-        }
-        guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw ValidationError("wrk is needed for the load: apt-get install wrk")
-        }
+        let wrk = try served.wrk()
         var rows: [[String]] = []
         for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
-            let scenario = try await HubScenario(size: size, python: python, share: URL(fileURLWithPath: share), forkboard: forkboard)
+            let scenario = try await served.scenario(size: size)
             defer { scenario.close() }
             let hub = try await scenario.pushLatency(count: pushes, team: "bench")
             let plain = try await scenario.pushLatency(count: pushes, team: "plain")
@@ -72,7 +60,7 @@ struct HubBenchmark: AsyncParsableCommand {
         say("intake) and to a repository without hooks served by the same server (plain git http-backend).")
         say("leaderboard and status: wrk, 2 threads, 64 connections, \(seconds) s; the leaderboard's first page (50 rows).")
         if evaluations > 0 {
-            let throughput = try await HubScenario.throughput(count: evaluations, python: python, share: URL(fileURLWithPath: share), forkboard: forkboard)
+            let throughput = try await HubScenario.throughput(count: evaluations, python: served.python, share: URL(fileURLWithPath: served.share), forkboard: served.forkboard)
             say("")
             say(LeaderboardFormatter.table(header: ["worker processes", "evaluations", "wall s", "evaluations per minute"], rows: throughput))
         }

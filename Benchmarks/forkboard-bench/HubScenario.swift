@@ -217,3 +217,33 @@ final class HubScenario {
         return rows
     }
 }
+
+/// What the benchmarks that serve a generated hub with the release `forkboard serve` and load
+/// it with wrk need: the interpreter, the share directory, the executable.
+struct ServedHubOptions: ParsableArguments {
+    @Option(help: "The Python interpreter (default: $FORKBOARD_PYTHON, else python3).")
+    var python = ProcessInfo.processInfo.environment["FORKBOARD_PYTHON"] ?? "python3"
+
+    @Option(help: "The directory holding templates/ and hooks/ (default: the current directory).")
+    var share = FileManager.default.currentDirectoryPath
+
+    @Option(help: "The forkboard executable (default: the one built beside this benchmark).")
+    var forkboard = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("forkboard").path
+
+    /// The path of wrk.
+    /// - Throws: `ValidationError` naming what is missing: the release executable or wrk.
+    func wrk() throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: forkboard) else {
+            throw ValidationError("no forkboard executable at \(forkboard): run 'swift build -c release' first")
+        }
+        guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
+            throw ValidationError("wrk is needed for the load: apt-get install wrk")
+        }
+        return wrk
+    }
+
+    /// A hub of `size` generated scored submissions, served.
+    func scenario(size: Int) async throws -> HubScenario {
+        try await HubScenario(size: size, python: python, share: URL(fileURLWithPath: share), forkboard: forkboard)
+    }
+}

@@ -19,23 +19,11 @@ struct WebBenchmark: AsyncParsableCommand {
     @Option(help: "Seconds of load per wrk run.")
     var seconds = 10
 
-    @Option(help: "The Python interpreter (default: $FORKBOARD_PYTHON, else python3).")
-    var python = ProcessInfo.processInfo.environment["FORKBOARD_PYTHON"] ?? "python3"
-
-    @Option(help: "The directory holding templates/ and hooks/ (default: the current directory).")
-    var share = FileManager.default.currentDirectoryPath
-
-    @Option(help: "The forkboard executable (default: the one built beside this benchmark).")
-    var forkboard = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("forkboard").path
+    @OptionGroup var served: ServedHubOptions
 
     func run() async throws {
-        guard FileManager.default.isExecutableFile(atPath: forkboard) else {
-            throw ValidationError("no forkboard executable at \(forkboard): run 'swift build -c release' first")
-        }
-        guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw ValidationError("wrk is needed for the load: apt-get install wrk")
-        }
-        let scenario = try await HubScenario(size: size, python: python, share: URL(fileURLWithPath: share), forkboard: forkboard)
+        let wrk = try served.wrk()
+        let scenario = try await served.scenario(size: size)
         defer { scenario.close() }
         let started = Date()
         let svgBytes = try await scenario.responseBytes("/lineage.svg")

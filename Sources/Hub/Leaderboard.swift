@@ -222,4 +222,16 @@ public enum ScoreVisibility {
     public static func participants(of hub: Hub, at instant: Date = Date()) async throws -> Set<String> {
         try await PhaseClock(hub: hub).privateScoresAreVisible(at: instant) ? all : ["valid", "public"]
     }
+
+    /// What `viewer` may see in the ledger at `version`: every split for an organiser, what
+    /// the phase shows participants for anyone else.
+    public static func visible(to viewer: MemberRecord?, _ hub: Hub, in version: LedgerVersion) -> Set<String> {
+        viewer?.isOrganiser == true ? all : participants(hub, in: version)
+    }
+
+    /// What `viewer` may see now, read on GRDB's threads.
+    /// - Throws: database errors.
+    public static func visible(to viewer: MemberRecord?, of hub: Hub) async throws -> Set<String> {
+        viewer?.isOrganiser == true ? all : try await participants(of: hub)
+    }
 }

@@ -31,13 +31,11 @@ public struct SubmissionCode: Sendable {
     /// Largest file shown whole, in bytes.
     public static let maximumFileBytes = 1 << 20
 
-    /// Whether `viewer` may read the code of team `team`'s submissions now: its own team and
-    /// the organisers always, everybody while the commons is open (in an open phase the hub
-    /// publishes every submission in open.git anyway), nobody else.
-    /// - Throws: database errors.
-    public static func isReadable(team: String, by viewer: MemberRecord, hub: Hub) async throws -> Bool {
-        if viewer.isOrganiser || viewer.team == team { return true }
-        return try await PhaseClock(hub: hub).currentStatus().isCommonsOpen
+    /// Whether `viewer` may read the code of team `team`'s submissions: its own team and the
+    /// organisers always, everybody while the commons is open (``PhaseClock/Status/isCommonsOpen``:
+    /// the hub then publishes every submission in open.git anyway), nobody else.
+    public static func isReadable(team: String, by viewer: MemberRecord, commonsOpen: Bool) -> Bool {
+        viewer.seesOwnWork(of: team) || commonsOpen
     }
 
     /// The files and diffs of `submission`. Reads the lineage on GRDB's threads and the

@@ -93,11 +93,6 @@ extension Ledger {
             if let existing = try MemberRecord.fetchOne(db, key: login), existing.team != team {
                 throw TeamError.loginTaken(login: login, team: existing.team)
             }
-            if team == MemberRecord.organisersTeam, try TeamRecord.fetchOne(db, key: team) == nil {
-                // The organisers' logins hang on a team record of their own, which no list of
-                // teams shows and no repository serves.
-                try TeamRecord(name: team, createdAt: time).insert(db)
-            }
             try MemberRecord(login: login, team: team, tokenSHA256: Self.hash(token: token), createdAt: time).save(db)
             try Self.appendAudit(db, "token.created", actor: actor, team: team, detail: ["login": .text(login)], at: time)
         }

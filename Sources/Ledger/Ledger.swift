@@ -257,7 +257,10 @@ public final class Ledger: Sendable {
                 table.column("value", .text).notNull()
             }
         }
-        migrator.registerMigration("13-credit-by-owner") { db in
+        migrator.registerMigration("13-organisers-and-credit-by-owner") { db in
+            // Organisers' logins are members of the reserved team `organisers` (no team list
+            // shows it, no repository serves it).
+            try db.execute(sql: "INSERT OR IGNORE INTO teams (name, createdAt) VALUES (?, ?)", arguments: [MemberRecord.organisersTeam, Date()])
             // A submission's page lists the credit it receives: the shares naming it as owner.
             try db.create(index: "credit_shares_by_owner", on: "credit_shares", columns: ["owner"])
         }

@@ -25,6 +25,10 @@ public struct MemberRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
     /// True for an organiser's login (``Ledger/addOrganiser(_:by:at:)``), which sees every
     /// team's code, logs and scores and may use the organisers' pages.
     public var isOrganiser: Bool { team == Self.organisersTeam }
+
+    /// Whether this login may see team `team`'s own work (logs, batch jobs, and code in closed
+    /// phases): its members' and the organisers'.
+    public func seesOwnWork(of team: String) -> Bool { isOrganiser || self.team == team }
 }
 
 /// An accepted submission: a commit a team tagged `submission-<name>` and pushed.

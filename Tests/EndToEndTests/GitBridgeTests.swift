@@ -15,6 +15,29 @@ struct GitBridgeTests {
     }
 
     /// The server's child processes (http-backend and the git it runs).
+    /// An upload-pack request for commit `head`, in pkt-lines: want, flush, done.
+    static func uploadPackRequest(head: String) -> Data {
+        let want = "want \(head)\n"
+        return Data((String(format: "%04x", want.utf8.count + 4) + want + "0000" + "0009done\n").utf8)
+    }
+
+    /// A Python client that posts the upload-pack request in the file of its first argument to
+    /// alice's repository on the hub at `port`, through a receive buffer of `receiveBuffer`
+    /// bytes, then runs `then` (top-level lines, with `connection` open).
+    static func uploadPackClient(port: String, token: String, receiveBuffer: Int, then: String) -> String {
+        """
+        import base64, socket, sys, time
+        body = open(sys.argv[1], "rb").read()
+        credentials = base64.b64encode(b"alice:\(token)").decode()
+        connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, \(receiveBuffer))
+        connection.connect(("127.0.0.1", \(port)))
+        connection.sendall(("POST /git/alice.git/git-upload-pack HTTP/1.1\\r\\nHost: hub\\r\\nAuthorization: Basic " + credentials
+            + "\\r\\nContent-Type: application/x-git-upload-pack-request\\r\\nContent-Length: %d\\r\\n\\r\\n" % len(body)).encode() + body)
+
+        """ + then
+    }
+
     static func children(of processID: Int32) async throws -> String {
         try await CommandRunner.run("/usr/bin/pgrep", ["-a", "-P", String(processID)]).output
     }
@@ -35,10 +58,8 @@ struct GitBridgeTests {
         #expect(try await CommandRunner.git(["push", "-q", "origin", "main"], in: clone).status == 0)
         let head = try await CommandRunner.git(["rev-parse", "HEAD"], in: clone).output.trimmingCharacters(in: .whitespacesAndNewlines)
 
-        // An upload-pack request for that commit, in pkt-lines: want, flush, done.
         let request = hub.root.appendingPathComponent("want")
-        let want = "want \(head)\n"
-        try Data((String(format: "%04x", want.utf8.count + 4) + want + "0000" + "0009done\n").utf8).write(to: request)
+        try Self.uploadPackRequest(head: head).write(to: request)
         let port = try #require(hub.baseURL.split(separator: ":").last.map(String.init))
         func fetch(limitRate: String?, into output: URL) throws -> ChildProcess {
             guard limitRate != nil else {
@@ -47,15 +68,7 @@ struct GitBridgeTests {
             }
             // A client that reads 10 KiB every 0.1 s through a small receive buffer (curl's
             // --limit-rate does not hold a local transfer back on every machine).
-            let script = """
-                import base64, socket, sys, time
-                body = open(sys.argv[1], "rb").read()
-                credentials = base64.b64encode(b"alice:\(token)").decode()
-                connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
-                connection.connect(("127.0.0.1", \(port)))
-                connection.sendall(("POST /git/alice.git/git-upload-pack HTTP/1.1\\r\\nHost: hub\\r\\nAuthorization: Basic " + credentials
-                    + "\\r\\nContent-Type: application/x-git-upload-pack-request\\r\\nContent-Length: %d\\r\\n\\r\\n" % len(body)).encode() + body)
+            let script = Self.uploadPackClient(port: port, token: token, receiveBuffer: 16384, then: """
                 with open(sys.argv[2], "wb") as out:
                     while True:
                         chunk = connection.recv(10240)
@@ -64,7 +77,7 @@ struct GitBridgeTests {
                         out.write(chunk)
                         out.flush()
                         time.sleep(0.1)
-                """
+                """)
             return try ChildProcess(CommandRunner.python, ["-c", script, request.path, output.path])
         }
         // At full speed, the whole pack arrives.
@@ -124,21 +137,14 @@ struct GitBridgeTests {
         let server = try #require(hub.serverProcessID)
         // A client that asks for the pack, then never reads (and never leaves).
         let port = try #require(hub.baseURL.split(separator: ":").last.map(String.init))
-        let script = """
-            import base64, socket, sys, time
-            want = "want \(head)\\n"
-            body = ("%04x" % (len(want) + 4) + want + "0000" + "0009done\\n").encode()
-            credentials = base64.b64encode(b"alice:\(token)").decode()
-            connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            connection.connect(("127.0.0.1", \(port)))
-            connection.sendall(("POST /git/alice.git/git-upload-pack HTTP/1.1\\r\\nHost: hub\\r\\nAuthorization: Basic " + credentials
-                + "\\r\\nContent-Type: application/x-git-upload-pack-request\\r\\nContent-Length: %d\\r\\n\\r\\n" % len(body)).encode() + body)
+        let request = hub.root.appendingPathComponent("want")
+        try Self.uploadPackRequest(head: head).write(to: request)
+        let script = Self.uploadPackClient(port: port, token: token, receiveBuffer: 4096, then: """
             print("sent", flush=True)
             time.sleep(600)
-            """
+            """)
         let sent = hub.root.appendingPathComponent("client.out")
-        let client = try ChildProcess(CommandRunner.python, ["-c", script], output: sent.path)
+        let client = try ChildProcess(CommandRunner.python, ["-c", script, request.path], output: sent.path)
         defer { TestHub.stop(client, kill: true) }
         let started = Date()
         while Date().timeIntervalSince(started) < 60, !((try? String(contentsOf: sent, encoding: .utf8)) ?? "").contains("sent") {

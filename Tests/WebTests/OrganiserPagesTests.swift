@@ -27,6 +27,14 @@ struct OrganiserPagesTests {
         return (cookie, formToken)
     }
 
+    /// `headers` with a session cookie and a form's content type.
+    static func form(_ headers: HTTPFields, cookie: String) -> HTTPFields {
+        var headers = headers
+        headers[.cookie] = cookie
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        return headers
+    }
+
     @discardableResult
     static func post(_ client: some TestClientProtocol, _ uri: String, _ session: (cookie: String, formToken: String), _ body: String,
                      check: @escaping @Sendable (TestResponse) throws -> Void = { _ in }) async throws -> TestResponse {
@@ -122,19 +130,9 @@ struct OrganiserPagesTests {
             #expect(try hub.ledger.teamExists("dave") == false && FileManager.default.fileExists(atPath: hub.teamRepository("erin").path) == false)
 
             // Basic credentials beside another member's session cookie do not pass its form token.
-            try await client.execute(uri: "/organisers/teams", method: .post, headers: {
-                var headers = fixture.authorization("olga")
-                headers[.cookie] = session.cookie
-                headers[.contentType] = "application/x-www-form-urlencoded"
-                return headers
-            }(), body: ByteBuffer(string: "team=frank&form_token=\(session.formToken)")) { #expect($0.status == .ok, "olga's own session") }
+            try await client.execute(uri: "/organisers/teams", method: .post, headers: Self.form(fixture.authorization("olga"), cookie: session.cookie), body: ByteBuffer(string: "team=frank&form_token=\(session.formToken)")) { #expect($0.status == .ok, "olga's own session") }
             let bob = try await Self.signIn(client, fixture, "bob")
-            try await client.execute(uri: "/organisers/teams", method: .post, headers: {
-                var headers = fixture.authorization("olga")
-                headers[.cookie] = bob.cookie
-                headers[.contentType] = "application/x-www-form-urlencoded"
-                return headers
-            }(), body: ByteBuffer(string: "team=mallory&form_token=\(bob.formToken)")) { #expect($0.status == .forbidden, "bob's session, olga's credentials") }
+            try await client.execute(uri: "/organisers/teams", method: .post, headers: Self.form(fixture.authorization("olga"), cookie: bob.cookie), body: ByteBuffer(string: "team=mallory&form_token=\(bob.formToken)")) { #expect($0.status == .forbidden, "bob's session, olga's credentials") }
             #expect(try hub.ledger.teamExists("mallory") == false)
 
             // Revoking: the token stops working; an organiser cannot lock itself out.

@@ -32,7 +32,7 @@ struct APIHandlers: Sendable {
         }
         let bestPerTeam = ["1", "true", "yes"].contains(parameters.get("best_per_team") ?? "")
         let version = if let known { known } else { try await hub.ledger.version() }
-        let visible = WebPages.visibleSplits(hub, for: viewer, in: version)
+        let visible = ScoreVisibility.visible(to: viewer, hub, in: version)
         let options = Leaderboard.Options(question: parameters.get("question"), phase: parameters.get("phase"), bestPerTeam: bestPerTeam,
                                           visibleSplits: visible, limit: limit, cursor: parameters.get("cursor"))
         let key = RenderedCache.key("/api/v1/leaderboard", [
@@ -79,7 +79,7 @@ struct APIHandlers: Sendable {
     /// scores are revealed (403 before).
     func finalLeaderboard(_ request: Request, version: LedgerVersion?, viewer: MemberRecord?) async throws -> Response {
         let version = if let version { version } else { try await hub.ledger.version() }
-        guard WebPages.visibleSplits(hub, for: viewer, in: version).contains("private") else {
+        guard ScoreVisibility.visible(to: viewer, hub, in: version).contains("private") else {
             return try Self.json(["error": "the final leaderboard is shown once the private scores are revealed"], status: .forbidden)
         }
         let hub = self.hub
@@ -100,8 +100,8 @@ struct APIHandlers: Sendable {
 
     /// `GET /api/v1/submissions/TEAM/NAME`: one submission, its log for its own team and the organisers only.
     func submission(team: String, name: String, viewer: MemberRecord) async throws -> Response {
-        let visible = viewer.isOrganiser ? ScoreVisibility.all : try await ScoreVisibility.participants(of: hub)
-        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: viewer.team == team || viewer.isOrganiser,
+        let visible = try await ScoreVisibility.visible(to: viewer, of: hub)
+        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: viewer.seesOwnWork(of: team),
                                                        visibleSplits: visible) else {
             return try Self.json(["error": "no submission \(team)/\(name)"], status: .notFound)
         }

@@ -65,9 +65,7 @@ struct OrganiserPages: Sendable {
     func addAPI(to router: RouterGroup<ForkboardRequestContext>) {
         let api = router.group("/api/v1/organisers").add(middleware: OrganiserMiddleware())
         api.get("teams") { _, _ -> Response in
-            let hub = self.hub
-            let members = Dictionary(grouping: try await hub.ledger.members(), by: \.team)
-            let teams = try await BlockingWork.run { try hub.ledger.teams() }
+            let (teams, members) = try await roster()
             return try APIHandlers.json(TeamsView(
                 teams: teams.map { .init(name: $0.name, createdAt: Instant.format($0.createdAt), members: (members[$0.name] ?? []).map(\.login)) },
                 organisers: (members[MemberRecord.organisersTeam] ?? []).map(\.login)))
@@ -106,6 +104,14 @@ struct OrganiserPages: Sendable {
         let organisers: [String]
     }
 
+    /// The participating teams, and every login by team (the organisers' under
+    /// ``Ledger/MemberRecord/organisersTeam``).
+    private func roster() async throws -> (teams: [TeamRecord], members: [String: [MemberRecord]]) {
+        let hub = self.hub
+        let members = Dictionary(grouping: try await hub.ledger.members(), by: \.team)
+        return (try await BlockingWork.run { try hub.ledger.teams() }, members)
+    }
+
     /// The signed-in organiser and the posted form, whose anti-forgery token was checked.
     private func checkedForm(_ request: Request, _ context: ForkboardRequestContext) async throws -> (member: MemberRecord, form: FormBody) {
         let member = try context.requireMember()
@@ -126,9 +132,7 @@ struct OrganiserPages: Sendable {
         let hub = self.hub
         let phaseStatus = try await PhaseClock(hub: hub).currentStatus()
         let revealed = try await hub.ledger.phaseState().revealed
-        let members = try await hub.ledger.members()
-        let teams = try await BlockingWork.run { try hub.ledger.teams() }
-        let byTeam = Dictionary(grouping: members, by: \.team)
+        let (teams, byTeam) = try await roster()
         let format = Date.ISO8601FormatStyle()
         func memberRows(_ list: [MemberRecord]) -> [[String: Any]] {
             list.map { ["login": $0.login, "since": $0.createdAt.formatted(format), "revokeURL": "/organisers/members/\($0.login)/revoke"] }
@@ -169,13 +173,10 @@ struct OrganiserPages: Sendable {
         let login = loginField.isEmpty ? team : loginField
         let hub = self.hub
         do {
-            if try await hub.ledger.member(login: login).member != nil {
-                return try await refused(context, "the login '\(login)' is taken", status: .conflict)
-            }
             let token = try await BlockingWork.run { try HubSetup.addTeam(team, member: login, to: hub, by: member.login) }
             return try shownOnce(request, context, team: team, login: login, token: token)
         } catch let error as TeamError {
-            return try await refused(context, error.description)
+            return try await refused(context, error.description, status: Self.status(of: error))
         }
     }
 
@@ -192,8 +193,14 @@ struct OrganiserPages: Sendable {
             let token = try await BlockingWork.run { try hub.ledger.addMember(login, to: team, by: member.login) }
             return try shownOnce(request, context, team: team, login: login, token: token)
         } catch let error as TeamError {
-            return try await refused(context, error.description)
+            return try await refused(context, error.description, status: Self.status(of: error))
         }
+    }
+
+    /// 409 for a login of another team, 400 for a name that cannot be used (taken included).
+    private static func status(of error: TeamError) -> HTTPResponse.Status {
+        if case .loginTaken = error { return .conflict }
+        return .badRequest
     }
 
     /// The page that shows a new token, once (only its hash is kept).

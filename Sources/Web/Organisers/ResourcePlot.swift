@@ -20,10 +20,7 @@ struct ResourcePlot: Sendable {
 
     func svg() -> String {
         let (width, height, margin) = (Self.width, Self.height, Self.margin)
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
-            + "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\" role=\"img\">\n"
-        out += "<title>CPU seconds and peak memory of each evaluated submission</title>\n"
-        out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var out = PageFormat.svgHeader(width: width, height: height, title: "CPU seconds and peak memory of each evaluated submission")
         let measured = points.filter { $0.cpuSeconds > 0 || $0.peakMemoryBytes > 0 }
         guard !measured.isEmpty else {
             return out + "<text x=\"\(width / 2)\" y=\"\(height / 2)\" text-anchor=\"middle\">No measured evaluation yet</text>\n</svg>\n"

@@ -61,7 +61,19 @@ enum PageFormat {
 
     /// `/submissions/TEAM/NAME`, percent-encoded.
     static func submissionLink(_ team: String, _ name: String) -> String {
-        let encode = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text }
-        return "/submissions/\(encode(team))/\(encode(name))"
+        "/submissions/\(pathComponent(team))/\(pathComponent(name))"
+    }
+
+    /// `text` percent-encoded as one segment of a URL's path (a slash included).
+    static func pathComponent(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text
+    }
+
+    /// The opening of a server-drawn picture: the `svg` element of `width` × `height` pixels,
+    /// its `title` (escaped), and a white background.
+    static func svgHeader(width: Double, height: Double, title: String) -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
+            + "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\" role=\"img\">\n"
+            + "<title>\(xmlEscaped(title))</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
     }
 }

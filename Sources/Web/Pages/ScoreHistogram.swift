@@ -34,9 +34,7 @@ struct ScoreHistogram: Sendable {
 
     func svg() -> String {
         let (width, height, margin) = (Self.width, Self.height, Self.margin)
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
-            + "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\" role=\"img\">\n"
-        out += "<title>How the submissions' \(escaped(scoreName)) is spread, by phase</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var out = PageFormat.svgHeader(width: width, height: height, title: "How the submissions' \(scoreName) is spread, by phase")
         let (low, binWidth, counts) = bins
         let tallest = max(1, counts.flatMap { $0 }.max() ?? 0)
         guard series.contains(where: { !$0.scores.isEmpty }) else {

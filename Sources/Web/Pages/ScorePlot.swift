@@ -40,10 +40,7 @@ struct ScorePlot: Sendable {
 
     func svg() -> String {
         let (width, height, margin) = (Self.width, Self.height, Self.margin)
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
-            + "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\" role=\"img\">\n"
-        out += "<title>\(escaped(scoreName)) of each submission against its submission time</title>\n"
-        out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var out = PageFormat.svgHeader(width: width, height: height, title: "\(scoreName) of each submission against its submission time")
         guard !points.isEmpty else {
             return out + "<text x=\"\(width / 2)\" y=\"\(height / 2)\" text-anchor=\"middle\">No scored submission yet</text>\n</svg>\n"
         }

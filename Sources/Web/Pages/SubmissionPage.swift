@@ -119,9 +119,7 @@ struct SubmissionPage: Sendable {
         let base = PageFormat.submissionLink(team, submission) + "/files/"
         return [
             "files": code.files.map { file -> [String: Any] in
-                let path = file.path.split(separator: "/").map {
-                    String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? String($0)
-                }.joined(separator: "/")
+                let path = file.path.split(separator: "/").map { PageFormat.pathComponent(String($0)) }.joined(separator: "/")
                 return ["path": file.path, "link": base + path, "bytes": file.bytes]
             },
             "diffs": code.diffs.map { parent -> [String: Any] in

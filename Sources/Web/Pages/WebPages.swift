@@ -44,11 +44,6 @@ struct WebPages: Sendable {
         router.get("/plots/histogram.svg") { request, context in try await histogram(request, context) }
     }
 
-    /// The score splits `member` may see: every split for organisers, else what the phase shows participants.
-    static func visibleSplits(_ hub: Hub, for member: MemberRecord?, in version: LedgerVersion) -> Set<String> {
-        member?.isOrganiser == true ? ScoreVisibility.all : ScoreVisibility.participants(hub, in: version)
-    }
-
     private func version(_ context: ForkboardRequestContext) async throws -> LedgerVersion {
         if let known = context.ledgerVersion { return known }
         return try await hub.ledger.version()
@@ -70,7 +65,7 @@ struct WebPages: Sendable {
         let member = try context.requireMember()
         do {
             let version = try await version(context)
-            let visible = Self.visibleSplits(hub, for: member, in: version)
+            let visible = ScoreVisibility.visible(to: member, hub, in: version)
             let limit = parameters.get("limit").flatMap(Int.init).map { min(max($0, 1), 1000) } ?? LeaderboardPage.rowsPerPage
             let phase = parameters.get("phase").flatMap { $0.isEmpty ? nil : $0 }
             let bestPerTeam = ["1", "true", "yes", "on"].contains(parameters.get("best_per_team") ?? "")
@@ -95,8 +90,8 @@ struct WebPages: Sendable {
 
     private func submission(team: String, name: String, _ context: ForkboardRequestContext) async throws -> Response {
         let member = try context.requireMember()
-        let visible = member.isOrganiser ? ScoreVisibility.all : try await ScoreVisibility.participants(of: hub)
-        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: member.team == team || member.isOrganiser,
+        let visible = try await ScoreVisibility.visible(to: member, of: hub)
+        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: member.seesOwnWork(of: team),
                                                        visibleSplits: visible),
               let record = try await BlockingWork.run({ try hub.ledger.submission(team: team, name: name) }) else {
             return PageTemplates.notFound("no submission \(team)/\(name)")
@@ -104,9 +99,9 @@ struct WebPages: Sendable {
         let ledger = hub.ledger
         let children = try await BlockingWork.run { try ledger.descendants(of: record.id!) }
         let status = try await PhaseClock(hub: hub).currentStatus()
-        let codeReadable = try await SubmissionCode.isReadable(team: team, by: member, hub: hub)
         // Code that cannot be read (a ledger repository damaged by hand) leaves the rest of the page.
-        let code = codeReadable ? try? await SubmissionCode.make(hub: hub, submission: record) : nil
+        let code = SubmissionCode.isReadable(team: team, by: member, commonsOpen: status.isCommonsOpen)
+            ? try? await SubmissionCode.make(hub: hub, submission: record) : nil
         let received = try await hub.ledger.creditReceived(by: "\(team)/\(name)")
         let canStartFrom = !member.isOrganiser && (member.team == team || status.isCommonsOpen)
         var selection: SubmissionPage.Selection?
@@ -130,7 +125,7 @@ struct WebPages: Sendable {
         guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             return PageTemplates.notFound("no such file in submission \(team)/\(name)")
         }
-        guard try await SubmissionCode.isReadable(team: team, by: member, hub: hub) else {
+        guard SubmissionCode.isReadable(team: team, by: member, commonsOpen: try await PhaseClock(hub: hub).currentStatus().isCommonsOpen) else {
             return AuthenticationMiddleware.forbidden("the code of team \(team)'s submissions is shown to other teams in open phases only")
         }
         let hub = self.hub
@@ -148,7 +143,7 @@ struct WebPages: Sendable {
     /// The final leaderboard, once the private scores are revealed.
     private func finalLeaderboard(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
         let member = try context.requireMember()
-        guard Self.visibleSplits(hub, for: member, in: try await version(context)).contains("private") else {
+        guard ScoreVisibility.visible(to: member, hub, in: try await version(context)).contains("private") else {
             return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: "the final leaderboard is shown once the private scores are revealed\n")))
         }
@@ -194,7 +189,7 @@ struct WebPages: Sendable {
 
     private func histogram(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
         let version = try await version(context)
-        let visible = Self.visibleSplits(hub, for: context.member, in: version)
+        let visible = ScoreVisibility.visible(to: context.member, hub, in: version)
         let question = request.uri.queryParameters.get("question")
         let key = RenderedCache.key("/plots/histogram.svg", [("question", question)], visibleSplits: visible, version: version)
         let hub = self.hub
@@ -219,7 +214,7 @@ struct WebPages: Sendable {
 
     private func scorePlot(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
         let version = try await version(context)
-        let visible = Self.visibleSplits(hub, for: context.member, in: version)
+        let visible = ScoreVisibility.visible(to: context.member, hub, in: version)
         let question = request.uri.queryParameters.get("question")
         let key = RenderedCache.key("/plots/scores.svg", [("question", question)], visibleSplits: visible, version: version)
         let hub = self.hub

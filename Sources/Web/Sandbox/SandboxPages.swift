@@ -52,7 +52,7 @@ struct SandboxPages: Sendable {
                   let commit = ObjectID(hex: record.commitID) else {
                 throw HTTPError(.notFound, message: "no submission \(from)")
             }
-            if record.team != member.team, try await !PhaseClock(hub: hub).currentStatus().isCommonsOpen {
+            if !SubmissionCode.isReadable(team: record.team, by: member, commonsOpen: try await PhaseClock(hub: hub).currentStatus().isCommonsOpen) {
                 throw HTTPError(.forbidden, message: "another team's code can be started from in open phases only")
             }
             return Base(commit: commit, label: "the submission \(from)", isTeamMain: false)
