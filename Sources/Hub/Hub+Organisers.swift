@@ -15,20 +15,20 @@ extension Hub {
     }
 
     /// Queues again the evaluations of submission `team/name` (of one question, or all), keeping
-    /// their previous scores in the score history; returns how many were queued (a running
-    /// evaluation is not).
+    /// their previous scores in the score history; says which were queued, which already waited
+    /// and which run now (those two are left alone).
     /// - Throws: ``HubError/unknownSubmission(_:)``; what ``rescore(evaluationIDs:by:)`` throws.
-    public func rescore(team: String, name: String, question: String? = nil, by actor: String) throws -> Int {
+    public func rescore(team: String, name: String, question: String? = nil, by actor: String) throws -> RescoreOutcome {
         guard let record = try ledger.submission(team: team, name: name) else { throw HubError.unknownSubmission("\(team)/\(name)") }
         let ids = try ledger.evaluations(submissionID: record.id!).filter { question == nil || $0.question == question }.map { $0.id! }
         return try rescore(evaluationIDs: ids, by: actor)
     }
 
-    /// Queues the evaluations `ids` again (those not running), keeping their previous scores in
-    /// the score history; returns how many were queued.
+    /// Queues the evaluations `ids` again (those that have ended), keeping their previous scores
+    /// in the score history; says what it did with each.
     /// - Throws: ``HubError/rescoreRefused(_:)`` while challenge.yaml has changes not applied
     ///   (every process must score with the same file); database errors.
-    public func rescore(evaluationIDs ids: [Int64], by actor: String) throws -> Int {
+    public func rescore(evaluationIDs ids: [Int64], by actor: String) throws -> RescoreOutcome {
         guard try configurationFileIsApplied() else {
             throw HubError.rescoreRefused("challenge.yaml changed since it was applied: run 'forkboard challenge reload' first, so that every process scores with it")
         }

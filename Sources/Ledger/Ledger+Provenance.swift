@@ -44,12 +44,18 @@ extension Ledger {
 
     /// Queues evaluations again (after a fix of the harness or a score type): their current
     /// results go to the history, they return to `queued` with no attempts, and the re-score
-    /// is recorded in the audit log. Running evaluations are left alone. Returns how many.
-    public func rescore(evaluationIDs: [Int64], by actor: String, now: Date = Date()) throws -> Int {
+    /// is recorded in the audit log. Running evaluations are left alone, and so are those that
+    /// still wait in the queue (they will run with the current harness anyway; a second
+    /// re-score, a double click, adds nothing to their history).
+    public func rescore(evaluationIDs: [Int64], by actor: String, now: Date = Date()) throws -> RescoreOutcome {
         try database.write { db in
-            var count = 0
+            var outcome = RescoreOutcome()
             for id in evaluationIDs {
-                guard var evaluation = try EvaluationRecord.fetchOne(db, key: id), evaluation.state.isFinal || (evaluation.state == .queued && evaluation.leaseOwner == nil) else { continue }
+                guard var evaluation = try EvaluationRecord.fetchOne(db, key: id) else { continue }
+                guard evaluation.state.isFinal else {
+                    if evaluation.state == .queued && evaluation.leaseOwner == nil { outcome.waiting += 1 } else { outcome.running += 1 }
+                    continue
+                }
                 var scores: [String: [String: Double]] = [:]
                 for record in try BaggedScoreRecord.filter(Column("evaluationID") == id).fetchAll(db) {
                     scores[record.split.rawValue, default: [:]][record.scoreType] = record.value
@@ -73,10 +79,26 @@ extension Ledger {
                 try Self.appendAudit(db, "rescore", actor: actor, team: submission?.team, detail: [
                     "submission": .text(submission?.name ?? ""), "question": .text(evaluation.question),
                 ], at: now)
-                count += 1
+                outcome.queued += 1
             }
-            if count > 0 { try Self.bumpCounter(db, .results) }
-            return count
+            if outcome.queued > 0 { try Self.bumpCounter(db, .results) }
+            return outcome
         }
+    }
+}
+
+/// What a re-score did with each evaluation it was asked about (counts of evaluations).
+public struct RescoreOutcome: Sendable, Equatable {
+    /// Ended evaluations queued again, their results kept in their history.
+    public var queued = 0
+    /// Evaluations that were already waiting in the queue, left as they were.
+    public var waiting = 0
+    /// Evaluations that run now (held by a worker or a batch job), left alone.
+    public var running = 0
+
+    public init(queued: Int = 0, waiting: Int = 0, running: Int = 0) {
+        self.queued = queued
+        self.waiting = waiting
+        self.running = running
     }
 }

@@ -31,8 +31,11 @@ struct RescoreCommand: AsyncParsableCommand {
         }
         let ids = details.filter { all || wanted.contains("\($0.submission.team)/\($0.submission.name)") }
             .flatMap(\.evaluations).map(\.record).filter { question == nil || $0.question == question }.map { $0.id! }
-        let count = try hub.rescore(evaluationIDs: ids, by: organiserName())
-        say("Queued \(count) evaluation(s) again; 'forkboard serve' runs them.")
+        let outcome = try hub.rescore(evaluationIDs: ids, by: organiserName())
+        var report = "Queued \(outcome.queued) evaluation(s) again; 'forkboard serve' runs them."
+        if outcome.waiting > 0 { report += " \(outcome.waiting) already waited in the queue." }
+        if outcome.running > 0 { report += " \(outcome.running) run now and were left alone: re-score them once they have ended." }
+        say(report)
     }
 }
 

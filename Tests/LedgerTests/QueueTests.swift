@@ -167,8 +167,10 @@ struct RescoreQueueTests {
         _ = try await fixture.runNext { LedgerFixture.scored($0, 0.8) }
         #expect(try ledger.evaluation(id: evaluationID)?.rankingKey == -0.8)
         let before = try await ledger.counter(.results)
-        #expect(try ledger.rescore(evaluationIDs: [evaluationID], by: "organiser") == 1)
+        #expect(try ledger.rescore(evaluationIDs: [evaluationID], by: "organiser") == RescoreOutcome(queued: 1))
         #expect(try ledger.evaluation(id: evaluationID)?.rankingKey == nil)
+        #expect(try ledger.rescore(evaluationIDs: [evaluationID], by: "organiser") == RescoreOutcome(waiting: 1),
+                "a second re-score while it waits changes nothing")
         #expect(try await ledger.counter(.results) == before + 1)
         #expect(try await ledger.leaderboardPage(LeaderboardRequest(question: "q")).rankedCount == 0)
         _ = try await fixture.runNext { LedgerFixture.scored($0, 0.6) }
@@ -196,7 +198,7 @@ struct BatchJobQueueTests {
         #expect(try await ledger.claimNextEvaluation(owner: "b", leaseSeconds: 10, now: now) == nil)
         #expect(try await ledger.isLeaseHeld(evaluationID: evaluationID, owner: "a"))
         #expect(try ledger.runningEvaluations().map(\.id) == [evaluationID], "a waiting batch job counts as running")
-        #expect(try ledger.rescore(evaluationIDs: [evaluationID], by: "organiser") == 0, "a held evaluation is not re-scored")
+        #expect(try ledger.rescore(evaluationIDs: [evaluationID], by: "organiser") == RescoreOutcome(running: 1), "a held evaluation is not re-scored")
         #expect(try await ledger.requeueExpiredLeases(now: now.addingTimeInterval(5)) == 0)
         // Its worker died: the next claim finds the job to follow.
         #expect(try await ledger.requeueExpiredLeases(now: now.addingTimeInterval(11)) == 1)

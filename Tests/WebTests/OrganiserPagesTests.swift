@@ -166,6 +166,10 @@ struct OrganiserPagesTests {
             }
             let record = try #require(try hub.ledger.submission(team: "bob", name: "s1"))
             #expect(try hub.ledger.evaluations(submissionID: record.id!).first?.state == .queued)
+            // A second click while it waits: no second history row.
+            try await Self.post(client, "/organisers/rescore", session, "submission=bob/s1") { #expect($0.status == .seeOther) }
+            let evaluationID = try #require(try hub.ledger.evaluations(submissionID: record.id!).first?.id)
+            #expect(try hub.ledger.scoreHistory(evaluationID: evaluationID).count == 1)
             try await Self.post(client, "/organisers/rescore", session, "submission=bob/none") { #expect($0.status == .notFound) }
             // While a worker runs it, a re-score says it was not queued.
             var claimed = try await hub.ledger.claimNextEvaluation(owner: "test-worker", leaseSeconds: 60)

@@ -246,11 +246,12 @@ struct OrganiserPages: Sendable {
         guard parts.count == 2 else { return try await refused(context, "name the submission as TEAM/NAME") }
         let hub = self.hub
         do {
-            let queued = try await BlockingWork.run { try hub.rescore(team: parts[0], name: parts[1], by: member.login) }
-            guard queued > 0 else {
+            let outcome = try await BlockingWork.run { try hub.rescore(team: parts[0], name: parts[1], by: member.login) }
+            if outcome.queued == 0 && outcome.running > 0 {
                 return try await refused(context, "\(parts[0])/\(parts[1]) was not queued again: its evaluation runs now; re-score it once it has ended",
                                          status: .conflict)
             }
+            // Already waiting in the queue (a second click): the submission page shows it queued.
         } catch let error as HubError {
             if case .unknownSubmission = error { return try await refused(context, error.description, status: .notFound) }
             return try await refused(context, error.description, status: .conflict)

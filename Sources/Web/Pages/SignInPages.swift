@@ -27,7 +27,7 @@ struct SignInPages: Sendable {
                     "error": "This login and access token do not match a member of the hub.",
                 ]), status: .unauthorized)
             }
-            context.sessions.setSession(WebSession(login: member.login, tokenSHA256: member.tokenSHA256, formToken: Self.randomToken()))
+            context.sessions.createSession(WebSession(login: member.login, tokenSHA256: member.tokenSHA256, formToken: Self.randomToken()))
             return Response(status: .seeOther, headers: [.location: next])
         }
         router.post("/signout") { request, context -> Response in
