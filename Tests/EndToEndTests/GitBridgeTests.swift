@@ -161,7 +161,8 @@ struct GitBridgeTests {
         }
         // (Seen running, or its stop logged: a late wake-up may miss its few seconds.)
         #expect(served || hub.logs().contains("stopped, the client read nothing for 3"), "http-backend serves the client at first")
-        let deadline = Date().addingTimeInterval(20)
+        // (Three seconds after the pipe fills; a loaded machine takes long to make the pack.)
+        let deadline = Date().addingTimeInterval(90)
         var children = try await Self.children(of: server)
         while Date() < deadline, !children.isEmpty {
             try await Task.sleep(for: .milliseconds(250))

@@ -92,7 +92,9 @@ struct ManyWorkersTests {
         let rescuer = try await hub.startWorker(extra: Self.quickLeases)
         let taken = try await Self.waitFor(hub, "slow") { ($0["worker"] as? String)?.hasPrefix(rescuer.name) == true }
         let waited = Date().timeIntervalSince(killedAt)
-        #expect(waited < 6 + 1 + 4, "back in the queue within the lease (6 s) and one sweep (1 s), and claimed: \(waited) s")
+        // The lease (6 s) and one sweep (1 s), and a new worker's start: seconds here, more on a
+        // loaded machine; a hub that swept only at start-up would never give it back.
+        #expect(waited < 6 + 1 + 30, "back in the queue within the lease and one sweep, and claimed: \(waited) s")
         #expect(taken["attempts"] as? Int == 2)
 
         // A second server on the live hub takes nothing from the running worker.

@@ -8,7 +8,7 @@ struct PhaseRulesTests {
     @Test func scheduleIsEnforcedToTheSecondWhateverTheTimeZone() async throws {
         let hub = try await TestHub { text in
             TestHub.replaceSection("phases", with: TestHub.phases(
-                [("competitive", "closed", 30), ("collaborative", "open", 3600), ("final", "frozen", 7200)], end: 10_800), in: text)
+                [("competitive", "closed", 45), ("collaborative", "open", 3600), ("final", "frozen", 7200)], end: 10_800), in: text)
         }
         let token = try await hub.addTeam("alice")
         try await hub.start(timeZone: "Pacific/Kiritimati")
