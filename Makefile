@@ -5,7 +5,7 @@ SHELL := /bin/bash
 RUNTIME := $(CURDIR)/.runtime/venv
 PYTHON := $(RUNTIME)/bin/python
 REQUIREMENTS := templates/breast-cancer/requirements.txt
-APT_PACKAGES := git libgit2-dev pkg-config bubblewrap python3 python3-venv util-linux graphviz
+APT_PACKAGES := git libgit2-dev pkg-config zlib1g-dev bubblewrap python3 python3-venv util-linux graphviz
 # What the tests use besides: curl (HTTP requests), procps (pgrep), R and its random forest
 # (the wine-r template's submissions), Chromium (the web pages in a real browser).
 TEST_APT_PACKAGES := curl procps r-base-core r-cran-randomforest chromium

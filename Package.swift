@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
@@ -67,6 +68,7 @@ let package = Package(
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CompressNIO", package: "compress-nio"),
         ], resources: [.copy("Templates"), .copy("API/openapi.yaml")], swiftSettings: strict),
         .executableTarget(name: "forkboard", dependencies: [
             "Hub", "Web", "Ledger", "Challenge", "Evaluation",
@@ -96,6 +98,7 @@ let package = Package(
             "Web", "Hub", "Ledger", "Challenge", "Git",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Yams", package: "Yams"),
+            .product(name: "CompressNIO", package: "compress-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["Ledger", "Challenge", "TestSupport"], exclude: ["RampKits", "Browser/drive_chromium.py"], swiftSettings: strict),
     ]

@@ -81,9 +81,9 @@ final class HubScenario {
 
     /// Latency percentiles (ms) and throughput of `path` under 64 connections for `seconds`,
     /// after a 2-second warm-up under the same load.
-    func load(wrk: String, path: String, seconds: Int) async throws -> (p50: Double, p99: Double, requestsPerSecond: Double) {
+    func load(wrk: String, path: String, seconds: Int, headers: [String] = []) async throws -> (p50: Double, p99: Double, requestsPerSecond: Double) {
         let credentials = Data("bench:\(tokens["bench"]!)".utf8).base64EncodedString()
-        let arguments = ["-t2", "-c64", "--latency", "-H", "Authorization: Basic \(credentials)", baseURL + path]
+        let arguments = ["-t2", "-c64", "--latency", "-H", "Authorization: Basic \(credentials)"] + headers.flatMap { ["-H", $0] } + [baseURL + path]
         _ = try await Self.run(wrk, ["-d2s"] + arguments)
         let output = try await Self.run(wrk, ["-d\(seconds)s"] + arguments)
         func milliseconds(_ label: String) -> Double {
@@ -99,9 +99,10 @@ final class HubScenario {
         return (milliseconds("50%"), milliseconds("99%"), rate)
     }
 
-    /// Bytes of one answer of `path`.
-    func responseBytes(_ path: String) async throws -> Int {
-        let written = try await Self.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{size_download}", "-u", "bench:\(tokens["bench"]!)", baseURL + path])
+    /// Bytes of one answer of `path` (as sent: compressed when `headers` ask for it).
+    func responseBytes(_ path: String, headers: [String] = []) async throws -> Int {
+        let written = try await Self.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{size_download}", "-u", "bench:\(tokens["bench"]!)"]
+                                         + headers.flatMap { ["-H", $0] } + [baseURL + path])
         return Int(written.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 

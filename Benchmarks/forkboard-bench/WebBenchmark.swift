@@ -29,12 +29,14 @@ struct WebBenchmark: AsyncParsableCommand {
         let svgBytes = try await scenario.responseBytes("/lineage.svg")
         let firstRender = Date().timeIntervalSince(started)
         var rows: [[String]] = []
-        for (label, path) in [
-            ("leaderboard page", "/leaderboard"), ("submission page", "/submissions/team-1/submission-1"),
-            ("lineage SVG (cached)", "/lineage.svg"), ("leaderboard API", "/api/v1/leaderboard"),
+        let gzip = ["Accept-Encoding: gzip"]
+        for (label, path, headers) in [
+            ("leaderboard page", "/leaderboard", []), ("submission page", "/submissions/team-1/submission-1", []),
+            ("lineage SVG (cached)", "/lineage.svg", []), ("lineage SVG (cached, gzip)", "/lineage.svg", gzip),
+            ("leaderboard API", "/api/v1/leaderboard", []),
         ] {
-            let result = try await scenario.load(wrk: wrk, path: path, seconds: seconds)
-            let bytes = try await scenario.responseBytes(path)
+            let result = try await scenario.load(wrk: wrk, path: path, seconds: seconds, headers: headers)
+            let bytes = try await scenario.responseBytes(path, headers: headers)
             rows.append([label, path, String(format: "%.1f", result.p50), String(format: "%.1f", result.p99),
                          String(format: "%.0f", result.requestsPerSecond), String(bytes / 1024)])
         }

@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -138,19 +139,41 @@ struct WebPagesTests {
     @Test func theLineageGraphIsAnSVGWithANodeLinkedToEachSubmission() async throws {
         let fixture = try await WebFixture(submissions: 2)
         try await fixture.application().test(.router) { client in
+            var plain = ""
             try await client.execute(uri: "/lineage.svg", method: .get, headers: fixture.authorization("bob")) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "image/svg+xml")
+                #expect(response.headers[.contentEncoding] == nil, "a client that did not ask for gzip gets the SVG itself")
                 let svg = String(buffer: response.body)
                 #expect(svg.contains("<svg"))
                 for name in ["alice/s0", "bob/s1", "alice/broken", "alice/waiting"] {
                     let parts = name.split(separator: "/")
                     #expect(svg.contains("/submissions/\(parts[0])/\(parts[1])"), "\(name) links to its page")
                 }
+                plain = svg
+            }
+            // A browser (which accepts gzip) gets the same SVG, compressed.
+            var headers = fixture.authorization("bob")
+            headers[.acceptEncoding] = "gzip, deflate, br"
+            try await client.execute(uri: "/lineage.svg", method: .get, headers: headers) { response in
+                #expect(response.headers[.contentEncoding] == "gzip" && response.headers[.vary] == "Accept-Encoding")
+                var body = response.body
+                #expect(body.readableBytes < plain.utf8.count)
+                let decompressed = try body.decompress(with: .gzip())
+                #expect(String(buffer: decompressed) == plain)
             }
             try await client.execute(uri: "/lineage", method: .get, headers: fixture.authorization("bob")) { response in
                 #expect(String(buffer: response.body).contains("data=\"/lineage.svg\""))
             }
+        }
+    }
+
+    @Test func gzipIsSentOnlyWhereTheClientAcceptsIt() {
+        for accepted in ["gzip", "gzip, deflate, br, zstd", "br;q=1.0, GZIP;q=0.5", "*", "x-gzip"] {
+            #expect(CompressedBody.acceptsGzip(accepted), "\(accepted)")
+        }
+        for refused in [nil, "", "identity", "br", "gzip;q=0", "gzip; q=0.0, br", "gzipped"] {
+            #expect(!CompressedBody.acceptsGzip(refused), "\(refused ?? "none")")
         }
     }
 

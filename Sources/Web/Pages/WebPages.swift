@@ -32,7 +32,7 @@ struct WebPages: Sendable {
                                                             "organiser": member.isOrganiser,
                                                             "formToken": context.formToken ?? false]))
         }
-        router.get("/lineage.svg") { _, context in try await lineage(context) }
+        router.get("/lineage.svg") { request, context in try await lineage(request, context) }
         router.get("/leaderboard/final") { request, context in try await finalLeaderboard(request, context) }
         router.get("/submissions/{team}/{name}/files/**") { request, context in
             try await submissionFile(request, team: try context.parameters.require("team"), name: try context.parameters.require("name"), context)
@@ -179,12 +179,19 @@ struct WebPages: Sendable {
         return Response(status: .seeOther, headers: [.location: PageFormat.submissionLink(team, name)])
     }
 
-    private func lineage(_ context: ForkboardRequestContext) async throws -> Response {
+    /// The lineage SVG, rendered once per ledger version, and compressed once for the clients
+    /// that accept gzip.
+    private func lineage(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
         let version = try await version(context)
         let key = RenderedCache.key("/lineage.svg", [], visibleSplits: [], version: version)
-        let hub = self.hub
-        let body = try await cache.body(for: key) { ByteBuffer(string: try await LineageGraph.svg(hub: hub)) }
-        return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: ResponseBody(byteBuffer: body))
+        let gzipKey = RenderedCache.key("/lineage.svg", [("encoding", "gzip")], visibleSplits: [], version: version)
+        let (hub, cache) = (self.hub, self.cache)
+        let identity: @Sendable () async throws -> ByteBuffer = {
+            try await cache.body(for: key) { ByteBuffer(string: try await LineageGraph.svg(hub: hub)) }
+        }
+        return try await CompressedBody.response(contentType: "image/svg+xml", identity: identity, gzipped: {
+            try await cache.body(for: gzipKey) { try await CompressedBody.gzip(try await identity()) }
+        }, for: request)
     }
 
     private func histogram(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
