@@ -20,11 +20,10 @@ extension Hub {
 
     /// Registers team `name` with member `login` for an outsider, if registration is open;
     /// returns the member's token (shown once).
-    /// - Throws: ``HubError/registrationRefused(_:)`` when it is closed or the login is taken;
-    ///   ``Ledger/TeamError`` for an invalid or taken team name; Git errors.
+    /// - Throws: ``HubError/registrationRefused(_:)`` when it is closed; ``Ledger/TeamError``
+    ///   for an invalid or taken team name or a taken login (nothing is recorded then); Git errors.
     public func registerTeam(_ name: String, member login: String, from address: String) async throws -> String {
         if let refusal = try await registrationRefusal() { throw HubError.registrationRefused(refusal) }
-        if try await ledger.member(login: login).member != nil { throw HubError.registrationRefused("the login '\(login)' is taken") }
         return try HubSetup.addTeam(name, member: login, to: self, by: "registration from \(address)")
     }
 }

@@ -109,7 +109,7 @@ struct OrganiserPagesTests {
             try await client.execute(uri: "/organisers/teams", method: .post,
                                      headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
                                      body: ByteBuffer(string: "team=carol&form_token=\(session.formToken)")) { response in
-                #expect(response.status == .badRequest && String(buffer: response.body).contains("team &#39;carol&#39; already exists")
+                #expect(response.status == .conflict && String(buffer: response.body).contains("team &#39;carol&#39; already exists")
                         || String(buffer: response.body).contains("team 'carol' already exists"))
             }
             let issued = try await Self.post(client, "/organisers/members", session, "team=carol&login=carla")

@@ -32,15 +32,17 @@ struct RegistrationTests {
             }
             try await client.execute(uri: "/register", method: .get) { #expect($0.status == .ok) }
             try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=dave&login=alice")) { response in
-                #expect(response.status == .forbidden)
+                #expect(response.status == .conflict)
                 let html = String(buffer: response.body)
                 #expect(html.contains("the login &#39;alice&#39; is taken") || html.contains("the login 'alice' is taken"), "\(html)")
+                #expect(!html.contains("belongs to team"), "whose login it is stays with the organisers")
+                #expect(html.contains("name=\"login\""), "the form is shown again, to choose another")
             }
             try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=Bad%20Name&login=erin")) { response in
                 #expect(response.status == .badRequest)
             }
             try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=bob&login=erin")) { response in
-                #expect(response.status == .badRequest, "a taken team name")
+                #expect(response.status == .conflict, "a taken team name")
             }
             try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=frank&login=frank")) { response in
                 #expect(response.status == .tooManyRequests, "three registrations per address and hour")

@@ -176,7 +176,7 @@ struct OrganiserPages: Sendable {
             let token = try await BlockingWork.run { try HubSetup.addTeam(team, member: login, to: hub, by: member.login) }
             return try shownOnce(request, context, team: team, login: login, token: token)
         } catch let error as TeamError {
-            return try await refused(context, error.description, status: Self.status(of: error))
+            return try await refused(context, error.description, status: error.responseStatus)
         }
     }
 
@@ -193,15 +193,10 @@ struct OrganiserPages: Sendable {
             let token = try await BlockingWork.run { try hub.ledger.addMember(login, to: team, by: member.login) }
             return try shownOnce(request, context, team: team, login: login, token: token)
         } catch let error as TeamError {
-            return try await refused(context, error.description, status: Self.status(of: error))
+            return try await refused(context, error.description, status: error.responseStatus)
         }
     }
 
-    /// 409 for a login of another team, 400 for a name that cannot be used (taken included).
-    private static func status(of error: TeamError) -> HTTPResponse.Status {
-        if case .loginTaken = error { return .conflict }
-        return .badRequest
-    }
 
     /// The page that shows a new token, once (only its hash is kept).
     private func shownOnce(_ request: Request, _ context: ForkboardRequestContext, team: String, login: String, token: String) throws -> Response {

@@ -39,7 +39,10 @@ struct RegistrationPages: Sendable {
             } catch let error as HubError {
                 return PageTemplates.html(render(echo.merging(["refusal": error.description, "open": false]) { $1 }), status: .forbidden)
             } catch let error as TeamError {
-                return PageTemplates.html(render(echo.merging(["refusal": "\(error)"]) { $1 }), status: .badRequest)
+                // (Whose login it is stays with the organisers.)
+                var refusal = error.description
+                if case .loginTaken(let login, _) = error { refusal = "the login '\(login)' is taken: choose another" }
+                return PageTemplates.html(render(echo.merging(["refusal": refusal]) { $1 }), status: error.responseStatus)
             }
         }
     }
