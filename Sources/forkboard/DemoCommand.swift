@@ -75,7 +75,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         say("Still serving at \(url) (hub: \(home.path)). Try:")
         say("  git clone http://alice:\(aliceToken)@\(url.dropFirst("http://".count))/git/alice.git")
-        say("  open \(url)/ (login alice, token above): the challenge, its leaderboard, submissions and lineage; Ctrl-C to stop.")
+        say("  open \(url)/ and sign in as alice, token \(aliceToken): the challenge, its leaderboard, submissions and lineage; Ctrl-C to stop.")
         say("  open \(url)/organisers as organiser olga, token \(organiserToken): teams and tokens, phase, reveal, re-score, audit log, resources.")
         say("  Tokens of bob: \(bobToken), carol: \(carolToken). The hub stays in the collaborative phase, set by hand ('forkboard phase clear' returns to the schedule).")
         _ = try await serving.value
