@@ -24,7 +24,9 @@ struct PhaseCommand: AsyncParsableCommand {
             let now = Date()
             let status = try PhaseClock(hub: hub).status(at: now)
             if let phase = status.phase {
-                say("Phase: \(phase.name) (\(phase.kind.rawValue)), since \(Instant.format(phase.start))")
+                // Set by hand: in force since the override, not since its scheduled start.
+                let since = status.override?.setAt ?? phase.start
+                say("Phase: \(phase.name) (\(phase.kind.rawValue)), since \(Instant.format(since))")
             } else if let first = hub.challenge.schedule.phases.first, now < first.start {
                 say("Phase: none yet; '\(first.name)' starts at \(Instant.format(first.start))")
             } else {

@@ -32,10 +32,11 @@ struct RescoreCommand: AsyncParsableCommand {
         let ids = details.filter { all || wanted.contains("\($0.submission.team)/\($0.submission.name)") }
             .flatMap(\.evaluations).map(\.record).filter { question == nil || $0.question == question }.map { $0.id! }
         let outcome = try hub.rescore(evaluationIDs: ids, by: organiserName())
-        var report = "Queued \(outcome.queued) evaluation(s) again; 'forkboard serve' runs them."
-        if outcome.waiting > 0 { report += " \(outcome.waiting) already waited in the queue." }
-        if outcome.running > 0 { report += " \(outcome.running) run now and were left alone: re-score them once they have ended." }
-        say(report)
+        var lines = [outcome.queued > 0 ? "Queued \(outcome.queued) evaluation(s) again; 'forkboard serve' runs them."
+                                        : "No evaluation queued again."]
+        if outcome.waiting > 0 { lines.append("Left as they were: \(outcome.waiting) evaluation(s) still waiting in the queue, which will run anyway.") }
+        if outcome.running > 0 { lines.append("Left alone: \(outcome.running) evaluation(s) running now; re-score them once they have ended.") }
+        say(lines.joined(separator: "\n"))
     }
 }
 

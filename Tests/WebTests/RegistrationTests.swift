@@ -21,6 +21,18 @@ struct RegistrationTests {
         }
     }
 
+    @Test func aPlaceGivenBackCanBeTakenAgainAndAttemptsHaveTheirOwnLimit() {
+        let limiter = RateLimiter(limit: 2, window: 3600)
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        #expect(limiter.allow("a", now: start) && limiter.allow("a", now: start + 1))
+        #expect(!limiter.allow("a", now: start + 2))
+        limiter.release("a", recordedAt: start + 1)
+        #expect(limiter.allow("a", now: start + 3), "the place given back")
+        #expect(!limiter.allow("a", now: start + 4) && limiter.allow("b", now: start + 4), "per key")
+        #expect(limiter.allow("a", now: start + 3600), "after the window")
+        #expect(RegistrationPages.attemptsPerAddressPerHour > RegistrationPages.perAddressPerHour)
+    }
+
     @Test func takenAndBadNamesAreRefusedEachAddressIsLimitedAndOrganisersCloseIt() async throws {
         let fixture = try await WebFixture(submissions: 0) {
             // The phase in force is open, and registration is.
@@ -44,9 +56,18 @@ struct RegistrationTests {
             try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=bob&login=erin")) { response in
                 #expect(response.status == .conflict, "a taken team name")
             }
-            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=frank&login=frank")) { response in
+            // The refusals above do not count: three registrations do, then the address waits.
+            try fixture.makeLedgerRepository()
+            for name in ["frank", "grace", "henry"] {
+                try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=\(name)&login=\(name)")) { response in
+                    #expect(response.status == .ok && String(buffer: response.body).contains("is registered"), "\(name): \(response.status) \(String(buffer: response.body).suffix(600))")
+                }
+            }
+            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=ivan&login=ivan")) { response in
                 #expect(response.status == .tooManyRequests, "three registrations per address and hour")
             }
+            let (henry, ivan) = (try await fixture.hub.ledger.hasTeam("henry"), try await fixture.hub.ledger.hasTeam("ivan"))
+            #expect(henry && !ivan)
         }
         try await fixture.hub.setRegistrationClosed(true, by: "organiser")
         try await fixture.application().test(.router) { client in

@@ -6,14 +6,18 @@ import Synchronization
 
 /// Outsiders joining in an open phase (`open_registration: true` in challenge.yaml): a form at
 /// `/register` (no sign-in) that makes a team with one member and shows its token once. At
-/// most ``perAddressPerHour`` registrations per client address and hour; the organisers close
-/// it with `forkboard registration close`.
+/// most ``perAddressPerHour`` registrations per client address and hour (a refused name does
+/// not count), and ``attemptsPerAddressPerHour`` attempts; the organisers close it with
+/// `forkboard registration close`.
 struct RegistrationPages: Sendable {
     let hub: Hub
     let templates: PageTemplates
-    let limiter = RateLimiter(limit: perAddressPerHour, window: 3600)
+    let registrations = RateLimiter(limit: perAddressPerHour, window: 3600)
+    let attempts = RateLimiter(limit: attemptsPerAddressPerHour, window: 3600)
 
     static let perAddressPerHour = 3
+    /// Attempts, refused ones included: bounds the guessing of taken logins.
+    static let attemptsPerAddressPerHour = 30
 
     func add(to router: Router<ForkboardRequestContext>) {
         router.get("/register") { _, _ in
@@ -26,7 +30,14 @@ struct RegistrationPages: Sendable {
             let login = (form["login"] ?? "").trimmingCharacters(in: .whitespaces)
             let echo: [String: Any] = ["team": team, "login": login, "open": true]
             let address = context.remoteAddress?.ipAddress ?? "unknown"
-            guard limiter.allow(address) else {
+            // A place among the registrations is held while this one is tried (so that
+            // simultaneous posts cannot pass the limit together), and given back if refused.
+            let tried = Date()
+            guard attempts.allow(address, now: tried) else {
+                return PageTemplates.html(render(echo.merging(["refusal": "too many attempts from your address: try again in an hour"]) { $1 }),
+                                          status: .tooManyRequests)
+            }
+            guard registrations.allow(address, now: tried) else {
                 return PageTemplates.html(render(echo.merging(["refusal": "too many registrations from your address: try again in an hour"]) { $1 }),
                                           status: .tooManyRequests)
             }
@@ -37,8 +48,10 @@ struct RegistrationPages: Sendable {
                 response.headers[.cacheControl] = "no-store"  // the token is shown once
                 return response
             } catch let error as HubError {
+                registrations.release(address, recordedAt: tried)
                 return PageTemplates.html(render(echo.merging(["refusal": error.description, "open": false]) { $1 }), status: .forbidden)
             } catch let error as TeamError {
+                registrations.release(address, recordedAt: tried)
                 // (Whose login it is stays with the organisers.)
                 var refusal = error.description
                 if case .loginTaken(let login, _) = error { refusal = "the login '\(login)' is taken: choose another" }
@@ -73,6 +86,14 @@ final class RateLimiter: Sendable {
             }
             events[key] = recent + [now]
             return true
+        }
+    }
+
+    /// Gives back the event recorded for `key` at `recordedAt` (one that did not happen after all).
+    func release(_ key: String, recordedAt: Date) {
+        events.withLock { events in
+            guard let index = events[key]?.firstIndex(of: recordedAt) else { return }
+            events[key]?.remove(at: index)
         }
     }
 }
