@@ -27,7 +27,8 @@ public struct WebServer: Sendable {
     /// The router with every route.
     /// - Throws: when an HTML template does not compile (a programming error).
     public func makeRouter() throws -> Router<ForkboardRequestContext> {
-        let router = Router(context: ForkboardRequestContext.self)
+        // HEAD answers what GET would, without the body (link checkers, `curl -I`).
+        let router = Router(context: ForkboardRequestContext.self, options: .autoGenerateHeadEndpoints)
         let git = GitBackend(hub: hub, settings: settings, logger: logger)
         let cache = RenderedCache()
         let api = APIHandlers(hub: hub, cache: cache)
@@ -35,6 +36,7 @@ public struct WebServer: Sendable {
         let hub = self.hub
 
         router.add(middleware: APIErrorMiddleware())
+        router.add(middleware: PageErrorMiddleware(templates: pages.templates, title: hub.challenge.title))
         // Browser sessions, kept in this process's memory: a restart signs browsers out.
         router.add(middleware: SessionMiddleware(storage: MemoryPersistDriver(), configuration: SessionMiddlewareConfiguration(
             sessionCookieParameters: SessionCookieParameters(name: "forkboard_session", sameSite: .lax))))

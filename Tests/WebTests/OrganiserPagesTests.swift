@@ -96,7 +96,10 @@ struct OrganiserPagesTests {
             // A form without the anti-forgery token is refused and changes nothing.
             try await client.execute(uri: "/organisers/reveal", method: .post,
                                      headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
-                                     body: ByteBuffer(string: "")) { #expect($0.status == .forbidden) }
+                                     body: ByteBuffer(string: "")) { response in
+                #expect(response.status == .forbidden && response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(String(buffer: response.body).contains("anti-forgery token is missing or out of date"), "said on a page")
+            }
             #expect(try await hub.ledger.phaseState().revealed == false)
 
             // A new team: its token is shown once and works.

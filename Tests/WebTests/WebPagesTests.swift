@@ -38,6 +38,36 @@ struct WebPagesTests {
         }
     }
 
+    @Test func aRefusedPageIsAPageAndHeadAnswersAsGetWould() async throws {
+        let fixture = try await WebFixture(submissions: 1)
+        try await fixture.application().test(.router) { client in
+            for (uri, status, message) in [
+                ("/leaderboard?phase=bogus", HTTPResponse.Status.notFound, "no phase &#39;bogus&#39;"),
+                ("/leaderboard/final", .forbidden, "the final leaderboard is shown once the private scores are revealed"),
+                ("/organisers", .forbidden, "for organisers only"),
+                ("/submissions/alice/nothing", .notFound, "no submission alice/nothing"),
+            ] {
+                try await client.execute(uri: uri, method: .get, headers: fixture.authorization("alice")) { response in
+                    let html = String(buffer: response.body)
+                    #expect(response.status == status, "\(uri)")
+                    #expect(response.headers[.contentType] == "text/html; charset=utf-8" && html.contains("<h1>\(status.code) "), "\(uri): \(html)")
+                    #expect(html.contains(message) && html.contains("<a href=\"/\">"), "\(uri): \(html)")
+                }
+            }
+            // The API and git keep their own shapes.
+            try await client.execute(uri: "/api/v1/leaderboard?phase=bogus", method: .get, headers: fixture.authorization("alice")) { response in
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+            }
+            var length = 0
+            try await client.execute(uri: "/leaderboard", method: .get, headers: fixture.authorization("alice")) { length = $0.body.readableBytes }
+            try await client.execute(uri: "/leaderboard", method: .head, headers: fixture.authorization("alice")) { response in
+                #expect(response.status == .ok && response.body.readableBytes == 0)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(response.headers[.contentLength] == String(length))
+            }
+        }
+    }
+
     @Test func theLeaderboardLinksEachSubmissionAndShowsTheRankedSplitsScores() async throws {
         let fixture = try await WebFixture(submissions: 3)
         try await fixture.application().test(.router) { client in

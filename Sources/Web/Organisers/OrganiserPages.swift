@@ -14,7 +14,7 @@ struct OrganiserMiddleware: RouterMiddleware {
         guard context.member?.isOrganiser == true else {
             let message = "for organisers only: sign in with an organiser's login (made with 'forkboard organiser add LOGIN')"
             if request.uri.path.hasPrefix("/api/") { return try APIHandlers.json(["error": message], status: .forbidden) }
-            return AuthenticationMiddleware.forbidden(message)
+            throw HTTPError(.forbidden, message: message)  // a page, by PageErrorMiddleware
         }
         return try await next(request, context)
     }

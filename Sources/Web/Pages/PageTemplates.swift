@@ -25,12 +25,6 @@ struct PageTemplates: Sendable {
         ByteBuffer(string: library.render(context, withTemplate: name) ?? "template \(name) missing")
     }
 
-    /// A plain-text 404 that says what was not found.
-    static func notFound(_ message: String) -> Response {
-        Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
-    }
-
     /// An HTML response.
     static func html(_ body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: body))

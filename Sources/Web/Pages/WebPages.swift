@@ -84,7 +84,7 @@ struct WebPages: Sendable {
             }
             return PageTemplates.html(body)
         } catch let error as HubError {
-            return PageTemplates.notFound(error.description)
+            throw HTTPError(.notFound, message: error.description)
         }
     }
 
@@ -94,7 +94,7 @@ struct WebPages: Sendable {
         guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: member.seesOwnWork(of: team),
                                                        visibleSplits: visible),
               let record = try await BlockingWork.run({ try hub.ledger.submission(team: team, name: name) }) else {
-            return PageTemplates.notFound("no submission \(team)/\(name)")
+            throw HTTPError(.notFound, message: "no submission \(team)/\(name)")
         }
         let ledger = hub.ledger
         let children = try await BlockingWork.run { try ledger.descendants(of: record.id!) }
@@ -123,7 +123,7 @@ struct WebPages: Sendable {
         let rawPath = request.uri.path.hasPrefix(prefix) ? String(request.uri.path.dropFirst(prefix.count)) : ""
         let path = rawPath.removingPercentEncoding ?? rawPath
         guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            return PageTemplates.notFound("no such file in submission \(team)/\(name)")
+            throw HTTPError(.notFound, message: "no such file in submission \(team)/\(name)")
         }
         guard SubmissionCode.isReadable(team: team, by: member, commonsOpen: try await PhaseClock(hub: hub).currentStatus().isCommonsOpen) else {
             return AuthenticationMiddleware.forbidden("the code of team \(team)'s submissions is shown to other teams in open phases only")
@@ -131,7 +131,7 @@ struct WebPages: Sendable {
         let hub = self.hub
         guard let record = try await BlockingWork.run({ try hub.ledger.submission(team: team, name: name) }),
               let file = try await SubmissionCode.file(hub: hub, submission: record, path: path) else {
-            return PageTemplates.notFound("no file '\(path)' in submission \(team)/\(name)")
+            throw HTTPError(.notFound, message: "no file '\(path)' in submission \(team)/\(name)")
         }
         var body = ByteBuffer(bytes: file.content)
         if file.truncated { body.writeString("\n[cut at \(SubmissionCode.maximumFileBytes) bytes]\n") }
@@ -144,8 +144,7 @@ struct WebPages: Sendable {
     private func finalLeaderboard(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
         let member = try context.requireMember()
         guard ScoreVisibility.visible(to: member, hub, in: try await version(context)).contains("private") else {
-            return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: "the final leaderboard is shown once the private scores are revealed\n")))
+            throw HTTPError(.forbidden, message: "the final leaderboard is shown once the private scores are revealed")
         }
         let hub = self.hub
         let question = request.uri.queryParameters.get("question")
@@ -161,7 +160,7 @@ struct WebPages: Sendable {
                 },
             ]))
         } catch let error as HubError {
-            return PageTemplates.notFound(error.description)
+            throw HTTPError(.notFound, message: error.description)
         }
     }
 
@@ -215,7 +214,7 @@ struct WebPages: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: ResponseBody(byteBuffer: body))
         } catch let error as HubError {
-            return PageTemplates.notFound(error.description)
+            throw HTTPError(.notFound, message: error.description)
         }
     }
 
@@ -241,7 +240,7 @@ struct WebPages: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: ResponseBody(byteBuffer: body))
         } catch let error as HubError {
-            return PageTemplates.notFound(error.description)
+            throw HTTPError(.notFound, message: error.description)
         }
     }
 }
