@@ -28,6 +28,21 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         }
     }
 
+    /// What an evaluation had before it was re-scored.
+    public struct EarlierResult: Sendable, Codable, Equatable {
+        /// When it was set aside (ISO 8601, UTC).
+        public let archivedAt: String
+        /// Its state then (`scored`, `training_error`, ...).
+        public let state: String
+        /// Its bagged scores then, by split then score type (the splits the reader may see).
+        public let scores: [String: [String: Double]]
+
+        enum CodingKeys: String, CodingKey {
+            case state, scores
+            case archivedAt = "archived_at"
+        }
+    }
+
     public struct EvaluationView: Sendable, Codable, Equatable {
         public let question: String
         public let state: String
@@ -46,9 +61,11 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         /// The batch scheduler's job of its latest attempt (`slurm:<id>`): only for the
         /// submission's own team and the organisers, like the log.
         public let batchJob: String?
+        /// Its results before each re-score, oldest first.
+        public let history: [EarlierResult]
 
         enum CodingKeys: String, CodingKey {
-            case question, state, attempts, scores, folds, log, worker
+            case question, state, attempts, scores, folds, log, worker, history
             case batchJob = "batch_job"
             case queuePosition = "queue_position"
             case trainSeconds = "train_seconds"
@@ -177,7 +194,12 @@ public struct SubmissionView: Sendable, Codable, Equatable {
                 attempts: evaluation.record.attempts, trainSeconds: evaluation.record.trainSeconds,
                 testSeconds: evaluation.record.testSeconds, scores: bagged, folds: folds,
                 log: includeLogs ? evaluation.record.log : nil, worker: evaluation.record.worker,
-                batchJob: includeLogs ? evaluation.record.executorJobID : nil)
+                batchJob: includeLogs ? evaluation.record.executorJobID : nil,
+                history: evaluation.history.map { earlier in
+                    let scores = (try? JSONDecoder().decode([String: [String: Double]].self, from: Data(earlier.scores.utf8))) ?? [:]
+                    return EarlierResult(archivedAt: Instant.format(earlier.archivedAt), state: earlier.state,
+                                         scores: scores.filter { visibleSplits.contains($0.key) })
+                })
         }
         return SubmissionView(
             team: detail.submission.team, submission: detail.submission.name, commit: detail.submission.commitID,

@@ -150,6 +150,7 @@ extension Ledger {
         let bagged = Dictionary(grouping: try rows(BaggedScoreRecord.self, "evaluationID", evaluationIDs), by: \.evaluationID)
         let foldScores = Dictionary(grouping: try rows(FoldScoreRecord.self, "evaluationID", evaluationIDs), by: \.evaluationID)
         let foldRuns = Dictionary(grouping: try rows(FoldRunRecord.self, "evaluationID", evaluationIDs), by: \.evaluationID)
+        let history = Dictionary(grouping: try rows(ScoreHistoryRecord.self, "evaluationID", evaluationIDs), by: \.evaluationID)
         let shares = Dictionary(grouping: try rows(CreditShareRecord.self, "submissionID", submissionIDs), by: \.submissionID)
         var ancestors: [Int64: [String]] = [:]
         for chunk in submissionIDs.chunked(500) where !chunk.isEmpty {
@@ -175,7 +176,8 @@ extension Ledger {
                     baggedScores: bagged[evaluation.id!] ?? [],
                     foldScores: (foldScores[evaluation.id!] ?? []).sorted { ($0.fold, $0.split.rawValue, $0.scoreType) < ($1.fold, $1.split.rawValue, $1.scoreType) },
                     foldRuns: (foldRuns[evaluation.id!] ?? []).sorted { $0.fold < $1.fold },
-                    queuePosition: positions[evaluation.id!])
+                    queuePosition: positions[evaluation.id!],
+                    history: (history[evaluation.id!] ?? []).sorted { $0.id! < $1.id! })
             }
             return SubmissionDetail(submission: submission, evaluations: details, derivesFrom: ancestors[submission.id!] ?? [],
                                     creditShares: shares[submission.id!] ?? [])
@@ -207,6 +209,8 @@ public struct EvaluationDetail: Sendable, Equatable {
     public let foldRuns: [FoldRunRecord]
     /// Its 1-based position in the queue while queued.
     public let queuePosition: Int?
+    /// Its results before each re-score, oldest first.
+    public let history: [ScoreHistoryRecord]
 
     /// The bagged score of `scoreType` on `split`, or nil when not scored.
     public func baggedScore(_ scoreType: String, on split: ScoreSplit) -> Double? {

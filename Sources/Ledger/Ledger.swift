@@ -264,6 +264,10 @@ public final class Ledger: Sendable {
             // A submission's page lists the credit it receives: the shares naming it as owner.
             try db.create(index: "credit_shares_by_owner", on: "credit_shares", columns: ["owner"])
         }
+        migrator.registerMigration("14-score-history-by-evaluation") { db in
+            // A submission's page and API show each evaluation's earlier results.
+            try db.create(index: "score_history_by_evaluation", on: "score_history", columns: ["evaluationID"])
+        }
         return migrator
     }
 }

@@ -173,6 +173,19 @@ struct OrganiserPagesTests {
             try await Self.post(client, "/organisers/rescore", session, "submission=bob/s1") { #expect($0.status == .seeOther) }
             let evaluationID = try #require(try hub.ledger.evaluations(submissionID: record.id!).first?.id)
             #expect(try hub.ledger.scoreHistory(evaluationID: evaluationID).count == 1)
+            // The earlier result is on its page and in the API, with the splits the reader may see.
+            try await client.execute(uri: "/submissions/bob/s1", method: .get, headers: [.cookie: session.cookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("Earlier results (before each re-score)") && html.contains("<td>scored</td>"), "\(html)")
+                #expect(html.contains("valid roc_auc 0."), "\(html)")
+            }
+            try await client.execute(uri: "/api/v1/submissions/bob/s1", method: .get, headers: fixture.authorization("bob")) { response in
+                let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let history = ((json?["evaluations"] as? [[String: Any]])?.first?["history"] as? [[String: Any]]) ?? []
+                #expect(history.count == 1 && history.first?["state"] as? String == "scored" && history.first?["archived_at"] is String, "\(history)")
+                let splits = Set(((history.first?["scores"] as? [String: Any]) ?? [:]).keys)
+                #expect(splits.contains("valid"), "\(splits)")
+            }
             try await Self.post(client, "/organisers/rescore", session, "submission=bob/none") { #expect($0.status == .notFound) }
             // While a worker runs it, a re-score says it was not queued.
             var claimed = try await hub.ledger.claimNextEvaluation(owner: "test-worker", leaseSeconds: 60)

@@ -71,6 +71,13 @@ struct SubmissionPage: Sendable {
             if let seconds = evaluation.testSeconds { context["testSeconds"] = PageFormat.seconds(seconds) }
             if let job = evaluation.batchJob { context["batchJob"] = job }
             if let log = evaluation.log, !log.isEmpty { context["log"] = log }
+            context["hasHistory"] = !evaluation.history.isEmpty
+            context["history"] = evaluation.history.map { earlier -> [String: Any] in
+                let scores = earlier.scores.keys.sorted().flatMap { split in
+                    (earlier.scores[split] ?? [:]).sorted { $0.key < $1.key }.map { "\(split) \($0.key) \(PageFormat.score($0.value))" }
+                }
+                return ["archivedAt": earlier.archivedAt, "state": earlier.state, "scores": scores.isEmpty ? "none" : scores.joined(separator: ", ")]
+            }
             return context
         }
         var context: [String: Any] = [
