@@ -88,7 +88,7 @@ struct WebPagesTests {
             }
             try await client.execute(uri: "/leaderboard?limit=2", method: .get, headers: fixture.authorization("bob")) { response in
                 let html = String(buffer: response.body)
-                #expect(html.contains("2 of 5 rows"))
+                #expect(html.contains("This page shows 2 of 5 rows"))
                 #expect(html.contains("Next page") && html.contains("limit=2"))
             }
             try await client.execute(uri: "/leaderboard?best_per_team=1", method: .get, headers: fixture.authorization("bob")) { response in
