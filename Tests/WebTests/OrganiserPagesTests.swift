@@ -138,7 +138,13 @@ struct OrganiserPagesTests {
             try await client.execute(uri: "/organisers/teams", method: .post, headers: Self.form(fixture.authorization("olga"), cookie: bob.cookie), body: ByteBuffer(string: "team=mallory&form_token=\(bob.formToken)")) { #expect($0.status == .forbidden, "bob's session, olga's credentials") }
             #expect(try hub.ledger.teamExists("mallory") == false)
 
-            // Revoking: the token stops working; an organiser cannot lock itself out.
+            // Revoking: the token stops working; an organiser cannot lock itself out (and is
+            // offered no button for it).
+            try await client.execute(uri: "/organisers", method: .get, headers: [.cookie: session.cookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("/organisers/members/carla/revoke") && !html.contains("/organisers/members/olga/revoke"))
+                #expect(html.contains("signed in now"))
+            }
             try await Self.post(client, "/organisers/members/carla/revoke", session, "") { #expect($0.status == .ok) }
             #expect(try hub.ledger.authenticate(login: "carla", token: token) == nil)
             try await Self.post(client, "/organisers/members/olga/revoke", session, "") { #expect($0.status == .badRequest) }

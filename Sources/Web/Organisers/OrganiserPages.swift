@@ -134,8 +134,11 @@ struct OrganiserPages: Sendable {
         let revealed = try await hub.ledger.phaseState().revealed
         let (teams, byTeam) = try await roster()
         let format = Date.ISO8601FormatStyle()
+        let viewer = context.member?.login
         func memberRows(_ list: [MemberRecord]) -> [[String: Any]] {
-            list.map { ["login": $0.login, "since": $0.createdAt.formatted(format), "revokeURL": "/organisers/members/\($0.login)/revoke"] }
+            // (No button to revoke the login signed in: it is refused.)
+            list.map { ["login": $0.login, "since": $0.createdAt.formatted(format),
+                        "revokeURL": $0.login == viewer ? false : "/organisers/members/\($0.login)/revoke"] }
         }
         var values: [String: Any] = [
             "pageTitle": "Organisers",
