@@ -18,22 +18,11 @@ public struct ProvenanceReport: Encodable, Sendable {
         /// What it ran with (``EvaluationEnvironment`` as recorded), or nil before it finished.
         public let environment: EvaluationEnvironment?
         /// Earlier results, kept when it was re-scored.
-        public let history: [ScoreHistoryView]
+        public let history: [SubmissionView.EarlierResult]
 
         enum CodingKeys: String, CodingKey {
             case question, state, attempts, worker, scores, environment, history
             case batchJob = "batch_job"
-        }
-    }
-
-    public struct ScoreHistoryView: Encodable, Sendable {
-        public let archivedAt: String
-        public let state: String
-        public let scores: [String: [String: Double]]
-
-        enum CodingKeys: String, CodingKey {
-            case state, scores
-            case archivedAt = "archived_at"
         }
     }
 
@@ -79,10 +68,8 @@ public struct ProvenanceReport: Encodable, Sendable {
             let environment = try hub.ledger.provenance(evaluationID: id).flatMap {
                 try? decoder.decode(EvaluationEnvironment.self, from: Data($0.environment.utf8))
             }
-            let history = try hub.ledger.scoreHistory(evaluationID: id).map { record in
-                ScoreHistoryView(archivedAt: Instant.format(record.archivedAt), state: record.state,
-                                 scores: (try? decoder.decode([String: [String: Double]].self, from: Data(record.scores.utf8))) ?? [:])
-            }
+            // (Read with the submission's other rows.)
+            let history = evaluation.history.map { SubmissionView.EarlierResult($0, visibleSplits: ScoreVisibility.all) }
             var scores: [String: [String: Double]] = [:]
             for record in evaluation.baggedScores { scores[record.split.rawValue, default: [:]][record.scoreType] = record.value }
             return EvaluationProvenance(question: evaluation.record.question, state: evaluation.record.state.rawValue,

@@ -41,6 +41,19 @@ public struct SubmissionView: Sendable, Codable, Equatable {
             case state, scores
             case archivedAt = "archived_at"
         }
+
+        /// The ledger's `record`, with only the scores of `visibleSplits`.
+        init(_ record: ScoreHistoryRecord, visibleSplits: Set<String>) {
+            let scores = (try? JSONDecoder().decode([String: [String: Double]].self, from: Data(record.scores.utf8))) ?? [:]
+            self.init(archivedAt: Instant.format(record.archivedAt), state: record.state,
+                      scores: scores.filter { visibleSplits.contains($0.key) })
+        }
+
+        init(archivedAt: String, state: String, scores: [String: [String: Double]]) {
+            self.archivedAt = archivedAt
+            self.state = state
+            self.scores = scores
+        }
     }
 
     public struct EvaluationView: Sendable, Codable, Equatable {
@@ -195,11 +208,7 @@ public struct SubmissionView: Sendable, Codable, Equatable {
                 testSeconds: evaluation.record.testSeconds, scores: bagged, folds: folds,
                 log: includeLogs ? evaluation.record.log : nil, worker: evaluation.record.worker,
                 batchJob: includeLogs ? evaluation.record.executorJobID : nil,
-                history: evaluation.history.map { earlier in
-                    let scores = (try? JSONDecoder().decode([String: [String: Double]].self, from: Data(earlier.scores.utf8))) ?? [:]
-                    return EarlierResult(archivedAt: Instant.format(earlier.archivedAt), state: earlier.state,
-                                         scores: scores.filter { visibleSplits.contains($0.key) })
-                })
+                history: evaluation.history.map { EarlierResult($0, visibleSplits: visibleSplits) })
         }
         return SubmissionView(
             team: detail.submission.team, submission: detail.submission.name, commit: detail.submission.commitID,

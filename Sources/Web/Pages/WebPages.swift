@@ -126,7 +126,7 @@ struct WebPages: Sendable {
             throw HTTPError(.notFound, message: "no such file in submission \(team)/\(name)")
         }
         guard SubmissionCode.isReadable(team: team, by: member, commonsOpen: try await PhaseClock(hub: hub).currentStatus().isCommonsOpen) else {
-            return AuthenticationMiddleware.forbidden("the code of team \(team)'s submissions is shown to other teams in open phases only")
+            throw HTTPError(.forbidden, message: "the code of team \(team)'s submissions is shown to other teams in open phases only")
         }
         let hub = self.hub
         guard let record = try await BlockingWork.run({ try hub.ledger.submission(team: team, name: name) }),
