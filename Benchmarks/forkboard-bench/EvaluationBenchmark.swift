@@ -32,12 +32,12 @@ struct EvaluationBenchmark: AsyncParsableCommand {
         let hub = try await HubSetup.createHub(at: home, templateName: "breast-cancer", share: URL(fileURLWithPath: share), python: python)
         let question = hub.challenge.questions[0]
         let context = hub.evaluationContext
-        let data = try QuestionData.load(
-            trainFile: home.appendingPathComponent(question.trainData), testFile: home.appendingPathComponent(question.testData), question: question)
+        let files = QuestionFiles.hub(home: home, question: question)
+        let data = try QuestionData.load(files: files, question: question)
         let tree = hub.startingKitDirectory
-        let stamp = FoldInputs.stamp(hubHome: home, question: question)
-        let inputs = try (0..<data.folds.count).map {
-            try FoldInputs.prepare(data: data, fold: $0, cacheDirectory: context.inputCacheDirectory, stamp: stamp)
+        let stamp = FoldInputs.stamp(files: files, question: question)
+        let inputs = try FoldInputs.withInputs(of: data, cacheDirectory: context.inputCacheDirectory, stamp: stamp) { directory in
+            (0..<data.folds.count).map { directory.appendingPathComponent("fold-\($0)") }
         }
         let binDirectory = hub.challenge.runtime!.binDirectory
         say("Benchmark: breast-cancer starting kit, \(data.folds.count) folds, \(data.trainIDs.count) training rows, \(data.testIDs.count) test rows, \(repetitions) repetitions (medians)")
@@ -65,7 +65,8 @@ struct EvaluationBenchmark: AsyncParsableCommand {
                     let model = scratch.appendingPathComponent("fold-\(fold)")
                     try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
                     let environment = [
-                        "FORKBOARD_TRAIN": input.appendingPathComponent("train.csv").path, "FORKBOARD_INPUT": input.appendingPathComponent("predict.csv").path,
+                        "FORKBOARD_TRAIN": input.appendingPathComponent("train/train.csv").path,
+                        "FORKBOARD_INPUT": input.appendingPathComponent("predict/predict.csv").path,
                         "FORKBOARD_MODEL_DIR": model.path, "FORKBOARD_PREDICTIONS": model.appendingPathComponent("predictions.csv").path,
                         "FORKBOARD_LABELS": "[\"benign\",\"malignant\"]", "FORKBOARD_ID_COLUMN": "id", "FORKBOARD_TARGET_COLUMN": "diagnosis",
                         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PATH": "\(binDirectory):/usr/bin:/bin",
@@ -105,7 +106,7 @@ struct EvaluationBenchmark: AsyncParsableCommand {
         for repetition in 0..<repetitions {
             let cache = home.appendingPathComponent("inputs-\(repetition)")
             preparation.append(try await Timing.seconds {
-                for fold in 0..<data.folds.count { _ = try FoldInputs.prepare(data: data, fold: fold, cacheDirectory: cache, stamp: "x") }
+                try FoldInputs.withInputs(of: data, cacheDirectory: cache, stamp: "x") { _ in }
             } / Double(data.folds.count))
         }
         let directMedian = Timing.median(direct)

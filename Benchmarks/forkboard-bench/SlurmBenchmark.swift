@@ -46,8 +46,7 @@ struct SlurmBenchmark: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: home) }
         let hub = try await HubSetup.createHub(at: home, templateName: "breast-cancer", share: URL(fileURLWithPath: share), python: python)
         let question = hub.challenge.questions[0]
-        let data = try QuestionData.load(
-            trainFile: home.appendingPathComponent(question.trainData), testFile: home.appendingPathComponent(question.testData), question: question)
+        let data = try QuestionData.load(files: .hub(home: home, question: question), question: question)
         let job = EvaluationJob(
             name: "benchmark", question: question.name, trainCommand: question.trainCommand, predictCommand: question.predictCommand,
             environment: EvaluationJob.environment(of: question), foldCount: data.folds.count,

@@ -1,3 +1,4 @@
+import Foundation
 import ScoreTypes
 
 /// One prediction task of a challenge, with its own data, folds, score types and workflow.
@@ -30,9 +31,23 @@ public struct Question: Sendable, Equatable {
     public let trainData: String
     /// Private test rows with the target, relative to the hub home; never enters a sandbox.
     public let testData: String
-    /// Where the starting kit holds the public training rows (copied there by `forkboard
-    /// init`), relative to the kit; `forkboard evaluate` reads them there.
+    /// Where the starting kit holds the public training data (copied there by `forkboard
+    /// init`), relative to the kit; `forkboard evaluate` reads them there. For a question of
+    /// one table, the training file's copy; with ``tables`` or ``fileDirectories``, a
+    /// directory that holds each training file and file directory under its own base name.
     public let startingKitData: String?
+    /// Further tables keyed by the id column, with any number of rows per object (see
+    /// docs/data.md); empty for a question of one table.
+    public let tables: [ObjectTable]
+    /// Directories of per-object files, each named by its object's id (see docs/data.md).
+    public let fileDirectories: [ObjectFileDirectory]
+    /// Labels that only test objects may have (PLAsTiCC's class 99): predictions still need
+    /// their columns; a training object with one is refused by `challenge check`.
+    public let unseenLabels: [String]
+    /// The class weights of `plasticc_log_loss`, one per label in label order (nil: all 1);
+    /// declared as `{name: plasticc_log_loss, class_weights: {LABEL: WEIGHT, ...}}` in
+    /// `score_types`.
+    public let classWeights: [Double]?
     /// Command run in the sandbox to train, as an argument vector (the first is looked up in
     /// the sandbox's PATH, which starts with the runtime's `bin`).
     public let trainCommand: [String]
@@ -46,8 +61,13 @@ public struct Question: Sendable, Equatable {
     public init(name: String, kind: Kind, labels: [String], idColumn: String, targetColumn: String,
                 scoreTypes: [String], folds: FoldScheme, requiredFiles: [String], trainData: String,
                 testData: String, trainCommand: [String], predictCommand: [String], predictionsFile: String? = nil,
-                startingKitData: String? = nil, scorePrograms: [ScoreProgram] = []) {
+                startingKitData: String? = nil, scorePrograms: [ScoreProgram] = [], tables: [ObjectTable] = [],
+                fileDirectories: [ObjectFileDirectory] = [], unseenLabels: [String] = [], classWeights: [Double]? = nil) {
         self.scorePrograms = scorePrograms
+        self.classWeights = classWeights
+        self.tables = tables
+        self.fileDirectories = fileDirectories
+        self.unseenLabels = unseenLabels
         self.name = name
         self.kind = kind
         self.labels = labels
@@ -69,8 +89,13 @@ public struct Question: Sendable, Equatable {
         Question(name: name, kind: kind, labels: labels, idColumn: idColumn, targetColumn: targetColumn, scoreTypes: scoreTypes,
                  folds: folds, requiredFiles: requiredFiles, trainData: trainData, testData: testData, trainCommand: trainCommand,
                  predictCommand: predictCommand, predictionsFile: predictionsFile, startingKitData: startingKitData,
-                 scorePrograms: scorePrograms)
+                 scorePrograms: scorePrograms, tables: tables, fileDirectories: fileDirectories, unseenLabels: unseenLabels,
+                 classWeights: classWeights)
     }
+
+    /// True when the question's data are more than one table of objects: further tables or
+    /// per-object files.
+    public var hasSeveralFiles: Bool { !tables.isEmpty || !fileDirectories.isEmpty }
 
     /// True for a predictions-only question: ranked by its test score, having no cross-validation.
     public var isPredictionsOnly: Bool { predictionsFile != nil }
@@ -92,6 +117,14 @@ public struct Question: Sendable, Equatable {
         scoreProgram(named: scoreType)?.isLowerBetter ?? (try? ScoreTypes.named(scoreType).isLowerBetter) ?? false
     }
 
+    /// The built-in score type called `name`, with the question's parameters (the class
+    /// weights of `plasticc_log_loss`).
+    /// - Throws: `ScoreTypeError.unknownScoreType` for a name that is no built-in score type.
+    public func scoreType(named name: String) throws -> any ScoreType {
+        if name == "plasticc_log_loss", let classWeights { return PlasticcLogLoss(classWeights: classWeights) }
+        return try ScoreTypes.named(name)
+    }
+
     /// The built-in score types among ``scoreTypes``, in order: what the hub computes itself.
     public var builtInScoreTypes: [String] { scoreTypes.filter { scoreProgram(named: $0) == nil } }
 
@@ -99,6 +132,44 @@ public struct Question: Sendable, Equatable {
     /// first built-in one; nil when every score type is a program (blending calls a score
     /// thousands of times: a program per call would take hours).
     public var blendingScoreType: String? { builtInScoreTypes.first }
+}
+
+/// A table of a question's data keyed by the question's id column, with any number of rows
+/// per object (light-curve observations, visits, ...), one file per split. A sandboxed step
+/// finds its objects' rows in `/input/<name>.csv`.
+public struct ObjectTable: Sendable, Equatable {
+    /// `[a-z0-9_]{1,40}`, neither `train` nor `predict`; unique within the question.
+    public let name: String
+    /// The training objects' rows, relative to the hub home (public).
+    public let train: String
+    /// The test objects' rows, relative to the hub home (private).
+    public let test: String
+
+    public init(name: String, train: String, test: String) {
+        self.name = name
+        self.train = train
+        self.test = test
+    }
+}
+
+/// A directory of per-object files (arrays, images, spectra), one per split, each file named
+/// `<id><suffix>`. A sandboxed step finds its objects' files in `/input/<name>/`.
+public struct ObjectFileDirectory: Sendable, Equatable {
+    /// `[a-z0-9_]{1,40}`, neither `train` nor `predict`; unique within the question.
+    public let name: String
+    /// The training objects' files, relative to the hub home (public).
+    public let train: String
+    /// The test objects' files, relative to the hub home (private).
+    public let test: String
+    /// What follows the id in each file's name (`.npy`), possibly empty.
+    public let suffix: String
+
+    public init(name: String, train: String, test: String, suffix: String) {
+        self.name = name
+        self.train = train
+        self.test = test
+        self.suffix = suffix
+    }
 }
 
 /// An organisers' score type as a program: run in the sandbox with the hub's limits, it reads
@@ -155,5 +226,22 @@ public struct FoldScheme: Sendable, Equatable {
     /// The same scheme with `count` folds (the first ones, for explicit folds).
     public func withCount(_ count: Int) -> FoldScheme {
         FoldScheme(method: method, count: count, seed: seed, validationFraction: validationFraction, file: file)
+    }
+}
+
+extension Question {
+    /// Each public training file and file directory of the question with where the starting
+    /// kit holds its copy (relative to the kit): for a question of one table, its training
+    /// file at ``startingKitData``; with tables or file directories, each under its own base
+    /// name in the directory ``startingKitData``. Empty when the question names no place in
+    /// the kit.
+    public var startingKitCopies: [(hubPath: String, kitPath: String)] {
+        guard let kitPath = startingKitData else { return [] }
+        guard hasSeveralFiles else { return [(trainData, kitPath)] }
+        func inKit(_ path: String) -> String {
+            (kitPath as NSString).appendingPathComponent((path as NSString).lastPathComponent)
+        }
+        return [(trainData, inKit(trainData))] + tables.map { ($0.train, inKit($0.train)) }
+            + fileDirectories.map { ($0.train, inKit($0.train)) }
     }
 }

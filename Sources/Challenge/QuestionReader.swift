@@ -4,7 +4,7 @@ import ScoreTypes
 enum QuestionReader {
     static func read(_ node: YAMLNode) throws -> Question {
         try node.rejectUnknownKeys(["name", "kind", "labels", "id_column", "target_column", "score_types", "folds",
-                                    "required_files", "data", "workflow"])
+                                    "required_files", "data", "workflow", "unseen_labels"])
         let name = try node.child("name").string()
         guard name.range(of: "^[a-z0-9_-]{1,40}$", options: .regularExpression) != nil else {
             throw node.child("name").error("'\(name)' must match [a-z0-9_-]{1,40}")
@@ -19,7 +19,17 @@ enum QuestionReader {
         }
         var scoreTypes: [String] = []
         var scorePrograms: [ScoreProgram] = []
+        var classWeights: [Double]?
         for (index, entry) in try node.child("score_types").list().enumerated() {
+            if entry.value is [String: Any], entry.child("command").isMissing, !entry.child("class_weights").isMissing {
+                try entry.rejectUnknownKeys(["name", "class_weights"])
+                guard try entry.child("name").string() == "plasticc_log_loss" else {
+                    throw entry.child("name").error("class_weights are for plasticc_log_loss only")
+                }
+                classWeights = try readClassWeights(entry.child("class_weights"), labels: labels)
+                scoreTypes.append("plasticc_log_loss")
+                continue
+            }
             if entry.value is [String: Any] {
                 let program = try readScoreProgram(entry)
                 guard (try? ScoreTypes.named(program.name)) == nil, !scoreTypes.contains(program.name) else {
@@ -57,7 +67,12 @@ enum QuestionReader {
             guard !predictCommand.isEmpty else { throw workflow.child("predict").error("must not be empty") }
         }
         let data = node.child("data")
-        try data.rejectUnknownKeys(["train", "test", "starting_kit"])
+        try data.rejectUnknownKeys(["train", "test", "starting_kit", "tables", "files"])
+        let unseenLabels = try node.child("unseen_labels").stringList(default: [])
+        if let unknown = unseenLabels.first(where: { !labels.contains($0) }) {
+            throw node.child("unseen_labels").error("'\(unknown)' is not one of the labels \(labels)")
+        }
+        let (tables, fileDirectories) = try readDataSources(data)
         return Question(
             name: name,
             kind: kind,
@@ -73,7 +88,54 @@ enum QuestionReader {
             predictCommand: predictCommand,
             predictionsFile: predictionsFile,
             startingKitData: data.child("starting_kit").isMissing ? nil : try relativePath(data.child("starting_kit")),
-            scorePrograms: scorePrograms)
+            scorePrograms: scorePrograms, tables: tables, fileDirectories: fileDirectories, unseenLabels: unseenLabels, classWeights: classWeights)
+    }
+
+    /// `{LABEL: WEIGHT, ...}`: a weight >= 0 per label named; the others weigh 1.
+    private static func readClassWeights(_ node: YAMLNode, labels: [String]) throws -> [Double] {
+        guard let mapping = node.value as? [AnyHashable: Any] else { throw node.error("must map labels to weights, such as {\"99\": 2}") }
+        var weights = [Double](repeating: 1, count: labels.count)
+        for (key, value) in mapping {
+            let label = "\(key)"
+            guard let index = labels.firstIndex(of: label) else { throw node.error("'\(label)' is not one of the labels \(labels)") }
+            let weight = YAMLNode(value: value, path: "\(node.path).\(label)", file: node.file)
+            weights[index] = try weight.double(default: 1)
+            guard weights[index].isFinite, weights[index] >= 0 else { throw weight.error("must be a number >= 0") }
+        }
+        return weights
+    }
+
+    /// `data.tables` and `data.files`: names that are neither the step's objects file nor
+    /// another source's, and paths inside the hub home.
+    private static func readDataSources(_ data: YAMLNode) throws -> ([ObjectTable], [ObjectFileDirectory]) {
+        var names: Set<String> = []
+        func name(of entry: YAMLNode) throws -> String {
+            let name = try entry.child("name").string()
+            guard name.range(of: "^[a-z0-9_]{1,40}$", options: .regularExpression) != nil, name != "train", name != "predict" else {
+                throw entry.child("name").error("'\(name)' must match [a-z0-9_]{1,40} and be neither train nor predict (the objects' files)")
+            }
+            guard names.insert(name).inserted else { throw entry.child("name").error("'\(name)' names another table or file directory too") }
+            return name
+        }
+        var tables: [ObjectTable] = []
+        if !data.child("tables").isMissing {
+            for entry in try data.child("tables").list() {
+                try entry.rejectUnknownKeys(["name", "train", "test"])
+                tables.append(ObjectTable(name: try name(of: entry), train: try relativePath(entry.child("train")),
+                                          test: try relativePath(entry.child("test"))))
+            }
+        }
+        var directories: [ObjectFileDirectory] = []
+        if !data.child("files").isMissing {
+            for entry in try data.child("files").list() {
+                try entry.rejectUnknownKeys(["name", "train", "test", "suffix"])
+                let suffix = try entry.child("suffix").string(default: "")
+                guard !suffix.contains("/") else { throw entry.child("suffix").error("'\(suffix)' must not contain '/'") }
+                directories.append(ObjectFileDirectory(name: try name(of: entry), train: try relativePath(entry.child("train")),
+                                                       test: try relativePath(entry.child("test")), suffix: suffix))
+            }
+        }
+        return (tables, directories)
     }
 
     private static func readScoreProgram(_ node: YAMLNode) throws -> ScoreProgram {

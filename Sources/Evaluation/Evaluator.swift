@@ -102,9 +102,7 @@ public struct Evaluator: Sendable {
 
     private static func loadData(context: EvaluationContext, question: Question) -> Preparation {
         do {
-            var data = try QuestionData.load(
-                trainFile: context.hubHome.appendingPathComponent(question.trainData),
-                testFile: context.hubHome.appendingPathComponent(question.testData), question: question)
+            var data = try QuestionData.load(files: .hub(home: context.hubHome, question: question), question: question)
             data.splitTestRows(context.challenge.testSplit)
             return .ready(data)
         } catch {

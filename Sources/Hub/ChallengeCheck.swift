@@ -71,67 +71,112 @@ public struct ChallengeCheck: Sendable {
         findings.append(Finding(severity: severity, subject: subject, message: message))
     }
 
-    /// The data of one question: what ``QuestionData/load(trainFile:testFile:question:)``
-    /// checks, then the labels' presence, rows that repeat across the split, where the files
-    /// live, and the starting kit's copy.
+    /// The data of one question: what ``QuestionData/load(files:question:)`` and
+    /// ``DataScan/check(_:)`` check (objects, tables, per-object files), then the labels'
+    /// presence, objects that repeat across the split, where the files live, and the starting
+    /// kit's copies.
     mutating func checkData(of question: Question, configuration: ChallengeConfiguration, home: URL) {
         let subject = "question \(question.name): data"
-        let trainURL = home.appendingPathComponent(question.trainData)
-        let testURL = home.appendingPathComponent(question.testData)
+        let files = QuestionFiles.hub(home: home, question: question)
         var data: QuestionData
         do {
-            data = try QuestionData.load(trainFile: trainURL, testFile: testURL, question: question)
+            data = try QuestionData.load(files: files, question: question)
         } catch {
             add(.error, subject, "\(error)")
             return
         }
         data.splitTestRows(configuration.testSplit)
-        add(.ok, subject, "\(data.trainIDs.count) training rows, \(data.testIDs.count) test rows (\(data.publicTestRows.count) public, "
+        // A question of one table speaks of its rows; with tables, of objects.
+        let unit = question.hasSeveralFiles ? "objects" : "rows"
+        add(.ok, subject, "\(data.trainIDs.count) training \(unit), \(data.testIDs.count) test \(unit) (\(data.publicTestRows.count) public, "
             + "\(data.testIDs.count - data.publicTestRows.count) private), \(data.folds.count) folds")
-        if !question.testData.hasPrefix("data/private/") {
-            add(.error, subject, "the test rows (\(question.testData)) are not under data/private/: they must never reach participants")
+        do {
+            let summary = try DataScan.check(data)
+            for table in summary.tableRows {
+                add(.ok, subject, "table \(table.name): \(table.train) training rows, \(table.test) test rows, each of an object")
+            }
+            for directory in summary.files {
+                add(.ok, subject, "files \(directory.name): \(directory.train) training files, \(directory.test) test files, each of an object")
+            }
+            for warning in summary.warnings { add(.warning, subject, warning) }
+        } catch {
+            add(.error, subject, "\(error)")
         }
-        if question.trainData.hasPrefix("data/private/") {
-            add(.warning, subject, "the training rows (\(question.trainData)) are under data/private/, which participants never get")
+        let testPaths = [question.testData] + question.tables.map(\.test) + question.fileDirectories.map(\.test)
+        for path in testPaths where !path.hasPrefix("data/private/") {
+            add(.error, subject, "the test \(path == question.testData ? unit : "data") (\(path)) are not under data/private/: they must never reach participants")
+        }
+        let trainPaths = [question.trainData] + question.tables.map(\.train) + question.fileDirectories.map(\.train)
+        for path in trainPaths where path.hasPrefix("data/private/") {
+            add(.warning, subject, "the training \(path == question.trainData ? unit : "data") (\(path)) are under data/private/, which participants never get")
         }
         if data.publicTestRows.isEmpty || data.publicTestRows.count == data.testIDs.count {
-            add(.warning, subject, "the public fraction \(configuration.testSplit.publicFraction) leaves the public or the private test score on no rows")
+            add(.warning, subject, "the public fraction \(configuration.testSplit.publicFraction) leaves the public or the private test score on no \(unit)")
         }
         if case .classes(let trainClasses, _) = data.trainTruth {
             let present = Set(trainClasses)
-            let missing = question.labels.enumerated().filter { !present.contains($0.offset) }.map(\.element)
-            if !missing.isEmpty { add(.error, subject, "no training row has the label(s) \(missing.joined(separator: ", "))") }
+            let missing = question.labels.enumerated().filter { !present.contains($0.offset) && !question.unseenLabels.contains($0.element) }.map(\.element)
+            if !missing.isEmpty { add(.error, subject, "no training \(unit.dropLast()) has the label(s) \(missing.joined(separator: ", "))") }
+            if !question.unseenLabels.isEmpty {
+                add(.ok, subject, "no training object has the label(s) \(question.unseenLabels.joined(separator: ", ")), kept for test objects (unseen_labels)")
+            }
             if case .classes(let testClasses, _) = data.testTruth {
                 let absent = question.labels.enumerated().filter { !Set(testClasses).contains($0.offset) }.map(\.element)
-                if !absent.isEmpty { add(.warning, subject, "no test row has the label(s) \(absent.joined(separator: ", "))") }
+                if !absent.isEmpty { add(.warning, subject, "no test \(unit.dropLast()) has the label(s) \(absent.joined(separator: ", "))") }
             }
         }
-        let repeated = Self.repeatedFeatureRows(train: data.train, test: data.test, question: question)
+        let repeated = Self.repeatedFeatureRows(files: files, question: question)
         if repeated.count * 2 > data.testIDs.count {
-            add(.error, subject, "\(repeated.count) of the \(data.testIDs.count) test rows have exactly the features of public training rows (first: \(repeated.prefix(3).joined(separator: ", "))): "
-                + "the test rows were given to participants under other ids")
+            add(.error, subject, "\(repeated.count) of the \(data.testIDs.count) test \(unit) have exactly the features of public training \(unit) (first: \(repeated.prefix(3).joined(separator: ", "))): "
+                + "the test \(unit) were given to participants under other ids")
         } else if !repeated.isEmpty {
-            add(.warning, subject, "\(repeated.count) test row(s) have exactly the features of public training rows (first: \(repeated.prefix(3).joined(separator: ", "))): "
-                + "the same rows under other ids would give their labels away")
+            add(.warning, subject, "\(repeated.count) test \(unit.dropLast())(s) have exactly the features of public training \(unit) (first: \(repeated.prefix(3).joined(separator: ", "))): "
+                + "the same \(unit) under other ids would give their labels away")
         }
-        if let kitPath = question.startingKitData {
-            let copy = home.appendingPathComponent("starting-kit").appendingPathComponent(kitPath)
-            if (try? Data(contentsOf: copy)) != (try? Data(contentsOf: trainURL)) {
-                add(.error, subject, "the starting kit's \(kitPath) differs from \(question.trainData): participants would train on other rows than the hub")
+        for copy in question.startingKitCopies {
+            let kitCopy = home.appendingPathComponent("starting-kit").appendingPathComponent(copy.kitPath)
+            if !Self.sameContents(kitCopy, home.appendingPathComponent(copy.hubPath)) {
+                add(.error, subject, "the starting kit's \(copy.kitPath) differs from \(copy.hubPath): participants would train on other \(unit) than the hub")
             }
         }
     }
 
-    /// Ids of test rows whose features (every column but the id and the target) equal those of
-    /// a training row.
-    static func repeatedFeatureRows(train: CSVTable, test: CSVTable, question: Question) -> [String] {
-        let features = train.header.filter { $0 != question.idColumn && $0 != question.targetColumn }
-        guard !features.isEmpty else { return [] }
-        let trainColumns = features.compactMap(train.column)
-        let testColumns = features.compactMap(test.column)
-        guard trainColumns.count == features.count, testColumns.count == features.count, let idColumn = test.column(question.idColumn) else { return [] }
-        let seen = Set(train.rows.map { row in trainColumns.map { row[$0] } })
-        return test.rows.filter { row in seen.contains(testColumns.map { row[$0] }) }.map { $0[idColumn] }
+    /// Whether two files, or two directories of files, hold the same bytes.
+    static func sameContents(_ first: URL, _ second: URL) -> Bool {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: first.path, isDirectory: &isDirectory) else { return false }
+        guard isDirectory.boolValue else { return fileManager.contentsEqual(atPath: first.path, andPath: second.path) }
+        guard let names = try? fileManager.contentsOfDirectory(atPath: first.path).sorted(),
+              names == (try? fileManager.contentsOfDirectory(atPath: second.path).sorted()) else { return false }
+        return names.allSatisfy { sameContents(first.appendingPathComponent($0), second.appendingPathComponent($0)) }
+    }
+
+    /// Ids of test objects whose features in the objects files (every column but the id and
+    /// the target) equal those of a training object; read streaming, keeping a hash per
+    /// training object.
+    static func repeatedFeatureRows(files: QuestionFiles, question: Question) -> [String] {
+        guard let testObjects = files.test?.objects,
+              let train = try? CSVFileReader(url: files.train.objects), let test = try? CSVFileReader(url: testObjects),
+              let trainHeader = try? train.next()?.strings, let testHeader = try? test.next()?.strings else { return [] }
+        let features = trainHeader.filter { $0 != question.idColumn && $0 != question.targetColumn }
+        let trainColumns = features.compactMap { trainHeader.firstIndex(of: $0) }
+        let testColumns = features.compactMap { testHeader.firstIndex(of: $0) }
+        guard !features.isEmpty, testColumns.count == features.count, let idColumn = testHeader.firstIndex(of: question.idColumn) else { return [] }
+        func hash(_ record: CSVRecord, _ columns: [Int]) -> Int {
+            var hasher = Hasher()
+            for column in columns { hasher.combine(record.string(column)) }
+            return hasher.finalize()
+        }
+        var seen: Set<Int> = []
+        while let record = try? train.next() {
+            if record.count == trainHeader.count { seen.insert(hash(record, trainColumns)) }
+        }
+        var repeated: [String] = []
+        while let record = try? test.next() {
+            if record.count == testHeader.count, seen.contains(hash(record, testColumns)) { repeated.append(record.string(idColumn)) }
+        }
+        return repeated
     }
 
     /// The runtime runs, has every package the requirements name, and the requirements pin

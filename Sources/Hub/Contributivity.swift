@@ -45,7 +45,7 @@ public struct Contributivity: Sendable {
         let (_, blended, problem, _) = try problem(question)
         guard let problem else { return nil }
         guard let scoreType = question.blendingScoreType else { return nil }
-        return (blended, try Blender(scoreType: try ScoreTypes.named(scoreType)).blend(problem))
+        return (blended, try Blender(scoreType: try question.scoreType(named: scoreType)).blend(problem))
     }
 
     /// A submission taking part in a blend.
@@ -58,9 +58,7 @@ public struct Contributivity: Sendable {
     /// The question's data, the blended submissions, the blending problem (nil when nothing is
     /// scored) and the submissions left out with why.
     private func problem(_ question: Question) throws -> (QuestionData, [BlendedSubmission], BlendingProblem?, [String]) {
-        var data = try QuestionData.load(
-            trainFile: hub.home.appendingPathComponent(question.trainData),
-            testFile: hub.home.appendingPathComponent(question.testData), question: question)
+        var data = try QuestionData.load(files: .hub(home: hub.home, question: question), question: question)
         data.splitTestRows(hub.challenge.testSplit)
         var blended: [BlendedSubmission] = []
         var submissions: [[SubmissionFoldPredictions]] = []
@@ -100,7 +98,7 @@ public struct Contributivity: Sendable {
             return summary
         }
         let evaluationIDs = blended.map(\.evaluationID)
-        let official = try ScoreTypes.named(blendingScoreType)
+        let official = try question.scoreType(named: blendingScoreType)
         let result = try Blender(scoreType: official).blend(problem)
         let now = Date()
         let records = zip(evaluationIDs, result.contributivities).map { id, value in

@@ -46,7 +46,12 @@ public struct EvaluationEnvironment: Codable, Sendable, Equatable {
     public static func current(hub: Hub) async throws -> EvaluationEnvironment {
         var data: [String: String] = [:]
         for question in hub.challenge.questions {
-            for path in [question.trainData, question.testData] { data[path] = try sha256(of: hub.home.appendingPathComponent(path)) }
+            for path in [question.trainData, question.testData] + question.tables.flatMap({ [$0.train, $0.test] }) {
+                data[path] = try sha256(of: hub.home.appendingPathComponent(path))
+            }
+            for directory in question.fileDirectories {
+                for path in [directory.train, directory.test] { data[path] = try sha256(ofDirectory: hub.home.appendingPathComponent(path)) }
+            }
         }
         var harness: [String: String] = [:]
         let harnessRoot = hub.home.appendingPathComponent("harness")
@@ -72,7 +77,21 @@ public struct EvaluationEnvironment: Codable, Sendable, Equatable {
             hubVersion: hubVersion)
     }
 
+    /// SHA-256 of a file, read in chunks (data files may be larger than memory).
     static func sha256(of file: URL) throws -> String {
-        SHA256.hash(data: try Data(contentsOf: file)).map { String(format: "%02x", $0) }.joined()
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// SHA-256 of a directory of files: of each file's name and SHA-256, in name order.
+    static func sha256(ofDirectory directory: URL) throws -> String {
+        var hasher = SHA256()
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() {
+            hasher.update(data: Data("\(name)\0\(try sha256(of: directory.appendingPathComponent(name)))\n".utf8))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -39,12 +39,31 @@ public enum HubSetup {
     /// as ``createHub(at:templateName:share:python:now:)`` does. `prepare_data.py` runs before
     /// challenge.yaml is read, with `preparationEnvironment` added to its environment (it may
     /// write challenge.yaml itself).
+    /// A failure after `home` was made leaves nothing behind: what was created is removed.
     public static func createHub(at home: URL, template: URL, share: URL, python given: String?, now: Date = Date(),
                                  preparationEnvironment: [String: String] = [:]) async throws -> Hub {
         let fileManager = FileManager.default
         if let contents = try? fileManager.contentsOfDirectory(atPath: home.path), !contents.isEmpty {
             throw HubError.alreadyExists(home.path)
         }
+        let existed = fileManager.fileExists(atPath: home.path)
+        do {
+            return try await makeHub(at: home, template: template, share: share, python: given, now: now, preparationEnvironment: preparationEnvironment)
+        } catch {
+            if existed {
+                for name in (try? fileManager.contentsOfDirectory(atPath: home.path)) ?? [] {
+                    try? fileManager.removeItem(at: home.appendingPathComponent(name))
+                }
+            } else {
+                try? fileManager.removeItem(at: home)
+            }
+            throw error
+        }
+    }
+
+    private static func makeHub(at home: URL, template: URL, share: URL, python given: String?, now: Date,
+                                preparationEnvironment: [String: String]) async throws -> Hub {
+        let fileManager = FileManager.default
         let templateName = template.lastPathComponent
         let missing = ["harness", "starting-kit"].filter { !fileManager.fileExists(atPath: template.appendingPathComponent($0).path) }
         if !missing.isEmpty {
@@ -93,6 +112,7 @@ public enum HubSetup {
             .write(to: home.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
 
         let hub = try Hub(home: home)
+        try checkData(of: hub)
         try addLocalEvaluationFiles(hub: hub, configuration: resolved)
         let ledgerRepository = try Repository.createBare(at: hub.ledgerRepository.path)
         let tree = try ledgerRepository.writeTree(fromDirectory: hub.startingKitDirectory)
@@ -110,6 +130,20 @@ public enum HubSetup {
         return hub
     }
 
+    /// Reads every question's data as `challenge check` does (objects, tables, per-object
+    /// files), so that a hub is never made on data that cannot be cut.
+    /// - Throws: ``HubError/preparationFailed(_:)`` naming the question, the file, the line and
+    ///   what to do.
+    private static func checkData(of hub: Hub) throws {
+        for question in hub.challenge.questions {
+            do {
+                _ = try DataScan.check(try QuestionData.load(files: .hub(home: hub.home, question: question), question: question))
+            } catch {
+                throw HubError.preparationFailed("the data of question \(question.name): \(error)")
+            }
+        }
+    }
+
     /// Gives the starting kit what `forkboard evaluate` needs on a participant's machine: each
     /// question's public training rows (at `data.starting_kit`), and in `.forkboard/` the
     /// template's challenge.yaml (no runtime, no private paths used) and the harness.
@@ -117,15 +151,16 @@ public enum HubSetup {
         let fileManager = FileManager.default
         let kit = hub.startingKitDirectory
         for question in hub.challenge.questions {
-            guard let kitPath = question.startingKitData else { continue }
-            let target = kit.appendingPathComponent(kitPath)
-            try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? fileManager.removeItem(at: target)
-            try fileManager.copyItem(at: hub.home.appendingPathComponent(question.trainData), to: target)
-            // Explicit folds are read beside the training rows, in the kit as in the hub.
-            if let folds = question.folds.file {
-                let source = hub.home.appendingPathComponent(question.trainData).deletingLastPathComponent().appendingPathComponent(folds)
-                let copy = target.deletingLastPathComponent().appendingPathComponent(folds)
+            for copy in question.startingKitCopies {
+                let target = kit.appendingPathComponent(copy.kitPath)
+                try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try? fileManager.removeItem(at: target)
+                try fileManager.copyItem(at: hub.home.appendingPathComponent(copy.hubPath), to: target)
+            }
+            // Explicit folds are read beside the training objects, in the kit as in the hub.
+            if let folds = question.folds.file, let objects = question.startingKitCopies.first {
+                let source = hub.home.appendingPathComponent(objects.hubPath).deletingLastPathComponent().appendingPathComponent(folds)
+                let copy = kit.appendingPathComponent(objects.kitPath).deletingLastPathComponent().appendingPathComponent(folds)
                 try? fileManager.removeItem(at: copy)
                 try fileManager.copyItem(at: source, to: copy)
             }

@@ -74,10 +74,13 @@ public struct LocalEvaluation {
         defer { try? fileManager.removeItem(at: work) }
         var results: [Result] = []
         for var question in questions {
-            let trainPath: String
-            if case .hub = source { trainPath = question.trainData } else { trainPath = question.startingKitData ?? question.trainData }
+            let files: QuestionFiles = if case .hub = source {
+                QuestionFiles(train: QuestionFiles.hub(home: dataRoot, question: question).train, test: nil)
+            } else {
+                .startingKit(dataRoot, question: question)
+            }
             if quick { question = question.withFolds(question.folds.withCount(2)) }
-            var data = try QuestionData.load(trainFile: dataRoot.appendingPathComponent(trainPath), testFile: nil, question: question)
+            var data = try QuestionData.load(files: files, question: question)
             if quick { data = data.quickSubset() }
             let directory = JobDirectory(url: work.appendingPathComponent(question.name))
             let job = EvaluationJob(

@@ -20,10 +20,13 @@ public struct Prediction {
         self.hub = hub
     }
 
-    /// Predicts the rows of `input` (a CSV with the id column and the question's features; a
-    /// target column is ignored) and writes `output` (id, then one column per label, or
-    /// `prediction`).
+    /// Predicts the objects of `input` and writes `output` (id, then one column per label, or
+    /// `prediction`). For a question of one table, `input` is a CSV file with the id column and
+    /// the training file's columns (a target column is ignored); for a question of several
+    /// files, a directory that holds the new objects' files under the test files' base names
+    /// (the objects file, each table, each file directory: docs/data.md).
     /// - Throws: ``HubError`` for an unknown submission or question or a failed run;
+    ///   ``Evaluation/QuestionData/DataError`` for input that cannot be cut;
     ///   ``PredictionsReader/PredictionsError`` when the code's predictions are invalid.
     public func predict(team: String, name: String, questionName: String?, input: URL, output: URL, mode: Mode) async throws {
         guard let submission = try hub.ledger.submission(team: team, name: name) else { throw HubError.unknownSubmission("\(team)/\(name)") }
@@ -32,18 +35,13 @@ public struct Prediction {
               let question = hub.challenge.question(named: evaluation.question), !question.isPredictionsOnly else {
             throw HubError.unknownQuestion(questionName ?? "(no scored code question for \(team)/\(name))")
         }
-        let table = try CSVTable.read(input)
-        guard let idColumn = table.column(question.idColumn) else {
-            throw HubError.preparationFailed("\(input.path) has no '\(question.idColumn)' column")
-        }
-        let ids = table.rows.map { $0[idColumn] }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-predict-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: work) }
+        let data = try QuestionData.forPrediction(of: Self.newObjects(input, question: question, hubHome: hub.home), question: question)
+        let ids = data.testIDs
         let inputs = work.appendingPathComponent("input")
-        try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
-        let features = table.header.filter { $0 != question.targetColumn }
-        try CSVTable(header: features, rows: table.rows.map { row in features.map { row[table.column($0)!] } })
-            .write(to: inputs.appendingPathComponent("predict.csv"))
+        try InputCutter.cut(data, into: [.prediction(inputs.appendingPathComponent("predict"), objects: [], withTestObjects: true)]
+            + (mode == .retrain ? [.training(inputs.appendingPathComponent("train"), objects: Array(data.trainIDs.indices))] : []))
 
         let predictions: Predictions
         switch mode {
@@ -51,7 +49,6 @@ public struct Prediction {
             predictions = averageOverFolds(try await foldPredictions(team: team, name: name, question: question, inputs: inputs, ids: ids, work: work))
         case .retrain:
             let tree = try treeDirectory(team: team, name: name, question: question, work: work)
-            try FileManager.default.copyItem(at: hub.home.appendingPathComponent(question.trainData), to: inputs.appendingPathComponent("train.csv"))
             let model = work.appendingPathComponent("model")
             try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
             try await run(question.trainCommand, question: question, tree: tree, inputs: inputs, model: model, output: nil, step: "train")
@@ -114,11 +111,22 @@ public struct Prediction {
         return target
     }
 
+    /// The files of `question` with `input` as its test objects (see ``predict(team:name:questionName:input:output:mode:)``).
+    static func newObjects(_ input: URL, question: Question, hubHome: URL) -> QuestionFiles {
+        let hub = QuestionFiles.hub(home: hubHome, question: question)
+        guard question.hasSeveralFiles else { return QuestionFiles(train: hub.train, test: QuestionFiles.Split(objects: input)) }
+        func named(_ path: String) -> URL { input.appendingPathComponent((path as NSString).lastPathComponent) }
+        return QuestionFiles(train: hub.train, test: QuestionFiles.Split(
+            objects: named(question.testData),
+            tables: question.tables.map { QuestionFiles.Table(name: $0.name, url: named($0.test)) },
+            fileDirectories: question.fileDirectories.map { QuestionFiles.FileDirectory(name: $0.name, url: named($0.test), suffix: $0.suffix) }))
+    }
+
     private func run(_ command: [String], question: Question, tree: URL, inputs: URL, model: URL, output: URL?, step: String) async throws {
         var mounts = [
             Sandbox.Mount(hostPath: tree.path, sandboxPath: "/submission"),
             Sandbox.Mount(hostPath: hub.evaluationContext.harnessDirectory.path, sandboxPath: "/harness"),
-            Sandbox.Mount(hostPath: inputs.path, sandboxPath: "/input"),
+            Sandbox.Mount(hostPath: inputs.appendingPathComponent(output == nil ? "train" : "predict").path, sandboxPath: "/input"),
             Sandbox.Mount(hostPath: model.path, sandboxPath: "/model", writable: output == nil),
         ]
         if let output { mounts.append(Sandbox.Mount(hostPath: output.path, sandboxPath: "/output", writable: true)) }
@@ -128,6 +136,7 @@ public struct Prediction {
             environment: [
                 "FORKBOARD_LABELS": labels, "FORKBOARD_ID_COLUMN": question.idColumn, "FORKBOARD_TARGET_COLUMN": question.targetColumn,
                 "FORKBOARD_QUESTION": question.name, "FORKBOARD_TRAIN": "/input/train.csv", "FORKBOARD_INPUT": "/input/predict.csv",
+                "FORKBOARD_INPUT_DIRECTORY": "/input",
                 "FORKBOARD_MODEL_DIR": "/model", "FORKBOARD_PREDICTIONS": "/output/predictions.csv",
             ])
         guard result.ending == .succeeded else { throw HubError.preparationFailed("\(step) \(result.summary)\n\(result.outputTail)") }

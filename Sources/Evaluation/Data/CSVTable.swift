@@ -1,7 +1,8 @@
 import Foundation
 
-/// A CSV file held as text cells: a header and rows (RFC 4180: comma-separated, fields may
-/// be double-quoted, quotes doubled inside quotes, CRLF or LF line ends).
+/// A small CSV file held as text cells: a header and rows, parsed by the rules of
+/// ``CSVRecord``. For files that fit in memory (a team's predictions for `predict`, an
+/// export, the tests); data files are streamed with ``CSVFileReader``.
 public struct CSVTable: Sendable, Equatable {
     public var header: [String]
     public var rows: [[String]]
@@ -12,12 +13,7 @@ public struct CSVTable: Sendable, Equatable {
     }
 
     /// Why a CSV file could not be read.
-    public struct ParseError: Error, CustomStringConvertible, Equatable {
-        /// 1-based line of the file (the header is line 1).
-        public let line: Int
-        public let problem: String
-        public var description: String { "line \(line): \(problem)" }
-    }
+    public typealias ParseError = CSVParseError
 
     /// Reads `url`.
     /// - Throws: ``ParseError`` for an empty file, an unterminated quote, or a row whose number
@@ -29,64 +25,34 @@ public struct CSVTable: Sendable, Equatable {
     /// Parses CSV bytes (UTF-8).
     /// - Throws: ``ParseError`` as ``read(_:)`` does.
     public static func parse(_ data: Data) throws -> CSVTable {
-        var records: [[String]] = []
-        var record: [String] = []
-        var field: [UInt8] = []
-        var inQuotes = false
-        var line = 1
-        var index = data.startIndex
-        var fieldWasQuoted = false
-        var quoteStartLine = 1
-        func endField() {
-            record.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            fieldWasQuoted = false
-        }
-        while index < data.endIndex {
-            let byte = data[index]
-            if inQuotes {
-                if byte == UInt8(ascii: "\"") {
-                    let next = data.index(after: index)
-                    if next < data.endIndex, data[next] == UInt8(ascii: "\"") {
-                        field.append(byte)
-                        index = next
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    if byte == UInt8(ascii: "\n") { line += 1 }
-                    field.append(byte)
+        var records: [(line: Int, fields: [String])] = []
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard let base = bytes.baseAddress else { return }
+            var fields: [Range<Int>] = []
+            var start = 0
+            var line = 1
+            while true {
+                let scanned: CSVSyntax.Scan
+                do {
+                    scanned = try CSVSyntax.scan(base, from: start, to: bytes.count, atEnd: true, fields: &fields)
+                } catch {
+                    throw ParseError(line: line, problem: "a quoted field opened here is not closed")
                 }
-            } else {
-                switch byte {
-                case UInt8(ascii: "\""):
-                    if field.isEmpty && !fieldWasQuoted { inQuotes = true; fieldWasQuoted = true; quoteStartLine = line } else { field.append(byte) }
-                case UInt8(ascii: ","):
-                    endField()
-                case UInt8(ascii: "\n"):
-                    endField()
-                    if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
-                    record.removeAll(keepingCapacity: true)
-                    line += 1
-                case UInt8(ascii: "\r"):
-                    break
-                default:
-                    field.append(byte)
+                guard case .record(let content, let next, let lineEnds) = scanned else { break }
+                if !CSVSyntax.isBlank(fields) {
+                    let record = CSVRecord(base: base, fieldRanges: fields, content: content, line: line, offset: Int64(start))
+                    records.append((line, record.strings))
                 }
+                line += lineEnds
+                start = next
             }
-            index = data.index(after: index)
         }
-        if inQuotes { throw ParseError(line: quoteStartLine, problem: "a quoted field opened here is not closed") }
-        if !field.isEmpty || !record.isEmpty || fieldWasQuoted {
-            endField()
-            if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
+        guard let header = records.first?.fields else { throw ParseError(line: 1, problem: "the file is empty (no header)") }
+        for record in records.dropFirst() where record.fields.count != header.count {
+            throw ParseError(line: record.line, problem: "\(record.fields.count) fields where the header has \(header.count)")
         }
-        guard let header = records.first else { throw ParseError(line: 1, problem: "the file is empty (no header)") }
-        let rows = Array(records.dropFirst())
-        for (offset, row) in rows.enumerated() where row.count != header.count {
-            throw ParseError(line: offset + 2, problem: "\(row.count) fields where the header has \(header.count)")
-        }
-        return CSVTable(header: header, rows: rows)
+        return CSVTable(header: header, rows: records.dropFirst().map(\.fields))
     }
 
     /// The index of column `name`, or nil.
@@ -98,10 +64,7 @@ public struct CSVTable: Sendable, Equatable {
     public func text() -> String {
         var output = ""
         func append(_ fields: [String]) {
-            output += fields.map { field in
-                field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                    ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-            }.joined(separator: ",")
+            output += fields.map(CSVSyntax.field).joined(separator: ",")
             output += "\n"
         }
         append(header)

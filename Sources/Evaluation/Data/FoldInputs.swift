@@ -1,44 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Challenge
 import Foundation
 
-/// The files a fold's sandboxed runs read: `train.csv` (the fold's training rows with the
-/// target) and `predict.csv` (the fold's validation rows, then every test row, features
-/// only: test labels never enter a sandbox). Written once per question and fold under
-/// `<hub>/runs/.inputs/<question>/fold-<k>/`, and rewritten when the data files change.
+/// The input directories of a question's folds, cut once per data version and shared by
+/// every evaluation: `<cache>/<question>/fold-<k>/train/` and `fold-<k>/predict/` (see
+/// docs/data.md for what each holds). A cut is written beside the cache and renamed into
+/// place when complete, so a cut that fails (a full disk) leaves nothing that a later
+/// evaluation would use; processes sharing a hub take turns through a lock file.
 public enum FoldInputs {
-    /// The directory of fold `fold`'s input files, creating them when missing or stale.
-    /// - Throws: a Foundation error when the files cannot be written.
-    public static func prepare(data: QuestionData, fold: Int, cacheDirectory: URL, stamp: String) throws -> URL {
-        let directory = cacheDirectory.appendingPathComponent(data.question.name).appendingPathComponent("fold-\(fold)")
+    /// Gives `body` the directory of `data`'s fold inputs, cutting them first when they are
+    /// missing or were cut from other data (`stamp` differs), while holding the question's
+    /// lock: the inputs cannot be replaced while `body` links them.
+    /// - Throws: what ``InputCutter/cut(_:into:)`` throws; what `body` throws; a Foundation
+    ///   error when the cache cannot be written.
+    public static func withInputs<Result>(of data: QuestionData, cacheDirectory: URL, stamp: String,
+                                          _ body: (URL) throws -> Result) throws -> Result {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
+        let name = data.question.name
+        let lock = try FileLock(url: cacheDirectory.appendingPathComponent(".\(name).lock"))
+        defer { lock.release() }
+        let directory = cacheDirectory.appendingPathComponent(name)
         let stampURL = directory.appendingPathComponent("stamp")
-        if let existing = try? String(contentsOf: stampURL, encoding: .utf8), existing == stamp {
-            return directory
+        if (try? String(contentsOf: stampURL, encoding: .utf8)) != stamp {
+            let partial = cacheDirectory.appendingPathComponent(".\(name)-cutting-\(UUID().uuidString.prefix(8))")
+            do {
+                try InputCutter.cut(data, into: selections(of: data, in: partial))
+                try Data(stamp.utf8).write(to: partial.appendingPathComponent("stamp"))
+            } catch {
+                try? fileManager.removeItem(at: partial)
+                throw error
+            }
+            if fileManager.fileExists(atPath: directory.path) {
+                let stale = cacheDirectory.appendingPathComponent(".\(name)-stale-\(UUID().uuidString.prefix(8))")
+                try fileManager.moveItem(at: directory, to: stale)
+                try? fileManager.removeItem(at: stale)
+            }
+            try fileManager.moveItem(at: partial, to: directory)
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let folds = data.folds[fold]
-        try CSVTable(header: data.train.header, rows: folds.trainRows.map { data.train.rows[$0] })
-            .write(to: directory.appendingPathComponent("train.csv"))
-        let featureHeader = data.train.header.filter { $0 != data.question.targetColumn }
-        let trainTarget = data.train.column(data.question.targetColumn)!
-        let testColumns = featureHeader.map { data.test.column($0)! }
-        var rows = folds.validationRows.map { row in
-            data.train.rows[row].enumerated().filter { $0.offset != trainTarget }.map(\.element)
-        }
-        for row in data.test.rows {
-            rows.append(testColumns.map { row[$0] })
-        }
-        try CSVTable(header: featureHeader, rows: rows).write(to: directory.appendingPathComponent("predict.csv"))
-        try Data(stamp.utf8).write(to: stampURL, options: .atomic)
-        return directory
+        return try body(directory)
     }
 
-    /// A stamp of the data files (sizes and modification times) that changes when they do.
-    public static func stamp(hubHome: URL, question: Question) -> String {
-        [question.trainData, question.testData].map { path -> String in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: hubHome.appendingPathComponent(path).path)
-            let size = (attributes?[.size] as? Int) ?? -1
-            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
-            return "\(path):\(size):\(modified)"
-        }.joined(separator: "|")
+    /// The selections of every fold: its training objects (in the fold's order) to train on;
+    /// its validation objects, then every test object, to predict.
+    static func selections(of data: QuestionData, in directory: URL) -> [InputSelection] {
+        data.folds.enumerated().flatMap { index, fold -> [InputSelection] in
+            let foldDirectory = directory.appendingPathComponent("fold-\(index)")
+            return [
+                .training(foldDirectory.appendingPathComponent("train"), objects: fold.trainRows),
+                .prediction(foldDirectory.appendingPathComponent("predict"), objects: fold.validationRows, withTestObjects: true),
+            ]
+        }
+    }
+
+    /// A stamp of the question's data files (``QuestionFiles/stamp``) and of the folds.
+    public static func stamp(files: QuestionFiles, question: Question) -> String {
+        "\(question.folds)|\(question.idColumn)|\(question.targetColumn)|\(question.labels)|" + files.stamp
+    }
+
+    /// Links (hard links; copies across file systems) the tree at `source` into `target`.
+    public static func linkTree(from source: URL, to target: URL) throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: target, withIntermediateDirectories: true)
+        for name in try fileManager.contentsOfDirectory(atPath: source.path) {
+            let from = source.appendingPathComponent(name)
+            let to = target.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: from.path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                try linkTree(from: from, to: to)
+            } else {
+                do {
+                    try fileManager.linkItem(at: from, to: to)
+                } catch {
+                    try fileManager.copyItem(at: from, to: to)
+                }
+            }
+        }
+    }
+}
+
+/// An exclusive lock on a file (`flock`), held until released or the process ends.
+final class FileLock {
+    private let descriptor: Int32
+
+    /// Waits for the lock.
+    /// - Throws: a ``QuestionData/DataError`` when the lock file cannot be opened.
+    init(url: URL) throws {
+        descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw QuestionData.DataError(file: url.path, problem: "cannot be opened to lock the inputs (\(String(cString: strerror(errno))))")
+        }
+        while flock(descriptor, LOCK_EX) != 0, errno == EINTR {}
+    }
+
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 }

@@ -29,7 +29,7 @@ public struct EvaluationContext: Sendable {
         }
     }
 
-    /// `<runs>/.inputs`: the fold input files (beside the job directories that link to them).
+    /// `<runs>/.inputs`: the fold input directories (beside the job directories that link to them).
     public var inputCacheDirectory: URL { runsDirectory.appendingPathComponent(".inputs") }
 
     /// `<runs>/<team>/<name>/<question>`: the evaluation's job directory (``JobDirectory``):
@@ -41,7 +41,7 @@ public struct EvaluationContext: Sendable {
     /// What writes the job directories of `question`'s evaluations.
     public func jobPreparation(question: Question) -> JobPreparation {
         JobPreparation(harnessDirectory: harnessDirectory, inputCacheDirectory: inputCacheDirectory,
-                       inputStamp: FoldInputs.stamp(hubHome: hubHome, question: question))
+                       inputStamp: FoldInputs.stamp(files: .hub(home: hubHome, question: question), question: question))
     }
 
     /// The sandbox configured by the challenge (a hub's challenge.yaml always has a runtime:

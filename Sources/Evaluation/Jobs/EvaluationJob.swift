@@ -14,11 +14,12 @@ public struct EvaluationJob: Codable, Sendable, Equatable {
     public var name: String
     /// The question evaluated.
     public var question: String
-    /// Run in `/submission` with the fold's training rows at `FORKBOARD_TRAIN` and a writable
-    /// `FORKBOARD_MODEL_DIR`.
+    /// Run in `/submission` with the fold's training objects at `FORKBOARD_TRAIN` (in the input
+    /// directory `FORKBOARD_INPUT_DIRECTORY`) and a writable `FORKBOARD_MODEL_DIR`.
     public var trainCommand: [String]
-    /// Run in `/submission` with the rows to predict at `FORKBOARD_INPUT`, the read-only model
-    /// and `FORKBOARD_PREDICTIONS` to write.
+    /// Run in `/submission` with the objects to predict at `FORKBOARD_INPUT` (in the input
+    /// directory `FORKBOARD_INPUT_DIRECTORY`), the read-only model and `FORKBOARD_PREDICTIONS`
+    /// to write.
     public var predictCommand: [String]
     /// Variables every step sees (labels, id and target columns, question name).
     public var environment: [String: String]
@@ -56,7 +57,9 @@ public struct EvaluationJob: Codable, Sendable, Equatable {
 /// job.json            the EvaluationJob
 /// tree/               the submission's files (mounted read-only at /submission)
 /// harness/            the challenge's harness (read-only at /harness)
-/// fold-<k>/input/     train.csv, predict.csv (each step sees only its own)
+/// fold-<k>/input/     train/ and predict/: each step's input directory, mounted at /input
+///                     (train.csv or predict.csv, the tables and per-object files of its
+///                     objects: docs/data.md); each step sees only its own
 /// fold-<k>/model/     written by train, read by predict
 /// fold-<k>/output/    predictions.csv, written by predict
 /// fold-<k>/train.log, predict.log   the tail of each step's output
@@ -86,8 +89,10 @@ public struct JobDirectory: Sendable, Equatable {
     public struct Fold: Sendable, Equatable {
         public let url: URL
         public var input: URL { url.appendingPathComponent("input") }
-        public var trainInput: URL { input.appendingPathComponent("train.csv") }
-        public var predictInput: URL { input.appendingPathComponent("predict.csv") }
+        /// The train step's input directory (`train.csv`, tables, files).
+        public var trainInput: URL { input.appendingPathComponent("train") }
+        /// The predict step's input directory (`predict.csv`, tables, files).
+        public var predictInput: URL { input.appendingPathComponent("predict") }
         public var model: URL { url.appendingPathComponent("model") }
         public var output: URL { url.appendingPathComponent("output") }
         public var predictions: URL { output.appendingPathComponent("predictions.csv") }

@@ -80,9 +80,9 @@ public struct JobRunner: Sendable {
             fold.recordProgress(.train)
             await progress(index, .train)
             let train = try await step(.train, fold: fold, command: job.trainCommand, mounts: common + [
-                Sandbox.Mount(hostPath: fold.trainInput.path, sandboxPath: "/input/train.csv"),
+                Sandbox.Mount(hostPath: fold.trainInput.path, sandboxPath: "/input"),
                 Sandbox.Mount(hostPath: fold.model.path, sandboxPath: "/model", writable: true),
-            ], environment: ["FORKBOARD_TRAIN": "/input/train.csv", "FORKBOARD_MODEL_DIR": "/model"])
+            ], environment: ["FORKBOARD_TRAIN": "/input/train.csv", "FORKBOARD_INPUT_DIRECTORY": "/input", "FORKBOARD_MODEL_DIR": "/model"])
             guard train.ending == .succeeded else {
                 report.folds.append(JobReport.Fold(fold: index, train: train, predict: nil))
                 break
@@ -91,11 +91,12 @@ public struct JobRunner: Sendable {
             fold.recordProgress(.predict)
             await progress(index, .predict)
             let predict = try await step(.predict, fold: fold, command: job.predictCommand, mounts: common + [
-                Sandbox.Mount(hostPath: fold.predictInput.path, sandboxPath: "/input/predict.csv"),
+                Sandbox.Mount(hostPath: fold.predictInput.path, sandboxPath: "/input"),
                 Sandbox.Mount(hostPath: fold.model.path, sandboxPath: "/model"),
                 Sandbox.Mount(hostPath: fold.output.path, sandboxPath: "/output", writable: true),
             ], environment: [
-                "FORKBOARD_INPUT": "/input/predict.csv", "FORKBOARD_MODEL_DIR": "/model", "FORKBOARD_PREDICTIONS": "/output/predictions.csv",
+                "FORKBOARD_INPUT": "/input/predict.csv", "FORKBOARD_INPUT_DIRECTORY": "/input", "FORKBOARD_MODEL_DIR": "/model",
+                "FORKBOARD_PREDICTIONS": "/output/predictions.csv",
             ])
             report.folds.append(JobReport.Fold(fold: index, train: train, predict: predict))
             guard predict.ending == .succeeded else { break }

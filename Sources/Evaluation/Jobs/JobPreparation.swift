@@ -3,13 +3,13 @@ import Foundation
 import Git
 
 /// Writes a job's directory (see ``JobDirectory``): the submission's tree, the harness, each
-/// fold's input files (hard links to the files ``FoldInputs`` keeps once per question and fold)
-/// and `job.json`.
+/// fold's input directories (hard links to the files ``FoldInputs`` keeps once per question
+/// and data version) and `job.json`.
 public struct JobPreparation: Sendable {
     /// Where the harness is, and where fold input files are kept.
     public let harnessDirectory: URL
     public let inputCacheDirectory: URL
-    /// Changes when the data files change (``FoldInputs/stamp(hubHome:question:)``).
+    /// Changes when the data files change (``FoldInputs/stamp(files:question:)``).
     public let inputStamp: String
 
     public init(harnessDirectory: URL, inputCacheDirectory: URL, inputStamp: String) {
@@ -31,18 +31,12 @@ public struct JobPreparation: Sendable {
         } else {
             try fileManager.createDirectory(at: directory.harness, withIntermediateDirectories: true)
         }
-        for index in 0..<job.foldCount {
-            let cached = try FoldInputs.prepare(data: data, fold: index, cacheDirectory: inputCacheDirectory, stamp: inputStamp)
-            let fold = directory.fold(index)
-            try fileManager.createDirectory(at: fold.input, withIntermediateDirectories: true)
-            for name in ["train.csv", "predict.csv"] {
-                let source = cached.appendingPathComponent(name)
-                let target = fold.input.appendingPathComponent(name)
-                do {
-                    try fileManager.linkItem(at: source, to: target)
-                } catch {
-                    try fileManager.copyItem(at: source, to: target)
-                }
+        try FoldInputs.withInputs(of: data, cacheDirectory: inputCacheDirectory, stamp: inputStamp) { inputs in
+            for index in 0..<job.foldCount {
+                let fold = directory.fold(index)
+                let cached = inputs.appendingPathComponent("fold-\(index)")
+                try FoldInputs.linkTree(from: cached.appendingPathComponent("train"), to: fold.trainInput)
+                try FoldInputs.linkTree(from: cached.appendingPathComponent("predict"), to: fold.predictInput)
             }
         }
         try directory.write(job, to: directory.specificationFile)

@@ -61,10 +61,10 @@ public enum JobScoring {
         for (index, fold) in data.folds.enumerated() {
             do {
                 let validationTruth = data.trainTruth(rows: fold.validationRows)
-                for (name, value) in try Scorer.scores(data.question.builtInScoreTypes, truth: validationTruth, predictions: predictions.validation[index]) {
+                for (name, value) in try Scorer.scores(data.question, truth: validationTruth, predictions: predictions.validation[index]) {
                     foldScores.append(FoldScore(fold: index, score: Score(split: .valid, scoreType: name, value: value)))
                 }
-                for score in try Scorer.testScores(data.question.builtInScoreTypes, data: data, predictions: predictions.test[index]) {
+                for score in try Scorer.testScores(data: data, predictions: predictions.test[index]) {
                     foldScores.append(FoldScore(fold: index, score: score))
                 }
             } catch {

@@ -7,7 +7,7 @@ enum PredictionsOnlyScoring {
     static func score(file: URL, data: QuestionData) -> EvaluationResult {
         do {
             let predictions = try PredictionsReader.read(file, question: data.question, expectedIDs: data.testIDs)
-            let scores = try Scorer.testScores(data.question.builtInScoreTypes, data: data, predictions: predictions)
+            let scores = try Scorer.testScores(data: data, predictions: predictions)
             return EvaluationResult(status: .scored, log: "scored \(data.testIDs.count) test rows from \(file.lastPathComponent)\n", baggedScores: scores)
         } catch {
             return EvaluationResult(status: .scoringError, log: "\(error)")

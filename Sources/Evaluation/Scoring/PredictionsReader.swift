@@ -34,52 +34,62 @@ public enum PredictionsReader {
     /// that it can neither point the hub at another file nor exhaust its memory.
     /// - Throws: ``PredictionsError`` naming the first bad line (1-based, header = line 1).
     public static func read(_ url: URL, question: Question, expectedIDs: [String]) throws -> Predictions {
-        let table: CSVTable
         let columns = (question.kind == .classification ? question.labels.count : 1) + 1
         let maximumBytes = (expectedIDs.count + 1) * columns * bytesPerValue + 65_536
+        var status = stat()
+        guard lstat(url.path, &status) == 0 else {
+            throw PredictionsError(problem: "no predictions file was written (\(url.lastPathComponent))")
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            throw PredictionsError(problem: "the predictions file is not a regular file (a symbolic link or a special file); it is refused")
+        }
+        guard Int(status.st_size) <= maximumBytes else {
+            throw PredictionsError(problem: "the predictions file has \(status.st_size) bytes, more than the \(maximumBytes) that \(expectedIDs.count) rows can need")
+        }
         do {
-            var status = stat()
-            guard lstat(url.path, &status) == 0 else {
-                throw PredictionsError(problem: "no predictions file was written (\(url.lastPathComponent))")
-            }
-            guard (status.st_mode & S_IFMT) == S_IFREG else {
-                throw PredictionsError(problem: "the predictions file is not a regular file (a symbolic link or a special file); it is refused")
-            }
-            guard Int(status.st_size) <= maximumBytes else {
-                throw PredictionsError(problem: "the predictions file has \(status.st_size) bytes, more than the \(maximumBytes) that \(expectedIDs.count) rows can need")
-            }
-            table = try CSVTable.read(url)
+            return try read(try CSVFileReader(url: url), question: question, expectedIDs: expectedIDs)
         } catch let error as PredictionsError {
             throw error
-        } catch let error as CSVTable.ParseError {
+        } catch let error as CSVParseError {
             throw PredictionsError(problem: "predictions file: \(error)")
         } catch {
             throw PredictionsError(problem: "no predictions file was written (\(url.lastPathComponent))")
         }
-        guard let idColumn = table.column(question.idColumn) else {
-            throw PredictionsError(problem: "predictions file: no '\(question.idColumn)' column (header: \(Self.shortened(table.header.joined(separator: ","))))")
+    }
+
+    /// Reads the predictions streamed by `reader`, record by record: only the values are kept.
+    private static func read(_ reader: CSVFileReader, question: Question, expectedIDs: [String]) throws -> Predictions {
+        guard let headerRecord = try reader.next() else { throw CSVParseError(line: 1, problem: "the file is empty (no header)") }
+        let header = headerRecord.strings
+        guard let idColumn = header.firstIndex(of: question.idColumn) else {
+            throw PredictionsError(problem: "predictions file: no '\(question.idColumn)' column (header: \(Self.shortened(header.joined(separator: ","))))")
         }
         let valueNames = question.kind == .classification ? question.labels : [regressionColumn]
         let expectedHeader = Set([question.idColumn] + valueNames)
-        if Set(table.header) != expectedHeader || table.header.count != expectedHeader.count {
-            throw PredictionsError(problem: "predictions file: columns must be \(([question.idColumn] + valueNames).joined(separator: ",")) (found \(Self.shortened(table.header.joined(separator: ","))))")
+        if Set(header) != expectedHeader || header.count != expectedHeader.count {
+            throw PredictionsError(problem: "predictions file: columns must be \(([question.idColumn] + valueNames).joined(separator: ",")) (found \(Self.shortened(header.joined(separator: ","))))")
         }
-        let valueColumns = valueNames.map { table.column($0)! }
-        let position = Dictionary(uniqueKeysWithValues: expectedIDs.enumerated().map { ($1, $0) })
+        let valueColumns = valueNames.map { header.firstIndex(of: $0)! }
+        let position = Dictionary(expectedIDs.enumerated().map { ($1, $0) }) { first, _ in first }
         var values = [Double](repeating: .nan, count: expectedIDs.count * valueColumns.count)
         var seen = [Bool](repeating: false, count: expectedIDs.count)
-        for (offset, row) in table.rows.enumerated() {
-            let line = offset + 2
-            let id = row[idColumn]
+        var rowCount = 0
+        while let row = try reader.next() {
+            let line = row.line
+            guard row.count == header.count else {
+                throw PredictionsError(problem: "predictions file: line \(line): \(row.count) fields where the header has \(header.count)")
+            }
+            rowCount += 1
+            let id = row.string(idColumn)
             guard let target = position[id] else {
                 throw PredictionsError(problem: "predictions line \(line): unknown id '\(Self.shortened(id))'")
             }
             if seen[target] { throw PredictionsError(problem: "predictions line \(line): id '\(Self.shortened(id))' appears twice") }
             seen[target] = true
             for (columnOffset, column) in valueColumns.enumerated() {
-                let text = row[column].trimmingCharacters(in: .whitespaces)
+                let text = row.string(column).trimmingCharacters(in: .whitespaces)
                 guard let value = Double(text), value.isFinite else {
-                    throw PredictionsError(problem: "predictions line \(line) (id '\(Self.shortened(id))'): '\(Self.shortened(row[column]))' in column \(valueNames[columnOffset]) is not a finite number")
+                    throw PredictionsError(problem: "predictions line \(line) (id '\(Self.shortened(id))'): '\(Self.shortened(row.string(column)))' in column \(valueNames[columnOffset]) is not a finite number")
                 }
                 if question.kind == .classification, value < 0 {
                     throw PredictionsError(problem: "predictions line \(line) (id '\(Self.shortened(id))'): negative probability \(Self.shortened(text)) in column \(valueNames[columnOffset])")
@@ -88,7 +98,7 @@ public enum PredictionsReader {
             }
         }
         if let missing = seen.firstIndex(of: false) {
-            throw PredictionsError(problem: "predictions: \(expectedIDs.count - seen.filter { $0 }.count) expected ids missing, the first is '\(expectedIDs[missing])' (\(table.rows.count) rows written, \(expectedIDs.count) expected)")
+            throw PredictionsError(problem: "predictions: \(expectedIDs.count - seen.filter { $0 }.count) expected ids missing, the first is '\(expectedIDs[missing])' (\(rowCount) rows written, \(expectedIDs.count) expected)")
         }
         switch question.kind {
         case .classification:

@@ -4,22 +4,23 @@ import ScoreTypes
 
 /// Computes a question's score types on predictions, per fold and bagged.
 enum Scorer {
-    /// Every score type of `names` on the same rows, in order.
+    /// Every built-in score type of `question` on the same rows, in order.
     /// - Throws: ``ScoreTypeError`` when a score is undefined on these rows.
-    static func scores(_ names: [String], truth: GroundTruth, predictions: Predictions) throws -> [(String, Double)] {
-        try names.map { name in (name, try ScoreTypes.named(name).score(truth: truth, predictions: predictions)) }
+    static func scores(_ question: Question, truth: GroundTruth, predictions: Predictions) throws -> [(String, Double)] {
+        try question.builtInScoreTypes.map { name in (name, try question.scoreType(named: name).score(truth: truth, predictions: predictions)) }
     }
 
     /// Scores on every test row, then on the public and on the private part when the data
     /// splits them; as (split, score type, value).
-    static func testScores(_ names: [String], data: QuestionData, predictions: Predictions) throws -> [Score] {
+    static func testScores(data: QuestionData, predictions: Predictions) throws -> [Score] {
         guard !data.testIDs.isEmpty else { return [] }
-        var result = try scores(names, truth: data.testTruth, predictions: predictions).map { Score(split: .test, scoreType: $0.0, value: $0.1) }
+        let question = data.question
+        var result = try scores(question, truth: data.testTruth, predictions: predictions).map { Score(split: .test, scoreType: $0.0, value: $0.1) }
         for (split, rows) in testParts(data) {
             let part = predictions.selecting(rows: rows)
             // A part too small for a score (one class only for ROC AUC) just has no score.
-            for name in names {
-                if let value = try? ScoreTypes.named(name).score(truth: data.testTruth(rows: rows), predictions: part) {
+            for name in question.builtInScoreTypes {
+                if let value = try? question.scoreType(named: name).score(truth: data.testTruth(rows: rows), predictions: part) {
                     result.append(Score(split: split, scoreType: name, value: value))
                 }
             }
@@ -44,8 +45,8 @@ enum Scorer {
     static func baggedScores(data: QuestionData, validation: [Predictions], test: [Predictions]) throws -> [Score] {
         let combined = combineOutOfFold(rowCount: data.trainIDs.count, foldRows: data.folds.map(\.validationRows), foldPredictions: validation)
         let averaged = data.testIDs.isEmpty ? Predictions.values([]) : averageOverFolds(test)
-        let validationScores = try scores(data.question.builtInScoreTypes, truth: data.trainTruth(rows: combined.rows), predictions: combined.predictions)
+        let validationScores = try scores(data.question, truth: data.trainTruth(rows: combined.rows), predictions: combined.predictions)
         return validationScores.map { Score(split: .valid, scoreType: $0.0, value: $0.1) }
-            + (try testScores(data.question.builtInScoreTypes, data: data, predictions: averaged))
+            + (try testScores(data: data, predictions: averaged))
     }
 }
