@@ -26,12 +26,19 @@ public enum HubSetup {
     ///   preparation fails; ``RuntimeBuilder/Failure`` or ``Executables/Missing`` when the
     ///   runtime cannot be built or found; Foundation, Git or database errors otherwise.
     public static func createHub(at home: URL, templateName: String, share: URL, python given: String?, now: Date = Date()) async throws -> Hub {
-        let template = share.appendingPathComponent("templates").appendingPathComponent(templateName)
+        try await createHub(at: home, template: try templateDirectory(templateName, share: share), share: share, python: given, now: now)
+    }
+
+    /// The directory of template `name`: a path when it holds a `/`, else `<share>/templates/<name>`.
+    /// - Throws: ``HubError/templateNotFound(name:searched:)`` for a name that no template has.
+    public static func templateDirectory(_ name: String, share: URL) throws -> URL {
+        if name.contains("/") { return URL(fileURLWithPath: name).standardizedFileURL }
+        let template = share.appendingPathComponent("templates").appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: template.appendingPathComponent("challenge.yaml").path) else {
             let available = ((try? FileManager.default.contentsOfDirectory(atPath: share.appendingPathComponent("templates").path)) ?? []).sorted()
-            throw HubError.templateNotFound(name: templateName, searched: share.appendingPathComponent("templates").path + " (available: \(available.joined(separator: ", ")))")
+            throw HubError.templateNotFound(name: name, searched: share.appendingPathComponent("templates").path + " (available: \(available.joined(separator: ", ")))")
         }
-        return try await createHub(at: home, template: template, share: share, python: given, now: now)
+        return template
     }
 
     /// Creates a hub home at `home` from the template directory `template` (challenge.yaml,
@@ -40,15 +47,19 @@ public enum HubSetup {
     /// challenge.yaml is read, with `preparationEnvironment` added to its environment (it may
     /// write challenge.yaml itself).
     /// A failure after `home` was made leaves nothing behind: what was created is removed.
+    /// `extraRequirements` (a file of requirement lines, `init --constraints`) is added to the
+    /// template's requirements.txt, so that organisers pin or add packages without editing
+    /// the template or kit.
     public static func createHub(at home: URL, template: URL, share: URL, python given: String?, now: Date = Date(),
-                                 preparationEnvironment: [String: String] = [:]) async throws -> Hub {
+                                 preparationEnvironment: [String: String] = [:], extraRequirements: URL? = nil) async throws -> Hub {
         let fileManager = FileManager.default
         if let contents = try? fileManager.contentsOfDirectory(atPath: home.path), !contents.isEmpty {
             throw HubError.alreadyExists(home.path)
         }
         let existed = fileManager.fileExists(atPath: home.path)
         do {
-            return try await makeHub(at: home, template: template, share: share, python: given, now: now, preparationEnvironment: preparationEnvironment)
+            return try await makeHub(at: home, template: template, share: share, python: given, now: now,
+                                     preparationEnvironment: preparationEnvironment, extraRequirements: extraRequirements)
         } catch {
             if existed {
                 for name in (try? fileManager.contentsOfDirectory(atPath: home.path)) ?? [] {
@@ -62,7 +73,7 @@ public enum HubSetup {
     }
 
     private static func makeHub(at home: URL, template: URL, share: URL, python given: String?, now: Date,
-                                preparationEnvironment: [String: String]) async throws -> Hub {
+                                preparationEnvironment: [String: String], extraRequirements: URL?) async throws -> Hub {
         let fileManager = FileManager.default
         let templateName = template.lastPathComponent
         let missing = ["harness", "starting-kit"].filter { !fileManager.fileExists(atPath: template.appendingPathComponent($0).path) }
@@ -85,9 +96,21 @@ public enum HubSetup {
             try fileManager.copyItem(at: share.appendingPathComponent("hooks").appendingPathComponent(hook), to: target)
             try fileManager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.path)
         }
-        let requirements = template.appendingPathComponent("requirements.txt")
-        if fileManager.fileExists(atPath: requirements.path) {
-            try fileManager.copyItem(at: requirements, to: home.appendingPathComponent("requirements.txt"))
+        var requirements = template.appendingPathComponent("requirements.txt")
+        if fileManager.fileExists(atPath: requirements.path) || extraRequirements != nil {
+            var text = (try? String(contentsOf: requirements, encoding: .utf8)) ?? ""
+            if let extraRequirements {
+                let added: String
+                do {
+                    added = try String(contentsOf: extraRequirements, encoding: .utf8)
+                } catch {
+                    throw HubError.preparationFailed("the constraints file \(extraRequirements.path) cannot be read (\(error.localizedDescription))")
+                }
+                text += (text.isEmpty || text.hasSuffix("\n") ? "" : "\n") + "# Added by the organisers (init --constraints \(extraRequirements.lastPathComponent)):\n"
+                    + added + (added.hasSuffix("\n") ? "" : "\n")
+            }
+            requirements = home.appendingPathComponent("requirements.txt")
+            try text.write(to: requirements, atomically: true, encoding: .utf8)
         }
         let python: String
         if let given {

@@ -6,18 +6,24 @@ import Foundation
 /// `ramp/prepare_kit.py` (it runs the kit's own `get_train_data`, `get_test_data`, `get_cv`
 /// and reads its `Predictions` and `score_types`, and writes the data, the folds and
 /// challenge.yaml), whose harness is `ramp/harness/` (it trains and predicts with the kit's
-/// own workflow, from the kit's `problem.py` under `/harness/kit`), and whose starting kit is
+/// own workflow, from the kit's `problem.py` under `/harness/kit`, on the kit's own X and y
+/// rebuilt as its `get_train_data` gave them), whose score programs (`scoring/`) compute the
+/// kit's score types that have no built-in equivalent with the kit's own classes
+/// (`ramp/score_type.py`, the kit's modules under `scoring/kit`), and whose starting kit is
 /// the kit's `submissions/starting_kit/`. The kit is only read.
 public enum RampKitImport {
     /// Creates a hub home at `home` from the kit at `kit`.
     /// - Parameters:
     ///   - python: an interpreter with the kit's requirements and ramp-workflow, or nil to
     ///     build the hub's runtime from the kit's `requirements.txt` (ramp-workflow added).
+    ///   - constraints: requirement lines the organisers add to the kit's (pins such as
+    ///     `pandas<3`), or nil.
     /// - Throws: ``HubError/notAStartingKit(_:)`` when `kit` lacks `problem.py` or
     ///   `submissions/starting_kit/`; ``HubError/preparationFailed(_:)`` with the kit's
-    ///   problem (not tabular, a score type without equivalent, ...); as
-    ///   ``HubSetup/createHub(at:template:share:python:now:preparationEnvironment:)``.
-    public static func createHub(at home: URL, kit: URL, share: URL, python: String?, now: Date = Date()) async throws -> Hub {
+    ///   problem (X of a kind Forkboard cannot rebuild, a target that is none of the labels,
+    ///   ...); as ``HubSetup/createHub(at:template:share:python:now:preparationEnvironment:extraRequirements:)``.
+    public static func createHub(at home: URL, kit: URL, share: URL, python: String?, constraints: URL? = nil,
+                                 now: Date = Date()) async throws -> Hub {
         let fileManager = FileManager.default
         let startingKit = kit.appendingPathComponent("submissions/starting_kit")
         guard fileManager.fileExists(atPath: kit.appendingPathComponent("problem.py").path),
@@ -31,12 +37,16 @@ public enum RampKitImport {
         let ramp = share.appendingPathComponent("ramp")
         try fileManager.copyItem(at: ramp.appendingPathComponent("harness"), to: staging.appendingPathComponent("harness"))
         try fileManager.copyItem(at: ramp.appendingPathComponent("prepare_kit.py"), to: staging.appendingPathComponent("prepare_data.py"))
-        // The kit's Python modules (problem.py and what it imports beside it), as published.
-        let modules = staging.appendingPathComponent("harness/kit")
-        try fileManager.createDirectory(at: modules, withIntermediateDirectories: true)
-        for name in try fileManager.contentsOfDirectory(atPath: kit.path).sorted() where name.hasSuffix(".py") {
-            try fileManager.copyItem(at: kit.appendingPathComponent(name), to: modules.appendingPathComponent(name))
+        // The kit's Python modules (problem.py and what it imports beside it), as published: for
+        // the harness, and for the score program that runs the kit's own score types.
+        let scoring = staging.appendingPathComponent("scoring")
+        for modules in [staging.appendingPathComponent("harness/kit"), scoring.appendingPathComponent("kit")] {
+            try fileManager.createDirectory(at: modules, withIntermediateDirectories: true)
+            for name in try fileManager.contentsOfDirectory(atPath: kit.path).sorted() where name.hasSuffix(".py") {
+                try fileManager.copyItem(at: kit.appendingPathComponent(name), to: modules.appendingPathComponent(name))
+            }
         }
+        try fileManager.copyItem(at: ramp.appendingPathComponent("score_type.py"), to: scoring.appendingPathComponent("score_type.py"))
         try fileManager.copyItem(at: startingKit, to: staging.appendingPathComponent("starting-kit"))
         let readme = """
             # \(kit.lastPathComponent): starting kit
@@ -55,6 +65,7 @@ public enum RampKitImport {
         try Data(requirements.utf8).write(to: staging.appendingPathComponent("requirements.txt"))
         return try await HubSetup.createHub(
             at: home, template: staging, share: share, python: python, now: now,
-            preparationEnvironment: ["FORKBOARD_RAMP_KIT": kit.standardizedFileURL.path, "FORKBOARD_RAMP_TEMPLATE": staging.path])
+            preparationEnvironment: ["FORKBOARD_RAMP_KIT": kit.standardizedFileURL.path, "FORKBOARD_RAMP_TEMPLATE": staging.path],
+            extraRequirements: constraints)
     }
 }

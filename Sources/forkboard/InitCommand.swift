@@ -19,16 +19,20 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: "Make the challenge from a ramp-workflow starting kit (problem.py, data/, submissions/starting_kit/), left as it is, instead of a template.")
     var rampKit: String?
 
+    @Option(help: "A file of requirement lines (pins such as 'pandas<3', or packages to add) appended to the template's or kit's requirements.txt, without editing them.")
+    var constraints: String?
+
     func run() async throws {
         let home = URL(fileURLWithPath: hub).standardizedFileURL
         let share = try Installation.shareDirectory()
         let python = self.python ?? Installation.environmentPython
+        let constraints = self.constraints.map { URL(fileURLWithPath: $0).standardizedFileURL }
         let created = if let rampKit {
-            try await RampKitImport.createHub(at: home, kit: URL(fileURLWithPath: rampKit).standardizedFileURL, share: share, python: python)
-        } else if template.contains("/") {
-            try await HubSetup.createHub(at: home, template: URL(fileURLWithPath: template).standardizedFileURL, share: share, python: python)
+            try await RampKitImport.createHub(at: home, kit: URL(fileURLWithPath: rampKit).standardizedFileURL, share: share, python: python,
+                                              constraints: constraints)
         } else {
-            try await HubSetup.createHub(at: home, templateName: template, share: share, python: python)
+            try await HubSetup.createHub(at: home, template: try HubSetup.templateDirectory(template, share: share), share: share,
+                                         python: python, extraRequirements: constraints)
         }
         say("Created hub '\(created.challenge.title)' at \(home.path)")
         say("Next: forkboard team add TEAM --member LOGIN --hub \(home.path)")

@@ -17,6 +17,11 @@ Run from the repository root, for instance:
 
     /path/to/venv/bin/python Tests/EndToEndTests/RampKits/make_expected.py
 
+With `--kit PATH`, does the same for the one kit at PATH (for instance one that make_kits.py
+wrote) and prints its JSON to standard output instead of writing a file:
+
+    /path/to/venv/bin/python Tests/EndToEndTests/RampKits/make_expected.py --kit /tmp/kits/light_curves
+
 The committed files were made with ramp-workflow 0.7.0, scikit-learn 1.9.1, numpy 2.4.6
 and pandas 3.1.1 (recorded in each file under "versions").
 """
@@ -41,7 +46,7 @@ def read_scores(path):
 
 def score_names(kit):
     """The kit's score type names, in its order (the first is official)."""
-    output = subprocess.run([sys.executable, "-c", "import problem; print('\\n'.join(s.name for s in problem.score_types))"],
+    output = subprocess.run([sys.executable, "-B", "-c", "import problem; print('\\n'.join(s.name for s in problem.score_types))"],
                             cwd=kit, check=True, capture_output=True, text=True).stdout
     return output.splitlines()
 
@@ -63,16 +68,25 @@ def expected_for(kit):
         last = max(int(row["n_bag"]) for row in bagged_rows)
         bagged = {row["step"]: {key: float(value) for key, value in row.items() if key not in ("step", "n_bag")}
                   for row in bagged_rows if int(row["n_bag"]) == last}
+        # (Read from the copy: importing problem.py would leave a __pycache__ in the kit.)
+        names = score_names(copy)
     return {
         "versions": {name: version(name) for name in ("ramp-workflow", "scikit-learn", "numpy", "pandas")},
         "command": "ramp-test --submission starting_kit --save-output",
-        "score_names": score_names(kit),
+        "score_names": names,
         "folds": folds,
         "bagged": bagged,
     }
 
 
 def main():
+    if sys.argv[1:2] == ["--kit"]:
+        if len(sys.argv) != 3:
+            sys.exit("usage: make_expected.py [--kit PATH]")
+        print(json.dumps(expected_for(Path(sys.argv[2]).resolve()), indent=2, sort_keys=True))
+        return
+    if len(sys.argv) != 1:
+        sys.exit("usage: make_expected.py [--kit PATH]")
     for kit in sorted(path for path in KITS.iterdir() if (path / "problem.py").exists()):
         target = HERE / f"{kit.name}.json"
         target.write_text(json.dumps(expected_for(kit), indent=2, sort_keys=True) + "\n")

@@ -18,13 +18,13 @@ final class TestHub: @unchecked Sendable {
     /// ``replaceSection(_:with:in:)``). With `environment` (the processes' environment), the
     /// hub builds its own runtime unless it holds `FORKBOARD_PYTHON`.
     init(template: String = "breast-cancer", rampKit: URL? = nil, folds: Int = 2, environment: [String: String]? = nil,
-         configure: (String) -> String = { $0 }) async throws {
+         initArguments: [String] = [], configure: (String) -> String = { $0 }) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-e2e-\(UUID().uuidString.prefix(8))")
         home = root.appendingPathComponent("hub")
         self.environment = environment ?? CommandRunner.environment
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let python = environment == nil ? ["--python", CommandRunner.python] : []
-        let created = try await forkboard(["init", home.path] + (rampKit.map { ["--ramp-kit", $0.path] } ?? ["--template", template]) + python)
+        let created = try await forkboard(["init", home.path] + (rampKit.map { ["--ramp-kit", $0.path] } ?? ["--template", template]) + python + initArguments)
         guard created.status == 0 else { throw TestHubError("forkboard init failed: \(created.output)") }
         let configuration = home.appendingPathComponent("challenge.yaml")
         var text = try String(contentsOf: configuration, encoding: .utf8)
