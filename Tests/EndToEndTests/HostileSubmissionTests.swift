@@ -102,18 +102,18 @@ struct HostileSubmissionTests {
             Case(name: "nested-user-namespace", fit: "import subprocess\nsubprocess.run(['unshare', '-U', '-r', 'id'], check=True)",
                  state: "training_error", log: ["unshare failed"]),
             Case(name: "nan-predictions", fit: "pass", predictProba: "return np.full((len(X), 2), np.nan)",
-                 state: "scoring_error", log: ["predictions line 2 (id 'patient-", "is not a finite number"]),
+                 state: "testing_error", log: ["predictions line 2 (id 'patient-", "is not a finite number"]),
             Case(name: "predictions-link-to-etc", fit: "pass",
                  predictProba: "os.symlink('/etc/passwd', os.environ['FORKBOARD_PREDICTIONS']); os._exit(0)",
-                 state: "scoring_error", log: ["the predictions file is not a regular file"]),
+                 state: "testing_error", log: ["the predictions file is not a regular file"]),
             Case(name: "predictions-link-to-another-run", fit: "pass",
                  predictProba: "os.symlink('../../../../../../mallory/read-test-labels/diagnosis/fold-0/train.log', os.environ['FORKBOARD_PREDICTIONS']); os._exit(0)",
-                 state: "scoring_error", log: ["the predictions file is not a regular file"]),
+                 state: "testing_error", log: ["the predictions file is not a regular file"]),
             Case(name: "huge-predictions", fit: "pass",
                  predictProba: "open(os.environ['FORKBOARD_PREDICTIONS'], 'w').write('id,benign,malignant\\n' + '1,1,1\\n' * 500000); os._exit(0)",
-                 state: "scoring_error", log: ["more than the"]),
+                 state: "testing_error", log: ["more than the"]),
             Case(name: "negative-probabilities", fit: "pass", predictProba: "return np.tile([-0.5, 1.5], (len(X), 1))",
-                 state: "scoring_error", log: ["negative probability -0.5 in column benign"]),
+                 state: "testing_error", log: ["negative probability -0.5 in column benign"]),
         ]
 
         let clone = try await hub.clone("mallory", login: "mallory", token: token)

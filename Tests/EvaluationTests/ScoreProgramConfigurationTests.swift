@@ -1,5 +1,6 @@
 import Challenge
 import Foundation
+import ScoreTypes
 import Testing
 
 /// Score programs as challenge.yaml declares them, and the mistakes an organiser makes there.
@@ -38,5 +39,21 @@ struct ScoreProgramConfigurationTests {
         } throws: { error in
             "\(error)".contains(problem) && "\(error)".contains("score_types[0]")
         }
+    }
+
+    @Test func plasticcLogLossTakesClassWeightsByLabel() throws {
+        let question = try #require(try Self.parse(scoreTypes: #"[{name: plasticc_log_loss, class_weights: {malignant: 2}}, accuracy]"#).questions.first)
+        #expect(question.scoreTypes == ["plasticc_log_loss", "accuracy"])
+        #expect(question.classWeights == [1, 2], "labels benign, malignant: the unnamed one weighs 1")
+        let weighted = try #require(try question.scoreType(named: "plasticc_log_loss") as? PlasticcLogLoss)
+        #expect(weighted.classWeights == [1, 2])
+        #expect(question.builtInScoreTypes == ["plasticc_log_loss", "accuracy"], "a built-in score type, blended")
+        #expect(throws: (any Error).self) { try Self.parse(scoreTypes: "[{name: log_loss, class_weights: {malignant: 2}}]") }
+        #expect {
+            try Self.parse(scoreTypes: "[{name: plasticc_log_loss, class_weights: {harmless: 2}}]")
+        } throws: { "\($0)".contains("'harmless' is not one of the labels") }
+        #expect {
+            try Self.parse(scoreTypes: "[{name: plasticc_log_loss, class_weights: {benign: -1}}]")
+        } throws: { "\($0)".contains("must be a number >= 0") }
     }
 }

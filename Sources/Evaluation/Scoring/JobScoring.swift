@@ -55,7 +55,8 @@ public enum JobScoring {
         do {
             predictions = try foldPredictions(directory: directory, data: data)
         } catch {
-            return EvaluationResult(status: .scoringError, log: log + "\(error)", folds: folds)
+            // What the predict step wrote is not predictions of its objects: its failure.
+            return EvaluationResult(status: .testingError, log: log + "\(error)", folds: folds)
         }
         var foldScores: [FoldScore] = []
         for (index, fold) in data.folds.enumerated() {

@@ -67,7 +67,11 @@ public enum PredictionsReader {
         let valueNames = question.kind == .classification ? question.labels : [regressionColumn]
         let expectedHeader = Set([question.idColumn] + valueNames)
         if Set(header) != expectedHeader || header.count != expectedHeader.count {
-            throw PredictionsError(problem: "predictions file: columns must be \(([question.idColumn] + valueNames).joined(separator: ",")) (found \(Self.shortened(header.joined(separator: ","))))")
+            let missing = valueNames.filter { !header.contains($0) }
+            let lacking = missing.isEmpty ? "" : "no column for the label(s) \(Self.shortened(missing.joined(separator: ", "))) (every label needs one, "
+                + "\(question.unseenLabels.isEmpty ? "" : "even \(question.unseenLabels.joined(separator: ", ")), which no training object has, ")"
+                + "a probability of 0 where the model has none); "
+            throw PredictionsError(problem: "predictions file: \(lacking)columns must be \(([question.idColumn] + valueNames).joined(separator: ",")) (found \(Self.shortened(header.joined(separator: ","))))")
         }
         let valueColumns = valueNames.map { header.firstIndex(of: $0)! }
         let position = Dictionary(expectedIDs.enumerated().map { ($1, $0) }) { first, _ in first }
