@@ -115,4 +115,27 @@ struct PlasticcTests {
         let log = (final["evaluations"] as? [[String: Any]])?.first?["log"] as? String ?? ""
         #expect(log.contains("no column for the label(s) 99"), "\(log)")
     }
+
+    @Test func dataThatCannotBeCutAreRefusedAtInitWhichLeavesNothing() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-bad-data-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let template = root.appendingPathComponent("stray-observation")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: CommandRunner.repositoryRoot.appendingPathComponent("templates/plasticc"), to: template)
+        // The organisers' preparation writes an observation of an object that is not in the metadata.
+        let script = template.appendingPathComponent("prepare_data.py")
+        try (try String(contentsOf: script, encoding: .utf8) + """
+
+            if __name__ == "__main__":
+                with open(os.path.join(sys.argv[1], "public", "training_set.csv"), "a") as stray:
+                    stray.write("987654321,60000.0,2,1.5,0.5,0\\n")
+
+            """).write(to: script, atomically: true, encoding: .utf8)
+        let home = root.appendingPathComponent("hub")
+        let created = try await CommandRunner.run(CommandRunner.forkboard, ["init", home.path, "--template", template.path, "--python", CommandRunner.python])
+        #expect(created.status != 0)
+        #expect(created.output.contains("the data of question classification:") && created.output.contains("training_set.csv: line ")
+                && created.output.contains("the id '987654321' is no object of training_set_metadata.csv"), "\(created.output)")
+        #expect(!FileManager.default.fileExists(atPath: home.path), "nothing of the hub is left")
+    }
 }
