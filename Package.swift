@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "Evaluation", dependencies: [
             "Challenge", "ScoreTypes", "Git",
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Logging", package: "swift-log"),

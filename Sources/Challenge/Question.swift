@@ -48,6 +48,10 @@ public struct Question: Sendable, Equatable {
     /// declared as `{name: plasticc_log_loss, class_weights: {LABEL: WEIGHT, ...}}` in
     /// `score_types`.
     public let classWeights: [Double]?
+    /// How the test objects are split into shards, each predicted by its own sandboxed run
+    /// (`test_shards` in challenge.yaml); nil: each fold's one predict run predicts its
+    /// validation objects and every test object together.
+    public let testShards: TestShards?
     /// Command run in the sandbox to train, as an argument vector (the first is looked up in
     /// the sandbox's PATH, which starts with the runtime's `bin`).
     public let trainCommand: [String]
@@ -62,8 +66,10 @@ public struct Question: Sendable, Equatable {
                 scoreTypes: [String], folds: FoldScheme, requiredFiles: [String], trainData: String,
                 testData: String, trainCommand: [String], predictCommand: [String], predictionsFile: String? = nil,
                 startingKitData: String? = nil, scorePrograms: [ScoreProgram] = [], tables: [ObjectTable] = [],
-                fileDirectories: [ObjectFileDirectory] = [], unseenLabels: [String] = [], classWeights: [Double]? = nil) {
+                fileDirectories: [ObjectFileDirectory] = [], unseenLabels: [String] = [], classWeights: [Double]? = nil,
+                testShards: TestShards? = nil) {
         self.scorePrograms = scorePrograms
+        self.testShards = testShards
         self.classWeights = classWeights
         self.tables = tables
         self.fileDirectories = fileDirectories
@@ -90,7 +96,7 @@ public struct Question: Sendable, Equatable {
                  folds: folds, requiredFiles: requiredFiles, trainData: trainData, testData: testData, trainCommand: trainCommand,
                  predictCommand: predictCommand, predictionsFile: predictionsFile, startingKitData: startingKitData,
                  scorePrograms: scorePrograms, tables: tables, fileDirectories: fileDirectories, unseenLabels: unseenLabels,
-                 classWeights: classWeights)
+                 classWeights: classWeights, testShards: testShards)
     }
 
     /// True when the question's data are more than one table of objects: further tables or
@@ -132,6 +138,29 @@ public struct Question: Sendable, Equatable {
     /// first built-in one; nil when every score type is a program (blending calls a score
     /// thousands of times: a program per call would take hours).
     public var blendingScoreType: String? { builtInScoreTypes.first }
+}
+
+/// How a question's test objects are split into shards: consecutive runs of objects in the
+/// test objects file's order, each predicted by each fold's model in its own sandboxed run
+/// (on any worker, or as a task of a Slurm job array).
+public enum TestShards: Sendable, Equatable {
+    /// This many shards of (almost) equal size.
+    case count(Int)
+    /// Shards of this many objects (the last one may hold fewer).
+    case objectsPerShard(Int)
+
+    /// The test objects (indices in the test objects file's order) of each shard, for
+    /// `objects` test objects; never an empty shard.
+    public func ranges(objects: Int) -> [Range<Int>] {
+        guard objects > 0 else { return [] }
+        switch self {
+        case .count(let count):
+            let shards = max(1, min(count, objects))
+            return (0..<shards).map { ($0 * objects / shards)..<(($0 + 1) * objects / shards) }
+        case .objectsPerShard(let size):
+            return stride(from: 0, to: objects, by: max(1, size)).map { $0..<min($0 + max(1, size), objects) }
+        }
+    }
 }
 
 /// A table of a question's data keyed by the question's id column, with any number of rows

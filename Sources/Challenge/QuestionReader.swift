@@ -4,7 +4,7 @@ import ScoreTypes
 enum QuestionReader {
     static func read(_ node: YAMLNode) throws -> Question {
         try node.rejectUnknownKeys(["name", "kind", "labels", "id_column", "target_column", "score_types", "folds",
-                                    "required_files", "data", "workflow", "unseen_labels"])
+                                    "required_files", "data", "workflow", "unseen_labels", "test_shards"])
         let name = try node.child("name").string()
         guard name.range(of: "^[a-z0-9_-]{1,40}$", options: .regularExpression) != nil else {
             throw node.child("name").error("'\(name)' must match [a-z0-9_-]{1,40}")
@@ -73,6 +73,10 @@ enum QuestionReader {
             throw node.child("unseen_labels").error("'\(unknown)' is not one of the labels \(labels)")
         }
         let (tables, fileDirectories) = try readDataSources(data)
+        let testShards = try readTestShards(node.child("test_shards"))
+        if testShards != nil, predictionsFile != nil {
+            throw node.child("test_shards").error("is for questions whose code predicts; a predictions-only question runs nothing")
+        }
         return Question(
             name: name,
             kind: kind,
@@ -88,7 +92,19 @@ enum QuestionReader {
             predictCommand: predictCommand,
             predictionsFile: predictionsFile,
             startingKitData: data.child("starting_kit").isMissing ? nil : try relativePath(data.child("starting_kit")),
-            scorePrograms: scorePrograms, tables: tables, fileDirectories: fileDirectories, unseenLabels: unseenLabels, classWeights: classWeights)
+            scorePrograms: scorePrograms, tables: tables, fileDirectories: fileDirectories, unseenLabels: unseenLabels, classWeights: classWeights,
+            testShards: testShards)
+    }
+
+    /// `test_shards: {count: N}` or `{objects: M}` (objects per shard), or nothing.
+    private static func readTestShards(_ node: YAMLNode) throws -> TestShards? {
+        guard !node.isMissing else { return nil }
+        try node.rejectUnknownKeys(["count", "objects"])
+        switch (node.child("count").isMissing, node.child("objects").isMissing) {
+        case (false, true): return .count(try node.child("count").integer(minimum: 1))
+        case (true, false): return .objectsPerShard(try node.child("objects").integer(minimum: 1))
+        default: throw node.error("give either count (the number of shards) or objects (objects per shard)")
+        }
     }
 
     /// `{LABEL: WEIGHT, ...}`: a weight >= 0 per label named; the others weigh 1.

@@ -48,8 +48,23 @@ public struct Blender: Sendable {
     ///   shapes that do not match, non-finite predictions, unusable parameters);
     ///   `ScoreTypeError` when the score type cannot score a fold (for example ROC AUC on
     ///   a fold with a single class).
-    public func blend(_ problem: BlendingProblem) throws -> BlendingResult {
+    ///
+    /// When the problem's test predictions are kept apart (``SubmissionFoldPredictions/test``
+    /// nil), `baggedTest` gives a submission's bagged test predictions (by index), read only for
+    /// the ensembles' members, once each: the blends' test predictions are then each member's
+    /// bagged predictions (clipped and renormalised) weighted by its share of the folds'
+    /// ensembles (its contributivity; for the foldwise best, the share of folds it heads), which
+    /// holds one member's predictions and two sums at a time. RAMP averages each fold's
+    /// ensemble of that fold's models instead: the two agree when a member's folds predict
+    /// alike, and the validation scores are RAMP's either way.
+    /// - Throws: as above; what `baggedTest` throws; ``BlendingError/shapeMismatch(_:)`` when
+    ///   test predictions are kept apart and `baggedTest` is nil.
+    public func blend(_ problem: BlendingProblem, baggedTest: ((Int) throws -> Predictions)? = nil) throws -> BlendingResult {
         try BlendingValidation.check(problem, parameters: parameters)
+        let keptApart = problem.submissions.contains { $0.contains { $0.test == nil } }
+        if keptApart, baggedTest == nil {
+            throw BlendingError.shapeMismatch("test predictions are kept apart but no way to read them was given")
+        }
         var ensembles: [[Int]] = []
         var combinedValidation: [Predictions] = []
         var combinedTest: [Predictions] = []
@@ -62,20 +77,32 @@ public struct Blender: Sendable {
             let ensemble = try selector.select(from: candidates)
             ensembles.append(ensemble)
             combinedValidation.append(PredictionAveraging.combine(ensemble.map { onFold[$0].validation }))
-            combinedTest.append(PredictionAveraging.combine(ensemble.map { onFold[$0].test }))
             bestValidation.append(onFold[ensemble[0]].validation)
-            bestTest.append(onFold[ensemble[0]].test)
+            if !keptApart {
+                combinedTest.append(PredictionAveraging.combine(ensemble.map { onFold[$0].test! }))
+                bestTest.append(onFold[ensemble[0]].test!)
+            }
         }
         let contributivities = ContributivityShares.contributivities(
             ensembles: ensembles, submissionCount: problem.submissions.count)
+        var combinedTestPredictions: Predictions
+        var bestTestPredictions: Predictions
+        if keptApart, let baggedTest {
+            let best = ContributivityShares.contributivities(ensembles: ensembles.map { [$0[0]] }, submissionCount: problem.submissions.count)
+            (combinedTestPredictions, bestTestPredictions) = try PredictionAveraging.weighted(
+                [contributivities, best], of: baggedTest, rowCount: problem.testTruth.rowCount)
+        } else {
+            combinedTestPredictions = PredictionAveraging.baggedTest(combinedTest)
+            bestTestPredictions = PredictionAveraging.baggedTest(bestTest)
+        }
         return BlendingResult(
             ensembles: ensembles,
             contributivities: contributivities,
             contributivityPercentages: ContributivityShares.percentages(contributivities),
-            combined: try baggedScores(validation: combinedValidation, test: combinedTest, problem: problem),
-            foldwiseBest: try baggedScores(validation: bestValidation, test: bestTest, problem: problem),
-            combinedTestPredictions: PredictionAveraging.baggedTest(combinedTest),
-            foldwiseBestTestPredictions: PredictionAveraging.baggedTest(bestTest))
+            combined: try baggedScores(validation: combinedValidation, test: combinedTestPredictions, problem: problem),
+            foldwiseBest: try baggedScores(validation: bestValidation, test: bestTestPredictions, problem: problem),
+            combinedTestPredictions: combinedTestPredictions,
+            foldwiseBestTestPredictions: bestTestPredictions)
     }
 
     /// The ensemble of one fold (ramp-workflow's `blend_on_fold`).
@@ -100,14 +127,15 @@ public struct Blender: Sendable {
         EnsembleSelector(scoreType: scoreType, parameters: parameters, allowsScreening: allowsScreening)
     }
 
-    /// Bagged validation (out-of-fold) and test scores of per-fold predictions.
+    /// Bagged validation (out-of-fold) scores of per-fold predictions, and the test score of
+    /// the bagged test predictions.
     private func baggedScores(
-        validation: [Predictions], test: [Predictions], problem: BlendingProblem
+        validation: [Predictions], test: Predictions, problem: BlendingProblem
     ) throws -> BaggedScores {
         BaggedScores(
             validation: try PredictionAveraging.validationScore(
                 validation, folds: problem.folds, truth: problem.trainingTruth, scoreType: scoreType),
-            test: try PredictionAveraging.testScore(test, truth: problem.testTruth, scoreType: scoreType))
+            test: try scoreType.score(truth: problem.testTruth, predictions: test))
     }
 }
 

@@ -34,8 +34,7 @@ enum BlendingValidation {
             for (foldIndex, predictions) in folds.enumerated() {
                 let expectations = [
                     ("validation", predictions.validation, problem.folds[foldIndex].validationRows.count),
-                    ("test", predictions.test, problem.testTruth.rowCount),
-                ]
+                ] + (predictions.test.map { [("test", $0, problem.testTruth.rowCount)] } ?? [])
                 for (part, prediction, rowCount) in expectations {
                     guard prediction.rowCount == rowCount, width(of: prediction) == expectedWidth else {
                         throw BlendingError.shapeMismatch(

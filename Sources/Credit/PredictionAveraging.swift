@@ -33,16 +33,47 @@ enum PredictionAveraging {
         return try scoreType.score(truth: truth.selecting(rows: bagged.rows), predictions: bagged.predictions)
     }
 
-    /// The bagged test score of per-fold test predictions (ramp-workflow's `get_score_cv_bags`
-    /// on the full test set): each fold's predictions clipped and renormalised, then averaged.
-    /// - Throws: what the score type throws.
-    static func testScore(
-        _ foldPredictions: [Predictions], truth: GroundTruth, scoreType: any ScoreType
-    ) throws -> Double {
-        try scoreType.score(truth: truth, predictions: baggedTest(foldPredictions))
+    /// For each list of weights (one per submission, summing to 1), the weighted sum of the
+    /// submissions' `predictions` (clipped and renormalised first), reading each submission
+    /// with a weight once, in index order.
+    /// - Throws: what `predictions` throws; ``BlendingError/shapeMismatch(_:)`` for
+    ///   predictions of another number of rows or kind.
+    static func weighted(_ weights: [[Double]], of predictions: (Int) throws -> Predictions,
+                         rowCount: Int) throws -> (Predictions, Predictions) {
+        var sums = [[Double]](repeating: [], count: weights.count)
+        var template: Predictions?
+        let members = weights.first.map { Array($0.indices) } ?? []
+        for member in members where weights.contains(where: { $0[member] > 0 }) {
+            let normalized = RampNormalization.normalized(try predictions(member))
+            guard normalized.rowCount == rowCount else {
+                throw BlendingError.shapeMismatch("submission \(member)'s test predictions have \(normalized.rowCount) rows, expected \(rowCount)")
+            }
+            let values: [Double] = switch normalized {
+            case .probabilities(let matrix): matrix.values
+            case .values(let values): values
+            }
+            template = template ?? normalized
+            for (index, list) in weights.enumerated() where list[member] > 0 {
+                if sums[index].isEmpty { sums[index] = [Double](repeating: 0, count: values.count) }
+                guard sums[index].count == values.count else {
+                    throw BlendingError.shapeMismatch("submission \(member)'s test predictions are of another kind or class count")
+                }
+                let weight = list[member]
+                for position in values.indices { sums[index][position] += weight * values[position] }
+            }
+        }
+        func rebuilt(_ values: [Double]) -> Predictions {
+            switch template {
+            case .probabilities(let matrix)?: .probabilities(ProbabilityMatrix(rowCount: rowCount, classCount: matrix.classCount, values: values))
+            default: .values(values)
+            }
+        }
+        return (rebuilt(sums.first ?? []), rebuilt(sums.count > 1 ? sums[1] : []))
     }
 
-    /// The bagged test predictions that ``testScore(_:truth:scoreType:)`` scores.
+    /// The bagged test predictions of per-fold test predictions (ramp-workflow's
+    /// `get_score_cv_bags` on the full test set): each fold's predictions clipped and
+    /// renormalised, then averaged.
     static func baggedTest(_ foldPredictions: [Predictions]) -> Predictions {
         averageOverFolds(foldPredictions.map(RampNormalization.normalized))
     }

@@ -37,11 +37,14 @@ public struct Evaluator: Sendable {
     ///   was stopped (a shutdown, a cancellation, a lost lease) and found nothing.
     /// - Parameter batchJob: with a ``BatchExecutor``, the job of an earlier attempt to follow
     ///   again (its directory is kept) and where to record a newly submitted one.
+    /// - Parameter runner: the executor of this evaluation instead of the configured one, when
+    ///   given (what runs a sharded job's tasks on several workers: it is told how to run a
+    ///   job, not where).
     public func evaluate(team: String, submission: String, commitID: String, question: Question, batchJob: BatchJobRecord? = nil,
-                         progress: @escaping JobProgress = { _, _ in }) async throws -> EvaluationResult {
+                         runner: (any Executor)? = nil, progress: @escaping JobProgress = { _, _ in }) async throws -> EvaluationResult {
         let context = currentContext()
         let directory = JobDirectory(url: context.runDirectory(team: team, submission: submission, question: question.name))
-        let executor = executor(for: context)
+        let executor = runner ?? executor(for: context)
         var followedJob: String?
         if let batch = executor as? any BatchExecutor, let batchJob {
             followedJob = batchJob.recordedJobID
@@ -83,8 +86,13 @@ public struct Evaluator: Sendable {
         }
         try Task.checkCancellation()
         let result = try await BlockingWork.run { JobScoring.score(report, directory: directory, data: data) }
-        return try await ProgramScoring(sandbox: context.sandbox, scoringDirectory: context.scoringDirectory)
+        let scored = try await ProgramScoring(sandbox: context.sandbox, scoringDirectory: context.scoringDirectory)
             .addScores(to: result, directory: directory, data: data)
+        // What is kept is stored: the runs' predictions files go (at full size, most of the disk).
+        if scored.status == .scored, let job = try? directory.specification() {
+            JobScoring.removePredictionsFiles(directory: directory, job: job)
+        }
+        return scored
     }
 
     /// Records a submitted batch job; cancels it when the evaluation's lease was lost meanwhile.
@@ -135,7 +143,7 @@ public struct Evaluator: Sendable {
         let job = EvaluationJob(
             name: "\(team)/\(submission) on \(question.name)", question: question.name,
             trainCommand: question.trainCommand, predictCommand: question.predictCommand,
-            environment: EvaluationJob.environment(of: question), foldCount: data.folds.count,
+            environment: EvaluationJob.environment(of: question), foldCount: data.folds.count, testShardCount: data.testShards?.count,
             limits: context.challenge.limits, runtime: context.challenge.runtime!)
         do {
             if case .slurm = context.challenge.executor {

@@ -45,7 +45,10 @@ public struct Contributivity: Sendable {
         let (_, blended, problem, _) = try problem(question)
         guard let problem else { return nil }
         guard let scoreType = question.blendingScoreType else { return nil }
-        return (blended, try Blender(scoreType: try question.scoreType(named: scoreType)).blend(problem))
+        let data = try QuestionData.load(files: .hub(home: hub.home, question: question), question: question)
+        return (blended, try Blender(scoreType: try question.scoreType(named: scoreType)).blend(problem) { index in
+            try baggedTest(team: blended[index].team, name: blended[index].name, data: data)
+        })
     }
 
     /// A submission taking part in a blend.
@@ -99,7 +102,9 @@ public struct Contributivity: Sendable {
         }
         let evaluationIDs = blended.map(\.evaluationID)
         let official = try question.scoreType(named: blendingScoreType)
-        let result = try Blender(scoreType: official).blend(problem)
+        let result = try Blender(scoreType: official).blend(problem) { index in
+            try baggedTest(team: blended[index].team, name: blended[index].name, data: data)
+        }
         let now = Date()
         let records = zip(evaluationIDs, result.contributivities).map { id, value in
             ContributivityRecord(evaluationID: id, value: value, historical: nil, computedAt: now)
@@ -121,19 +126,37 @@ public struct Contributivity: Sendable {
         return Summary(question: question.name, submissions: blended.count, skipped: skipped)
     }
 
-    /// A scored submission's fold predictions, read back from its run directory.
+    /// A scored submission's validation predictions of each fold, read back from its run
+    /// directory (``Evaluation/StoredPredictions``; the predictions files of evaluations made
+    /// before they were stored); its test predictions are kept apart (``baggedTest(team:name:data:)``).
     func load(team: String, name: String, data: QuestionData) throws -> [SubmissionFoldPredictions] {
-        let run = hub.evaluationContext.runDirectory(team: team, submission: name, question: data.question.name)
-        return try data.folds.enumerated().map { index, fold in
-            let validationIDs = fold.validationRows.map { data.trainIDs[$0] }
-            let predictions = try PredictionsReader.read(
-                run.appendingPathComponent("fold-\(index)/output/predictions.csv"), question: data.question,
-                expectedIDs: validationIDs + data.testIDs)
-            let count = validationIDs.count
-            return SubmissionFoldPredictions(
-                validation: predictions.selecting(rows: Array(0..<count)),
-                test: predictions.selecting(rows: Array(count..<predictions.rowCount)))
+        let run = JobDirectory(url: hub.evaluationContext.runDirectory(team: team, submission: name, question: data.question.name))
+        return try data.folds.indices.map { index in
+            let stored = run.fold(index).storedValidationPredictions
+            if FileManager.default.fileExists(atPath: stored.path) {
+                return SubmissionFoldPredictions(validation: try StoredPredictions.read(stored), test: nil)
+            }
+            return SubmissionFoldPredictions(validation: try Self.predictionsFile(run, data: data, fold: index).validation, test: nil)
         }
+    }
+
+    /// A scored submission's bagged test predictions (the mean of its fold models'), read only
+    /// for the blends' members.
+    func baggedTest(team: String, name: String, data: QuestionData) throws -> Predictions {
+        let run = JobDirectory(url: hub.evaluationContext.runDirectory(team: team, submission: name, question: data.question.name))
+        if FileManager.default.fileExists(atPath: run.storedTestPredictions.path) {
+            return try StoredPredictions.read(run.storedTestPredictions)
+        }
+        return averageOverFolds(try data.folds.indices.map { try Self.predictionsFile(run, data: data, fold: $0).test })
+    }
+
+    /// Fold `index`'s predictions as the evaluation's run wrote them (evaluations scored before
+    /// predictions were stored, which kept the files).
+    private static func predictionsFile(_ run: JobDirectory, data: QuestionData, fold index: Int) throws -> (validation: Predictions, test: Predictions) {
+        let validationIDs = data.folds[index].validationRows.map { data.trainIDs[$0] }
+        let predictions = try PredictionsReader.read(run.fold(index).predictions, question: data.question, expectedIDs: validationIDs + data.testIDs)
+        let count = validationIDs.count
+        return (predictions.selecting(rows: Array(0..<count)), predictions.selecting(rows: Array(count..<predictions.rowCount)))
     }
 }
 
@@ -183,7 +206,7 @@ public final class PredictionCache: @unchecked Sendable {
             return stored[key]?.predictions
         }) { return cached }
         let loaded = try load()
-        let values = loaded.reduce(0) { $0 + Self.count($1.validation) + Self.count($1.test) }
+        let values = loaded.reduce(0) { $0 + Self.count($1.validation) + ($1.test.map(Self.count) ?? 0) }
         lock.withLock {
             guard storedValues + values <= maximumValues else { return }
             stored[key] = (loaded, values)

@@ -1,6 +1,8 @@
+import Challenge
 import Evaluation
 import Foundation
 import Ledger
+import ScoreTypes
 import Subprocess
 import SystemPackage
 
@@ -39,6 +41,7 @@ public struct Export {
         var contributivity: [[String]] = []
         let contributivities = try hub.ledger.contributivities()
         let details = try hub.ledger.submissionDetails()
+        var data: [String: QuestionData] = [:]
         for (view, detail) in zip(views, details) {
             let key = "\(view.team)/\(view.submission)"
             submissions.append([view.team, view.submission, view.commit, view.pusher, view.submittedAt, view.phase ?? "", view.state, view.description ?? ""])
@@ -52,7 +55,7 @@ public struct Export {
                 if let credit = contributivities[evaluation.record.id!] {
                     contributivity.append([key, evaluation.record.question, String(credit.value), credit.historical.map { String($0) } ?? ""])
                 }
-                try copyPredictions(team: view.team, name: view.submission, question: evaluation.record.question, into: directory)
+                try writePredictions(team: view.team, name: view.submission, question: evaluation.record.question, into: directory, data: &data)
             }
             for (owner, fraction) in view.credits.sorted(by: { $0.key < $1.key }) {
                 credits.append([key, owner, String(fraction), String(view.measuredCredits[owner] ?? 0), String(view.declaredCredits[owner] ?? 0)])
@@ -73,18 +76,53 @@ public struct Export {
         try Self.readme(challenge: hub.challenge.title).write(to: directory.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
     }
 
-    private func copyPredictions(team: String, name: String, question: String, into directory: URL) throws {
-        let run = hub.evaluationContext.runDirectory(team: team, submission: name, question: question)
+    /// Writes a submission's kept predictions as CSV for people: each fold's validation
+    /// predictions (`fold-<k>.csv`) and the bagged test predictions (`test.csv`), id then one
+    /// column per label (or `prediction`); for an evaluation made before predictions were kept,
+    /// the files its runs wrote are copied.
+    private func writePredictions(team: String, name: String, question: String, into directory: URL, data: inout [String: QuestionData]) throws {
+        let run = JobDirectory(url: hub.evaluationContext.runDirectory(team: team, submission: name, question: question))
         let fileManager = FileManager.default
-        var fold = 0
-        while true {
-            let source = run.appendingPathComponent("fold-\(fold)/output/predictions.csv")
-            guard fileManager.fileExists(atPath: source.path) else { break }
-            let target = directory.appendingPathComponent("predictions/\(team)/\(name)/\(question)/fold-\(fold).csv")
-            try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fileManager.copyItem(at: source, to: target)
-            fold += 1
+        let target = directory.appendingPathComponent("predictions/\(team)/\(name)/\(question)")
+        guard fileManager.fileExists(atPath: run.storedTestPredictions.path)
+                || fileManager.fileExists(atPath: run.fold(0).storedValidationPredictions.path) else {
+            var fold = 0
+            while fileManager.fileExists(atPath: run.fold(fold).predictions.path) {
+                try fileManager.createDirectory(at: target, withIntermediateDirectories: true)
+                try fileManager.copyItem(at: run.fold(fold).predictions, to: target.appendingPathComponent("fold-\(fold).csv"))
+                fold += 1
+            }
+            return
         }
+        guard let definition = hub.challenge.question(named: question) else { return }
+        if data[question] == nil { data[question] = try QuestionData.load(files: .hub(home: hub.home, question: definition), question: definition) }
+        guard let questionData = data[question] else { return }
+        try fileManager.createDirectory(at: target, withIntermediateDirectories: true)
+        for (index, fold) in questionData.folds.enumerated() where fileManager.fileExists(atPath: run.fold(index).storedValidationPredictions.path) {
+            try Self.writeCSV(try StoredPredictions.read(run.fold(index).storedValidationPredictions),
+                              ids: fold.validationRows.map { questionData.trainIDs[$0] }, question: definition,
+                              to: target.appendingPathComponent("fold-\(index).csv"))
+        }
+        if fileManager.fileExists(atPath: run.storedTestPredictions.path) {
+            try Self.writeCSV(try StoredPredictions.read(run.storedTestPredictions), ids: questionData.testIDs, question: definition,
+                              to: target.appendingPathComponent("test.csv"))
+        }
+    }
+
+    /// `predictions` of the objects `ids` as CSV, streamed.
+    static func writeCSV(_ predictions: Predictions, ids: [String], question: Question, to url: URL) throws {
+        let writer = try BufferedFileWriter(url: url)
+        switch predictions {
+        case .probabilities(let matrix):
+            try writer.write(([question.idColumn] + question.labels).map(CSVTable.field).joined(separator: ",") + "\n")
+            for (row, id) in ids.enumerated() {
+                try writer.write(CSVTable.field(id) + "," + matrix.row(row).map { String($0) }.joined(separator: ",") + "\n")
+            }
+        case .values(let values):
+            try writer.write(CSVTable.field(question.idColumn) + "," + PredictionsReader.regressionColumn + "\n")
+            for (row, id) in ids.enumerated() { try writer.write(CSVTable.field(id) + "," + String(values[row]) + "\n") }
+        }
+        try writer.close()
     }
 
     static func readme(challenge: String) -> String {
@@ -112,8 +150,9 @@ public struct Export {
           the submission's own share its `Credit:` trailers give it; `organisers/starting-kit`
           is the starting kit.
         - `lineage.csv`: each submission and the earlier submissions it derives from.
-        - `predictions/<team>/<submission>/<question>/fold-<k>.csv`: what the submission's
-          `predict` wrote on fold k: the fold's validation rows, then every test row.
+        - `predictions/<team>/<submission>/<question>/fold-<k>.csv`: the predictions of fold k's
+          model on the fold's validation rows; `test.csv`: the test rows' predictions averaged
+          over the fold models (bagged), as scored.
 
         """
     }

@@ -131,7 +131,7 @@ public struct LocalEvaluation {
         let scores = Dictionary(grouping: result.outcome.foldScores.filter { $0.score.split == .valid }, by: \.fold)
         for run in result.outcome.folds {
             let values = types.map { type in scores[run.fold]?.first { $0.score.scoreType == type }.map { String(format: "%.4f", $0.score.value) } ?? "" }
-            rows.append(["\(run.fold)", String(format: "%.2f", run.train.wallSeconds), String(format: "%.2f", run.predict.wallSeconds)] + values)
+            rows.append(["\(run.fold)", String(format: "%.2f", run.train.wallSeconds), String(format: "%.2f", run.testWallSeconds)] + values)
         }
         let bagged = types.map { type in
             result.outcome.baggedScores.first { $0.scoreType == type && $0.split == .valid }.map { String(format: "%.4f", $0.value) } ?? ""

@@ -40,7 +40,7 @@ public struct Prediction {
         let data = try QuestionData.forPrediction(of: Self.newObjects(input, question: question, hubHome: hub.home), question: question)
         let ids = data.testIDs
         let inputs = work.appendingPathComponent("input")
-        try InputCutter.cut(data, into: [.prediction(inputs.appendingPathComponent("predict"), objects: [], withTestObjects: true)]
+        try InputCutter.cut(data, into: [.prediction(inputs.appendingPathComponent("predict"), objects: [], testObjects: 0..<data.testIDs.count)]
             + (mode == .retrain ? [.training(inputs.appendingPathComponent("train"), objects: Array(data.trainIDs.indices))] : []))
 
         let predictions: Predictions

@@ -56,6 +56,13 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         }
     }
 
+    /// One sandboxed run of a running evaluation and where it is.
+    public struct TaskProgress: Sendable, Codable, Equatable {
+        /// `fold-0/train`, `fold-0/predict`, `fold-0/shard-3`.
+        public let task: String
+        public let state: String
+    }
+
     public struct EvaluationView: Sendable, Codable, Equatable {
         public let question: String
         public let state: String
@@ -76,9 +83,12 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         public let batchJob: String?
         /// Its results before each re-score, oldest first.
         public let history: [EarlierResult]
+        /// While it runs: each sandboxed run of its job (a fold's `train` and `predict`, a test
+        /// shard's prediction) with where it is (`queued`, `running`, `succeeded`, `failed`).
+        public var progress: [TaskProgress]? = nil
 
         enum CodingKeys: String, CodingKey {
-            case question, state, attempts, scores, folds, log, worker, history
+            case question, state, attempts, scores, folds, log, worker, history, progress
             case batchJob = "batch_job"
             case queuePosition = "queue_position"
             case trainSeconds = "train_seconds"
@@ -110,7 +120,7 @@ public struct SubmissionView: Sendable, Codable, Equatable {
     /// Its declared credit: the fraction of its own measured share that each of its valid
     /// `Credit:` trailers gives away.
     public let declaredCredits: [String: Double]
-    public let evaluations: [EvaluationView]
+    public var evaluations: [EvaluationView]
 
     enum CodingKeys: String, CodingKey {
         case team, submission, commit, pusher, state, evaluations, phase, description, parents, credits
@@ -141,7 +151,15 @@ public struct SubmissionView: Sendable, Codable, Equatable {
                 known[commitID] = parents
             }
         }
-        return make(detail: detail, includeLogs: includeLogs, visibleSplits: visibleSplits, parents: parents)
+        var view = make(detail: detail, includeLogs: includeLogs, visibleSplits: visibleSplits, parents: parents)
+        // The progress of a running evaluation, from its job's files.
+        let context = hub.evaluationContext
+        for index in view.evaluations.indices where ["training", "testing"].contains(view.evaluations[index].state) {
+            let directory = JobDirectory(url: context.runDirectory(team: team, submission: name, question: view.evaluations[index].question))
+            let progress = (try? await BlockingWork.run { directory.taskProgress() }) ?? []
+            view.evaluations[index].progress = progress.map { TaskProgress(task: $0.task.description, state: $0.state.rawValue) }
+        }
+        return view
     }
 
     /// The views of every submission, oldest first (the whole ledger: for organisers and

@@ -268,6 +268,22 @@ public final class Ledger: Sendable {
             // A submission's page and API show each evaluation's earlier results.
             try db.create(index: "score_history_by_evaluation", on: "score_history", columns: ["evaluationID"])
         }
+        migrator.registerMigration("15-evaluation-tasks") { db in
+            // The sandboxed runs of an evaluation that any worker may take (test shards run in
+            // parallel), each with its own lease.
+            try db.create(table: "evaluation_tasks") { table in
+                table.column("evaluationID", .integer).notNull().references("evaluations", onDelete: .cascade)
+                table.column("task", .text).notNull()
+                table.column("position", .integer).notNull()
+                table.column("dependsOn", .text)
+                table.column("state", .text).notNull()
+                table.column("leaseOwner", .text)
+                table.column("leaseExpiresAt", .datetime)
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.primaryKey(["evaluationID", "task"])
+            }
+            try db.create(index: "evaluation_tasks_by_state", on: "evaluation_tasks", columns: ["state", "evaluationID", "position"])
+        }
         return migrator
     }
 }

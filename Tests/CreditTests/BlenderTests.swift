@@ -127,3 +127,30 @@ struct BlenderTests {
         #expect(three.withUnsafeBufferPointer { RampNormalization.pairwiseSum($0.baseAddress!, count: 3) } == 1e16)
     }
 }
+
+/// Test predictions kept apart (a large test set): the blend reads each member's bagged test
+/// predictions once; when a submission's fold models predict the test rows alike, its blend is
+/// the blend of the test predictions held in memory.
+struct TestPredictionsKeptApartTests {
+    @Test func theBlendOfBaggedTestPredictionsIsTheInMemoryBlendWhenFoldsAgree() throws {
+        var problem = SyntheticProblem.classification(submissions: 8, folds: 3, rows: 240, classes: 4, testRows: 90, seed: 21)
+        // Each submission's fold models give its first fold's test predictions.
+        problem.submissions = problem.submissions.map { folds in folds.map { SubmissionFoldPredictions(validation: $0.validation, test: folds[0].test) } }
+        let inMemory = try Blender(scoreType: LogLoss(epsilon: 1e-15)).blend(problem)
+        var apart = problem
+        apart.submissions = problem.submissions.map { folds in folds.map { SubmissionFoldPredictions(validation: $0.validation, test: nil) } }
+        var read: [Int] = []
+        let blended = try Blender(scoreType: LogLoss(epsilon: 1e-15)).blend(apart) { index in
+            read.append(index)
+            return problem.submissions[index][0].test!
+        }
+        #expect(blended.ensembles == inMemory.ensembles)
+        #expect(blended.contributivities == inMemory.contributivities)
+        #expect(blended.combined.validation == inMemory.combined.validation, "validation scores are RAMP's either way")
+        #expect(abs(blended.combined.test - inMemory.combined.test) < 1e-12)
+        #expect(abs(blended.foldwiseBest.test - inMemory.foldwiseBest.test) < 1e-12)
+        let members = Set(inMemory.ensembles.flatMap { $0 })
+        #expect(read == members.sorted(), "only the members' test predictions are read, once each")
+        #expect(throws: BlendingError.self) { try Blender(scoreType: LogLoss(epsilon: 1e-15)).blend(apart) }
+    }
+}

@@ -32,20 +32,21 @@ struct PlasticcTests {
         #expect(expectedFolds.count == folds.count)
         for (index, fold) in folds.enumerated() where index < expectedFolds.count {
             let scores = try #require(fold["scores"] as? [String: [String: Double]])
-            for split in ["valid", "test"] {
-                for (name, value) in expectedFolds[index][split] ?? [:] {
-                    let actual = scores[split]?[name]
-                    #expect(actual.map { abs($0 - value) <= 1e-9 * max(1, abs(value)) } == true,
-                            "fold \(index) \(split) \(name): the hub's \(actual ?? .nan), directly \(value)")
-                }
+            #expect(expectedFolds[index]["valid"]?.count == 3)
+            for (name, value) in expectedFolds[index]["valid"] ?? [:] {
+                let actual = scores["valid"]?[name]
+                #expect(actual.map { abs($0 - value) <= 1e-9 * max(1, abs(value)) } == true,
+                        "fold \(index) valid \(name): the hub's \(actual ?? .nan), directly \(value)")
             }
         }
         let bagged = try #require(evaluation["scores"] as? [String: [String: Double]])
         let expectedBagged = try #require(expected["bagged"] as? [String: [String: Double]])
-        for split in ["valid", "test"] {
+        // The bagged test predictions are kept in 32 bits: scored from them, to that precision.
+        for (split, tolerance) in [("valid", 1e-9), ("test", 1e-5)] {
+            #expect(expectedBagged[split]?.count == 3)
             for (name, value) in expectedBagged[split] ?? [:] {
                 let actual = bagged[split]?[name]
-                #expect(actual.map { abs($0 - value) <= 1e-9 * max(1, abs(value)) } == true,
+                #expect(actual.map { abs($0 - value) <= tolerance * max(1, abs(value)) } == true,
                         "bagged \(split) \(name): the hub's \(actual ?? .nan), directly \(value)")
             }
         }
@@ -137,5 +138,112 @@ struct PlasticcTests {
         #expect(created.output.contains("the data of question classification:") && created.output.contains("training_set.csv: line ")
                 && created.output.contains("the id '987654321' is no object of training_set_metadata.csv"), "\(created.output)")
         #expect(!FileManager.default.fileExists(atPath: home.path), "nothing of the hub is left")
+    }
+
+    /// challenge.yaml with a second question, `sharded`: the same data and workflow, its test
+    /// objects in `shards` shards (`shardsOnly`: that question alone).
+    static func withShardedQuestion(_ text: String, shards: Int, shardsOnly: Bool = false) -> String {
+        guard let start = text.range(of: "  - name: classification\n"), let end = text.range(of: "\nphases:") else { return text }
+        let question = String(text[start.lowerBound..<end.lowerBound])
+        let sharded = question.replacingOccurrences(of: "  - name: classification\n", with: "  - name: sharded\n    test_shards: {count: \(shards)}\n")
+        return text.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: shardsOnly ? sharded : question + "\n" + sharded)
+    }
+
+    @Test func testShardsRunInParallelOnTheWorkersAndScoreAsOneRunDoes() async throws {
+        let hub = try await TestHub(template: "plasticc") { Self.withShardedQuestion($0, shards: 3) }
+        let token = try await hub.addTeam("alice")
+        try await hub.start(workers: 2)
+        let clone = try await hub.clone("alice", login: "alice", token: token)
+        #expect(try await hub.submit("kit", in: clone).status == 0)
+        // While it runs, its JSON says which runs ended, run or wait.
+        var seenProgress: [[String: String]] = []
+        for _ in 0..<600 {
+            let response = try await hub.get("/api/v1/submissions/alice/kit", login: "alice", token: token)
+            let json = try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any]
+            let progress = ((json?["evaluations"] as? [[String: Any]]) ?? []).compactMap { $0["progress"] as? [[String: String]] }
+            if let partial = progress.first(where: { tasks in
+                tasks.contains { $0["state"] == "succeeded" } && tasks.contains { $0["state"] == "running" || $0["state"] == "queued" }
+            }) {
+                seenProgress = partial
+                break
+            }
+            if let state = json?["state"] as? String, !["new", "queued", "training", "testing"].contains(state) { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(seenProgress.first?["task"] == "fold-0/train", "the runs in the job's order: \(seenProgress)")
+        #expect(seenProgress.contains { $0["task"] == "fold-2/shard-2" } || seenProgress.contains { $0["task"] == "fold-2/predict" })
+        let submission = try await hub.waitForFinalState(team: "alice", name: "kit", timeout: 600)
+        let evaluations = try #require(submission["evaluations"] as? [[String: Any]])
+        let byQuestion = Dictionary(uniqueKeysWithValues: evaluations.compactMap { evaluation in
+            (evaluation["question"] as? String).map { ($0, evaluation) }
+        })
+        let whole = try #require(byQuestion["classification"])
+        let sharded = try #require(byQuestion["sharded"])
+        #expect(whole["state"] as? String == "scored" && sharded["state"] as? String == "scored", "\(evaluations)\n\(hub.logs())")
+        // The same models predicting the same objects, three shards at a time: the same scores.
+        let wholeScores = try #require(whole["scores"] as? [String: [String: Double]])
+        let shardedScores = try #require(sharded["scores"] as? [String: [String: Double]])
+        #expect(!(wholeScores["test"] ?? [:]).isEmpty)
+        for (split, scores) in wholeScores {
+            for (name, value) in scores {
+                let other = shardedScores[split]?[name]
+                #expect(other.map { abs($0 - value) <= 1e-12 * max(1, abs(value)) } == true, "\(split) \(name): whole \(value), sharded \(other ?? .nan)")
+            }
+        }
+        let wholeFolds = try #require(whole["folds"] as? [[String: Any]])
+        let shardedFolds = try #require(sharded["folds"] as? [[String: Any]])
+        for (one, other) in zip(wholeFolds, shardedFolds) {
+            let oneTest = (one["scores"] as? [String: [String: Double]])?["test"]
+            let otherTest = (other["scores"] as? [String: [String: Double]])?["test"]
+            #expect(oneTest != nil && oneTest == otherTest, "each fold's test scores")
+        }
+        // Each fold's model predicted each shard in its own run, in the job's directory; what is
+        // kept is stored (each fold's validation predictions, the bagged test predictions), the
+        // runs' predictions files are gone.
+        let run = hub.home.appendingPathComponent("runs/alice/kit/sharded")
+        for fold in 0..<3 {
+            for shard in 0..<3 {
+                #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("fold-\(fold)/shard-\(shard)/predict.json").path))
+                #expect(!FileManager.default.fileExists(atPath: run.appendingPathComponent("fold-\(fold)/shard-\(shard)/output/predictions.csv").path))
+            }
+            #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("fold-\(fold)/validation.predictions").path))
+        }
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("test.predictions").path))
+        // Both workers ran tasks of the sharded evaluation.
+        let log = hub.logs(lines: 400)
+        #expect(log.contains("helping with task fold-"), "another worker took tasks: \(log)")
+    }
+
+    @Test func aFailedShardIsNamedInTheSubmissionsTestingError() async throws {
+        let hub = try await TestHub(template: "plasticc") {
+            Self.withShardedQuestion($0.replacingOccurrences(of: "count: 3", with: "count: 2"), shards: 4, shardsOnly: true)
+        }
+        // An object of the last shard: the feature extractor fails on it.
+        let metadata = try String(contentsOf: hub.home.appendingPathComponent("data/private/test_set_metadata.csv"), encoding: .utf8)
+            .split(separator: "\n")
+        let victim = String(try #require(metadata.last).split(separator: ",")[0])
+        let token = try await hub.addTeam("bob")
+        try await hub.start()
+        let clone = try await hub.clone("bob", login: "bob", token: token)
+        var extractor = try String(contentsOf: clone.appendingPathComponent("feature_extractor.py"), encoding: .utf8)
+        extractor += """
+
+            _transform = FeatureExtractor.transform
+
+
+            def _failing(self, metadata, light_curves):
+                if \(victim) in set(metadata["object_id"]):
+                    raise RuntimeError("this object breaks the features")
+                return _transform(self, metadata, light_curves)
+
+
+            FeatureExtractor.transform = _failing
+
+            """
+        #expect(try await hub.submit("fragile", files: ["feature_extractor.py": extractor], in: clone).status == 0)
+        let final = try await hub.waitForFinalState(team: "bob", name: "fragile")
+        #expect(final["state"] as? String == "testing_error", "\(final)")
+        let log = (final["evaluations"] as? [[String: Any]])?.first?["log"] as? String ?? ""
+        #expect(log.contains("fold 0, test shard 3: predict exited with status 1") && log.contains("this object breaks the features"), "\(log)")
     }
 }

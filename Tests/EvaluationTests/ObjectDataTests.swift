@@ -1,6 +1,7 @@
 import Challenge
 import Evaluation
 import Foundation
+import ScoreTypes
 import Testing
 
 /// A question of several files (docs/data.md): an objects table, a table of observations keyed
@@ -14,7 +15,7 @@ struct ObjectDataTests {
         let question: Question
 
         init(folds: FoldScheme = FoldScheme(method: .stratifiedKFold, count: 3, seed: 7), unseenLabels: [String] = [],
-             labels: [String] = ["a", "b", "c"], edit: (URL) throws -> Void = { _ in }) throws {
+             labels: [String] = ["a", "b", "c"], testShards: TestShards? = nil, edit: (URL) throws -> Void = { _ in }) throws {
             let root = FileManager.default.temporaryDirectory.appendingPathComponent("objects-\(UUID().uuidString.prefix(8))")
             self.root = root
             let fileManager = FileManager.default
@@ -48,7 +49,7 @@ struct ObjectDataTests {
                 testData: "data/private/test.csv", trainCommand: ["true"], predictCommand: ["true"], startingKitData: "data",
                 tables: [ObjectTable(name: "observations", train: "data/public/observations.csv", test: "data/private/observations.csv")],
                 fileDirectories: [ObjectFileDirectory(name: "spectra", train: "data/public/spectra", test: "data/private/spectra", suffix: ".npy")],
-                unseenLabels: unseenLabels)
+                unseenLabels: unseenLabels, testShards: testShards)
         }
 
         var files: QuestionFiles { .hub(home: root, question: question) }
@@ -206,5 +207,67 @@ struct ObjectDataTests {
             #expect(lines == [1, 2, 4, 6, 7], "blank lines and quoted line ends counted")
             #expect(raw[2] == "2,\"say \"\"hi\"\"\",\"multi\nline\"", "raw bytes, without the line end")
         }
+    }
+
+    @Test func shardedTestObjectsAreCutOnceForEveryFold() throws {
+        let fixture = try Fixture(testShards: .count(5))
+        defer { fixture.remove() }
+        #expect(TestShards.count(5).ranges(objects: 12) == [0..<2, 2..<4, 4..<7, 7..<9, 9..<12])
+        #expect(TestShards.objectsPerShard(5).ranges(objects: 12) == [0..<5, 5..<10, 10..<12])
+        #expect(TestShards.count(20).ranges(objects: 3) == [0..<1, 1..<2, 2..<3], "never an empty shard")
+        let data = try fixture.load()
+        let shards = try #require(data.testShards)
+        let directory = try FoldInputs.withInputs(of: data, cacheDirectory: fixture.root.appendingPathComponent("cache"), stamp: "s") { $0 }
+        for (index, fold) in data.folds.enumerated() {
+            let predict = try Self.table(directory.appendingPathComponent("fold-\(index)/predict/predict.csv"))
+            #expect(predict.rows.map { $0[0] } == fold.validationRows.map { data.trainIDs[$0] }, "a fold predicts its validation objects only")
+            let observations = try Self.table(directory.appendingPathComponent("fold-\(index)/predict/observations.csv"))
+            #expect(observations.rows.allSatisfy { $0[0].hasPrefix("o") })
+        }
+        var seen: [String] = []
+        for (index, range) in shards.enumerated() {
+            let shard = directory.appendingPathComponent(FoldInputs.shardDirectoryName(index))
+            let objects = try Self.table(shard.appendingPathComponent("predict.csv"))
+            #expect(objects.rows.map { $0[0] } == Array(data.testIDs[range]), "shard \(index): its objects, in the test file's order")
+            let observations = try Self.table(shard.appendingPathComponent("observations.csv"))
+            #expect(Set(observations.rows.map { $0[0] }) == Set(data.testIDs[range]))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: shard.appendingPathComponent("spectra").path).sorted()
+                    == data.testIDs[range].map { "\($0).npy" }.sorted())
+            seen += objects.rows.map { $0[0] }
+        }
+        #expect(seen == data.testIDs, "every test object in exactly one shard")
+    }
+}
+
+/// Predictions kept after scoring (``StoredPredictions``).
+struct StoredPredictionsTests {
+    @Test func predictionsAreKeptExactlyOrAsThirtyTwoBitFloatsAndDamageIsNamed() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stored-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var generator = SplitMix64(seed: 3)
+        let values = (0..<(500 * 15)).map { _ in Double(generator.next() % 1_000_000) / 1e6 + 1e-9 }
+        let predictions = Predictions.probabilities(ProbabilityMatrix(rowCount: 500, classCount: 15, values: values))
+        let exact = directory.appendingPathComponent("validation.predictions")
+        try StoredPredictions.write(predictions, to: exact, precision: .float64)
+        #expect(try StoredPredictions.read(exact) == predictions, "64 bits: the same numbers")
+        let compact = directory.appendingPathComponent("test.predictions")
+        try StoredPredictions.write(predictions, to: compact, precision: .float32)
+        guard case .probabilities(let read) = try StoredPredictions.read(compact) else { Issue.record("probabilities"); return }
+        #expect(read.rowCount == 500 && read.classCount == 15)
+        #expect(zip(read.values, values).allSatisfy { $0 == Double(Float($1)) }, "32 bits: each number as a Float")
+        let size = try FileManager.default.attributesOfItem(atPath: compact.path)[.size] as? Int ?? 0
+        #expect(size < 500 * 15 * 4, "compressed: \(size) bytes")
+        let regression = Predictions.values([1.5, -2, 3e10])
+        try StoredPredictions.write(regression, to: exact, precision: .float64)
+        #expect(try StoredPredictions.read(exact) == regression)
+
+        var damaged = try Data(contentsOf: compact)
+        damaged.removeLast(100)
+        try damaged.write(to: compact)
+        #expect(throws: StoredPredictions.ReadError.self) { try StoredPredictions.read(compact) }
+        try Data("id,a,b\n".utf8).write(to: compact)
+        let error = #expect(throws: StoredPredictions.ReadError.self) { try StoredPredictions.read(compact) }
+        #expect(error?.description.contains("is not stored predictions") == true)
     }
 }

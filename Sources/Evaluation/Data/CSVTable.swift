@@ -55,6 +55,9 @@ public struct CSVTable: Sendable, Equatable {
         return CSVTable(header: header, rows: records.dropFirst().map(\.fields))
     }
 
+    /// `value` as a CSV field: quoted when it holds a comma, a quote or a line end.
+    public static func field(_ value: String) -> String { CSVSyntax.field(value) }
+
     /// The index of column `name`, or nil.
     public func column(_ name: String) -> Int? {
         header.firstIndex(of: name)

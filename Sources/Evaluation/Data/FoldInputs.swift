@@ -5,8 +5,9 @@ import Challenge
 import Foundation
 
 /// The input directories of a question's folds, cut once per data version and shared by
-/// every evaluation: `<cache>/<question>/fold-<k>/train/` and `fold-<k>/predict/` (see
-/// docs/data.md for what each holds). A cut is written beside the cache and renamed into
+/// every evaluation: `<cache>/<question>/fold-<k>/train/` and `fold-<k>/predict/`, and
+/// `test-shard-<s>/` when the question shards its test objects (see docs/data.md for what
+/// each holds). A cut is written beside the cache and renamed into
 /// place when complete, so a cut that fails (a full disk) leaves nothing that a later
 /// evaluation would use; processes sharing a hub take turns through a lock file.
 public enum FoldInputs {
@@ -44,20 +45,30 @@ public enum FoldInputs {
     }
 
     /// The selections of every fold: its training objects (in the fold's order) to train on;
-    /// its validation objects, then every test object, to predict.
+    /// its validation objects to predict, followed by every test object, or, when the
+    /// question shards its test objects, each shard apart (`test-shard-<s>/`), cut once for all
+    /// folds.
     static func selections(of data: QuestionData, in directory: URL) -> [InputSelection] {
-        data.folds.enumerated().flatMap { index, fold -> [InputSelection] in
+        let shards = data.testShards
+        let folds = data.folds.enumerated().flatMap { index, fold -> [InputSelection] in
             let foldDirectory = directory.appendingPathComponent("fold-\(index)")
             return [
                 .training(foldDirectory.appendingPathComponent("train"), objects: fold.trainRows),
-                .prediction(foldDirectory.appendingPathComponent("predict"), objects: fold.validationRows, withTestObjects: true),
+                .prediction(foldDirectory.appendingPathComponent("predict"), objects: fold.validationRows,
+                            testObjects: shards == nil && !data.testIDs.isEmpty ? 0..<data.testIDs.count : nil),
             ]
+        }
+        return folds + (shards ?? []).enumerated().map { index, range in
+            .prediction(directory.appendingPathComponent(shardDirectoryName(index)), objects: [], testObjects: range)
         }
     }
 
+    /// The directory of test shard `index` among a question's cut inputs.
+    public static func shardDirectoryName(_ index: Int) -> String { "test-shard-\(index)" }
+
     /// A stamp of the question's data files (``QuestionFiles/stamp``) and of the folds.
     public static func stamp(files: QuestionFiles, question: Question) -> String {
-        "\(question.folds)|\(question.idColumn)|\(question.targetColumn)|\(question.labels)|" + files.stamp
+        "\(question.folds)|\(question.idColumn)|\(question.targetColumn)|\(question.labels)|\(String(describing: question.testShards))|" + files.stamp
     }
 
     /// Links (hard links; copies across file systems) the tree at `source` into `target`.

@@ -5,7 +5,7 @@ import Challenge
 import Foundation
 
 /// One input directory to cut from a question's data: the objects it holds (training
-/// objects in a given order, then the test objects or none), as docs/data.md describes: an
+/// objects in a given order, then a range of the test objects), as docs/data.md describes: an
 /// objects file, then each table's rows and each file directory's files of those objects.
 public struct InputSelection: Sendable {
     /// Created by the cut; must not exist.
@@ -14,28 +14,58 @@ public struct InputSelection: Sendable {
     public let objectsFileName: String
     /// Indices into ``QuestionData/trainIDs``, in the order the objects file lists them.
     public let trainObjects: [Int]
-    /// Whether every test object follows, in the test objects file's order.
-    public let includesTestObjects: Bool
+    /// The test objects that follow (indices into ``QuestionData/testIDs``, in the test
+    /// objects file's order), or none.
+    public let testObjects: Range<Int>?
     /// Whether the objects file keeps the target column.
     public let keepsTarget: Bool
 
-    public init(directory: URL, objectsFileName: String, trainObjects: [Int], includesTestObjects: Bool, keepsTarget: Bool) {
+    public init(directory: URL, objectsFileName: String, trainObjects: [Int], testObjects: Range<Int>?, keepsTarget: Bool) {
         self.directory = directory
         self.objectsFileName = objectsFileName
         self.trainObjects = trainObjects
-        self.includesTestObjects = includesTestObjects
+        self.testObjects = testObjects
         self.keepsTarget = keepsTarget
     }
 
     /// A step's training input: `train.csv` with the target.
     public static func training(_ directory: URL, objects: [Int]) -> InputSelection {
-        InputSelection(directory: directory, objectsFileName: "train.csv", trainObjects: objects, includesTestObjects: false, keepsTarget: true)
+        InputSelection(directory: directory, objectsFileName: "train.csv", trainObjects: objects, testObjects: nil, keepsTarget: true)
     }
 
     /// A step's prediction input: `predict.csv` without the target.
-    public static func prediction(_ directory: URL, objects: [Int], withTestObjects: Bool) -> InputSelection {
-        InputSelection(directory: directory, objectsFileName: "predict.csv", trainObjects: objects, includesTestObjects: withTestObjects,
+    public static func prediction(_ directory: URL, objects: [Int], testObjects: Range<Int>?) -> InputSelection {
+        InputSelection(directory: directory, objectsFileName: "predict.csv", trainObjects: objects, testObjects: testObjects,
                        keepsTarget: false)
+    }
+}
+
+/// Which selections each test object goes to: the ranges of the selections cut into segments
+/// that the same selections cover, found by binary search (shards are many).
+struct TestRouting {
+    /// Segment `k` is `boundaries[k]..<boundaries[k + 1]`.
+    private let boundaries: [Int]
+    private let segments: [[Int32]]
+
+    init(_ selections: [InputSelection]) {
+        let ranges = selections.enumerated().compactMap { index, selection in selection.testObjects.map { (Int32(index), $0) } }
+        boundaries = Array(Set(ranges.flatMap { [$0.1.lowerBound, $0.1.upperBound] })).sorted()
+        segments = zip(boundaries, boundaries.dropFirst()).map { start, _ in
+            ranges.filter { $0.1.contains(start) }.map(\.0)
+        }
+    }
+
+    var isEmpty: Bool { boundaries.isEmpty }
+
+    /// The selections test object `object` goes to.
+    func routes(_ object: Int) -> [Int32] {
+        var low = 0
+        var high = segments.count
+        while low < high {
+            let middle = (low + high) / 2
+            if object < boundaries[middle] { high = middle } else if object >= boundaries[middle + 1] { low = middle + 1 } else { return segments[middle] }
+        }
+        return []
     }
 }
 
@@ -58,9 +88,9 @@ public enum InputCutter {
         for (index, selection) in selections.enumerated() {
             for object in selection.trainObjects { trainRoutes[object].append(Int32(index)) }
         }
-        let testRoutes = selections.indices.filter { selections[$0].includesTestObjects }.map { Int32($0) }
+        let testRouting = TestRouting(selections)
         let trainIndex = ObjectIndex(data.trainIDs, file: data.files.train.objects.lastPathComponent)
-        let testIndex = testRoutes.isEmpty ? nil : ObjectIndex(data.testIDs, file: data.files.test?.objects.lastPathComponent)
+        let testIndex = testRouting.isEmpty ? nil : ObjectIndex(data.testIDs, file: data.files.test?.objects.lastPathComponent)
         try writeObjects(data, selections: selections)
         for (position, table) in data.files.train.tables.enumerated() {
             let writers = try selections.map { try BufferedFileWriter(url: $0.directory.appendingPathComponent("\(table.name).csv")) }
@@ -78,13 +108,13 @@ public enum InputCutter {
             }
             if let testIndex, let testTable = data.files.test?.tables[position] {
                 try route(testTable.url, question: data.question, index: testIndex, lenient: false) { record, object in
-                    guard object != nil else {
+                    guard let object else {
                         if record.strings != header {
                             throw DataError(file: testTable.url.path, problem: "line 1: its columns differ from \(table.url.lastPathComponent)'s (\(header?.joined(separator: ",") ?? ""))")
                         }
                         return
                     }
-                    for target in testRoutes {
+                    for target in testRouting.routes(object) {
                         try writers[Int(target)].write(record.raw)
                         try writers[Int(target)].write(CSVSyntax.newline)
                     }
@@ -99,8 +129,9 @@ public enum InputCutter {
                 try link(id: data.trainIDs[object], from: directory, to: routes.map { targets[Int($0)] })
             }
             if testIndex != nil, let testDirectory = data.files.test?.fileDirectories[position] {
-                let testTargets = testRoutes.map { targets[Int($0)] }
-                for id in data.testIDs { try link(id: id, from: testDirectory, to: testTargets) }
+                for (object, id) in data.testIDs.enumerated() {
+                    try link(id: id, from: testDirectory, to: testRouting.routes(object).map { targets[Int($0)] })
+                }
             }
         }
     }
@@ -181,8 +212,8 @@ public enum InputCutter {
                 }
             }
         }
-        let testSelections = selections.indices.filter { selections[$0].includesTestObjects }
-        if !testSelections.isEmpty, let testURL = data.files.test?.objects {
+        let testRouting = TestRouting(selections)
+        if !testRouting.isEmpty, let testURL = data.files.test?.objects {
             do {
                 let reader = try CSVFileReader(url: testURL)
                 guard let testHeader = try reader.next()?.strings else { throw DataError(file: testURL.path, problem: "is empty (no header)") }
@@ -192,13 +223,15 @@ public enum InputCutter {
                     }
                     return found
                 }
+                var object = 0
                 while let record = try reader.next() {
                     guard record.count == testHeader.count else {
                         throw DataError(file: testURL.path, problem: "line \(record.line): \(record.count) fields where the header has \(testHeader.count)")
                     }
-                    for selection in testSelections {
-                        try writeFields(record.base, record.fieldRanges, order: order, to: writers[selection]) { _ in nil }
+                    for selection in testRouting.routes(object) {
+                        try writeFields(record.base, record.fieldRanges, order: order, to: writers[Int(selection)]) { _ in nil }
                     }
+                    object += 1
                 }
             } catch let error as CSVParseError {
                 throw DataError(file: testURL.path, problem: error.description)

@@ -60,6 +60,13 @@ public struct QuestionData: Sendable {
         return (0..<testIDs.count).filter { !publicRows.contains($0) }
     }
 
+    /// The test objects of each shard when the question shards them (``Challenge/TestShards``),
+    /// else nil.
+    public var testShards: [Range<Int>]? {
+        guard let shards = question.testShards, !testIDs.isEmpty else { return nil }
+        return shards.ranges(objects: testIDs.count)
+    }
+
     /// The truth of the given test objects.
     public func testTruth(rows: [Int]) -> GroundTruth {
         testTruth.selecting(rows: rows)

@@ -25,19 +25,32 @@ public struct EvaluationJob: Codable, Sendable, Equatable {
     public var environment: [String: String]
     /// Folds, each with its input files in `fold-<k>/input/`.
     public var foldCount: Int
+    /// Test shards, each with its input files in `shards/shard-<s>/input/`, predicted by each
+    /// fold's model in its own run; nil when each fold's predict run predicts every test
+    /// object with its validation objects.
+    public var testShardCount: Int?
     public var limits: Limits
     public var runtime: Runtime
 
     public init(name: String, question: String, trainCommand: [String], predictCommand: [String], environment: [String: String],
-                foldCount: Int, limits: Limits, runtime: Runtime) {
+                foldCount: Int, testShardCount: Int? = nil, limits: Limits, runtime: Runtime) {
         self.name = name
         self.question = question
         self.trainCommand = trainCommand
         self.predictCommand = predictCommand
         self.environment = environment
         self.foldCount = foldCount
+        self.testShardCount = testShardCount
         self.limits = limits
         self.runtime = runtime
+    }
+
+    /// Every task of the job, in an order that runs each after what it needs: per fold, train,
+    /// predict, then each test shard.
+    public var tasks: [JobTask] {
+        (0..<foldCount).flatMap { fold in
+            [JobTask.train(fold: fold), .predict(fold: fold)] + (0..<(testShardCount ?? 0)).map { JobTask.predictShard(fold: fold, shard: $0) }
+        }
     }
 
     /// The variables of every step of `question`'s runs.
@@ -63,9 +76,15 @@ public struct EvaluationJob: Codable, Sendable, Equatable {
 /// fold-<k>/model/     written by train, read by predict
 /// fold-<k>/output/    predictions.csv, written by predict
 /// fold-<k>/train.log, predict.log   the tail of each step's output
+/// fold-<k>/train.json, predict.json  how each step ended (a SandboxResult)
+/// fold-<k>/shard-<s>/ output/predictions.csv, predict.log, predict.json: test shard <s>
+///                     predicted by the fold's model (sharded questions)
+/// shards/shard-<s>/input/  test shard <s>'s input directory, shared by the folds
 /// fold-<k>/progress   the step of the fold that started last (train, predict)
 /// fold-<k>/report.json  the fold's JobReport, when a job array runs one task per fold
 /// report.json         the JobReport, written when the job ends
+/// fold-<k>/validation.predictions, test.predictions  what is kept after scoring (the
+///                     submission's predictions files are then removed)
 /// batch/              a batch scheduler's files (the script, its output)
 /// ```
 public struct JobDirectory: Sendable, Equatable {
@@ -79,11 +98,56 @@ public struct JobDirectory: Sendable, Equatable {
     public var tree: URL { url.appendingPathComponent("tree") }
     public var harness: URL { url.appendingPathComponent("harness") }
     public var reportFile: URL { url.appendingPathComponent("report.json") }
+    /// The bagged test predictions (the fold models' mean), kept after scoring
+    /// (``StoredPredictions``, 32-bit).
+    public var storedTestPredictions: URL { url.appendingPathComponent("test.predictions") }
     /// A batch executor's files: its script and the scheduler's output.
     public var batch: URL { url.appendingPathComponent("batch") }
 
     /// The directory of fold `index`.
     public func fold(_ index: Int) -> Fold { Fold(url: url.appendingPathComponent("fold-\(index)")) }
+
+    /// The input directory of test shard `index`, shared by the folds.
+    public func shardInput(_ index: Int) -> URL { url.appendingPathComponent("shards/shard-\(index)/input") }
+
+    /// Where `task` writes its predictions, its log and how it ended.
+    public func place(of task: JobTask) -> TaskPlace {
+        switch task {
+        case .train(let fold): TaskPlace(directory: self.fold(fold).url, step: .train)
+        case .predict(let fold): TaskPlace(directory: self.fold(fold).url, step: .predict)
+        case .predictShard(let fold, let shard): TaskPlace(directory: self.fold(fold).url.appendingPathComponent("shard-\(shard)"), step: .predict)
+        }
+    }
+
+    /// A task's files: `output/predictions.csv`, `<step>.log`, `<step>.json`.
+    public struct TaskPlace: Sendable {
+        public let directory: URL
+        public let step: JobReport.Step
+        public var output: URL { directory.appendingPathComponent("output") }
+        public var predictions: URL { output.appendingPathComponent("predictions.csv") }
+        public var log: URL { directory.appendingPathComponent("\(step.rawValue).log") }
+        public var result: URL { directory.appendingPathComponent("\(step.rawValue).json") }
+        /// Present while the task runs.
+        public var running: URL { directory.appendingPathComponent("\(step.rawValue).running") }
+    }
+
+    /// Where a job's task is.
+    public enum TaskState: String, Sendable, Codable {
+        case queued, running, succeeded, failed
+    }
+
+    /// Each task of the job with where it is, from the job's files (what any machine running
+    /// it wrote), in the job's order; empty before the job is prepared.
+    public func taskProgress() -> [(task: JobTask, state: TaskState)] {
+        guard let job = try? specification() else { return [] }
+        return job.tasks.map { task in
+            let place = place(of: task)
+            if let data = try? Data(contentsOf: place.result), let result = try? JSONDecoder().decode(SandboxResult.self, from: data) {
+                return (task, result.ending == .succeeded ? .succeeded : .failed)
+            }
+            return (task, FileManager.default.fileExists(atPath: place.running.path) ? .running : .queued)
+        }
+    }
 
     /// One fold's files.
     public struct Fold: Sendable, Equatable {
@@ -98,6 +162,9 @@ public struct JobDirectory: Sendable, Equatable {
         public var predictions: URL { output.appendingPathComponent("predictions.csv") }
         public func log(_ step: JobReport.Step) -> URL { url.appendingPathComponent("\(step.rawValue).log") }
         public var progress: URL { url.appendingPathComponent("progress") }
+        /// The fold's validation predictions, kept after scoring for contributivity
+        /// (``StoredPredictions``, 64-bit), apart from the test predictions.
+        public var storedValidationPredictions: URL { url.appendingPathComponent("validation.predictions") }
         public var report: URL { url.appendingPathComponent("report.json") }
 
         /// Writes that `step` started (best effort: progress is only shown).
@@ -139,11 +206,20 @@ public struct JobReport: Codable, Sendable, Equatable {
     /// A step of a fold.
     public enum Step: String, Codable, Sendable { case train, predict }
 
-    /// One fold's steps; `predict` is nil when `train` did not succeed.
+    /// One fold's steps; `predict` is nil when `train` did not succeed; `shards` holds each
+    /// test shard's predict run, up to the first that did not succeed (sharded questions).
     public struct Fold: Codable, Sendable, Equatable {
         public var fold: Int
         public var train: SandboxResult
         public var predict: SandboxResult?
+        public var shards: [SandboxResult]?
+
+        public init(fold: Int, train: SandboxResult, predict: SandboxResult?, shards: [SandboxResult]? = nil) {
+            self.fold = fold
+            self.train = train
+            self.predict = predict
+            self.shards = shards
+        }
     }
 
     public var folds: [Fold]
@@ -152,12 +228,31 @@ public struct JobReport: Codable, Sendable, Equatable {
         self.folds = folds
     }
 
-    /// The first step that did not succeed, or nil when every fold's steps did.
-    public var failure: (fold: Int, step: Step, result: SandboxResult)? {
+    /// A step that did not succeed: its fold, its step, its test shard (nil for the fold's own
+    /// runs) and how it ended.
+    public struct Failure: Sendable {
+        public let fold: Int
+        public let step: Step
+        public let shard: Int?
+        public let result: SandboxResult
+
+        /// `fold 0: predict` or `fold 0, test shard 3: predict`.
+        public var place: String { "fold \(fold)\(shard.map { ", test shard \($0)" } ?? ""): \(step.rawValue)" }
+    }
+
+    /// The first step that did not succeed, or nil when every fold's steps did (for a sharded
+    /// job, `shardCount` shards each).
+    public func failure(shardCount: Int? = nil) -> Failure? {
         for fold in folds {
-            if fold.train.ending != .succeeded { return (fold.fold, .train, fold.train) }
-            guard let predict = fold.predict else { return (fold.fold, .predict, fold.train) }
-            if predict.ending != .succeeded { return (fold.fold, .predict, predict) }
+            if fold.train.ending != .succeeded { return Failure(fold: fold.fold, step: .train, shard: nil, result: fold.train) }
+            guard let predict = fold.predict else { return Failure(fold: fold.fold, step: .predict, shard: nil, result: fold.train) }
+            if predict.ending != .succeeded { return Failure(fold: fold.fold, step: .predict, shard: nil, result: predict) }
+            for (index, shard) in (fold.shards ?? []).enumerated() where shard.ending != .succeeded {
+                return Failure(fold: fold.fold, step: .predict, shard: index, result: shard)
+            }
+            if let shardCount, (fold.shards?.count ?? 0) < shardCount {
+                return Failure(fold: fold.fold, step: .predict, shard: fold.shards?.count ?? 0, result: predict)
+            }
         }
         return nil
     }

@@ -38,6 +38,9 @@ public struct JobPreparation: Sendable {
                 try FoldInputs.linkTree(from: cached.appendingPathComponent("train"), to: fold.trainInput)
                 try FoldInputs.linkTree(from: cached.appendingPathComponent("predict"), to: fold.predictInput)
             }
+            for shard in 0..<(job.testShardCount ?? 0) {
+                try FoldInputs.linkTree(from: inputs.appendingPathComponent(FoldInputs.shardDirectoryName(shard)), to: directory.shardInput(shard))
+            }
         }
         try directory.write(job, to: directory.specificationFile)
     }

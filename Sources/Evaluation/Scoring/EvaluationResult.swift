@@ -70,5 +70,27 @@ public struct FoldScore: Sendable, Equatable {
 public struct FoldMeasurement: Sendable, Equatable {
     public let fold: Int
     public let train: SandboxResult
+    /// The fold's own predict run (its validation objects, and the test objects when they are
+    /// not sharded).
     public let predict: SandboxResult
+    /// Each test shard's predict run, for a question that shards its test objects.
+    public let shards: [SandboxResult]
+
+    public init(fold: Int, train: SandboxResult, predict: SandboxResult, shards: [SandboxResult] = []) {
+        self.fold = fold
+        self.train = train
+        self.predict = predict
+        self.shards = shards
+    }
+
+    /// Wall seconds of every predict run of the fold, test shards included.
+    public var testWallSeconds: Double { predict.wallSeconds + shards.reduce(0) { $0 + $1.wallSeconds } }
+
+    /// CPU seconds of every predict run of the fold (nil when one was not measured).
+    public var testCPUSeconds: Double? {
+        ([predict] + shards).reduce(Double?.some(0)) { total, run in total.flatMap { sum in run.cpuSeconds.map { sum + $0 } } }
+    }
+
+    /// The largest peak memory of the fold's predict runs (nil when none was measured).
+    public var testPeakMemoryBytes: Int? { ([predict] + shards).compactMap(\.peakMemoryBytes).max() }
 }

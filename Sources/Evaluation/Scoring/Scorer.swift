@@ -40,11 +40,10 @@ enum Scorer {
     }
 
     /// Bagged scores, as ramp-workflow bags: validation predictions of all folds combined into
-    /// one out-of-fold vector (averaged where folds overlap), test predictions averaged over
-    /// the fold models.
-    static func baggedScores(data: QuestionData, validation: [Predictions], test: [Predictions]) throws -> [Score] {
+    /// one out-of-fold vector (averaged where folds overlap); `averagedTest`, the test
+    /// predictions averaged over the fold models.
+    static func baggedScores(data: QuestionData, validation: [Predictions], averagedTest averaged: Predictions) throws -> [Score] {
         let combined = combineOutOfFold(rowCount: data.trainIDs.count, foldRows: data.folds.map(\.validationRows), foldPredictions: validation)
-        let averaged = data.testIDs.isEmpty ? Predictions.values([]) : averageOverFolds(test)
         let validationScores = try scores(data.question, truth: data.trainTruth(rows: combined.rows), predictions: combined.predictions)
         return validationScores.map { Score(split: .valid, scoreType: $0.0, value: $0.1) }
             + (try testScores(data: data, predictions: averaged))

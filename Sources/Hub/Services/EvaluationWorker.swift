@@ -58,6 +58,8 @@ public struct EvaluationWorker: Sendable {
     @discardableResult
     public func runNext() async throws -> Bool {
         let ledger = hub.ledger
+        // Another worker's evaluation runs in parallel tasks (test shards): help it first.
+        if try await runSharedTask() { return true }
         guard let evaluation = try await ledger.claimNextEvaluation(owner: owner, leaseSeconds: leaseSeconds) else { return false }
         let evaluationID = evaluation.id!
         guard let submission = try await ledger.fetchSubmission(id: evaluation.submissionID),
@@ -89,10 +91,14 @@ public struct EvaluationWorker: Sendable {
                 }
             })
         if let recorded = evaluation.executorJobID { logger.info("\(label): following \(recorded) again") }
+        // A question whose test objects are in shards runs as tasks that every worker of the
+        // hub may take, when its jobs run here.
+        let shared: (any Executor)? = question.testShards != nil && evaluator.executor(for: evaluator.currentContext()) is LocalExecutor
+            ? SharedTaskExecutor(ledger: ledger, evaluationID: evaluationID, owner: owner, leaseSeconds: leaseSeconds, logger: logger) : nil
         let result: EvaluationResult? = await withTaskGroup(of: EvaluationResult?.self) { group in
             group.addTask {
                 try? await evaluator.evaluate(team: submission.team, submission: submission.name, commitID: submission.commitID,
-                                              question: question, batchJob: batchJob) { fold, step in
+                                              question: question, batchJob: batchJob, runner: shared) { fold, step in
                     // As RAMP shows it: training until the last fold predicts, then testing
                     // (a participant polling never sees the state go back).
                     let state: EvaluationState = fold >= lastFold && step == .predict ? .testing : .training
@@ -189,9 +195,9 @@ public struct EvaluationWorker: Sendable {
         return EvaluationOutcome(
             state: state, log: result.log,
             foldRuns: result.folds.map { fold in
-                FoldRunRecord(evaluationID: evaluationID, fold: fold.fold, trainSeconds: fold.train.wallSeconds, testSeconds: fold.predict.wallSeconds,
-                              trainCPUSeconds: fold.train.cpuSeconds, testCPUSeconds: fold.predict.cpuSeconds,
-                              trainPeakMemoryBytes: fold.train.peakMemoryBytes, testPeakMemoryBytes: fold.predict.peakMemoryBytes)
+                FoldRunRecord(evaluationID: evaluationID, fold: fold.fold, trainSeconds: fold.train.wallSeconds, testSeconds: fold.testWallSeconds,
+                              trainCPUSeconds: fold.train.cpuSeconds, testCPUSeconds: fold.testCPUSeconds,
+                              trainPeakMemoryBytes: fold.train.peakMemoryBytes, testPeakMemoryBytes: fold.testPeakMemoryBytes)
             },
             foldScores: result.foldScores.map {
                 FoldScoreRecord(evaluationID: evaluationID, fold: $0.fold, split: $0.score.split, scoreType: $0.score.scoreType, value: $0.score.value)

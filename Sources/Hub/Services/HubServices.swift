@@ -84,6 +84,8 @@ public enum HubServices {
                 do {
                     let requeued = try await hub.ledger.requeueExpiredLeases()
                     if requeued > 0 { logger.notice("returned \(requeued) evaluation(s) whose lease expired to the queue") }
+                    let tasks = try await hub.ledger.requeueExpiredTaskLeases()
+                    if tasks > 0 { logger.notice("returned \(tasks) task(s) whose lease expired to the queue") }
                     // A configuration applied by another process ('forkboard challenge reload').
                     if try await BlockingWork.run({ try hub.refreshConfiguration() }) {
                         try await hub.useCurrentRankingSpecifications()

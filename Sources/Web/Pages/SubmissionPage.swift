@@ -71,6 +71,14 @@ struct SubmissionPage: Sendable {
             if let seconds = evaluation.testSeconds { context["testSeconds"] = PageFormat.seconds(seconds) }
             if let job = evaluation.batchJob { context["batchJob"] = job }
             if let log = evaluation.log, !log.isEmpty { context["log"] = log }
+            if let progress = evaluation.progress, !progress.isEmpty {
+                let done = progress.filter { $0.state == "succeeded" || $0.state == "failed" }.count
+                context["progress"] = [
+                    "done": done, "total": progress.count,
+                    "running": progress.filter { $0.state == "running" }.map(\.task).joined(separator: ", "),
+                    "tasks": progress.map { ["task": $0.task, "state": $0.state, "stateClass": $0.state == "succeeded" ? "state-scored" : $0.state == "failed" ? "state-error" : ""] },
+                ] as [String: Any]
+            }
             context["hasHistory"] = !evaluation.history.isEmpty
             context["history"] = evaluation.history.map { earlier -> [String: Any] in
                 let scores = earlier.scores.keys.sorted().flatMap { split in

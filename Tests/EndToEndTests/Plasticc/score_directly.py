@@ -6,11 +6,14 @@ hub's scores with.
     python score_directly.py HUB RUN_DIRECTORY
 
 HUB is the hub home (its data/public/training_set_metadata.csv and
-data/private/test_set_metadata.csv give the targets); RUN_DIRECTORY is the evaluation's job
-directory, whose fold-<k>/output/predictions.csv hold each fold's predictions of its
-validation objects and of every test object. Prints JSON: for each fold, the `valid` and
-`test` scores; then the bagged scores (`valid`: each training object's out-of-fold
-prediction; `test`: the mean of the folds' test predictions).
+data/private/test_set_metadata.csv give the targets, its challenge.yaml the labels and the
+class weights); RUN_DIRECTORY is the evaluation's job directory, which keeps each fold's
+validation predictions (fold-<k>/validation.predictions, 64-bit) and the bagged test
+predictions (test.predictions, 32-bit), read here by their documented format (a JSON header
+line, then zlib-compressed little-endian floats with their bytes grouped by position). The
+validation objects of fold k are those of its predict input (fold-<k>/input/predict/predict.csv).
+Prints JSON: for each fold, the `valid` scores; then the bagged scores (`valid`: each training
+object's out-of-fold prediction; `test`: the kept bagged test predictions).
 
 The scores, by their definitions:
 - plasticc_log_loss: Malz et al. 2019 (AJ 158:171), the weighted log loss as Kaggle's
@@ -26,6 +29,7 @@ import json
 import os
 import re
 import sys
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -51,6 +55,20 @@ def scores(y, probabilities, labels, class_weights):
     }
 
 
+def stored(path):
+    """The predictions stored at `path` (Sources/Evaluation/Scoring/StoredPredictions.swift)."""
+    with open(path, "rb") as file:
+        data = file.read()
+    newline = data.index(b"\n")
+    header = json.loads(data[:newline])
+    assert header["format"] == "forkboard-predictions" and header["shuffle"] == "bytes" and header["compression"] == "zlib", header
+    width = 8 if header["precision"] == "float64" else 4
+    count = header["rows"] * header["columns"]
+    shuffled = np.frombuffer(zlib.decompress(data[newline + 1:]), dtype=np.uint8).reshape(width, count)
+    values = np.frombuffer(shuffled.T.copy().tobytes(), dtype="<f8" if width == 8 else "<f4").astype(float)
+    return values.reshape(header["rows"], header["columns"])
+
+
 def main(hub, run):
     with open(os.path.join(hub, "challenge.yaml")) as file:
         text = file.read()
@@ -63,28 +81,26 @@ def main(hub, run):
     train = pd.read_csv(os.path.join(hub, "data/public/training_set_metadata.csv"), dtype={"object_id": str})
     test = pd.read_csv(os.path.join(hub, "data/private/test_set_metadata.csv"), dtype={"object_id": str})
     train_y = dict(zip(train["object_id"], (position[str(t)] for t in train["target"])))
-    test_ids = list(test["object_id"])
     test_y = np.array([position[str(t)] for t in test["target"]])
-    folds, test_sum, out_of_fold = [], None, {}
+    folds, out_of_fold = [], {}
     fold = 0
-    while os.path.exists(os.path.join(run, f"fold-{fold}/output/predictions.csv")):
-        predictions = pd.read_csv(os.path.join(run, f"fold-{fold}/output/predictions.csv"), dtype={"object_id": str})
-        assert list(predictions.columns) == ["object_id"] + labels, f"fold {fold}: columns {list(predictions.columns)}"
-        predictions = predictions.set_index("object_id")
-        valid_ids = [identifier for identifier in predictions.index if identifier in train_y]
-        valid_p = predictions.loc[valid_ids, labels].to_numpy(dtype=float)
+    while os.path.exists(os.path.join(run, f"fold-{fold}/validation.predictions")):
+        objects = pd.read_csv(os.path.join(run, f"fold-{fold}/input/predict/predict.csv"), dtype={"object_id": str})
+        valid_ids = [identifier for identifier in objects["object_id"] if identifier in train_y]
+        valid_p = stored(os.path.join(run, f"fold-{fold}/validation.predictions"))
+        assert valid_p.shape == (len(valid_ids), len(labels)), valid_p.shape
         valid_y = np.array([train_y[identifier] for identifier in valid_ids])
-        test_p = predictions.loc[test_ids, labels].to_numpy(dtype=float)
-        folds.append({"valid": scores(valid_y, valid_p, labels, class_weights), "test": scores(test_y, test_p, labels, class_weights)})
-        test_sum = test_p if test_sum is None else test_sum + test_p
+        folds.append({"valid": scores(valid_y, valid_p, labels, class_weights)})
         for identifier, row in zip(valid_ids, valid_p):
             out_of_fold.setdefault(identifier, []).append(row)
         fold += 1
     order = [identifier for identifier in train["object_id"] if identifier in out_of_fold]
     bagged_valid = np.array([np.mean(out_of_fold[identifier], axis=0) for identifier in order])
+    bagged_test = stored(os.path.join(run, "test.predictions"))
+    assert bagged_test.shape == (len(test_y), len(labels)), bagged_test.shape
     bagged = {
         "valid": scores(np.array([train_y[identifier] for identifier in order]), bagged_valid, labels, class_weights),
-        "test": scores(test_y, test_sum / fold, labels, class_weights),
+        "test": scores(test_y, bagged_test, labels, class_weights),
     }
     print(json.dumps({"folds": folds, "bagged": bagged}))
 
