@@ -18,7 +18,7 @@ public struct SlurmExecutor: BatchExecutor {
     /// The `forkboard` executable the nodes run.
     public let forkboardCommand: String
     let commands = SlurmCommands()
-    private let watcher: SlurmQueueWatcher
+    let watcher: SlurmQueueWatcher
 
     /// The prefix of the job ids this executor returns (`slurm:4242`).
     public static let jobIDPrefix = "slurm:"
@@ -104,6 +104,8 @@ public struct SlurmExecutor: BatchExecutor {
         guard FileManager.default.isExecutableFile(atPath: forkboardCommand) else {
             throw JobError("the forkboard executable the nodes would run, \(forkboardCommand), does not exist or cannot be run (set executor: forkboard_command in challenge.yaml)")
         }
+        // A question whose test objects are in shards: one array task per sandboxed run.
+        if job.testShardCount != nil { return Self.jobIDPrefix + (try await submitTasks(of: job, directory: directory, name: name)) }
         let batch = directory.batch
         let script = batch.appendingPathComponent("job.sh")
         do {
@@ -137,20 +139,26 @@ public struct SlurmExecutor: BatchExecutor {
         """
     }
 
-    /// `sbatch`'s arguments for `job`: its name, output file, resources and the settings' own.
-    static func sbatchArguments(job: EvaluationJob, settings: SlurmSettings, name: String, directory: JobDirectory) -> [String] {
+    /// `sbatch`'s arguments for `job`: its name, output file, resources and the settings' own;
+    /// with `tasks`, an array of that many single runs (a sharded job's tasks) writing `output`.
+    static func sbatchArguments(job: EvaluationJob, settings: SlurmSettings, name: String, directory: JobDirectory,
+                                tasks: Int? = nil, output: String? = nil) -> [String] {
         let perFold = settings.granularity == .fold
-        let folds = perFold ? 1 : job.foldCount
-        let seconds = folds * 2 * job.limits.wallSeconds + settings.timeOverheadSeconds
+        let runs = tasks != nil ? 1 : perFold ? 2 : 2 * job.foldCount
+        let seconds = runs * job.limits.wallSeconds + settings.timeOverheadSeconds
         let minutes = max(1, (seconds + 59) / 60)
         let megabytes = memoryMegabytes(job: job, settings: settings)
         var arguments = [
             "--job-name=\(name)", "--comment=\(job.name)", "--chdir=\(directory.url.path)",
-            "--output=\(directory.batch.path)/\(perFold ? "slurm-%a.out" : "slurm.out")",
+            "--output=\(directory.batch.path)/\(output ?? (perFold ? "slurm-%a.out" : "slurm.out"))",
             "--time=\(minutes)", "--mem=\(megabytes)M", "--cpus-per-task=\(settings.cpusPerTask)",
             "--nodes=1", "--ntasks=1", "--no-requeue",
         ]
-        if perFold { arguments.append("--array=0-\(job.foldCount - 1)") }
+        if let tasks {
+            arguments.append("--array=0-\(tasks - 1)")
+        } else if perFold {
+            arguments.append("--array=0-\(job.foldCount - 1)")
+        }
         if let partition = settings.partition { arguments.append("--partition=\(partition)") }
         if let account = settings.account { arguments.append("--account=\(account)") }
         if let qos = settings.qualityOfService { arguments.append("--qos=\(qos)") }
@@ -165,6 +173,9 @@ public struct SlurmExecutor: BatchExecutor {
     public func follow(jobID: String, directory: JobDirectory, waiting: @escaping @Sendable (String) async -> Void,
                        progress: @escaping JobProgress) async throws -> JobReport {
         guard let slurmID = Self.slurmJobID(jobID) else { throw JobError("\(jobID) is not a Slurm job") }
+        if (try? directory.specification())?.testShardCount != nil {
+            return try await followTasks(slurmID, directory: directory, waiting: waiting, progress: progress)
+        }
         await watcher.follow(slurmID)
         do {
             let report = try await followFollowed(slurmID, directory: directory, waiting: waiting, progress: progress)
@@ -269,7 +280,14 @@ public struct SlurmExecutor: BatchExecutor {
     /// - Throws: ``JobError`` when scancel fails.
     public static func cancel(jobID: String) async throws {
         guard let slurmID = slurmJobID(jobID) else { return }
-        try await SlurmCommands().cancel(jobID: slurmID)
+        let commands = SlurmCommands()
+        try await commands.cancel(jobID: slurmID)
+        // A sharded job's later arrays carry its name.
+        if let name = ((try? await commands.details(jobID: slurmID)) ?? nil)?.first?["JobName"] {
+            for other in (try? await commands.jobs(named: name)) ?? [] where other != slurmID {
+                try? await commands.cancel(jobID: other)
+            }
+        }
     }
 }
 

@@ -57,13 +57,14 @@ extension TestHub {
     /// A hub whose evaluations run on the test Slurm cluster: `executor:` written into its
     /// challenge.yaml with a shared directory of its own, and `extra` settings (indented lines).
     /// Returns the hub and its shared directory.
-    static func onSlurm(folds: Int = 2, settings extra: String = "", limits: String? = nil, shared given: URL? = nil) async throws -> (hub: TestHub, shared: URL) {
+    static func onSlurm(template: String = "breast-cancer", folds: Int = 2, settings extra: String = "", limits: String? = nil, shared given: URL? = nil,
+                        configure: @escaping (String) -> String = { $0 }) async throws -> (hub: TestHub, shared: URL) {
         let configuration = try await SlurmCluster.shared.start()
         var environment = CommandRunner.environment
         environment["SLURM_CONF"] = configuration
         let shared = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-slurm-shared-\(UUID().uuidString.prefix(8))")
-        let hub = try await TestHub(folds: folds, environment: environment) { text in
-            var text = text + """
+        let hub = try await TestHub(template: template, folds: folds, environment: environment) { text in
+            var text = configure(text) + """
 
                 executor:
                   type: slurm

@@ -202,6 +202,63 @@ struct SlurmExecutorTests {
         #expect(Self.evaluation(submission)["attempts"] as? Int == 2)
     }
 
+    @Test func testShardsRunAsArrayTasksAndANodeFailureRunsTheLostTaskAgainAlone() async throws {
+        let (hub, shared) = try await TestHub.onSlurm(template: "plasticc", folds: 3, settings: "  jobs_in_flight: 2") {
+            PlasticcTests.withShardedQuestion($0, shards: 3)
+        }
+        let token = try await hub.addTeam("alice")
+        try await hub.start()
+        let clone = try await hub.clone("alice", login: "alice", token: token)
+        #expect(try await hub.submit("kit", in: clone).status == 0)
+        // A test shard's run is under way on the node: the node dies.
+        var running: String?
+        let deadline = Date().addingTimeInterval(300)
+        while running == nil, Date() < deadline {
+            running = processes(containing: shared.path, and: "--task").map(CrashRecoveryTests.commandLine).first { $0.contains("shard-") }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let lost = try #require(running.flatMap { $0.firstMatch(of: /fold-[0-9]+\/shard-[0-9]+/) }.map { String($0.output) }, "a shard ran: \(hub.logs())")
+        try await SlurmCluster.shared.killNode()
+        for process in processes(containing: shared.path, and: "run-job") {
+            for victim in [process] + CrashRecoveryTests.descendants(of: process) { kill(victim, SIGKILL) }
+        }
+        let arraysFile = { () -> URL? in
+            (try? FileManager.default.subpathsOfDirectory(atPath: shared.path).first { $0.hasSuffix("kit/sharded/batch/arrays.json") })
+                .map { shared.appendingPathComponent($0) }
+        }
+        var failed = false
+        let nodeDeadline = Date().addingTimeInterval(120)
+        while !failed, Date() < nodeDeadline {
+            let listed = (arraysFile().flatMap { try? JSONSerialization.jsonObject(with: Data(contentsOf: $0)) } as? [[String: Any]]) ?? []
+            let ids = listed.compactMap { $0["slurmID"] as? String }
+            failed = try await SlurmCluster.shared.states(of: ids).values.contains("NODE_FAIL")
+            try await Task.sleep(for: .seconds(1))
+        }
+        #expect(failed, "the lost tasks ended in NODE_FAIL")
+        try await SlurmCluster.shared.startNode()
+        let submission = try await hub.waitForFinalState(team: "alice", name: "kit", timeout: 900)
+        let evaluations = try #require(submission["evaluations"] as? [[String: Any]])
+        let byQuestion = Dictionary(uniqueKeysWithValues: evaluations.compactMap { evaluation in (evaluation["question"] as? String).map { ($0, evaluation) } })
+        let sharded = try #require(byQuestion["sharded"])
+        let whole = try #require(byQuestion["classification"])
+        #expect(sharded["state"] as? String == "scored" && whole["state"] as? String == "scored", "\(evaluations) \(hub.logs())")
+        #expect(sharded["attempts"] as? Int == 1, "the sharded evaluation was not started again: only its lost tasks were")
+        // Its arrays: the training tasks, the predictions, then the lost runs on their own.
+        let listed = try JSONSerialization.jsonObject(with: Data(contentsOf: try #require(arraysFile()))) as? [[String: Any]] ?? []
+        #expect(listed.count >= 3, "a round of the lost tasks: \(listed)")
+        #expect(listed.dropFirst(2).contains { ($0["tasks"] as? [String])?.contains(lost) == true }, "\(lost) was submitted again: \(listed)")
+        #expect((listed.first?["tasks"] as? [String]) == ["fold-0/train", "fold-1/train", "fold-2/train"])
+        // The same scores as the one-run question's.
+        let wholeScores = try #require(whole["scores"] as? [String: [String: Double]])
+        let shardedScores = try #require(sharded["scores"] as? [String: [String: Double]])
+        for (split, scores) in wholeScores {
+            for (name, value) in scores {
+                let other = shardedScores[split]?[name]
+                #expect(other.map { abs($0 - value) <= 1e-12 * max(1, abs(value)) } == true, "\(split) \(name): whole \(value), sharded \(other ?? .nan)")
+            }
+        }
+    }
+
     @Test func aHubKilledWithJobsInFlightFollowsThemAgainAndScoresEachOnce() async throws {
         let (hub, shared) = try await TestHub.onSlurm(settings: "  jobs_in_flight: 2")
         let token = try await hub.addTeam("alice")
