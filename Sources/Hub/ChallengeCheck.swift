@@ -23,6 +23,9 @@ public struct ChallengeCheck: Sendable {
     }
 
     public private(set) var findings: [Finding] = []
+    /// What one submission of each question costs at full size, projected from the starting
+    /// kit's quick run (kept in the hub for `forkboard resources`).
+    public private(set) var projections: [CostProjection] = []
 
     /// True when nothing is an error.
     public var passed: Bool { !findings.contains { $0.severity == .error } }
@@ -225,7 +228,9 @@ public struct ChallengeCheck: Sendable {
         guard passed else { return }
         let results: [LocalEvaluation.Result]
         do {
-            results = try await LocalEvaluation(source: .hub(hub), quick: true).run(tree: hub.startingKitDirectory, questionName: nil)
+            var evaluation = LocalEvaluation(source: .hub(hub), quick: true)
+            evaluation.measuresSmallestRun = true
+            results = try await evaluation.run(tree: hub.startingKitDirectory, questionName: nil)
         } catch {
             add(.error, "starting kit", "\(error)")
             return
@@ -242,6 +247,16 @@ public struct ChallengeCheck: Sendable {
                 let bagged = result.outcome.baggedScores.filter { $0.split == .valid }
                     .map { "\($0.scoreType) \(String(format: "%.4f", $0.value))" }.joined(separator: ", ")
                 add(.ok, subject, "scored on a quick subset (bagged validation: \(bagged))")
+                let full = hub.challenge.question(named: result.question.name) ?? result.question
+                var data = try? QuestionData.load(files: .hub(home: hub.home, question: full), question: full)
+                data?.splitTestRows(hub.challenge.testSplit)
+                if let data, let projection = CostProjection.make(result: result, data: data) {
+                    projections.append(projection)
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    try? encoder.encode(projection).write(to: CostProjection.file(hub: hub, question: projection.question), options: .atomic)
+                    add(.ok, subject, String(format: "one submission costs about %.2f CPU hours at full size (the table below)", projection.cpuHours))
+                }
             } else {
                 add(.error, subject, "scores out of range: " + outOfRange.map { "\($0.scoreType) \($0.value) (\($0.split.rawValue))" }.joined(separator: ", "))
             }

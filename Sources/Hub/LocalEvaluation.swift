@@ -32,7 +32,17 @@ public struct LocalEvaluation {
     public struct Result {
         public let question: Question
         public let outcome: EvaluationResult
+        /// How many objects each fold trained on and predicted, in fold order.
+        public var foldObjects: [(train: Int, predict: Int)] = []
+        /// A predict run of fold 0's model on a single object: what a run costs whatever its
+        /// size (the sandbox and the interpreter starting, the model read); nil when not
+        /// measured or when the evaluation failed.
+        public var smallestRun: SandboxResult?
     }
+
+    /// Whether to measure, after a scored question, a predict run on one object
+    /// (``Result/smallestRun``), for ``CostProjection``.
+    public var measuresSmallestRun = false
 
     /// Evaluates `tree` (a directory) on `questionName` (default: every question whose required
     /// files the tree holds).
@@ -108,7 +118,29 @@ public struct LocalEvaluation {
             } catch let error as JobError {
                 outcome = .hubFault(error.description)
             }
-            results.append(Result(question: question, outcome: outcome))
+            var result = Result(question: question, outcome: outcome)
+            result.foldObjects = data.folds.map { ($0.trainRows.count, $0.validationRows.count) }
+            if measuresSmallestRun, outcome.status == .scored, let first = data.folds.first?.validationRows.first {
+                let smallest = work.appendingPathComponent("\(question.name)-smallest")
+                try InputCutter.cut(data, into: [.prediction(smallest.appendingPathComponent("input"), objects: [first], testObjects: nil)])
+                let output = smallest.appendingPathComponent("output")
+                try fileManager.createDirectory(at: output, withIntermediateDirectories: true)
+                result.smallestRun = try? await Sandbox(runtime: runtime, limits: challenge.limits).run(
+                    command: question.predictCommand,
+                    mounts: [
+                        Sandbox.Mount(hostPath: directory.tree.path, sandboxPath: "/submission"),
+                        Sandbox.Mount(hostPath: directory.harness.path, sandboxPath: "/harness"),
+                        Sandbox.Mount(hostPath: smallest.appendingPathComponent("input").path, sandboxPath: "/input"),
+                        Sandbox.Mount(hostPath: directory.fold(0).model.path, sandboxPath: "/model"),
+                        Sandbox.Mount(hostPath: output.path, sandboxPath: "/output", writable: true),
+                    ],
+                    workingDirectory: "/submission",
+                    environment: EvaluationJob.environment(of: question).merging([
+                        "FORKBOARD_INPUT": "/input/predict.csv", "FORKBOARD_INPUT_DIRECTORY": "/input", "FORKBOARD_MODEL_DIR": "/model",
+                        "FORKBOARD_PREDICTIONS": "/output/predictions.csv",
+                    ]) { $1 })
+            }
+            results.append(result)
         }
         return results
     }

@@ -32,16 +32,18 @@ public struct ResourceReport: Sendable, Codable, Equatable {
     public let cpuHoursPerParticipant: Double
     /// CPU hours of one evaluated submission, on average.
     public let cpuHoursPerSubmission: Double
+    /// What `challenge check` projected one submission of each question to cost.
+    public var projections: [CostProjection] = []
 
     enum CodingKeys: String, CodingKey {
-        case submissions, teams, total
+        case submissions, teams, total, projections
         case cpuHoursPerParticipant = "cpu_hours_per_participant"
         case cpuHoursPerSubmission = "cpu_hours_per_submission"
     }
 
     /// The report from the ledger's measured fold runs.
     /// - Throws: database errors.
-    public static func make(ledger: Ledger) throws -> ResourceReport {
+    public static func make(ledger: Ledger, projections: [CostProjection] = []) throws -> ResourceReport {
         var lines: [Line] = []
         for detail in try ledger.submissionDetails() {
             let runs = detail.evaluations.flatMap(\.foldRuns)
@@ -64,7 +66,8 @@ public struct ResourceReport: Sendable, Codable, Equatable {
         return ResourceReport(
             submissions: lines, teams: teams, total: total,
             cpuHoursPerParticipant: teams.isEmpty ? 0 : total.cpuSeconds / 3600 / Double(teams.count),
-            cpuHoursPerSubmission: measured.isEmpty ? 0 : measured.reduce(0) { $0 + $1.cpuSeconds } / 3600 / Double(measured.count))
+            cpuHoursPerSubmission: measured.isEmpty ? 0 : measured.reduce(0) { $0 + $1.cpuSeconds } / 3600 / Double(measured.count),
+            projections: projections)
     }
 
     /// An aligned text table, with a projection for `submissionsPerParticipant` submissions
@@ -82,6 +85,12 @@ public struct ResourceReport: Sendable, Codable, Equatable {
                        cpuHoursPerSubmission, cpuHoursPerParticipant)
         text += String(format: "Projection: %d participants x %d submissions = %.1f CPU hours (%.4f per participant).\n",
                        participants, submissionsPerParticipant, projected * Double(participants), projected)
+        for projection in projections {
+            let largest = Double(max(projection.trainPeakBytes, projection.predictPeakBytes)) / 1_048_576
+            text += String(format: "Question %@: 'challenge check' projected %.4f CPU hours and %.0f MiB at most per submission; measured: %.4f CPU hours and %.0f MiB on average.\n",
+                           projection.question, projection.cpuHours, largest, cpuHoursPerSubmission,
+                           Double(submissions.map(\.peakMemoryBytes).max() ?? 0) / 1_048_576)
+        }
         return text
     }
 }

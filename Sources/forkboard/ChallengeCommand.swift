@@ -94,6 +94,7 @@ struct ChallengeCommand: AsyncParsableCommand {
             }
             let check = await ChallengeCheck.run(home: home)
             for finding in check.findings { say(finding.description) }
+            for projection in check.projections { say("\n" + projection.table()) }
             let errors = check.findings.filter { $0.severity == .error }.count
             let warnings = check.findings.filter { $0.severity == .warning }.count
             say(check.passed ? "Passed (\(warnings) warning(s))." : "Failed: \(errors) error(s), \(warnings) warning(s).")

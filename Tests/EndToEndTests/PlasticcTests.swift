@@ -151,6 +151,12 @@ struct PlasticcTests {
 
     @Test func testShardsRunInParallelOnTheWorkersAndScoreAsOneRunDoes() async throws {
         let hub = try await TestHub(template: "plasticc") { Self.withShardedQuestion($0, shards: 3) }
+        // What one submission costs at full size, projected from the starting kit's quick run.
+        let check = try await hub.forkboard(["challenge", "check", hub.home.path])
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.output.contains("Cost of one submission of question sharded at its full size"), "\(check.output)")
+        #expect(check.output.contains("objects                           1000 training, 2000 test; 3 folds, 3 test shard(s)"), "\(check.output)")
+        #expect(check.output.contains("wall time, 2 worker(s) or nodes"))
         let token = try await hub.addTeam("alice")
         try await hub.start(workers: 2)
         let clone = try await hub.clone("alice", login: "alice", token: token)
@@ -209,6 +215,9 @@ struct PlasticcTests {
             #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("fold-\(fold)/validation.predictions").path))
         }
         #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("test.predictions").path))
+        // The measured cost beside the projection.
+        let resources = try await hub.forkboard(["resources", "--hub", hub.home.path])
+        #expect(resources.output.contains("Question sharded: 'challenge check' projected"), "\(resources.output)")
         // Both workers ran tasks of the sharded evaluation.
         let log = hub.logs(lines: 400)
         #expect(log.contains("helping with task fold-"), "another worker took tasks: \(log)")
