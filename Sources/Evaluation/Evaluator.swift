@@ -54,6 +54,7 @@ public struct Evaluator: Sendable {
             }
             if !FileManager.default.fileExists(atPath: directory.specificationFile.path) { followedJob = nil }
         }
+        let preparationStart = Date()
         let prepared: Preparation = try await BlockingWork.run { [followedJob] in
             followedJob == nil
                 ? Self.prepare(context: context, directory: directory, team: team, submission: submission, commitID: commitID, question: question)
@@ -65,6 +66,7 @@ public struct Evaluator: Sendable {
         case .ready(let loaded): data = loaded
         }
         let report: JobReport
+        let runStart = Date()
         do {
             if let batch = executor as? any BatchExecutor, let batchJob {
                 let jobID: String
@@ -85,7 +87,14 @@ public struct Evaluator: Sendable {
             return .hubFault("\(error)")
         }
         try Task.checkCancellation()
-        let result = try await BlockingWork.run { JobScoring.score(report, directory: directory, data: data) }
+        let scoringStart = Date()
+        var result = try await BlockingWork.run { JobScoring.score(report, directory: directory, data: data) }
+        // Where the hub's own time went, beside the runs' (the log's first lines).
+        if result.status == .scored {
+            result.log += String(format: "the hub: job prepared in %.1f s, its runs took %.1f s, predictions checked, joined and scored in %.1f s\n",
+                                 runStart.timeIntervalSince(preparationStart), scoringStart.timeIntervalSince(runStart),
+                                 Date().timeIntervalSince(scoringStart))
+        }
         let scored = try await ProgramScoring(sandbox: context.sandbox, scoringDirectory: context.scoringDirectory)
             .addScores(to: result, directory: directory, data: data)
         // What is kept is stored: the runs' predictions files go (at full size, most of the disk).

@@ -112,7 +112,7 @@ public struct CostProjection: Codable, Sendable, Equatable {
     }
 
     /// Bytes of files, and of every file in directories.
-    static func bytes(_ paths: [URL]) -> Int {
+    public static func bytes(_ paths: [URL]) -> Int {
         let fileManager = FileManager.default
         return paths.reduce(0) { total, url in
             var isDirectory: ObjCBool = false

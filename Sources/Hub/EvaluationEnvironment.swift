@@ -43,16 +43,11 @@ public struct EvaluationEnvironment: Codable, Sendable, Equatable {
     /// The environment of `hub` now (reads and hashes the files, asks the runtime:
     /// ``HubRuntime/describe(hub:)``).
     /// - Throws: file errors; the runtime's failures give empty fields.
+    /// The data files are hashed on ``Evaluation/BlockingWork``'s threads, once per version
+    /// (size and modification time; kept in `runs/.data-hashes.json`): gigabytes of data are not
+    /// read again at each process's first evaluation.
     public static func current(hub: Hub) async throws -> EvaluationEnvironment {
-        var data: [String: String] = [:]
-        for question in hub.challenge.questions {
-            for path in [question.trainData, question.testData] + question.tables.flatMap({ [$0.train, $0.test] }) {
-                data[path] = try sha256(of: hub.home.appendingPathComponent(path))
-            }
-            for directory in question.fileDirectories {
-                for path in [directory.train, directory.test] { data[path] = try sha256(ofDirectory: hub.home.appendingPathComponent(path)) }
-            }
-        }
+        let data = try await BlockingWork.run { try dataHashes(hub: hub) }
         var harness: [String: String] = [:]
         let harnessRoot = hub.home.appendingPathComponent("harness")
         if let files = FileManager.default.enumerator(at: harnessRoot, includingPropertiesForKeys: [.isRegularFileKey]) {
@@ -78,6 +73,37 @@ public struct EvaluationEnvironment: Codable, Sendable, Equatable {
     }
 
     /// SHA-256 of a file, read in chunks (data files may be larger than memory).
+    /// SHA-256 of every data file and file directory of every question, by path relative to
+    /// the hub home, reusing the hashes kept for files of the same size and modification time.
+    static func dataHashes(hub: Hub) throws -> [String: String] {
+        struct Kept: Codable {
+            var stamp: String
+            var sha256: String
+        }
+        let keptFile = hub.home.appendingPathComponent("runs/.data-hashes.json")
+        var kept = (try? JSONDecoder().decode([String: Kept].self, from: Data(contentsOf: keptFile))) ?? [:]
+        var hashes: [String: String] = [:]
+        var changed = false
+        for question in hub.challenge.questions {
+            let files = [question.trainData, question.testData] + question.tables.flatMap { [$0.train, $0.test] }
+            let directories = question.fileDirectories.flatMap { [$0.train, $0.test] }
+            for path in files + directories {
+                let url = hub.home.appendingPathComponent(path)
+                let stamp = QuestionFiles(train: QuestionFiles.Split(objects: url), test: nil).stamp
+                if let known = kept[path], known.stamp == stamp {
+                    hashes[path] = known.sha256
+                    continue
+                }
+                let hash = directories.contains(path) ? try sha256(ofDirectory: url) : try sha256(of: url)
+                hashes[path] = hash
+                kept[path] = Kept(stamp: stamp, sha256: hash)
+                changed = true
+            }
+        }
+        if changed { try? JSONEncoder().encode(kept).write(to: keptFile, options: .atomic) }
+        return hashes
+    }
+
     static func sha256(of file: URL) throws -> String {
         let handle = try FileHandle(forReadingFrom: file)
         defer { try? handle.close() }

@@ -1,0 +1,289 @@
+import ArgumentParser
+import Challenge
+import Credit
+import Evaluation
+import Foundation
+import Hub
+import Ledger
+import ScoreTypes
+import SyntheticWorkloads
+
+/// The `plasticc` template at PLAsTiCC's own size (7,848 training objects, 3,492,890 test
+/// objects, about 455 million observations): the data generated and checked by `forkboard
+/// init`, the inputs cut, the starting kit evaluated by `forkboard worker` processes with 2 then
+/// 1 worker(s) (test shards in parallel), its predictions joined and scored, contributivity
+/// over 1,000 generated submissions of the question, and what is kept per submission. The hub
+/// home is kept between runs (`--hub`): generating the data takes a quarter of an hour.
+struct PlasticcBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plasticc",
+        abstract: "PLAsTiCC at full size: data generation and checks, cutting, a starting-kit submission with 2 and 1 workers, scoring, contributivity over 1,000 submissions, storage; time and peak memory of each step.")
+
+    @Option(help: "The hub home, made at the first run and kept (about 40 GB at full size).")
+    var hub = "/tmp/forkboard-bench-plasticc"
+
+    @Option(help: "full (PLAsTiCC's size) or small (the template's default, to try the benchmark).")
+    var size = "full"
+
+    @Option(help: "Worker counts to evaluate the starting kit with, in order, comma-separated.")
+    var workers = "2,1"
+
+    @Option(help: "Test objects per shard.")
+    var shardObjects = 100_000
+
+    @Option(help: "Submissions blended in the contributivity measurement.")
+    var blended = 1000
+
+    @OptionGroup var served: ServedHubOptions
+
+    func run() async throws {
+        let home = URL(fileURLWithPath: hub).standardizedFileURL
+        var rows: [[String]] = []
+        func add(_ step: String, _ measured: String, _ goal: String = "", _ peak: Int? = nil) {
+            rows.append([step, measured, peak.map { String(format: "%.0f MiB", Double($0) / 1_048_576) } ?? "", goal])
+            say("\(step): \(measured)\(peak.map { String(format: ", peak %.0f MiB", Double($0) / 1_048_576) } ?? "")")
+        }
+
+        // 1. The data, generated and checked by init.
+        if !FileManager.default.fileExists(atPath: home.appendingPathComponent("repos/ledger.git").path) {
+            try? FileManager.default.removeItem(at: home)
+            var environment = ProcessInfo.processInfo.environment
+            environment["PLASTICC_PREPARE_OPTIONS"] = size == "full" ? "--full --workers 2" : ""
+            var peak = 0
+            let seconds = try await Timing.seconds {
+                peak = try await MeasuredProcess.run(served.forkboard, ["init", home.path, "--template", "plasticc", "--python", served.python],
+                                                     environment: environment, log: URL(fileURLWithPath: "\(home.path)-init.log"))
+            }
+            add("init: generate (prepare_data.py, 2 processes) and check the data", String(format: "%.0f s", seconds), "", peak)
+            try Self.configure(home: home, shardObjects: shardObjects)
+            try await HubScenario.run(served.forkboard, ["challenge", "reload", "--hub", home.path])
+        }
+        let hubObject = try Hub(home: home)
+        guard let question = hubObject.challenge.questions.first else { throw ValidationError("no question in \(home.path)") }
+        let files = QuestionFiles.hub(home: home, question: question)
+        let dataBytes = CostProjection.bytes(files.train.paths + (files.test?.paths ?? []))
+
+        // 2. The inputs, cut once for every submission.
+        let cache = hubObject.evaluationContext.inputCacheDirectory
+        try? FileManager.default.removeItem(at: cache)
+        PeakMemory.reset()
+        var data: QuestionData?
+        let cutSeconds = try await Timing.seconds {
+            data = try QuestionData.load(files: files, question: question)
+            let loaded = data!
+            _ = try FoldInputs.withInputs(of: loaded, cacheDirectory: cache, stamp: FoldInputs.stamp(files: files, question: question)) { $0 }
+        }
+        guard let data else { return }
+        let inputBytes = CostProjection.bytes([cache])
+        add("cut every input (\(data.folds.count) folds, \(data.testShards?.count ?? 1) test shards)",
+            String(format: "%.0f s; %.1f GB of inputs for %.1f GB of data (%.2fx)", cutSeconds, Double(inputBytes) / 1e9, Double(dataBytes) / 1e9,
+                   Double(inputBytes) / Double(dataBytes)),
+            "< 15 min, < 2 GiB, inputs < 1.5x data", PeakMemory.current)
+
+        // 3. The starting kit, with each number of workers.
+        for (round, count) in workers.split(separator: ",").compactMap({ Int($0) }).enumerated() {
+            let evaluation = try await Self.evaluate(home: home, hub: hubObject, workers: count, first: round == 0, served: served)
+            add("starting kit, \(count) worker(s): push to scored", String(format: "%.1f min (%@)", evaluation.seconds / 60, evaluation.breakdown),
+                count == 2 ? "< 90 min" : "about twice the 2 workers'", evaluation.peak)
+            add("  of which the hub joined, checked and scored the predictions", evaluation.scoring, "< 60 s")
+        }
+
+        // 4. What is kept of a submission's predictions.
+        let run = JobDirectory(url: hubObject.evaluationContext.runDirectory(team: "alice", submission: "kit", question: question.name))
+        let kept = CostProjection.bytes([run.storedTestPredictions] + data.folds.indices.map { run.fold($0).storedValidationPredictions })
+        add("predictions kept per submission (bagged test 32-bit, validation 64-bit)", String(format: "%.0f MB", Double(kept) / 1e6), "< 300 MB")
+
+        // 5. Contributivity over generated submissions of this question.
+        if FileManager.default.fileExists(atPath: run.storedTestPredictions.path) {
+            PeakMemory.reset()
+            var generator = SplitMix64(seed: 20261207)
+            let problem = Self.blendingProblem(data: data, submissions: blended, generator: &generator)
+            let scoreType = try question.scoreType(named: question.blendingScoreType ?? question.officialScoreType)
+            var members = 0
+            let seconds = try await Timing.seconds {
+                let result = try Blender(scoreType: scoreType).blend(problem) { _ in
+                    members += 1
+                    return try StoredPredictions.read(run.storedTestPredictions)
+                }
+                _ = result.contributivities
+            }
+            add("contributivity over \(blended) submissions (generated validation predictions; \(members) members' test predictions read)",
+                String(format: "%.1f s", seconds), "< 20 s, < 4 GiB", PeakMemory.current)
+        }
+        say("")
+        say(LeaderboardFormatter.table(header: ["step", "measured", "peak memory", "goal"], rows: rows))
+        say("cores: \(ProcessInfo.processInfo.activeProcessorCount); \(data.trainIDs.count) training and \(data.testIDs.count) test objects")
+    }
+
+    /// Limits for the full size, and the test objects in shards.
+    static func configure(home: URL, shardObjects: Int) throws {
+        let file = home.appendingPathComponent("challenge.yaml")
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "  - name: classification\n", with: "  - name: classification\n    test_shards: {objects: \(shardObjects)}\n")
+        text = replacingSection("limits", in: text, with: """
+            limits:
+              wall_seconds: 3600
+              cpu_seconds: 3600
+              memory_bytes: 4294967296
+              processes: 256
+              file_size_bytes: 2147483648
+              open_files: 256
+              output_tail_bytes: 65536
+              output_bytes: 67108864
+              temporary_bytes: 1073741824
+              written_bytes: 2147483648
+            """)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+    }
+
+    /// `text` with the top-level section `key:` (up to the next top-level key) replaced.
+    static func replacingSection(_ key: String, in text: String, with section: String) -> String {
+        var lines = text.components(separatedBy: "\n")
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("\(key):") }) else { return text + "\n" + section }
+        var end = start + 1
+        while end < lines.count, lines[end].isEmpty || lines[end].hasPrefix(" ") { end += 1 }
+        lines.replaceSubrange(start..<end, with: section.components(separatedBy: "\n"))
+        return lines.joined(separator: "\n")
+    }
+
+    /// The starting kit pushed (or re-scored) and evaluated by `workers` workers in one
+    /// `forkboard worker` process beside a server without workers.
+    static func evaluate(home: URL, hub: Hub, workers: Int, first: Bool, served: ServedHubOptions) async throws
+        -> (seconds: Double, peak: Int, breakdown: String, scoring: String) {
+        let (server, baseURL) = try HubScenario.serve(forkboard: served.forkboard, home: home, workers: 0)
+        defer { server.terminate(); server.waitUntilExit() }
+        let worker = try MeasuredProcess(served.forkboard, ["worker", "--hub", home.path, "--count", String(workers)],
+                                         log: home.appendingPathComponent("worker-\(workers).log"))
+        defer { worker.stop() }
+        let serverPeak = PeakMemory.Watcher(processID: server.processIdentifier)
+        let seconds = try await Timing.seconds {
+            if first {
+                let token = try HubSetup.addTeam("alice", member: "alice", to: hub)
+                let clone = home.appendingPathComponent("clone")
+                try? FileManager.default.removeItem(at: clone)
+                _ = try await HubScenario.run("/usr/bin/git", ["clone", "-q", baseURL.replacingOccurrences(of: "http://", with: "http://alice:\(token)@") + "/git/alice.git", clone.path])
+                _ = try await HubScenario.run("/usr/bin/git", ["-C", clone.path, "tag", "submission-kit"])
+                _ = try await HubScenario.run("/usr/bin/git", ["-C", clone.path, "push", "-q", "origin", "submission-kit"])
+            } else {
+                _ = try await HubScenario.run(served.forkboard, ["rescore", "alice/kit", "--hub", home.path])
+            }
+            try await Task.sleep(for: .seconds(2))
+            while try hub.ledger.submissionDetails().contains(where: { !$0.state.isFinal }) {
+                serverPeak.sample()
+                worker.sample()
+                try await Task.sleep(for: .seconds(2))
+            }
+        }
+        guard let detail = try hub.ledger.submissionDetails().first, detail.state == .scored,
+              let evaluation = detail.evaluations.first else {
+            throw ValidationError("the starting kit was not scored: \(try hub.ledger.submissionDetails().first?.evaluations.first?.record.log ?? "")")
+        }
+        let runs = evaluation.foldRuns
+        let train = runs.reduce(0) { $0 + ($1.trainCPUSeconds ?? $1.trainSeconds) }
+        let test = runs.reduce(0) { $0 + ($1.testCPUSeconds ?? $1.testSeconds) }
+        let log = evaluation.record.log ?? ""
+        let hubLine = log.split(separator: "\n").first { $0.hasPrefix("the hub:") }.map(String.init) ?? "the hub: not reported"
+        let scoring = hubLine.firstMatch(of: /scored in ([0-9.]+) s/).map { "\($0.1) s" } ?? "?"
+        let breakdown = String(format: "CPU: training %.1f min, predicting (features and model) %.1f min; ", train / 60, test / 60) + hubLine
+        return (seconds, max(serverPeak.peak, worker.peak), breakdown, scoring)
+    }
+
+    /// `count` generated submissions of `data`'s question: each fold's validation predictions
+    /// (a noisy softmax around the truth), the test predictions kept apart.
+    static func blendingProblem(data: QuestionData, submissions count: Int, generator: inout SplitMix64) -> BlendingProblem {
+        let classes = data.question.labels.count
+        guard case .classes(let truth, _) = data.trainTruth else { fatalError("the benchmark's question is a classification") }
+        var submissions: [[SubmissionFoldPredictions]] = []
+        for _ in 0..<count {
+            let skill = 0.5 + Double(generator.next() % 1000) / 1000
+            submissions.append(data.folds.map { fold in
+                var values = [Double](repeating: 0, count: fold.validationRows.count * classes)
+                for (row, object) in fold.validationRows.enumerated() {
+                    var total = 0.0
+                    for column in 0..<classes {
+                        let noise = Double(generator.next() % 10_000) / 10_000
+                        let value = exp((column == truth[object] ? skill : 0) + noise)
+                        values[row * classes + column] = value
+                        total += value
+                    }
+                    for column in 0..<classes { values[row * classes + column] /= total }
+                }
+                return SubmissionFoldPredictions(validation: .probabilities(ProbabilityMatrix(rowCount: fold.validationRows.count, classCount: classes, values: values)),
+                                                 test: nil)
+            })
+        }
+        return BlendingProblem(trainingTruth: data.trainTruth, testTruth: data.testTruth,
+                               folds: data.folds.map { BlendingFold(validationRows: $0.validationRows) }, submissions: submissions)
+    }
+}
+
+/// This process's peak resident memory (VmHWM), which `reset()` brings back to the current
+/// resident memory (Linux `clear_refs`), so that each step's peak is its own.
+enum PeakMemory {
+    static func reset() {
+        try? Data("5".utf8).write(to: URL(fileURLWithPath: "/proc/self/clear_refs"))
+    }
+
+    static var current: Int { highWaterMark(of: "self") }
+
+    /// VmHWM of `/proc/<process>/status`, in bytes (0 when gone).
+    static func highWaterMark(of process: String) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+        return (line?.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0) * 1024
+    }
+
+    /// The largest VmHWM seen of another process, sampled.
+    final class Watcher: @unchecked Sendable {
+        let processID: Int32
+        private(set) var peak = 0
+
+        init(processID: Int32) {
+            self.processID = processID
+        }
+
+        func sample() { peak = max(peak, PeakMemory.highWaterMark(of: String(processID))) }
+    }
+}
+
+/// A `forkboard` process whose peak memory is sampled while it runs.
+final class MeasuredProcess: @unchecked Sendable {
+    let process = Process()
+    private var watcher: PeakMemory.Watcher?
+
+    /// Starts `executable`; its output (standard output and error) goes to `log`.
+    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, log: URL) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        watcher = PeakMemory.Watcher(processID: process.processIdentifier)
+    }
+
+    var peak: Int { watcher?.peak ?? 0 }
+
+    func sample() { watcher?.sample() }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// Runs `executable` to its end, sampling its memory every half second; returns its peak.
+    /// - Throws: `ValidationError` when it fails.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String], log: URL) async throws -> Int {
+        let measured = try MeasuredProcess(executable, arguments, environment: environment, log: log)
+        while measured.process.isRunning {
+            measured.sample()
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        guard measured.process.terminationStatus == 0 else {
+            throw ValidationError("\(executable) \(arguments.joined(separator: " ")) failed (status \(measured.process.terminationStatus)); its output is in \(log.path)")
+        }
+        return measured.peak
+    }
+}
