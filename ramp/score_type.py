@@ -25,31 +25,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import problem  # noqa: E402  (the kit's problem.py, as published)
-
-
-def kit_metadata():
-    path = os.path.join(KIT_DIRECTORY, "forkboard_kit.json")
-    if not os.path.exists(path):
-        return None
-    with open(path) as file:
-        return json.load(file)
-
-
-def rebuild_y(values, description):
-    """The kit's y from its values (as the harness's forkboard_ramp_data.rebuild_y)."""
-    container = description["container"]
-    if container == "list":
-        return list(values)
-    dtype = description["dtype"]
-    if container == "ndarray":
-        if dtype == "object":
-            array = np.empty(len(values), dtype=object)
-            array[:] = values
-            return array
-        return np.array(values, dtype=np.dtype(dtype))
-    if container == "extension_array":
-        return pd.array(values, dtype=dtype)
-    return pd.Series(values, dtype=object if dtype == "object" else dtype, name=description.get("name"))
+from forkboard_ramp_data import metadata, rebuild_y  # noqa: E402  (the harness's, copied beside this file)
 
 
 def main(index):
@@ -62,7 +38,7 @@ def main(index):
     # The predictions in the truth's rows.
     predictions = predictions.set_index(id_column).loc[truth[id_column]]
     targets = truth[target_column].tolist()
-    meta = kit_metadata()
+    meta = metadata()
     if labels:
         if meta is not None:
             values = [meta["y"]["labels"][target] for target in targets]

@@ -47,6 +47,9 @@ public enum RampKitImport {
             }
         }
         try fileManager.copyItem(at: ramp.appendingPathComponent("score_type.py"), to: scoring.appendingPathComponent("score_type.py"))
+        // The score program rebuilds y as the harness does, with the harness's own code.
+        try fileManager.copyItem(at: ramp.appendingPathComponent("harness/forkboard_ramp_data.py"),
+                                 to: scoring.appendingPathComponent("forkboard_ramp_data.py"))
         try fileManager.copyItem(at: startingKit, to: staging.appendingPathComponent("starting-kit"))
         let readme = """
             # \(kit.lastPathComponent): starting kit

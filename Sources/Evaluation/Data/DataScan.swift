@@ -33,18 +33,15 @@ public enum DataScan {
                 var hasRows = [Bool](repeating: false, count: split.ids.count)
                 var rows = 0
                 try InputCutter.route(url, question: data.question, index: ObjectIndex(split.ids, file: split.objectsFile.lastPathComponent),
-                                      lenient: data.isSubset) { record, object in
-                    guard let object else {
-                        let columns = record.strings
-                        if let header, header != columns {
-                            throw QuestionData.DataError(file: url.path, problem: "line 1: its columns (\(columns.joined(separator: ","))) differ from \(table.url.lastPathComponent)'s (\(header.joined(separator: ","))): give both splits the same columns in the same order")
-                        }
-                        header = columns
-                        return
+                                      lenient: data.isSubset, header: { columns in
+                    if let header, header != columns {
+                        throw QuestionData.DataError(file: url.path, problem: "line 1: its columns (\(columns.joined(separator: ","))) differ from \(table.url.lastPathComponent)'s (\(header.joined(separator: ","))): give both splits the same columns in the same order")
                     }
+                    header = columns
+                }, row: { _, object in
                     hasRows[object] = true
                     rows += 1
-                }
+                })
                 if let missing = hasRows.firstIndex(of: false) {
                     let count = hasRows.lazy.filter { !$0 }.count
                     throw QuestionData.DataError(file: url.path, problem: "\(count) object(s) of \(split.objectsFile.lastPathComponent) have no row here (the first: '\(split.ids[missing])'): "

@@ -94,31 +94,27 @@ public enum InputCutter {
         try writeObjects(data, selections: selections)
         for (position, table) in data.files.train.tables.enumerated() {
             let writers = try selections.map { try BufferedFileWriter(url: $0.directory.appendingPathComponent("\(table.name).csv")) }
-            var header: [String]?
-            try route(table.url, question: data.question, index: trainIndex, lenient: data.isSubset) { record, object in
-                guard let object else {
-                    header = record.strings
-                    for writer in writers { try writer.write(record.raw); try writer.write(CSVSyntax.newline) }
-                    return
-                }
+            var header: [String] = []
+            try route(table.url, question: data.question, index: trainIndex, lenient: data.isSubset, header: { columns in
+                header = columns
+                for writer in writers { try writer.write(columns.map(CSVSyntax.field).joined(separator: ",") + "\n") }
+            }, row: { record, object in
                 for target in trainRoutes[object] {
                     try writers[Int(target)].write(record.raw)
                     try writers[Int(target)].write(CSVSyntax.newline)
                 }
-            }
+            })
             if let testIndex, let testTable = data.files.test?.tables[position] {
-                try route(testTable.url, question: data.question, index: testIndex, lenient: false) { record, object in
-                    guard let object else {
-                        if record.strings != header {
-                            throw DataError(file: testTable.url.path, problem: "line 1: its columns differ from \(table.url.lastPathComponent)'s (\(header?.joined(separator: ",") ?? ""))")
-                        }
-                        return
+                try route(testTable.url, question: data.question, index: testIndex, lenient: false, header: { columns in
+                    if columns != header {
+                        throw DataError(file: testTable.url.path, problem: "line 1: its columns differ from \(table.url.lastPathComponent)'s (\(header.joined(separator: ",")))")
                     }
+                }, row: { record, object in
                     for target in testRouting.routes(object) {
                         try writers[Int(target)].write(record.raw)
                         try writers[Int(target)].write(CSVSyntax.newline)
                     }
-                }
+                })
             }
             for writer in writers { try writer.close() }
         }
@@ -136,25 +132,20 @@ public enum InputCutter {
         }
     }
 
-    /// Streams the table at `url`: `body` gets its header (object nil), then each row with the
+    /// Streams the table at `url`: `header` gets its column names, then `row` each row with the
     /// index of its object in `index`.
     /// - Parameter lenient: rows of ids that `index` lacks are left out instead of refused.
     /// - Throws: ``QuestionData/DataError`` for a table without the id column or with the
-    ///   target column, a row of the wrong width, an id of no object; what `body` throws.
+    ///   target column, a row of the wrong width, an id of no object; what the closures throw.
     static func route(_ url: URL, question: Question, index: ObjectIndex, lenient: Bool,
-                      _ body: (CSVRecord, Int?) throws -> Void) throws {
+                      header: ([String]) throws -> Void, row body: (CSVRecord, Int) throws -> Void) throws {
         let file = url.path
         do {
-            let reader = try CSVFileReader(url: url)
-            guard let header = try reader.next() else { throw DataError(file: file, problem: "is empty (no header)") }
-            let columns = header.strings
-            guard let idColumn = columns.firstIndex(of: question.idColumn) else {
-                throw DataError(file: file, problem: "has no id column '\(question.idColumn)' (its columns: \(columns.prefix(20).joined(separator: ", ")))")
-            }
+            let (reader, columns, idColumn) = try openDataFile(url, question: question)
             if columns.contains(question.targetColumn) {
                 throw DataError(file: file, problem: "has the target column '\(question.targetColumn)': only the objects file may hold it")
             }
-            try body(header, nil)
+            try header(columns)
             while let record = try reader.next() {
                 guard record.count == columns.count else {
                     throw DataError(file: file, problem: "line \(record.line): \(record.count) fields where the header has \(columns.count)")
@@ -170,8 +161,6 @@ public enum InputCutter {
         } catch let error as DataError {
             throw error
         } catch let error as CSVParseError {
-            throw DataError(file: file, problem: error.description)
-        } catch let error as CSVFileReader.OpenError {
             throw DataError(file: file, problem: error.description)
         }
     }

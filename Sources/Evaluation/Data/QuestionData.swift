@@ -196,12 +196,7 @@ struct ObjectsFile {
     static func read(_ url: URL, question: Question, requiresTarget: Bool = true) throws -> ObjectsFile {
         let file = url.path
         do {
-            let reader = try CSVFileReader(url: url)
-            guard let headerRecord = try reader.next() else { throw DataError(file: file, problem: "is empty (no header)") }
-            let header = headerRecord.strings
-            guard let idColumn = header.firstIndex(of: question.idColumn) else {
-                throw DataError(file: file, problem: "has no id column '\(question.idColumn)' (its columns: \(header.prefix(20).joined(separator: ", ")))")
-            }
+            let (reader, header, idColumn) = try openDataFile(url, question: question)
             let targetColumn = header.firstIndex(of: question.targetColumn)
             if requiresTarget, targetColumn == nil {
                 throw DataError(file: file, problem: "has no target column '\(question.targetColumn)'")
@@ -245,6 +240,24 @@ struct ObjectsFile {
             throw DataError(file: file, problem: "\(error)")
         }
     }
+}
+
+/// A data file opened for streaming with its header read: the reader, the column names and
+/// the id column's index.
+/// - Throws: ``QuestionData/DataError`` for a file that cannot be read, is empty, or lacks
+///   the id column; ``CSVParseError`` for a header that cannot be parsed.
+func openDataFile(_ url: URL, question: Question) throws -> (reader: CSVFileReader, header: [String], idColumn: Int) {
+    let reader: CSVFileReader
+    do {
+        reader = try CSVFileReader(url: url)
+    } catch {
+        throw QuestionData.DataError(file: url.path, problem: "\(error)")
+    }
+    guard let header = try reader.next()?.strings else { throw QuestionData.DataError(file: url.path, problem: "is empty (no header)") }
+    guard let idColumn = header.firstIndex(of: question.idColumn) else {
+        throw QuestionData.DataError(file: url.path, problem: "has no id column '\(question.idColumn)' (its columns: \(header.prefix(20).joined(separator: ", ")))")
+    }
+    return (reader, header, idColumn)
 }
 
 /// Matches targets to a question's labels as ramp-workflow compares them: the same text, or
