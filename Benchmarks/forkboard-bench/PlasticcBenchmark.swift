@@ -34,6 +34,9 @@ struct PlasticcBenchmark: AsyncParsableCommand {
     @Option(help: "Submissions blended in the contributivity measurement.")
     var blended = 1000
 
+    @Option(help: "Steps to run, comma-separated: cut, evaluate, score, contributivity (the data are made when missing).")
+    var steps = "cut,evaluate,score,contributivity"
+
     @OptionGroup var served: ServedHubOptions
 
     func run() async throws {
@@ -63,29 +66,47 @@ struct PlasticcBenchmark: AsyncParsableCommand {
         let files = QuestionFiles.hub(home: home, question: question)
         let dataBytes = CostProjection.bytes(files.train.paths + (files.test?.paths ?? []))
 
+        let chosen = Set(steps.split(separator: ",").map(String.init))
         // 2. The inputs, cut once for every submission.
         let cache = hubObject.evaluationContext.inputCacheDirectory
-        try? FileManager.default.removeItem(at: cache)
         PeakMemory.reset()
-        var data: QuestionData?
-        let cutSeconds = try await Timing.seconds {
-            data = try QuestionData.load(files: files, question: question)
-            let loaded = data!
-            _ = try FoldInputs.withInputs(of: loaded, cacheDirectory: cache, stamp: FoldInputs.stamp(files: files, question: question)) { $0 }
+        var data = try QuestionData.load(files: files, question: question)
+        if chosen.contains("cut") {
+            try? FileManager.default.removeItem(at: cache)
+            PeakMemory.reset()
+            let cutSeconds = try await Timing.seconds {
+                data = try QuestionData.load(files: files, question: question)
+                _ = try FoldInputs.withInputs(of: data, cacheDirectory: cache, stamp: FoldInputs.stamp(files: files, question: question)) { $0 }
+            }
+            let inputBytes = CostProjection.bytes([cache])
+            add("cut every input (\(data.folds.count) folds, \(data.testShards?.count ?? 1) test shards)",
+                String(format: "%.0f s; %.1f GB of inputs for %.1f GB of data (%.2fx)", cutSeconds, Double(inputBytes) / 1e9, Double(dataBytes) / 1e9,
+                       Double(inputBytes) / Double(dataBytes)),
+                "< 15 min, < 2 GiB, inputs < 1.5x data", PeakMemory.current)
         }
-        guard let data else { return }
-        let inputBytes = CostProjection.bytes([cache])
-        add("cut every input (\(data.folds.count) folds, \(data.testShards?.count ?? 1) test shards)",
-            String(format: "%.0f s; %.1f GB of inputs for %.1f GB of data (%.2fx)", cutSeconds, Double(inputBytes) / 1e9, Double(dataBytes) / 1e9,
-                   Double(inputBytes) / Double(dataBytes)),
-            "< 15 min, < 2 GiB, inputs < 1.5x data", PeakMemory.current)
+        data.splitTestRows(hubObject.challenge.testSplit)
 
         // 3. The starting kit, with each number of workers.
-        for (round, count) in workers.split(separator: ",").compactMap({ Int($0) }).enumerated() {
+        for (round, count) in (chosen.contains("evaluate") ? workers.split(separator: ",").compactMap({ Int($0) }) : []).enumerated() {
             let evaluation = try await Self.evaluate(home: home, hub: hubObject, workers: count, first: round == 0, served: served)
             add("starting kit, \(count) worker(s): push to scored", String(format: "%.1f min (%@)", evaluation.seconds / 60, evaluation.breakdown),
                 count == 2 ? "< 90 min" : "about twice the 2 workers'", evaluation.peak)
             add("  of which the hub joined, checked and scored the predictions", evaluation.scoring, "< 60 s")
+        }
+
+        // The hub's own part alone: generated predictions files of every fold and shard, checked,
+        // joined and scored as a worker does it.
+        if chosen.contains("score") {
+            let directory = JobDirectory(url: home.appendingPathComponent("runs/.bench-scoring"))
+            try? FileManager.default.removeItem(at: directory.url)
+            defer { try? FileManager.default.removeItem(at: directory.url) }
+            let report = try Self.writePredictions(data: data, directory: directory)
+            PeakMemory.reset()
+            var result: EvaluationResult?
+            let seconds = try await Timing.seconds { result = JobScoring.score(report, directory: directory, data: data) }
+            guard result?.status == .scored else { throw ValidationError("generated predictions not scored: \(result?.log ?? "")") }
+            add("join, check and score one submission's predictions (\(data.folds.count) folds x \(data.testShards?.count ?? 1) shards, generated)",
+                String(format: "%.1f s", seconds), "< 60 s, < 2 GiB", PeakMemory.current)
         }
 
         // 4. What is kept of a submission's predictions.
@@ -94,7 +115,7 @@ struct PlasticcBenchmark: AsyncParsableCommand {
         add("predictions kept per submission (bagged test 32-bit, validation 64-bit)", String(format: "%.0f MB", Double(kept) / 1e6), "< 300 MB")
 
         // 5. Contributivity over generated submissions of this question.
-        if FileManager.default.fileExists(atPath: run.storedTestPredictions.path) {
+        if chosen.contains("contributivity"), FileManager.default.fileExists(atPath: run.storedTestPredictions.path) {
             PeakMemory.reset()
             var generator = SplitMix64(seed: 20261207)
             let problem = Self.blendingProblem(data: data, submissions: blended, generator: &generator)
@@ -113,6 +134,44 @@ struct PlasticcBenchmark: AsyncParsableCommand {
         say("")
         say(LeaderboardFormatter.table(header: ["step", "measured", "peak memory", "goal"], rows: rows))
         say("cores: \(ProcessInfo.processInfo.activeProcessorCount); \(data.trainIDs.count) training and \(data.testIDs.count) test objects")
+    }
+
+    /// Writes predictions files as a sharded job's runs would (each fold's validation objects,
+    /// each shard for each fold; probabilities drawn from a few hundred numbers, so that writing
+    /// is quick) and returns the report of runs that succeeded.
+    static func writePredictions(data: QuestionData, directory: JobDirectory) throws -> JobReport {
+        let labels = data.question.labels
+        let header = ([data.question.idColumn] + labels).joined(separator: ",") + "\n"
+        var generator = SplitMix64(seed: 7)
+        let numbers = (0..<997).map { _ in String(format: "%.6g", Double(generator.next() % 1_000_000 + 1) / 1e6) }
+        var next = 0
+        func write(_ ids: ArraySlice<String>, to url: URL) throws {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let writer = try BufferedFileWriter(url: url, bufferSize: 1 << 20)
+            try writer.write(header)
+            for id in ids {
+                var line = id
+                for _ in labels { line += ","; line += numbers[next]; next = (next + 1) % numbers.count }
+                try writer.write(line + "\n")
+            }
+            try writer.close()
+        }
+        let succeeded = SandboxResult(ending: .succeeded, wallSeconds: 1, cpuSeconds: 1, peakMemoryBytes: nil, outputTail: "", outputBytes: 0)
+        var folds: [JobReport.Fold] = []
+        for (index, fold) in data.folds.enumerated() {
+            let validation = fold.validationRows.map { data.trainIDs[$0] }
+            if let shards = data.testShards {
+                try write(validation[...], to: directory.place(of: .predict(fold: index)).predictions)
+                for (shard, range) in shards.enumerated() {
+                    try write(data.testIDs[range], to: directory.place(of: .predictShard(fold: index, shard: shard)).predictions)
+                }
+                folds.append(JobReport.Fold(fold: index, train: succeeded, predict: succeeded, shards: shards.map { _ in succeeded }))
+            } else {
+                try write((validation + data.testIDs)[...], to: directory.fold(index).predictions)
+                folds.append(JobReport.Fold(fold: index, train: succeeded, predict: succeeded))
+            }
+        }
+        return JobReport(folds: folds)
     }
 
     /// Limits for the full size, and the test objects in shards.

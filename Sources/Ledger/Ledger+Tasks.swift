@@ -69,7 +69,12 @@ extension Ledger {
     /// state becomes `running` with a lease of `leaseSeconds`. Nil when none is ready.
     /// - Throws: a GRDB error.
     public func claimNextTask(owner: String, leaseSeconds: TimeInterval, of evaluationID: Int64? = nil, now: Date = Date()) async throws -> EvaluationTaskRecord? {
-        try await database.write { db in
+        // Idle workers look often: a read, which takes no lock from the writers, comes first.
+        let waiting = try await database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM evaluation_tasks WHERE state = 'waiting')") ?? false
+        }
+        guard waiting else { return nil }
+        return try await database.write { db in
             let condition = evaluationID == nil ? "" : "AND t.evaluationID = \(evaluationID!)"
             guard var task = try EvaluationTaskRecord.fetchOne(db, sql: """
                 SELECT t.* FROM evaluation_tasks t JOIN evaluations e ON e.id = t.evaluationID

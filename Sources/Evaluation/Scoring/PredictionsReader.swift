@@ -91,12 +91,11 @@ public enum PredictionsReader {
             if seen[target] { throw PredictionsError(problem: "predictions line \(line): id '\(Self.shortened(id))' appears twice") }
             seen[target] = true
             for (columnOffset, column) in valueColumns.enumerated() {
-                let text = row.string(column).trimmingCharacters(in: .whitespaces)
-                guard let value = Double(text), value.isFinite else {
+                guard let value = row.double(column), value.isFinite else {
                     throw PredictionsError(problem: "predictions line \(line) (id '\(Self.shortened(id))'): '\(Self.shortened(row.string(column)))' in column \(valueNames[columnOffset]) is not a finite number")
                 }
                 if question.kind == .classification, value < 0 {
-                    throw PredictionsError(problem: "predictions line \(line) (id '\(Self.shortened(id))'): negative probability \(Self.shortened(text)) in column \(valueNames[columnOffset])")
+                    throw PredictionsError(problem: "predictions line \(line) (id '\(Self.shortened(id))'): negative probability \(Self.shortened(row.string(column).trimmingCharacters(in: .whitespaces))) in column \(valueNames[columnOffset])")
                 }
                 values[target * valueColumns.count + columnOffset] = value
             }
