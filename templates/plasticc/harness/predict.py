@@ -17,6 +17,7 @@ import numbers
 import os
 import pickle
 import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -61,15 +62,23 @@ output = open(os.environ["FORKBOARD_PREDICTIONS"], "w", newline="")
 output.write(",".join([id_column] + labels) + "\n")
 
 
+# CPU seconds by part, printed at the end (the log says where the time went).
+spent = {"reading": 0.0, "features": 0.0, "model": 0.0, "writing": 0.0}
+
+
 def predict(rows, light_curves):
     """Predicts the objects at `rows` of the metadata from `light_curves` (all their rows)."""
     if len(rows) == 0:
         return
     batch = metadata.iloc[rows].reset_index(drop=True)
+    started = time.process_time()
     X = extractor.transform(batch, light_curves)
+    spent["features"] += time.process_time() - started
     if len(X) != len(batch):
         sys.exit(f"FeatureExtractor.transform returned {len(X)} rows for {len(batch)} objects: return one row per object")
+    started = time.process_time()
     probabilities = np.asarray(model.predict_proba(X), dtype=np.float64)
+    spent["model"] += time.process_time() - started
     if probabilities.shape != (len(batch), len(classes)):
         sys.exit(f"predict_proba returned shape {probabilities.shape} for {len(batch)} objects and {len(classes)} classes_")
     bad = ~np.isfinite(probabilities).all(axis=1) | (probabilities < 0).any(axis=1)
@@ -77,10 +86,12 @@ def predict(rows, light_curves):
         first = batch[id_column].iloc[int(np.argmax(bad))]
         sys.exit(f"predict_proba gave {int(bad.sum())} objects a probability that is negative or not a finite number "
                  f"(the first: {id_column} {first}); features may be NaN (no detection): the model must cope")
+    started = time.process_time()
     table = pd.DataFrame({id_column: batch[id_column]})
     for label, column in zip(labels, columns):
         table[label] = probabilities[:, column] if column >= 0 else 0.0
     table.to_csv(output, header=False, index=False, float_format="%.8g")
+    spent["writing"] += time.process_time() - started
 
 
 def flush(light_curves):
@@ -96,7 +107,9 @@ def flush(light_curves):
 
 
 carry = None
+reading = time.process_time()
 for chunk in pd.read_csv(os.path.join(input_directory, "light_curves.csv"), dtype=light_curve_types, chunksize=BATCH_ROWS):
+    spent["reading"] += time.process_time() - reading
     if carry is not None:
         chunk = pd.concat([carry, chunk], ignore_index=True)
     object_ids = chunk[id_column].to_numpy()
@@ -108,6 +121,7 @@ for chunk in pd.read_csv(os.path.join(input_directory, "light_curves.csv"), dtyp
     cut = changes[-1] + 1
     flush(chunk.iloc[:cut])
     carry = chunk.iloc[cut:].reset_index(drop=True)
+    reading = time.process_time()
 if carry is not None:
     flush(carry)
 # Objects without any observation: their features come from the metadata alone.
@@ -116,3 +130,4 @@ if len(missing):
     empty = pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in light_curve_types.items()})
     predict(missing, empty)
 output.close()
+print(f"predicted {len(metadata)} objects; CPU seconds: " + ", ".join(f"{part} {seconds:.1f}" for part, seconds in spent.items()))
