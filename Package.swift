@@ -31,6 +31,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .target(name: "Git", dependencies: ["CLibgit2"], swiftSettings: strict),
+        // Host utilities: the thread pool for blocking work, programs on the PATH, the hub home's layout.
+        .target(name: "Host", dependencies: [
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
         .target(name: "ScoreTypes", swiftSettings: strict),
         .target(name: "Challenge", dependencies: ["ScoreTypes", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "Ledger", dependencies: [
@@ -39,17 +44,15 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "Evaluation", dependencies: [
-            "Challenge", "ScoreTypes", "Git",
-            .product(name: "NIOPosix", package: "swift-nio"),
+            "Challenge", "ScoreTypes", "Git", "Host",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
-            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Credit", dependencies: ["ScoreTypes", "Git"], swiftSettings: strict),
         .target(name: "Hub", dependencies: [
-            "Git", "Challenge", "Ledger", "Evaluation", "Credit",
+            "Git", "Host", "ScoreTypes", "Challenge", "Ledger", "Evaluation", "Credit",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Subprocess", package: "swift-subprocess"),
@@ -57,7 +60,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Web", dependencies: [
-            "Hub", "Ledger", "Challenge", "Evaluation",
+            "Hub", "Host", "Git", "Ledger", "Challenge",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Mustache", package: "swift-mustache"),
@@ -73,16 +76,16 @@ let package = Package(
             .product(name: "CompressNIO", package: "compress-nio"),
         ], resources: [.copy("Templates"), .copy("API/openapi.yaml")], swiftSettings: strict),
         .executableTarget(name: "forkboard", dependencies: [
-            "Hub", "Web", "Ledger", "Challenge", "Evaluation",
+            "Hub", "Web", "Host", "Ledger", "Challenge", "Evaluation",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .target(name: "SyntheticWorkloads", dependencies: ["Credit", "ScoreTypes", "Git", "Evaluation"], swiftSettings: strict),
+        .target(name: "SyntheticWorkloads", dependencies: ["Credit", "ScoreTypes", "Git", "Host", "Evaluation"], swiftSettings: strict),
         .executableTarget(name: "forkboard-bench", dependencies: [
-            "Hub", "Evaluation", "Challenge", "Ledger", "Credit", "ScoreTypes", "Git", "SyntheticWorkloads",
+            "Hub", "Host", "Evaluation", "Challenge", "Ledger", "Credit", "ScoreTypes", "Git", "SyntheticWorkloads",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Subprocess", package: "swift-subprocess"),
@@ -93,12 +96,14 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ScoreTypesTests", dependencies: ["ScoreTypes"], exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(name: "CreditTests", dependencies: ["Credit", "ScoreTypes", "Git", "SyntheticWorkloads", "TestSupport"], exclude: ["Cases"], swiftSettings: strict),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Challenge", "ScoreTypes"], swiftSettings: strict),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Host", "Challenge", "ScoreTypes"], swiftSettings: strict),
         .testTarget(name: "HubTests", dependencies: ["Hub", "Credit", "ScoreTypes", "Git"], swiftSettings: strict),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Challenge", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "Hub", "Ledger", "Challenge", "Git",
+            "Web", "Hub", "Host", "Ledger", "Challenge", "Git",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "CompressNIO", package: "compress-nio"),
         ], swiftSettings: strict),

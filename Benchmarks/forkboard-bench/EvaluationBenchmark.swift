@@ -2,6 +2,7 @@ import ArgumentParser
 import Challenge
 import Evaluation
 import Foundation
+import Host
 import Hub
 import Ledger
 import ScoreTypes
@@ -34,7 +35,7 @@ struct EvaluationBenchmark: AsyncParsableCommand {
         let context = hub.evaluationContext
         let files = QuestionFiles.hub(home: home, question: question)
         let data = try QuestionData.load(files: files, question: question)
-        let tree = hub.startingKitDirectory
+        let tree = hub.paths.startingKit
         let stamp = FoldInputs.stamp(files: files, question: question)
         let inputs = try FoldInputs.withInputs(of: data, cacheDirectory: context.inputCacheDirectory, stamp: stamp) { directory in
             (0..<data.folds.count).map { directory.appendingPathComponent("fold-\($0)") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRDB
+import Host
 import Hub
 import Ledger
 import Subprocess
@@ -27,7 +28,7 @@ final class HubScenario {
         // A repository without hooks: pushes to it are plain git http-backend pushes.
         let noHooks = home.appendingPathComponent("no-hooks")
         try FileManager.default.createDirectory(at: noHooks, withIntermediateDirectories: true)
-        _ = try await Self.run("/usr/bin/git", ["--git-dir", hub.teamRepository("plain").path, "config", "core.hooksPath", noHooks.path])
+        _ = try await Self.run("/usr/bin/git", ["--git-dir", hub.paths.teamRepository("plain").path, "config", "core.hooksPath", noHooks.path])
         (server, baseURL) = try Self.serve(forkboard: forkboard, home: home, workers: 0)
     }
 

@@ -87,8 +87,8 @@ struct PlasticcBenchmark: AsyncParsableCommand {
         data.splitTestRows(hubObject.challenge.testSplit)
 
         // 3. The starting kit, with each number of workers.
-        for (round, count) in (chosen.contains("evaluate") ? workers.split(separator: ",").compactMap({ Int($0) }) : []).enumerated() {
-            let evaluation = try await Self.evaluate(home: home, hub: hubObject, workers: count, first: round == 0, served: served)
+        for count in chosen.contains("evaluate") ? workers.split(separator: ",").compactMap({ Int($0) }) : [] {
+            let evaluation = try await Self.evaluate(home: home, hub: hubObject, workers: count, served: served)
             add("starting kit, \(count) worker(s): push to scored", String(format: "%.1f min (%@)", evaluation.seconds / 60, evaluation.breakdown),
                 count == 2 ? "< 90 min" : "about twice the 2 workers'", evaluation.peak)
             add("  of which the hub joined, checked and scored the predictions", evaluation.scoring, "< 60 s")
@@ -205,10 +205,11 @@ struct PlasticcBenchmark: AsyncParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    /// The starting kit pushed (or re-scored) and evaluated by `workers` workers in one
-    /// `forkboard worker` process beside a server without workers.
-    static func evaluate(home: URL, hub: Hub, workers: Int, first: Bool, served: ServedHubOptions) async throws
+    /// The starting kit pushed (or re-scored when the hub has it already) and evaluated by
+    /// `workers` workers in one `forkboard worker` process beside a server without workers.
+    static func evaluate(home: URL, hub: Hub, workers: Int, served: ServedHubOptions) async throws
         -> (seconds: Double, peak: Int, breakdown: String, scoring: String) {
+        let first = try hub.ledger.submissionDetails().isEmpty
         let (server, baseURL) = try HubScenario.serve(forkboard: served.forkboard, home: home, workers: 0)
         defer { server.terminate(); server.waitUntilExit() }
         let worker = try MeasuredProcess(served.forkboard, ["worker", "--hub", home.path, "--count", String(workers)],

@@ -2,6 +2,7 @@ import ArgumentParser
 import Challenge
 import Evaluation
 import Foundation
+import Host
 import Hub
 import Subprocess
 import SystemPackage
@@ -52,7 +53,7 @@ struct SlurmBenchmark: AsyncParsableCommand {
             environment: EvaluationJob.environment(of: question), foldCount: data.folds.count,
             limits: hub.challenge.limits, runtime: hub.challenge.runtime!)
         let preparation = hub.evaluationContext.jobPreparation(question: question)
-        let tree = hub.startingKitDirectory
+        let tree = hub.paths.startingKit
         let settings = SlurmSettings(sharedDirectory: home.appendingPathComponent("shared").path, jobsInFlight: evaluations,
                                      forkboardCommand: forkboard, pollSeconds: pollSeconds)
         let executors: [(String, any Executor)] = [("local", LocalExecutor()), ("slurm", SlurmExecutor(settings: settings))]

@@ -1,6 +1,7 @@
 import Challenge
 import Foundation
 import Git
+import Host
 
 /// Evaluates one submission on one question, as DESIGN.md's workflow contract says: prepares
 /// the job's directory from the ledger repository, has an ``Executor`` run it (each fold's

@@ -1,6 +1,7 @@
 import Challenge
 import Evaluation
 import Foundation
+import Host
 import Ledger
 import Synchronization
 
@@ -32,20 +33,17 @@ public final class Hub: Sendable {
     /// The ledger's record of the configuration in force (its hash, when and by whom applied).
     public var configurationRecord: ChallengeConfigurationRecord { applied.withLock { $0.record } }
 
-    /// The file a hub home is recognised by.
-    public static let configurationFileName = "challenge.yaml"
-
-    /// `<hub>/challenge.yaml`.
-    public var configurationFile: URL { home.appendingPathComponent(Self.configurationFileName) }
+    /// Where each part of the hub lives in its home.
+    public var paths: HubHome { HubHome(home) }
 
     /// Opens the hub at `home`.
     /// - Throws: ``HubError/notAHub(_:)`` when `home` has no challenge.yaml,
     ///   ``ChallengeError`` when the configuration is invalid, or a database error.
     public init(home: URL) throws {
-        let file = home.appendingPathComponent(Self.configurationFileName)
+        let file = HubHome(home).configurationFile
         guard FileManager.default.fileExists(atPath: file.path) else { throw HubError.notAHub(home.path) }
         self.home = home.standardizedFileURL
-        self.ledger = try Ledger(path: home.appendingPathComponent("forkboard.sqlite").path)
+        self.ledger = try Ledger(path: HubHome(home).database.path)
         self.identifier = try ledger.hubIdentifier()
         var record = try ledger.activeConfiguration()
         if record == nil {
@@ -80,7 +78,7 @@ public final class Hub: Sendable {
     @discardableResult
     public func refreshConfiguration() throws -> Bool {
         guard let record = try ledger.activeConfiguration(), record.id != configurationRecord.id else { return false }
-        let configuration = try Self.validate(record.text, file: configurationFile.path)
+        let configuration = try Self.validate(record.text, file: paths.configurationFile.path)
         applied.withLock { $0 = AppliedConfiguration(record: record, configuration: configuration) }
         return true
     }
@@ -100,8 +98,8 @@ public final class Hub: Sendable {
     ///   executor change while evaluations run (their results would mix two configurations;
     ///   a batch job would be looked for where it is not).
     public func reloadConfiguration(by actor: String) throws -> Reload {
-        let text = try Self.readConfigurationFile(configurationFile)
-        let configuration = try Self.validate(text, file: configurationFile.path)
+        let text = try Self.readConfigurationFile(paths.configurationFile)
+        let configuration = try Self.validate(text, file: paths.configurationFile.path)
         let current = challenge
         let record = try ledger.applyConfiguration(text, by: actor) { running in
             let evaluationsChange = configuration.questions != current.questions || configuration.limits != current.limits
@@ -122,21 +120,7 @@ public final class Hub: Sendable {
     /// applied, and `forkboard challenge reload` applies it).
     /// - Throws: ``ChallengeError`` when the file cannot be read.
     public func configurationFileIsApplied() throws -> Bool {
-        try ChallengeConfigurationRecord.hash(Self.readConfigurationFile(configurationFile)) == configurationRecord.sha256
-    }
-
-    /// `<hub>/repos/teams`: one bare repository per team.
-    public var teamRepositoriesDirectory: URL { home.appendingPathComponent("repos/teams") }
-    /// `<hub>/repos/ledger.git`.
-    public var ledgerRepository: URL { home.appendingPathComponent("repos/ledger.git") }
-    /// `<hub>/hooks`: the hooks every team repository runs.
-    public var hooksDirectory: URL { home.appendingPathComponent("hooks") }
-    /// `<hub>/starting-kit`.
-    public var startingKitDirectory: URL { home.appendingPathComponent("starting-kit") }
-
-    /// The bare repository of `team`.
-    public func teamRepository(_ team: String) -> URL {
-        teamRepositoriesDirectory.appendingPathComponent("\(team).git")
+        try ChallengeConfigurationRecord.hash(Self.readConfigurationFile(paths.configurationFile)) == configurationRecord.sha256
     }
 
     /// The evaluation context of this hub.
@@ -156,7 +140,7 @@ public final class Hub: Sendable {
             return URL(fileURLWithPath: fromEnvironment).standardizedFileURL
         }
         let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        if FileManager.default.fileExists(atPath: current.appendingPathComponent(configurationFileName).path) {
+        if FileManager.default.fileExists(atPath: HubHome(current).configurationFile.path) {
             return current
         }
         throw HubError.noHubGiven

@@ -3,6 +3,7 @@ import Git
 
 import Credit
 import Evaluation
+import Host
 
 /// A random ledger written with `git fast-import`: a starting kit, then submissions of several
 /// teams that extend their own last submission, fork another team's, merge two lineages or

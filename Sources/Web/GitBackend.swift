@@ -1,6 +1,6 @@
 import AsyncAlgorithms
-import Evaluation
 import Foundation
+import Host
 import Hub
 import HTTPTypes
 import Hummingbird

@@ -1,6 +1,6 @@
 import Crypto
-import Evaluation
 import Foundation
+import Host
 import Hub
 import Hummingbird
 

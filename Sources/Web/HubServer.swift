@@ -1,5 +1,5 @@
-import Evaluation
 import Foundation
+import Host
 import Hub
 import Hummingbird
 import Ledger
@@ -35,7 +35,7 @@ public struct HubServer: Sendable {
     /// `<hub>/spool/serve-<pid>`: this process's spooled push bodies. Directories of processes
     /// that are gone (killed mid-push) are removed.
     static func spoolDirectory(of hub: Hub) -> URL {
-        let spool = hub.home.appendingPathComponent("spool")
+        let spool = hub.paths.spool
         for name in (try? FileManager.default.contentsOfDirectory(atPath: spool.path)) ?? [] {
             guard let pid = Int32(name.dropFirst("serve-".count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
             try? FileManager.default.removeItem(at: spool.appendingPathComponent(name))

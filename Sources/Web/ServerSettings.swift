@@ -1,5 +1,5 @@
-import Evaluation
 import Foundation
+import Host
 import Synchronization
 
 /// What the server needs to know about itself to pass on to git and its hooks.

@@ -1,6 +1,6 @@
 import Challenge
-import Evaluation
 import Foundation
+import Host
 import Hub
 import Hummingbird
 import HummingbirdAuth
@@ -61,7 +61,7 @@ public struct WebServer: Sendable {
                 if Self.isPush(request) { try await auditRefusedPush(member: member, repository: repository, reason: reason, context: context) }
                 return AuthenticationMiddleware.forbidden(reason)
             }
-            return try await git.serve(request: request, context: context, projectRoot: hub.teamRepositoriesDirectory,
+            return try await git.serve(request: request, context: context, projectRoot: hub.paths.teamRepositories,
                                        pathInfo: "/" + String(rest), login: member.login)
         }
         /// open.git: read-only, for every participant, only while the commons is open. Its
@@ -78,7 +78,7 @@ public struct WebServer: Sendable {
                 try await auditRefusedPush(member: member, repository: "open", reason: reason, context: context)
                 return AuthenticationMiddleware.forbidden(reason)
             }
-            return try await git.serve(request: request, context: context, projectRoot: hub.home.appendingPathComponent("repos"),
+            return try await git.serve(request: request, context: context, projectRoot: hub.paths.repositories,
                                        pathInfo: pathInfo, login: member.login)
         }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Challenge
+import Host
 import Hub
 
 struct ChallengeCommand: AsyncParsableCommand {
@@ -75,7 +76,7 @@ struct ChallengeCommand: AsyncParsableCommand {
 
         func run() async throws {
             let directory = URL(fileURLWithPath: self.directory).standardizedFileURL
-            let isHub = FileManager.default.fileExists(atPath: directory.appendingPathComponent("repos/ledger.git").path)
+            let isHub = HubHome(directory).exists
             var home = directory
             var temporary: URL?
             defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Host
 import Hub
 import Logging
 import Web
@@ -49,7 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("Serving at \(url)")
         let scenario = DemoScenario(baseURL: url, workDirectory: home.appendingPathComponent("participants"))
         // alice weighs the classes: one line of her own on the starting kit, which carol forks later.
-        let balanced = try String(contentsOf: hub.home.appendingPathComponent("starting-kit/classifier.py"), encoding: .utf8)
+        let balanced = try String(contentsOf: hub.paths.startingKit.appendingPathComponent("classifier.py"), encoding: .utf8)
             .replacingOccurrences(of: "LogisticRegression(max_iter=1000)", with: "LogisticRegression(class_weight=\"balanced\", max_iter=1000)")
         try await scenario.push(team: "alice", token: aliceToken, submission: "logistic-regression", classifier: balanced,
                                 message: "Weigh the classes")

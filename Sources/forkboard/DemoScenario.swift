@@ -1,5 +1,5 @@
-import Evaluation
 import Foundation
+import Host
 import Hub
 import Ledger
 import Subprocess

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Evaluation
 import Foundation
+import Host
 import Hub
 import Logging
 import ServiceLifecycle

@@ -1,4 +1,5 @@
 import Foundation
+import Host
 import Hub
 import Hummingbird
 import HummingbirdTesting
@@ -130,7 +131,7 @@ struct OrganiserPagesTests {
                 #expect(response.status == .badRequest && String(buffer: response.body).contains("is a name the hub keeps for itself"))
             }
             #expect(try hub.ledger.teams().map(\.name) == ["alice", "bob", "carol"])
-            #expect(try hub.ledger.teamExists("dave") == false && FileManager.default.fileExists(atPath: hub.teamRepository("erin").path) == false)
+            #expect(try hub.ledger.teamExists("dave") == false && FileManager.default.fileExists(atPath: hub.paths.teamRepository("erin").path) == false)
 
             // Basic credentials beside another member's session cookie do not pass its form token.
             try await client.execute(uri: "/organisers/teams", method: .post, headers: Self.form(fixture.authorization("olga"), cookie: session.cookie), body: ByteBuffer(string: "team=frank&form_token=\(session.formToken)")) { #expect($0.status == .ok, "olga's own session") }

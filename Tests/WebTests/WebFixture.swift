@@ -1,6 +1,7 @@
 import Challenge
 import Foundation
 import Git
+import Host
 import Hub
 import Hummingbird
 import Ledger
@@ -91,7 +92,7 @@ final class WebFixture: @unchecked Sendable {
     /// Makes the ledger's git repository, with one empty commit on `main` (what adding a team
     /// through the hub copies into the team's new repository).
     func makeLedgerRepository() throws {
-        let repository = try Repository.createBare(at: hub.ledgerRepository.path)
+        let repository = try Repository.createBare(at: hub.paths.ledgerRepository.path)
         let empty = home.appendingPathComponent("empty-tree")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         let tree = try repository.writeTree(fromDirectory: empty)

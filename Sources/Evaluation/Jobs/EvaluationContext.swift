@@ -1,5 +1,6 @@
 import Challenge
 import Foundation
+import Host
 
 /// Where an evaluation finds what it needs in a hub home.
 public struct EvaluationContext: Sendable {
@@ -16,15 +17,15 @@ public struct EvaluationContext: Sendable {
     }
 
     /// `<hub>/repos/ledger.git`: every submission's commits.
-    public var ledgerRepository: URL { hubHome.appendingPathComponent("repos/ledger.git") }
+    public var ledgerRepository: URL { HubHome(hubHome).ledgerRepository }
     /// `<hub>/harness`: mounted read-only at `/harness` in the sandbox.
-    public var harnessDirectory: URL { hubHome.appendingPathComponent("harness") }
+    public var harnessDirectory: URL { HubHome(hubHome).harness }
     /// Where job directories live: `<hub>/runs`, or `<shared_directory>/<hub identifier>/runs`
     /// when a Slurm cluster runs the jobs (its nodes must see them; each hub has its own
     /// directory there).
     public var runsDirectory: URL {
         switch challenge.executor {
-        case .local: hubHome.appendingPathComponent("runs")
+        case .local: HubHome(hubHome).runs
         case .slurm(let settings): URL(fileURLWithPath: settings.sharedDirectory).appendingPathComponent(hubIdentifier).appendingPathComponent("runs")
         }
     }
@@ -48,7 +49,7 @@ public struct EvaluationContext: Sendable {
     /// ``Hub`` refuses to open one without).
     /// `<hub>/scoring`: the organisers' score programs, mounted read-only at
     /// `/challenge/scoring` when they run.
-    public var scoringDirectory: URL { hubHome.appendingPathComponent("scoring") }
+    public var scoringDirectory: URL { HubHome(hubHome).scoring }
 
     public var sandbox: Sandbox { Sandbox(runtime: challenge.runtime!, limits: challenge.limits) }
 }

@@ -1,5 +1,6 @@
 import Challenge
 import Foundation
+import Host
 import Subprocess
 import SystemPackage
 import Synchronization

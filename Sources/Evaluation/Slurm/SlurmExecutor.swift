@@ -1,5 +1,6 @@
 import Challenge
 import Foundation
+import Host
 
 /// Runs evaluation jobs on a Slurm cluster: each job directory (in the shared directory) is
 /// submitted with `sbatch` as one batch job running `forkboard run-job` on a node, or as a job

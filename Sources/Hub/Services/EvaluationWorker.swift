@@ -1,6 +1,7 @@
 import Challenge
 import Evaluation
 import Foundation
+import Host
 import Ledger
 import Logging
 

@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import Host
 import Ledger
 import Logging
 import ServiceLifecycle

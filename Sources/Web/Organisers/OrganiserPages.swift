@@ -1,6 +1,6 @@
 import Challenge
-import Evaluation
 import Foundation
+import Host
 import Hub
 import Hummingbird
 import Ledger

@@ -1,6 +1,6 @@
 import CompressNIO
-import Evaluation
 import HTTPTypes
+import Host
 import Hummingbird
 import NIOCore
 

@@ -1,6 +1,6 @@
-import Evaluation
 import Foundation
 import Git
+import Host
 import Hub
 import Hummingbird
 import Ledger
@@ -58,7 +58,7 @@ struct SandboxPages: Sendable {
             return Base(commit: commit, label: "the submission \(from)", isTeamMain: false)
         }
         let commit = try await BlockingWork.run {
-            try Repository.open(at: hub.teamRepository(member.team).path).resolveCommit("refs/heads/main")
+            try Repository.open(at: hub.paths.teamRepository(member.team).path).resolveCommit("refs/heads/main")
         }
         return Base(commit: commit, label: "your team's main branch", isTeamMain: true)
     }
@@ -71,8 +71,8 @@ struct SandboxPages: Sendable {
         let base = try await base(from: from, member: member)
         let hub = self.hub
         let (editable, others): ([(String, String)], [String]) = try await BlockingWork.run {
-            let repository = try Repository.open(at: hub.ledgerRepository.path)
-            let source = repository.contains(base.commit) ? repository : try Repository.open(at: hub.teamRepository(member.team).path)
+            let repository = try Repository.open(at: hub.paths.ledgerRepository.path)
+            let source = repository.contains(base.commit) ? repository : try Repository.open(at: hub.paths.teamRepository(member.team).path)
             var editable: [(String, String)] = []
             var others: [String] = []
             for (path, entry) in try source.allEntries(inTree: try source.commit(base.commit).treeID) where entry.kind == .blob {

@@ -1,6 +1,6 @@
-import Evaluation
 import Foundation
 import Git
+import Host
 import Hub
 import Ledger
 import Subprocess
@@ -50,11 +50,11 @@ struct SandboxSubmission: Sendable {
         let commit: ObjectID = try await BlockingWork.run {
             let repository = try Repository.createBare(at: work.appendingPathComponent("work.git").path)
             // The base's objects: every submission's commit is in the ledger, the team's main in its repository.
-            let ledger = try Repository.open(at: hub.ledgerRepository.path)
+            let ledger = try Repository.open(at: hub.paths.ledgerRepository.path)
             if ledger.contains(base) {
                 _ = try repository.copyObjects(reachableFrom: base, in: ledger)
             } else {
-                _ = try repository.copyObjects(reachableFrom: base, in: try Repository.open(at: hub.teamRepository(member.team).path))
+                _ = try repository.copyObjects(reachableFrom: base, in: try Repository.open(at: hub.paths.teamRepository(member.team).path))
             }
             let tree = work.appendingPathComponent("tree")
             try repository.export(tree: try repository.commit(base).treeID, to: tree)
@@ -72,7 +72,7 @@ struct SandboxSubmission: Sendable {
         }
         var arguments = ["--git-dir", work.appendingPathComponent("work.git").path, "push", "--porcelain"]
         if let description, !description.isEmpty { arguments += ["--push-option=description=\(description)"] }
-        arguments += [hub.teamRepository(member.team).path, "refs/tags/submission-\(name):refs/tags/submission-\(name)"]
+        arguments += [hub.paths.teamRepository(member.team).path, "refs/tags/submission-\(name):refs/tags/submission-\(name)"]
         if updatesMain { arguments.append("\(commit.hex):refs/heads/main") }
         var environment: [Environment.Key: String?] = [
             "REMOTE_USER": member.login, "REMOTE_ADDR": remoteAddress, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
