@@ -1,3 +1,4 @@
+import Foundation
 import ScoreTypes
 
 /// Reads and validates one entry of `questions:` in challenge.yaml.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Credit
 import Foundation
 import Hub
 

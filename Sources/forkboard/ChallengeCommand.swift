@@ -3,6 +3,7 @@ import Foundation
 import Challenge
 import Host
 import Hub
+import Ledger
 
 struct ChallengeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Host
 import Hub
+import Ledger
 import Logging
 import Web
 

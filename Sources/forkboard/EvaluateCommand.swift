@@ -1,4 +1,6 @@
 import ArgumentParser
+import Challenge
+import Evaluation
 import Foundation
 import Host
 import Hub

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Challenge
 import Foundation
 import Hub
+import Ledger
 
 struct CancelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Challenge
 import Foundation
 import Hub
+import Ledger
 
 /// Who runs an organiser's command, for the records: `$USER`, else the uid.
 func organiserName() -> String {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hub
+import Ledger
 
 struct RescoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Challenge
 import Foundation
 import Hub
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hub
+import Ledger
 
 struct TeamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NIOFoundationEssentialsCompat
 import Testing
 
 /// The HTTP routes, in process (HummingbirdTesting), on a ledger filled without git or Python.

@@ -1,7 +1,10 @@
 import Foundation
+import Hub
 import Hummingbird
 import HummingbirdTesting
+import Ledger
 import Logging
+import NIOFoundationEssentialsCompat
 import Testing
 import Yams
 @testable import Web

@@ -4,6 +4,7 @@ import Hub
 import Hummingbird
 import HummingbirdTesting
 import Ledger
+import NIOFoundationEssentialsCompat
 import Testing
 @testable import Web
 

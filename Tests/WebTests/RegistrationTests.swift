@@ -2,6 +2,7 @@ import Foundation
 import Hub
 import Hummingbird
 import HummingbirdTesting
+import Ledger
 import Testing
 @testable import Web
 

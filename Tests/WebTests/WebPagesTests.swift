@@ -1,5 +1,7 @@
+import Challenge
 import CompressNIO
 import Foundation
+import Hub
 import Hummingbird
 import HummingbirdTesting
 import Ledger

@@ -1,3 +1,4 @@
+import Challenge
 import Foundation
 
 /// Jobs whose question shards its test objects run on Slurm as job arrays of tasks

@@ -1,7 +1,9 @@
+import Challenge
 import Crypto
 import Evaluation
 import Foundation
 import Host
+import Ledger
 import Subprocess
 import SystemPackage
 

@@ -1,3 +1,4 @@
+import Challenge
 import Credit
 import Foundation
 import Git

@@ -1,3 +1,4 @@
+import Foundation
 import Git
 
 /// One line of what git gives pre-receive and post-receive on stdin: a ref's old and new id.

@@ -1,9 +1,11 @@
+import Challenge
 import Evaluation
 import Foundation
 import Host
 import Ledger
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// The background services of a hub process: evaluation workers, the lease sweeper, the
 /// credit service and the maintenance service. `forkboard serve` runs them beside its web

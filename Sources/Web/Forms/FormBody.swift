@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdAuth
+import Ledger
 
 /// An `application/x-www-form-urlencoded` body, read whole up to a limit.
 struct FormBody: Sendable {

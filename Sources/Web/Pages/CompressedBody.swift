@@ -1,4 +1,5 @@
 import CompressNIO
+import Foundation
 import HTTPTypes
 import Host
 import Hummingbird

@@ -3,6 +3,7 @@ import Foundation
 import Hub
 import Hummingbird
 import Ink
+import Ledger
 
 /// The challenge's home page (`home.mustache`): its description (challenge.yaml's
 /// `description:`, Markdown rendered by Ink), the phase in force and a countdown to the next

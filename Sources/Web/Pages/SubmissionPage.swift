@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import Hub
 import Hummingbird
 import Ledger
