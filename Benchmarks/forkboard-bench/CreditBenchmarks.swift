@@ -66,8 +66,9 @@ struct LineageBenchmark: AsyncParsableCommand {
             let ledger = try SyntheticLedger.build(gitDirectory: directory, submissionCount: count, teamCount: teams, seed: UInt64(count))
             let credited: (String) -> Bool = { $0.hasSuffix(".py") }
             let full = try await Timing.seconds {
-                _ = try LineageCredit.compute(repository: try Repository.open(at: directory.path), submissions: ledger.submissions,
-                                              startingKit: ledger.kit, isCredited: credited, isVisible: { _, _ in true })
+                _ = try LineageCredit.compute(
+                    repository: try Repository.open(at: directory.path), submissions: ledger.submissions,
+                    startingKit: ledger.kit, isCredited: credited, isVisible: { _, _ in true })
             }
             let kept = try LineageCredit(repositoryPath: directory.path, startingKit: ledger.kit, isCredited: credited, isVisible: { _, _ in true })
             let split = max(0, ledger.submissions.count - appended)
@@ -76,10 +77,14 @@ struct LineageBenchmark: AsyncParsableCommand {
             for submission in ledger.submissions.dropFirst(split) {
                 each.append(try await Timing.seconds { try kept.append(submission) })
             }
-            rows.append([String(count), String(format: "%.3f", full), String(format: "%.2f", Timing.median(each) * 1000),
-                         String(format: "%.2f", (each.max() ?? 0) * 1000)])
+            rows.append([
+                String(count), String(format: "%.3f", full), String(format: "%.2f", Timing.median(each) * 1000),
+                String(format: "%.2f", (each.max() ?? 0) * 1000),
+            ])
         }
-        say(LeaderboardFormatter.table(header: ["submissions", "whole ledger s", "one new: median ms", "one new: max ms"], rows: rows), terminator: "")
+        say(
+            LeaderboardFormatter.table(header: ["submissions", "whole ledger s", "one new: median ms", "one new: max ms"], rows: rows), terminator: ""
+        )
     }
 }
 

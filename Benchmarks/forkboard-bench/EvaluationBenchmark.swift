@@ -41,7 +41,9 @@ struct EvaluationBenchmark: AsyncParsableCommand {
             (0..<data.folds.count).map { directory.appendingPathComponent("fold-\($0)") }
         }
         let binDirectory = hub.challenge.runtime!.binDirectory
-        say("Benchmark: breast-cancer starting kit, \(data.folds.count) folds, \(data.trainIDs.count) training rows, \(data.testIDs.count) test rows, \(repetitions) repetitions (medians)")
+        say(
+            "Benchmark: breast-cancer starting kit, \(data.folds.count) folds, \(data.trainIDs.count) training rows, \(data.testIDs.count) test rows, \(repetitions) repetitions (medians)"
+        )
 
         // 1. The same harness directly with python on the host (no sandbox), and 2. the hub
         // (every fold sandboxed, predictions checked and scored, bagged), interleaved so that
@@ -75,7 +77,8 @@ struct EvaluationBenchmark: AsyncParsableCommand {
                     for script in ["train.py", "predict.py"] {
                         let result = try await Subprocess.run(
                             .path(FilePath("\(binDirectory)/python")), arguments: [context.harnessDirectory.appendingPathComponent(script).path],
-                            environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
+                            environment: .custom(
+                                Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
                             workingDirectory: FilePath(tree.path), output: .discarded, error: .string(limit: 1 << 16))
                         guard result.terminationStatus.isSuccess else { throw ValidationError("direct run failed: \(result.standardError)") }
                     }
@@ -89,9 +92,10 @@ struct EvaluationBenchmark: AsyncParsableCommand {
         for repetition in 0..<repetitions {
             direct.append(try await directPass("\(repetition)"))
             var outcome: EvaluationResult?
-            hubTimes.append(try await Timing.seconds {
-                outcome = try await evaluate(home.appendingPathComponent("hub-\(repetition)"))
-            })
+            hubTimes.append(
+                try await Timing.seconds {
+                    outcome = try await evaluate(home.appendingPathComponent("hub-\(repetition)"))
+                })
             guard let outcome, outcome.status == .scored else { throw ValidationError("hub evaluation failed: \(outcome?.log ?? "")") }
             sandboxedRunSeconds.append(outcome.folds.reduce(0) { $0 + $1.train.wallSeconds + $1.predict.wallSeconds })
         }
@@ -99,16 +103,18 @@ struct EvaluationBenchmark: AsyncParsableCommand {
         // 3. The parts of the overhead: an empty sandboxed run, preparing fold inputs, scoring.
         var emptySandbox: [Double] = []
         for _ in 0..<max(5, repetitions) {
-            emptySandbox.append(try await Timing.seconds {
-                _ = try await context.sandbox.run(command: ["/bin/true"], mounts: [], workingDirectory: "/", environment: [:])
-            })
+            emptySandbox.append(
+                try await Timing.seconds {
+                    _ = try await context.sandbox.run(command: ["/bin/true"], mounts: [], workingDirectory: "/", environment: [:])
+                })
         }
         var preparation: [Double] = []
         for repetition in 0..<repetitions {
             let cache = home.appendingPathComponent("inputs-\(repetition)")
-            preparation.append(try await Timing.seconds {
-                try FoldInputs.withInputs(of: data, cacheDirectory: cache, stamp: "x") { _ in }
-            } / Double(data.folds.count))
+            preparation.append(
+                try await Timing.seconds {
+                    try FoldInputs.withInputs(of: data, cacheDirectory: cache, stamp: "x") { _ in }
+                } / Double(data.folds.count))
         }
         let directMedian = Timing.median(direct)
         let hubMedian = Timing.median(hubTimes)
@@ -122,7 +128,10 @@ struct EvaluationBenchmark: AsyncParsableCommand {
             ["hub overhead per fold (ms)", String(format: "%.1f", overheadPerFold * 1000)],
             ["  sandbox start-up and clean-up, 2 runs per fold (ms)", String(format: "%.1f", 2 * Timing.median(emptySandbox) * 1000)],
             ["  fold input preparation, once per question and fold, then cached (ms)", String(format: "%.1f", Timing.median(preparation) * 1000)],
-            ["  outside the sandboxed runs: tree, predictions, scoring, bagging (ms)", String(format: "%.1f", ((hubMedian - Timing.median(sandboxedRunSeconds)) / folds) * 1000)],
+            [
+                "  outside the sandboxed runs: tree, predictions, scoring, bagging (ms)",
+                String(format: "%.1f", ((hubMedian - Timing.median(sandboxedRunSeconds)) / folds) * 1000),
+            ],
         ]
         say(LeaderboardFormatter.table(header: ["measurement", "value"], rows: rows))
 
@@ -141,10 +150,13 @@ struct EvaluationBenchmark: AsyncParsableCommand {
                 try await group.waitForAll()
             }
         }
-        say(LeaderboardFormatter.table(header: ["\(count) evaluations", "wall s", "speed-up"], rows: [
-            ["1 worker", String(format: "%.2f", sequential), "1.00"],
-            ["\(count) workers", String(format: "%.2f", parallel), String(format: "%.2f", sequential / parallel)],
-        ]))
+        say(
+            LeaderboardFormatter.table(
+                header: ["\(count) evaluations", "wall s", "speed-up"],
+                rows: [
+                    ["1 worker", String(format: "%.2f", sequential), "1.00"],
+                    ["\(count) workers", String(format: "%.2f", parallel), String(format: "%.2f", sequential / parallel)],
+                ]))
         say("cores: \(ProcessInfo.processInfo.activeProcessorCount)")
     }
 }

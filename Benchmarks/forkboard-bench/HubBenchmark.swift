@@ -13,7 +13,8 @@ import SystemPackage
 struct HubBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub",
-        abstract: "Push latency, leaderboard latency under load and memory at 100 to 10,000 submissions; evaluations per minute with 1 and 2 workers.")
+        abstract: "Push latency, leaderboard latency under load and memory at 100 to 10,000 submissions; evaluations per minute with 1 and 2 workers."
+    )
 
     @Option(help: "Ledger sizes (scored submissions), comma-separated.")
     var sizes = "100,1000,10000"
@@ -52,19 +53,21 @@ struct HubBenchmark: AsyncParsableCommand {
             say("measured \(size) submissions")
         }
         say("")
-        say(LeaderboardFormatter.table(header: [
-            "submissions", "push s", "plain push s", "push ratio", "leaderboard p50 ms", "leaderboard p99 ms", "leaderboard req/s",
-            "status p99 ms", "page KiB", "serve peak MiB",
-        ], rows: rows))
+        say(
+            LeaderboardFormatter.table(
+                header: [
+                    "submissions", "push s", "plain push s", "push ratio", "leaderboard p50 ms", "leaderboard p99 ms", "leaderboard req/s",
+                    "status p99 ms", "page KiB", "serve peak MiB",
+                ], rows: rows))
         say("push: median of \(pushes) pushes of a one-line change, from `git push` to its end (\"accepted\"), to a team repository (hooks,")
         say("intake) and to a repository without hooks served by the same server (plain git http-backend).")
         say("leaderboard and status: wrk, 2 threads, 64 connections, \(seconds) s; the leaderboard's first page (50 rows).")
         if evaluations > 0 {
-            let throughput = try await HubScenario.throughput(count: evaluations, python: served.python, share: URL(fileURLWithPath: served.share), forkboard: served.forkboard)
+            let throughput = try await HubScenario.throughput(
+                count: evaluations, python: served.python, share: URL(fileURLWithPath: served.share), forkboard: served.forkboard)
             say("")
             say(LeaderboardFormatter.table(header: ["worker processes", "evaluations", "wall s", "evaluations per minute"], rows: throughput))
         }
         say("cores: \(ProcessInfo.processInfo.activeProcessorCount)")
     }
 }
-

@@ -84,12 +84,14 @@ final class HubScenario {
     /// after a 2-second warm-up under the same load.
     func load(wrk: String, path: String, seconds: Int, headers: [String] = []) async throws -> (p50: Double, p99: Double, requestsPerSecond: Double) {
         let credentials = Data("bench:\(tokens["bench"]!)".utf8).base64EncodedString()
-        let arguments = ["-t2", "-c64", "--latency", "-H", "Authorization: Basic \(credentials)"] + headers.flatMap { ["-H", $0] } + [baseURL + path]
+        let arguments =
+            ["-t2", "-c64", "--latency", "-H", "Authorization: Basic \(credentials)"] + headers.flatMap { ["-H", $0] } + [baseURL + path]
         _ = try await Self.run(wrk, ["-d2s"] + arguments)
         let output = try await Self.run(wrk, ["-d\(seconds)s"] + arguments)
         func milliseconds(_ label: String) -> Double {
             guard let line = output.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }),
-                  let value = line.split(separator: " ").last else { return .nan }
+                let value = line.split(separator: " ").last
+            else { return .nan }
             for (unit, factor) in [("us", 0.001), ("ms", 1.0), ("s", 1000.0), ("m", 60_000.0)] where value.hasSuffix(unit) {
                 return (Double(value.dropLast(unit.count)) ?? .nan) * factor
             }
@@ -102,8 +104,10 @@ final class HubScenario {
 
     /// Bytes of one answer of `path` (as sent: compressed when `headers` ask for it).
     func responseBytes(_ path: String, headers: [String] = []) async throws -> Int {
-        let written = try await Self.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{size_download}", "-u", "bench:\(tokens["bench"]!)"]
-                                         + headers.flatMap { ["-H", $0] } + [baseURL + path])
+        let written = try await Self.run(
+            "/usr/bin/curl",
+            ["-s", "-o", "/dev/null", "-w", "%{size_download}", "-u", "bench:\(tokens["bench"]!)"]
+                + headers.flatMap { ["-H", $0] } + [baseURL + path])
         return Int(written.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
@@ -119,9 +123,11 @@ final class HubScenario {
     static func run(_ executable: String, _ arguments: [String]) async throws -> String {
         let result = try await Subprocess.run(
             .path(FilePath(executable)), arguments: Arguments(arguments),
-            environment: .inherit.updating(["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_TERMINAL_PROMPT": "0",
-                                            "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-                                            "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"]),
+            environment: .inherit.updating([
+                "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_TERMINAL_PROMPT": "0",
+                "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+                "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+            ]),
             output: .string(limit: 1 << 22), error: .combinedWithOutput)
         guard result.terminationStatus.isSuccess else {
             throw ValidationError("\(executable) \(arguments.first ?? "") failed: \(result.standardOutput)")
@@ -139,19 +145,22 @@ final class HubScenario {
             for team in 0..<teams {
                 try db.execute(sql: "INSERT INTO teams (name, createdAt) VALUES (?, ?)", arguments: ["team-\(team)", now])
             }
-            let submission = try db.makeStatement(sql: """
-                INSERT INTO submissions (team, name, commitID, pusher, submittedAt, phase, treeID) VALUES (?, ?, ?, ?, ?, 'competitive', ?)
-                """)
-            let evaluation = try db.makeStatement(sql: """
-                INSERT INTO evaluations (submissionID, question, state, attempts, queuedAt, startedAt, finishedAt, log, trainSeconds,
-                    testSeconds, worker, rankingKey) VALUES (?, 'diagnosis', 'scored', 1, ?, ?, ?, 'fold 0: train 1.20 s, predict 0.40 s', 6.0, 2.0, 'bench', ?)
-                """)
+            let submission = try db.makeStatement(
+                sql: """
+                    INSERT INTO submissions (team, name, commitID, pusher, submittedAt, phase, treeID) VALUES (?, ?, ?, ?, ?, 'competitive', ?)
+                    """)
+            let evaluation = try db.makeStatement(
+                sql: """
+                    INSERT INTO evaluations (submissionID, question, state, attempts, queuedAt, startedAt, finishedAt, log, trainSeconds,
+                        testSeconds, worker, rankingKey) VALUES (?, 'diagnosis', 'scored', 1, ?, ?, ?, 'fold 0: train 1.20 s, predict 0.40 s', 6.0, 2.0, 'bench', ?)
+                    """)
             let bagged = try db.makeStatement(sql: "INSERT INTO bagged_scores (evaluationID, split, scoreType, value) VALUES (?, ?, ?, ?)")
             let foldScore = try db.makeStatement(sql: "INSERT INTO fold_scores (evaluationID, fold, split, scoreType, value) VALUES (?, ?, ?, ?, ?)")
-            let foldRun = try db.makeStatement(sql: """
-                INSERT INTO fold_runs (evaluationID, fold, trainSeconds, testSeconds, trainCPUSeconds, testCPUSeconds, trainPeakMemoryBytes,
-                    testPeakMemoryBytes) VALUES (?, ?, 1.2, 0.4, 1.1, 0.3, 150000000, 120000000)
-                """)
+            let foldRun = try db.makeStatement(
+                sql: """
+                    INSERT INTO fold_runs (evaluationID, fold, trainSeconds, testSeconds, trainCPUSeconds, testCPUSeconds, trainPeakMemoryBytes,
+                        testPeakMemoryBytes) VALUES (?, ?, 1.2, 0.4, 1.1, 0.3, 150000000, 120000000)
+                    """)
             let credit = try db.makeStatement(sql: "INSERT INTO contributivity (evaluationID, value, historical, computedAt) VALUES (?, ?, ?, ?)")
             var generator = SystemRandomNumberGenerator()
             for index in 0..<count {
@@ -186,7 +195,9 @@ final class HubScenario {
         let (server, baseURL) = try serve(forkboard: forkboard, home: home, workers: 0)
         defer { server.terminate(); server.waitUntilExit() }
         let clone = home.appendingPathComponent("clone")
-        _ = try await run("/usr/bin/git", ["clone", "-q", baseURL.replacingOccurrences(of: "http://", with: "http://alice:\(token)@") + "/git/alice.git", clone.path])
+        _ = try await run(
+            "/usr/bin/git",
+            ["clone", "-q", baseURL.replacingOccurrences(of: "http://", with: "http://alice:\(token)@") + "/git/alice.git", clone.path])
         for index in 0..<count {
             let file = clone.appendingPathComponent("classifier.py")
             try (String(contentsOf: file, encoding: .utf8) + "# variant \(index)\n").write(to: file, atomically: true, encoding: .utf8)

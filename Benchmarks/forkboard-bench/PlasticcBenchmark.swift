@@ -17,7 +17,9 @@ import SyntheticWorkloads
 struct PlasticcBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plasticc",
-        abstract: "PLAsTiCC at full size: data generation and checks, cutting, a starting-kit submission with 2 and 1 workers, scoring, contributivity over 1,000 submissions, storage; time and peak memory of each step.")
+        abstract:
+            "PLAsTiCC at full size: data generation and checks, cutting, a starting-kit submission with 2 and 1 workers, scoring, contributivity over 1,000 submissions, storage; time and peak memory of each step."
+    )
 
     @Option(help: "The hub home, made at the first run and kept (about 40 GB at full size).")
     var hub = "/tmp/forkboard-bench-plasticc"
@@ -54,8 +56,9 @@ struct PlasticcBenchmark: AsyncParsableCommand {
             environment["PLASTICC_PREPARE_OPTIONS"] = size == "full" ? "--full --workers 2" : ""
             var peak = 0
             let seconds = try await Timing.seconds {
-                peak = try await MeasuredProcess.run(served.forkboard, ["init", home.path, "--template", "plasticc", "--python", served.python],
-                                                     environment: environment, log: URL(fileURLWithPath: "\(home.path)-init.log"))
+                peak = try await MeasuredProcess.run(
+                    served.forkboard, ["init", home.path, "--template", "plasticc", "--python", served.python],
+                    environment: environment, log: URL(fileURLWithPath: "\(home.path)-init.log"))
             }
             add("init: generate (prepare_data.py, 2 processes) and check the data", String(format: "%.0f s", seconds), "", peak)
             try Self.configure(home: home, shardObjects: shardObjects)
@@ -79,9 +82,11 @@ struct PlasticcBenchmark: AsyncParsableCommand {
                 _ = try FoldInputs.withInputs(of: data, cacheDirectory: cache, stamp: FoldInputs.stamp(files: files, question: question)) { $0 }
             }
             let inputBytes = CostProjection.bytes([cache])
-            add("cut every input (\(data.folds.count) folds, \(data.testShards?.count ?? 1) test shards)",
-                String(format: "%.0f s; %.1f GB of inputs for %.1f GB of data (%.2fx)", cutSeconds, Double(inputBytes) / 1e9, Double(dataBytes) / 1e9,
-                       Double(inputBytes) / Double(dataBytes)),
+            add(
+                "cut every input (\(data.folds.count) folds, \(data.testShards?.count ?? 1) test shards)",
+                String(
+                    format: "%.0f s; %.1f GB of inputs for %.1f GB of data (%.2fx)", cutSeconds, Double(inputBytes) / 1e9, Double(dataBytes) / 1e9,
+                    Double(inputBytes) / Double(dataBytes)),
                 "< 15 min, < 2 GiB, inputs < 1.5x data", PeakMemory.current)
         }
         data.splitTestRows(hubObject.challenge.testSplit)
@@ -89,7 +94,8 @@ struct PlasticcBenchmark: AsyncParsableCommand {
         // 3. The starting kit, with each number of workers.
         for count in chosen.contains("evaluate") ? workers.split(separator: ",").compactMap({ Int($0) }) : [] {
             let evaluation = try await Self.evaluate(home: home, hub: hubObject, workers: count, served: served)
-            add("starting kit, \(count) worker(s): push to scored", String(format: "%.1f min (%@)", evaluation.seconds / 60, evaluation.breakdown),
+            add(
+                "starting kit, \(count) worker(s): push to scored", String(format: "%.1f min (%@)", evaluation.seconds / 60, evaluation.breakdown),
                 count == 2 ? "< 90 min" : "about twice the 2 workers'", evaluation.peak)
             add("  of which the hub joined, checked and scored the predictions", evaluation.scoring, "< 60 s")
         }
@@ -105,7 +111,8 @@ struct PlasticcBenchmark: AsyncParsableCommand {
             var result: EvaluationResult?
             let seconds = try await Timing.seconds { result = JobScoring.score(report, directory: directory, data: data) }
             guard result?.status == .scored else { throw ValidationError("generated predictions not scored: \(result?.log ?? "")") }
-            add("join, check and score one submission's predictions (\(data.folds.count) folds x \(data.testShards?.count ?? 1) shards, generated)",
+            add(
+                "join, check and score one submission's predictions (\(data.folds.count) folds x \(data.testShards?.count ?? 1) shards, generated)",
                 String(format: "%.1f s", seconds), "< 60 s, < 2 GiB", PeakMemory.current)
         }
 
@@ -128,7 +135,8 @@ struct PlasticcBenchmark: AsyncParsableCommand {
                 }
                 _ = result.contributivities
             }
-            add("contributivity over \(blended) submissions (generated validation predictions; \(members) members' test predictions read)",
+            add(
+                "contributivity over \(blended) submissions (generated validation predictions; \(members) members' test predictions read)",
                 String(format: "%.1f s", seconds), "< 20 s, < 4 GiB", PeakMemory.current)
         }
         say("")
@@ -178,20 +186,23 @@ struct PlasticcBenchmark: AsyncParsableCommand {
     static func configure(home: URL, shardObjects: Int) throws {
         let file = home.appendingPathComponent("challenge.yaml")
         var text = try String(contentsOf: file, encoding: .utf8)
-        text = text.replacingOccurrences(of: "  - name: classification\n", with: "  - name: classification\n    test_shards: {objects: \(shardObjects)}\n")
-        text = replacingSection("limits", in: text, with: """
-            limits:
-              wall_seconds: 3600
-              cpu_seconds: 3600
-              memory_bytes: 4294967296
-              processes: 256
-              file_size_bytes: 2147483648
-              open_files: 256
-              output_tail_bytes: 65536
-              output_bytes: 67108864
-              temporary_bytes: 1073741824
-              written_bytes: 2147483648
-            """)
+        text = text.replacingOccurrences(
+            of: "  - name: classification\n", with: "  - name: classification\n    test_shards: {objects: \(shardObjects)}\n")
+        text = replacingSection(
+            "limits", in: text,
+            with: """
+                limits:
+                  wall_seconds: 3600
+                  cpu_seconds: 3600
+                  memory_bytes: 4294967296
+                  processes: 256
+                  file_size_bytes: 2147483648
+                  open_files: 256
+                  output_tail_bytes: 65536
+                  output_bytes: 67108864
+                  temporary_bytes: 1073741824
+                  written_bytes: 2147483648
+                """)
         try text.write(to: file, atomically: true, encoding: .utf8)
     }
 
@@ -207,13 +218,17 @@ struct PlasticcBenchmark: AsyncParsableCommand {
 
     /// The starting kit pushed (or re-scored when the hub has it already) and evaluated by
     /// `workers` workers in one `forkboard worker` process beside a server without workers.
-    static func evaluate(home: URL, hub: Hub, workers: Int, served: ServedHubOptions) async throws
-        -> (seconds: Double, peak: Int, breakdown: String, scoring: String) {
+    static func evaluate(
+        home: URL, hub: Hub, workers: Int, served: ServedHubOptions
+    ) async throws
+        -> (seconds: Double, peak: Int, breakdown: String, scoring: String)
+    {
         let first = try hub.ledger.submissionDetails().isEmpty
         let (server, baseURL) = try HubScenario.serve(forkboard: served.forkboard, home: home, workers: 0)
         defer { server.terminate(); server.waitUntilExit() }
-        let worker = try MeasuredProcess(served.forkboard, ["worker", "--hub", home.path, "--count", String(workers)],
-                                         log: home.appendingPathComponent("worker-\(workers).log"))
+        let worker = try MeasuredProcess(
+            served.forkboard, ["worker", "--hub", home.path, "--count", String(workers)],
+            log: home.appendingPathComponent("worker-\(workers).log"))
         defer { worker.stop() }
         let serverPeak = PeakMemory.Watcher(processID: server.processIdentifier)
         let seconds = try await Timing.seconds {
@@ -221,7 +236,9 @@ struct PlasticcBenchmark: AsyncParsableCommand {
                 let token = try HubSetup.addTeam("alice", member: "alice", to: hub)
                 let clone = home.appendingPathComponent("clone")
                 try? FileManager.default.removeItem(at: clone)
-                _ = try await HubScenario.run("/usr/bin/git", ["clone", "-q", baseURL.replacingOccurrences(of: "http://", with: "http://alice:\(token)@") + "/git/alice.git", clone.path])
+                _ = try await HubScenario.run(
+                    "/usr/bin/git",
+                    ["clone", "-q", baseURL.replacingOccurrences(of: "http://", with: "http://alice:\(token)@") + "/git/alice.git", clone.path])
                 _ = try await HubScenario.run("/usr/bin/git", ["-C", clone.path, "tag", "submission-kit"])
                 _ = try await HubScenario.run("/usr/bin/git", ["-C", clone.path, "push", "-q", "origin", "submission-kit"])
             } else {
@@ -235,7 +252,8 @@ struct PlasticcBenchmark: AsyncParsableCommand {
             }
         }
         guard let detail = try hub.ledger.submissionDetails().first, detail.state == .scored,
-              let evaluation = detail.evaluations.first else {
+            let evaluation = detail.evaluations.first
+        else {
             throw ValidationError("the starting kit was not scored: \(try hub.ledger.submissionDetails().first?.evaluations.first?.record.log ?? "")")
         }
         let runs = evaluation.foldRuns
@@ -255,7 +273,8 @@ struct PlasticcBenchmark: AsyncParsableCommand {
         }
         let harness = ["reading", "features", "model", "writing"].compactMap { part in parts[part].map { String(format: "%@ %.1f", part, $0 / 60) } }
             .joined(separator: ", ")
-        let breakdown = String(format: "CPU: training %.1f min, predicting %.1f min", train / 60, test / 60)
+        let breakdown =
+            String(format: "CPU: training %.1f min, predicting %.1f min", train / 60, test / 60)
             + (harness.isEmpty ? "" : " (the harness's own count, min: \(harness))") + "; " + hubLine
         return (seconds, max(serverPeak.peak, worker.peak), breakdown, scoring)
     }
@@ -268,24 +287,27 @@ struct PlasticcBenchmark: AsyncParsableCommand {
         var submissions: [[SubmissionFoldPredictions]] = []
         for _ in 0..<count {
             let skill = 0.5 + Double(generator.next() % 1000) / 1000
-            submissions.append(data.folds.map { fold in
-                var values = [Double](repeating: 0, count: fold.validationRows.count * classes)
-                for (row, object) in fold.validationRows.enumerated() {
-                    var total = 0.0
-                    for column in 0..<classes {
-                        let noise = Double(generator.next() % 10_000) / 10_000
-                        let value = exp((column == truth[object] ? skill : 0) + noise)
-                        values[row * classes + column] = value
-                        total += value
+            submissions.append(
+                data.folds.map { fold in
+                    var values = [Double](repeating: 0, count: fold.validationRows.count * classes)
+                    for (row, object) in fold.validationRows.enumerated() {
+                        var total = 0.0
+                        for column in 0..<classes {
+                            let noise = Double(generator.next() % 10_000) / 10_000
+                            let value = exp((column == truth[object] ? skill : 0) + noise)
+                            values[row * classes + column] = value
+                            total += value
+                        }
+                        for column in 0..<classes { values[row * classes + column] /= total }
                     }
-                    for column in 0..<classes { values[row * classes + column] /= total }
-                }
-                return SubmissionFoldPredictions(validation: .probabilities(ProbabilityMatrix(rowCount: fold.validationRows.count, classCount: classes, values: values)),
-                                                 test: nil)
-            })
+                    return SubmissionFoldPredictions(
+                        validation: .probabilities(ProbabilityMatrix(rowCount: fold.validationRows.count, classCount: classes, values: values)),
+                        test: nil)
+                })
         }
-        return BlendingProblem(trainingTruth: data.trainTruth, testTruth: data.testTruth,
-                               folds: data.folds.map { BlendingFold(validationRows: $0.validationRows) }, submissions: submissions)
+        return BlendingProblem(
+            trainingTruth: data.trainTruth, testTruth: data.testTruth,
+            folds: data.folds.map { BlendingFold(validationRows: $0.validationRows) }, submissions: submissions)
     }
 }
 
@@ -354,7 +376,9 @@ final class MeasuredProcess: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(500))
         }
         guard measured.process.terminationStatus == 0 else {
-            throw ValidationError("\(executable) \(arguments.joined(separator: " ")) failed (status \(measured.process.terminationStatus)); its output is in \(log.path)")
+            throw ValidationError(
+                "\(executable) \(arguments.joined(separator: " ")) failed (status \(measured.process.terminationStatus)); its output is in \(log.path)"
+            )
         }
         return measured.peak
     }

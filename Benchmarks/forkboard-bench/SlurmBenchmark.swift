@@ -34,11 +34,13 @@ struct SlurmBenchmark: AsyncParsableCommand {
     var share = FileManager.default.currentDirectoryPath
 
     @Option(help: "The forkboard executable the node runs (default: the one beside this benchmark).")
-    var forkboard = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("forkboard").path
+    var forkboard = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("forkboard")
+        .path
 
     func run() async throws {
-        let start = try await Subprocess.run(.path(FilePath("\(share)/scripts/slurm-test-cluster")), arguments: ["start"],
-                                             output: .string(limit: 1 << 16), error: .string(limit: 1 << 16))
+        let start = try await Subprocess.run(
+            .path(FilePath("\(share)/scripts/slurm-test-cluster")), arguments: ["start"],
+            output: .string(limit: 1 << 16), error: .string(limit: 1 << 16))
         guard start.terminationStatus.isSuccess, let conf = start.standardOutput.split(separator: "\n").last else {
             throw ValidationError("the test cluster did not start: \(start.standardError)")
         }
@@ -54,11 +56,13 @@ struct SlurmBenchmark: AsyncParsableCommand {
             limits: hub.challenge.limits, runtime: hub.challenge.runtime!)
         let preparation = hub.evaluationContext.jobPreparation(question: question)
         let tree = hub.paths.startingKit
-        let settings = SlurmSettings(sharedDirectory: home.appendingPathComponent("shared").path, jobsInFlight: evaluations,
-                                     forkboardCommand: forkboard, pollSeconds: pollSeconds)
+        let settings = SlurmSettings(
+            sharedDirectory: home.appendingPathComponent("shared").path, jobsInFlight: evaluations,
+            forkboardCommand: forkboard, pollSeconds: pollSeconds)
         let executors: [(String, any Executor)] = [("local", LocalExecutor()), ("slurm", SlurmExecutor(settings: settings))]
-        say("Benchmark: breast-cancer starting kit, \(data.folds.count) folds per evaluation; local: \(workers) at once; "
-            + "slurm: one node on this machine (\(ProcessInfo.processInfo.activeProcessorCount) CPUs, 1 per job), polled every \(pollSeconds) s")
+        say(
+            "Benchmark: breast-cancer starting kit, \(data.folds.count) folds per evaluation; local: \(workers) at once; "
+                + "slurm: one node on this machine (\(ProcessInfo.processInfo.activeProcessorCount) CPUs, 1 per job), polled every \(pollSeconds) s")
 
         /// One evaluation, from a prepared directory to its scores.
         @Sendable func evaluate(_ executor: any Executor, _ directory: URL) async throws -> Double {
@@ -105,12 +109,18 @@ struct SlurmBenchmark: AsyncParsableCommand {
                     return finished
                 }
             }
-            rows.append([name, String(format: "%.2f", single[name]!), String(format: "%.2f", wall),
-                         String(format: "%.1f", Double(evaluations) / wall * 60), String(format: "%.2f", Timing.median(batchLatencies))])
+            rows.append([
+                name, String(format: "%.2f", single[name]!), String(format: "%.2f", wall),
+                String(format: "%.1f", Double(evaluations) / wall * 60), String(format: "%.2f", Timing.median(batchLatencies)),
+            ])
         }
-        say(LeaderboardFormatter.table(
-            header: ["executor", "one evaluation alone (s)", "\(evaluations) evaluations, wall (s)", "evaluations/min", "median time to result in the batch (s)"],
-            rows: rows))
+        say(
+            LeaderboardFormatter.table(
+                header: [
+                    "executor", "one evaluation alone (s)", "\(evaluations) evaluations, wall (s)", "evaluations/min",
+                    "median time to result in the batch (s)",
+                ],
+                rows: rows))
         say(String(format: "added latency of the Slurm executor per evaluation: %.2f s", (single["slurm"] ?? 0) - (single["local"] ?? 0)))
     }
 }

@@ -37,14 +37,18 @@ struct WebBenchmark: AsyncParsableCommand {
         ] {
             let result = try await scenario.load(wrk: wrk, path: path, seconds: seconds, headers: headers)
             let bytes = try await scenario.responseBytes(path, headers: headers)
-            rows.append([label, path, String(format: "%.1f", result.p50), String(format: "%.1f", result.p99),
-                         String(format: "%.0f", result.requestsPerSecond), String(bytes / 1024)])
+            rows.append([
+                label, path, String(format: "%.1f", result.p50), String(format: "%.1f", result.p99),
+                String(format: "%.0f", result.requestsPerSecond), String(bytes / 1024),
+            ])
         }
         say("")
         say(LeaderboardFormatter.table(header: ["page", "path", "p50 ms", "p99 ms", "req/s", "KiB"], rows: rows))
         say("\(size) scored submissions of \(max(1, size / 10)) teams; wrk, 2 threads, 64 connections, \(seconds) s per page after 2 s of warm-up.")
-        say(String(format: "lineage SVG: first render %.1f s (Graphviz dot, %d KiB), then served from the cache until the ledger changes.",
-                   firstRender, svgBytes / 1024))
+        say(
+            String(
+                format: "lineage SVG: first render %.1f s (Graphviz dot, %d KiB), then served from the cache until the ledger changes.",
+                firstRender, svgBytes / 1024))
         say("serve peak memory: \(scenario.serverPeakMemoryBytes() / (1 << 20)) MiB; cores: \(ProcessInfo.processInfo.activeProcessorCount)")
     }
 }

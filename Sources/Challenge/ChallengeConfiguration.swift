@@ -32,10 +32,12 @@ public struct ChallengeConfiguration: Sendable, Equatable {
     /// Where evaluation jobs run (`executor:`): this machine, or a Slurm cluster.
     public let executor: ExecutorSettings
 
-    public init(title: String, questions: [Question], limits: Limits, runtime: Runtime?, schedule: Schedule = .alwaysClosed,
-                quotas: Quotas = .unlimited, pushLimits: PushLimits = .defaults, testSplit: TestSplit = .defaults,
-                executor: ExecutorSettings = .local, description: String? = nil, forum: String? = nil, finalSelection: Int = 0,
-                webhooks: [Webhook] = [], openRegistration: Bool = false) {
+    public init(
+        title: String, questions: [Question], limits: Limits, runtime: Runtime?, schedule: Schedule = .alwaysClosed,
+        quotas: Quotas = .unlimited, pushLimits: PushLimits = .defaults, testSplit: TestSplit = .defaults,
+        executor: ExecutorSettings = .local, description: String? = nil, forum: String? = nil, finalSelection: Int = 0,
+        webhooks: [Webhook] = [], openRegistration: Bool = false
+    ) {
         self.title = title
         self.description = description
         self.forum = forum
@@ -84,7 +86,10 @@ public struct ChallengeConfiguration: Sendable, Equatable {
             throw ChallengeError(file: file, key: "", problem: "must be a mapping of keys to values")
         }
         let root = YAMLNode(value: document, path: "", file: file)
-        try root.rejectUnknownKeys(["title", "questions", "limits", "runtime", "phases", "quotas", "push_limits", "test_split", "executor", "description", "forum", "final_selection", "webhooks", "open_registration"])
+        try root.rejectUnknownKeys([
+            "title", "questions", "limits", "runtime", "phases", "quotas", "push_limits", "test_split", "executor", "description", "forum",
+            "final_selection", "webhooks", "open_registration",
+        ])
         let questionNodes = try root.child("questions").list()
         guard !questionNodes.isEmpty else { throw root.child("questions").error("must list at least one question") }
         let questions = try questionNodes.map(QuestionReader.read)
@@ -143,8 +148,10 @@ public struct ChallengeConfiguration: Sendable, Equatable {
     }
 
     private static func readLimits(_ node: YAMLNode) throws -> Limits {
-        try node.rejectUnknownKeys(["wall_seconds", "cpu_seconds", "memory_bytes", "processes", "file_size_bytes", "open_files",
-                                    "output_tail_bytes", "output_bytes", "temporary_bytes", "written_bytes"])
+        try node.rejectUnknownKeys([
+            "wall_seconds", "cpu_seconds", "memory_bytes", "processes", "file_size_bytes", "open_files",
+            "output_tail_bytes", "output_bytes", "temporary_bytes", "written_bytes",
+        ])
         let defaults = Limits.defaults
         return Limits(
             wallSeconds: try node.child("wall_seconds").integer(default: defaults.wallSeconds, minimum: 1),

@@ -83,10 +83,12 @@ public struct SlurmSettings: Sendable, Equatable, Codable {
     /// rounding up to Slurm's minutes.
     public var timeOverheadSeconds: Int
 
-    public init(sharedDirectory: String, partition: String? = nil, account: String? = nil, qualityOfService: String? = nil,
-                sbatchArguments: [String] = [], jobsInFlight: Int = 8, granularity: Granularity = .evaluation, cpusPerTask: Int = 1,
-                forkboardCommand: String? = nil, pollSeconds: Double = 2, memoryOverheadBytes: Int = 512 << 20,
-                timeOverheadSeconds: Int = 120) {
+    public init(
+        sharedDirectory: String, partition: String? = nil, account: String? = nil, qualityOfService: String? = nil,
+        sbatchArguments: [String] = [], jobsInFlight: Int = 8, granularity: Granularity = .evaluation, cpusPerTask: Int = 1,
+        forkboardCommand: String? = nil, pollSeconds: Double = 2, memoryOverheadBytes: Int = 512 << 20,
+        timeOverheadSeconds: Int = 120
+    ) {
         self.sharedDirectory = sharedDirectory
         self.partition = partition
         self.account = account
@@ -102,9 +104,11 @@ public struct SlurmSettings: Sendable, Equatable, Codable {
     }
 
     static func read(_ node: YAMLNode) throws -> SlurmSettings {
-        try node.rejectUnknownKeys(["type", "shared_directory", "partition", "account", "qos", "sbatch_arguments", "jobs_in_flight",
-                                    "job_per", "cpus_per_task", "forkboard_command", "poll_seconds", "memory_overhead_bytes",
-                                    "time_overhead_seconds"])
+        try node.rejectUnknownKeys([
+            "type", "shared_directory", "partition", "account", "qos", "sbatch_arguments", "jobs_in_flight",
+            "job_per", "cpus_per_task", "forkboard_command", "poll_seconds", "memory_overhead_bytes",
+            "time_overhead_seconds",
+        ])
         let shared = try node.child("shared_directory").string()
         guard shared.hasPrefix("/") else { throw node.child("shared_directory").error("must be an absolute path") }
         let granularityNode = node.child("job_per")
@@ -157,11 +161,14 @@ public struct Webhook: Sendable, Equatable, Codable {
         return try node.list().map { item in
             try item.rejectUnknownKeys(["url", "events"])
             let url = try item.child("url").string()
-            guard url.hasPrefix("https://") || url.hasPrefix("http://") else { throw item.child("url").error("must be an http:// or https:// address") }
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw item.child("url").error("must be an http:// or https:// address")
+            }
             let names = try item.child("events").stringList(default: Event.allCases.map(\.rawValue))
             let events = try names.enumerated().map { index, name in
                 guard let event = Event(rawValue: name) else {
-                    throw item.child("events").error("entry \(index) ('\(name)') is not one of: \(Event.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw item.child("events").error(
+                        "entry \(index) ('\(name)') is not one of: \(Event.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 return event
             }

@@ -28,8 +28,10 @@ public struct Limits: Sendable, Equatable, Codable {
         fileSizeBytes: 256 << 20, openFiles: 256, outputTailBytes: 64 << 10, outputBytes: 64 << 20, temporaryBytes: 256 << 20,
         writtenBytes: 1 << 30)
 
-    public init(wallSeconds: Int, cpuSeconds: Int, memoryBytes: Int, processes: Int, fileSizeBytes: Int,
-                openFiles: Int, outputTailBytes: Int, outputBytes: Int, temporaryBytes: Int, writtenBytes: Int) {
+    public init(
+        wallSeconds: Int, cpuSeconds: Int, memoryBytes: Int, processes: Int, fileSizeBytes: Int,
+        openFiles: Int, outputTailBytes: Int, outputBytes: Int, temporaryBytes: Int, writtenBytes: Int
+    ) {
         self.wallSeconds = wallSeconds
         self.cpuSeconds = cpuSeconds
         self.memoryBytes = memoryBytes

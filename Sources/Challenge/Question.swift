@@ -62,12 +62,14 @@ public struct Question: Sendable, Equatable {
     /// question.
     public let predictionsFile: String?
 
-    public init(name: String, kind: Kind, labels: [String], idColumn: String, targetColumn: String,
-                scoreTypes: [String], folds: FoldScheme, requiredFiles: [String], trainData: String,
-                testData: String, trainCommand: [String], predictCommand: [String], predictionsFile: String? = nil,
-                startingKitData: String? = nil, scorePrograms: [ScoreProgram] = [], tables: [ObjectTable] = [],
-                fileDirectories: [ObjectFileDirectory] = [], unseenLabels: [String] = [], classWeights: [Double]? = nil,
-                testShards: TestShards? = nil) {
+    public init(
+        name: String, kind: Kind, labels: [String], idColumn: String, targetColumn: String,
+        scoreTypes: [String], folds: FoldScheme, requiredFiles: [String], trainData: String,
+        testData: String, trainCommand: [String], predictCommand: [String], predictionsFile: String? = nil,
+        startingKitData: String? = nil, scorePrograms: [ScoreProgram] = [], tables: [ObjectTable] = [],
+        fileDirectories: [ObjectFileDirectory] = [], unseenLabels: [String] = [], classWeights: [Double]? = nil,
+        testShards: TestShards? = nil
+    ) {
         self.scorePrograms = scorePrograms
         self.testShards = testShards
         self.classWeights = classWeights
@@ -92,11 +94,12 @@ public struct Question: Sendable, Equatable {
 
     /// The same question with other folds.
     public func withFolds(_ folds: FoldScheme) -> Question {
-        Question(name: name, kind: kind, labels: labels, idColumn: idColumn, targetColumn: targetColumn, scoreTypes: scoreTypes,
-                 folds: folds, requiredFiles: requiredFiles, trainData: trainData, testData: testData, trainCommand: trainCommand,
-                 predictCommand: predictCommand, predictionsFile: predictionsFile, startingKitData: startingKitData,
-                 scorePrograms: scorePrograms, tables: tables, fileDirectories: fileDirectories, unseenLabels: unseenLabels,
-                 classWeights: classWeights, testShards: testShards)
+        Question(
+            name: name, kind: kind, labels: labels, idColumn: idColumn, targetColumn: targetColumn, scoreTypes: scoreTypes,
+            folds: folds, requiredFiles: requiredFiles, trainData: trainData, testData: testData, trainCommand: trainCommand,
+            predictCommand: predictCommand, predictionsFile: predictionsFile, startingKitData: startingKitData,
+            scorePrograms: scorePrograms, tables: tables, fileDirectories: fileDirectories, unseenLabels: unseenLabels,
+            classWeights: classWeights, testShards: testShards)
     }
 
     /// True when the question's data are more than one table of objects: further tables or

@@ -4,8 +4,10 @@ import ScoreTypes
 /// Reads and validates one entry of `questions:` in challenge.yaml.
 enum QuestionReader {
     static func read(_ node: YAMLNode) throws -> Question {
-        try node.rejectUnknownKeys(["name", "kind", "labels", "id_column", "target_column", "score_types", "folds",
-                                    "required_files", "data", "workflow", "unseen_labels", "test_shards"])
+        try node.rejectUnknownKeys([
+            "name", "kind", "labels", "id_column", "target_column", "score_types", "folds",
+            "required_files", "data", "workflow", "unseen_labels", "test_shards",
+        ])
         let name = try node.child("name").string()
         guard name.range(of: "^[a-z0-9_-]{1,40}$", options: .regularExpression) != nil else {
             throw node.child("name").error("'\(name)' must match [a-z0-9_-]{1,40}")
@@ -44,8 +46,9 @@ enum QuestionReader {
             do {
                 _ = try ScoreTypes.named(scoreType)
             } catch {
-                throw node.child("score_types").error("entry \(index): unknown score type '\(scoreType)'; known: \(ScoreTypes.allNames.joined(separator: ", ")), "
-                    + "or a program ({name: ..., command: [...], lower_is_better: true|false})")
+                throw node.child("score_types").error(
+                    "entry \(index): unknown score type '\(scoreType)'; known: \(ScoreTypes.allNames.joined(separator: ", ")), "
+                        + "or a program ({name: ..., command: [...], lower_is_better: true|false})")
             }
             scoreTypes.append(scoreType)
         }
@@ -138,8 +141,10 @@ enum QuestionReader {
         if !data.child("tables").isMissing {
             for entry in try data.child("tables").list() {
                 try entry.rejectUnknownKeys(["name", "train", "test"])
-                tables.append(ObjectTable(name: try name(of: entry), train: try relativePath(entry.child("train")),
-                                          test: try relativePath(entry.child("test"))))
+                tables.append(
+                    ObjectTable(
+                        name: try name(of: entry), train: try relativePath(entry.child("train")),
+                        test: try relativePath(entry.child("test"))))
             }
         }
         var directories: [ObjectFileDirectory] = []
@@ -148,8 +153,10 @@ enum QuestionReader {
                 try entry.rejectUnknownKeys(["name", "train", "test", "suffix"])
                 let suffix = try entry.child("suffix").string(default: "")
                 guard !suffix.contains("/") else { throw entry.child("suffix").error("'\(suffix)' must not contain '/'") }
-                directories.append(ObjectFileDirectory(name: try name(of: entry), train: try relativePath(entry.child("train")),
-                                                       test: try relativePath(entry.child("test")), suffix: suffix))
+                directories.append(
+                    ObjectFileDirectory(
+                        name: try name(of: entry), train: try relativePath(entry.child("train")),
+                        test: try relativePath(entry.child("test")), suffix: suffix))
             }
         }
         return (tables, directories)

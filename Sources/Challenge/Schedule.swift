@@ -68,7 +68,8 @@ public enum Instant {
             let offset = text.dropFirst(4)
             if offset.isEmpty { return reference }
             guard let sign = offset.first, sign == "+" || sign == "-", let unit = offset.last,
-                  let amount = Double(offset.dropFirst().dropLast()) else { return nil }
+                let amount = Double(offset.dropFirst().dropLast())
+            else { return nil }
             let seconds: Double
             switch unit {
             case "d": seconds = amount * 86_400
@@ -87,7 +88,8 @@ public enum Instant {
     public static func resolveRelative(in text: String, initTime: Date) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             guard let match = line.firstMatch(of: /^(\s*-?\s*(?:start|end):\s*)"?(init[^"\s#]*)"?(.*)$/),
-                  let date = parse(String(match.output.2), reference: initTime) else { return String(line) }
+                let date = parse(String(match.output.2), reference: initTime)
+            else { return String(line) }
             return match.output.1 + format(date) + match.output.3
         }.joined(separator: "\n")
     }

@@ -37,9 +37,10 @@ enum ScheduleReader {
     private static func instant(_ node: YAMLNode, initTime: Date?) throws -> Date {
         let text = try node.string()
         guard let date = Instant.parse(text, reference: initTime) else {
-            throw node.error(text.hasPrefix("init") && initTime == nil
-                ? "'\(text)' is relative to 'forkboard init'; a hub's challenge.yaml needs absolute instants like 2026-12-01T09:00:00Z"
-                : "'\(text)' is not an instant: use ISO 8601 in UTC with seconds, like 2026-12-01T09:00:00Z")
+            throw node.error(
+                text.hasPrefix("init") && initTime == nil
+                    ? "'\(text)' is relative to 'forkboard init'; a hub's challenge.yaml needs absolute instants like 2026-12-01T09:00:00Z"
+                    : "'\(text)' is not an instant: use ISO 8601 in UTC with seconds, like 2026-12-01T09:00:00Z")
         }
         return date
     }

@@ -41,8 +41,10 @@ public struct Evaluator: Sendable {
     /// - Parameter runner: the executor of this evaluation instead of the configured one, when
     ///   given (what runs a sharded job's tasks on several workers: it is told how to run a
     ///   job, not where).
-    public func evaluate(team: String, submission: String, commitID: String, question: Question, batchJob: BatchJobRecord? = nil,
-                         runner: (any Executor)? = nil, progress: @escaping JobProgress = { _, _ in }) async throws -> EvaluationResult {
+    public func evaluate(
+        team: String, submission: String, commitID: String, question: Question, batchJob: BatchJobRecord? = nil,
+        runner: (any Executor)? = nil, progress: @escaping JobProgress = { _, _ in }
+    ) async throws -> EvaluationResult {
         let context = currentContext()
         let directory = JobDirectory(url: context.runDirectory(team: team, submission: submission, question: question.name))
         let executor = runner ?? executor(for: context)
@@ -92,9 +94,10 @@ public struct Evaluator: Sendable {
         var result = try await BlockingWork.run { JobScoring.score(report, directory: directory, data: data) }
         // Where the hub's own time went, beside the runs' (the log's first lines).
         if result.status == .scored {
-            result.log += String(format: "the hub: job prepared in %.1f s, its runs took %.1f s, predictions checked, joined and scored in %.1f s\n",
-                                 runStart.timeIntervalSince(preparationStart), scoringStart.timeIntervalSince(runStart),
-                                 Date().timeIntervalSince(scoringStart))
+            result.log += String(
+                format: "the hub: job prepared in %.1f s, its runs took %.1f s, predictions checked, joined and scored in %.1f s\n",
+                runStart.timeIntervalSince(preparationStart), scoringStart.timeIntervalSince(runStart),
+                Date().timeIntervalSince(scoringStart))
         }
         let scored = try await ProgramScoring(sandbox: context.sandbox, scoringDirectory: context.scoringDirectory)
             .addScores(to: result, directory: directory, data: data)
@@ -128,8 +131,10 @@ public struct Evaluator: Sendable {
         }
     }
 
-    private static func prepare(context: EvaluationContext, directory: JobDirectory, team: String, submission: String,
-                                commitID: String, question: Question) -> Preparation {
+    private static func prepare(
+        context: EvaluationContext, directory: JobDirectory, team: String, submission: String,
+        commitID: String, question: Question
+    ) -> Preparation {
         let data: QuestionData
         switch loadData(context: context, question: question) {
         case .finished(let result): return .finished(result)
@@ -184,8 +189,10 @@ public struct BatchJobRecord: Sendable {
     /// Told, with the scheduler's reason, while the job waits to start.
     public var waiting: @Sendable (String) async -> Void
 
-    public init(recordedJobID: String?, jobName: String, record: @escaping @Sendable (String) async throws -> Bool,
-                waiting: @escaping @Sendable (String) async -> Void) {
+    public init(
+        recordedJobID: String?, jobName: String, record: @escaping @Sendable (String) async throws -> Bool,
+        waiting: @escaping @Sendable (String) async -> Void
+    ) {
         self.recordedJobID = recordedJobID
         self.jobName = jobName
         self.record = record

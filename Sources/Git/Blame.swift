@@ -20,8 +20,10 @@ public struct BlameHunk: Sendable, Equatable {
     public let isBoundary: Bool
 
     /// Creates a hunk (for tests and callers that build blames themselves).
-    public init(startLine: Int, lineCount: Int, commitID: ObjectID, originalPath: String,
-                originalStartLine: Int, isBoundary: Bool = false) {
+    public init(
+        startLine: Int, lineCount: Int, commitID: ObjectID, originalPath: String,
+        originalStartLine: Int, isBoundary: Bool = false
+    ) {
         self.startLine = startLine
         self.lineCount = lineCount
         self.commitID = commitID
@@ -70,13 +72,14 @@ extension Repository {
         hunks.reserveCapacity(Int(count))
         for index in 0..<count {
             guard let hunk = git_blame_get_hunk_byindex(blame, index)?.pointee, hunk.lines_in_hunk > 0 else { continue }
-            hunks.append(BlameHunk(
-                startLine: hunk.final_start_line_number,
-                lineCount: hunk.lines_in_hunk,
-                commitID: ObjectID(hunk.final_commit_id),
-                originalPath: hunk.orig_path.map { String(cString: $0) } ?? path,
-                originalStartLine: hunk.orig_start_line_number,
-                isBoundary: hunk.boundary != 0))
+            hunks.append(
+                BlameHunk(
+                    startLine: hunk.final_start_line_number,
+                    lineCount: hunk.lines_in_hunk,
+                    commitID: ObjectID(hunk.final_commit_id),
+                    originalPath: hunk.orig_path.map { String(cString: $0) } ?? path,
+                    originalStartLine: hunk.orig_start_line_number,
+                    isBoundary: hunk.boundary != 0))
         }
         return hunks
     }

@@ -46,7 +46,8 @@ extension Repository {
     /// moves that reference to it. Author and committer are both `signature`.
     /// - Throws: ``GitError`` when an object is missing or cannot be written, or when the
     ///   reference's current value is not the first parent.
-    public func createCommit(tree: ObjectID, parents: [ObjectID], message: String, signature: Signature, reference: String? = nil) throws -> ObjectID {
+    public func createCommit(tree: ObjectID, parents: [ObjectID], message: String, signature: Signature, reference: String? = nil) throws -> ObjectID
+    {
         var gitSignature: UnsafeMutablePointer<git_signature>?
         try GitError.check(
             git_signature_new(&gitSignature, signature.name, signature.email, git_time_t(signature.time.timeIntervalSince1970), 0),
@@ -67,8 +68,9 @@ extension Repository {
         var commitOID = git_oid()
         try parentObjects.withUnsafeMutableBufferPointer { buffer in
             try GitError.check(
-                git_commit_create(&commitOID, handle, reference, gitSignature, gitSignature, "UTF-8", message,
-                                  treeObject, buffer.count, buffer.baseAddress),
+                git_commit_create(
+                    &commitOID, handle, reference, gitSignature, gitSignature, "UTF-8", message,
+                    treeObject, buffer.count, buffer.baseAddress),
                 "write a commit")
         }
         return ObjectID(commitOID)

@@ -31,7 +31,8 @@ extension Hub {
     ///   (every process must score with the same file); database errors.
     public func rescore(evaluationIDs ids: [Int64], by actor: String) throws -> RescoreOutcome {
         guard try configurationFileIsApplied() else {
-            throw HubError.rescoreRefused("challenge.yaml changed since it was applied: run 'forkboard challenge reload' first, so that every process scores with it")
+            throw HubError.rescoreRefused(
+                "challenge.yaml changed since it was applied: run 'forkboard challenge reload' first, so that every process scores with it")
         }
         return try ledger.rescore(evaluationIDs: ids, by: actor)
     }

@@ -55,7 +55,8 @@ extension Hub {
             throw HubError.unknownSubmission("\(team)/\(name)")
         }
         do {
-            return selected ? try ledger.selectForFinal(submissionID: id, team: team, limit: limit, by: actor, now: now)
+            return selected
+                ? try ledger.selectForFinal(submissionID: id, team: team, limit: limit, by: actor, now: now)
                 : try ledger.unselectForFinal(submissionID: id, by: actor, now: now)
         } catch let error as FinalSelectionError {
             throw HubError.finalSelectionRefused(error.description)

@@ -102,14 +102,15 @@ public final class Hub: Sendable {
         let configuration = try Self.validate(text, file: paths.configurationFile.path)
         let current = challenge
         let record = try ledger.applyConfiguration(text, by: actor) { running in
-            let evaluationsChange = configuration.questions != current.questions || configuration.limits != current.limits
+            let evaluationsChange =
+                configuration.questions != current.questions || configuration.limits != current.limits
                 || configuration.runtime != current.runtime || configuration.testSplit != current.testSplit
                 || configuration.executor != current.executor
             guard evaluationsChange, !running.isEmpty else { return }
             throw HubError.configurationChangeBlocked(
                 "\(running.count) evaluation(s) are running, and this change of the questions, limits, runtime, test split or executor would "
-                + "mix two configurations in their results: wait until they finish ('forkboard submissions'), or stop them "
-                + "('forkboard cancel TEAM/NAME'), then reload")
+                    + "mix two configurations in their results: wait until they finish ('forkboard submissions'), or stop them "
+                    + "('forkboard cancel TEAM/NAME'), then reload")
         }
         guard let record else { return .unchanged }
         applied.withLock { $0 = AppliedConfiguration(record: record, configuration: configuration) }
@@ -173,7 +174,8 @@ public enum HubError: Error, CustomStringConvertible {
         case .finalSelectionRefused(let reason): reason
         case .registrationRefused(let reason): reason
         case .rescoreRefused(let reason): "not re-scored: \(reason)"
-        case .notAHub(let path): "\(path) is not a Forkboard hub (no challenge.yaml); create one with 'forkboard init \(path) --template breast-cancer'"
+        case .notAHub(let path):
+            "\(path) is not a Forkboard hub (no challenge.yaml); create one with 'forkboard init \(path) --template breast-cancer'"
         case .noHubGiven: "no hub given: pass --hub PATH, set FORKBOARD_HUB, or run from a hub home"
         case .alreadyExists(let path): "\(path) already exists and is not empty; choose a new directory"
         case .templateNotFound(let name, let searched): "no template '\(name)' in \(searched)"
@@ -184,9 +186,11 @@ public enum HubError: Error, CustomStringConvertible {
         case .unknownPhase(let name): "no phase '\(name)' in challenge.yaml"
         case .configurationChangeBlocked(let reason): "challenge.yaml was not applied: \(reason)"
         case .runtimeRebuildBlocked(let reason): "the runtime was not rebuilt: \(reason)"
-        case .notATemplate(let reason): "not a template: \(reason) (a template holds challenge.yaml, harness/, starting-kit/, and optionally prepare_data.py and requirements.txt)"
+        case .notATemplate(let reason):
+            "not a template: \(reason) (a template holds challenge.yaml, harness/, starting-kit/, and optionally prepare_data.py and requirements.txt)"
         case .invalidCursor(let text): "'\(text)' is not a leaderboard cursor: pass the next_cursor of the previous page"
-        case .notAStartingKit(let path): "\(path) has no \(LocalEvaluation.directoryName)/challenge.yaml: run this in your clone of your team's repository, or pass --hub HUB"
+        case .notAStartingKit(let path):
+            "\(path) has no \(LocalEvaluation.directoryName)/challenge.yaml: run this in your clone of your team's repository, or pass --hub HUB"
         case .nothingToEvaluate(let path): "\(path) holds the required files of no question (see required_files in challenge.yaml)"
         }
     }

@@ -46,8 +46,9 @@ public struct PhaseClock {
         let schedule = hub.challenge.schedule
         let phase = override.flatMap { schedule.phase(named: $0.phase ?? "") } ?? schedule.phase(at: instant)
         let next = schedule.nextChange(after: instant)
-        return Status(phase: phase, override: override, nextChange: override == nil ? next : nil,
-                      nextPhase: next.flatMap { schedule.phase(at: $0) })
+        return Status(
+            phase: phase, override: override, nextChange: override == nil ? next : nil,
+            nextPhase: next.flatMap { schedule.phase(at: $0) })
     }
 
     /// Whether participants may see private test scores: after `forkboard reveal`, or in a

@@ -25,7 +25,8 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, Mutable
 
     /// The SHA-256 of an entry's content: id, time (milliseconds since 1970), actor, action,
     /// team, detail and previous hash, joined by unit separators (U+001F), as hexadecimal.
-    public static func contentHash(id: Int64, at: Date, actor: String, action: String, team: String?, detail: String, previousHash: String) -> String {
+    public static func contentHash(id: Int64, at: Date, actor: String, action: String, team: String?, detail: String, previousHash: String) -> String
+    {
         let fields = [String(id), String(Int64((at.timeIntervalSince1970 * 1000).rounded())), actor, action, team ?? "", detail, previousHash]
         return SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8)).map { String(format: "%02x", $0) }.joined()
     }
@@ -55,8 +56,10 @@ extension Ledger {
 
     /// Appends an entry inside a write transaction the caller holds, so that the entry and the
     /// change it records are written together.
-    static func appendAudit(_ db: Database, _ action: String, actor: String, team: String? = nil,
-                            detail: [String: AuditValue] = [:], at time: Date = Date()) throws {
+    static func appendAudit(
+        _ db: Database, _ action: String, actor: String, team: String? = nil,
+        detail: [String: AuditValue] = [:], at time: Date = Date()
+    ) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let text = String(decoding: try encoder.encode(detail), as: UTF8.self)
@@ -102,14 +105,17 @@ extension Ledger {
         for entry in entries {
             let id = entry.id ?? -1
             if id != expectedID {
-                return AuditProblem(entryID: id, problem: id > expectedID
-                    ? "entries \(expectedID) to \(id - 1) were removed" : "out of order (expected entry \(expectedID))")
+                return AuditProblem(
+                    entryID: id,
+                    problem: id > expectedID
+                        ? "entries \(expectedID) to \(id - 1) were removed" : "out of order (expected entry \(expectedID))")
             }
             if entry.previousHash != previousHash {
                 return AuditProblem(entryID: id, problem: "does not follow the previous entry (removed, reordered or altered before it)")
             }
-            let recomputed = AuditEntry.contentHash(id: id, at: entry.at, actor: entry.actor, action: entry.action,
-                                                    team: entry.team, detail: entry.detail, previousHash: entry.previousHash)
+            let recomputed = AuditEntry.contentHash(
+                id: id, at: entry.at, actor: entry.actor, action: entry.action,
+                team: entry.team, detail: entry.detail, previousHash: entry.previousHash)
             if recomputed != entry.hash {
                 return AuditProblem(entryID: id, problem: "its content was altered (hash mismatch)")
             }
@@ -141,9 +147,14 @@ public enum AuditValue: Codable, Sendable, Equatable, ExpressibleByStringLiteral
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(String.self) { self = .text(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode([AuditValue].self) { self = .list(value) }
-        else { self = .object(try container.decode([String: AuditValue].self)) }
+        if let value = try? container.decode(String.self) {
+            self = .text(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode([AuditValue].self) {
+            self = .list(value)
+        } else {
+            self = .object(try container.decode([String: AuditValue].self))
+        }
     }
 }

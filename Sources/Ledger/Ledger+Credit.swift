@@ -71,9 +71,10 @@ extension Ledger {
     /// Replaces a question's contributivities and combined scores, in one transaction.
     public func replaceContributivity(question: String, records: [ContributivityRecord], combined: [CombinedScoreRecord]) throws {
         try database.write { db in
-            try db.execute(sql: """
-                DELETE FROM contributivity WHERE evaluationID IN (SELECT id FROM evaluations WHERE question = ?)
-                """, arguments: [question])
+            try db.execute(
+                sql: """
+                    DELETE FROM contributivity WHERE evaluationID IN (SELECT id FROM evaluations WHERE question = ?)
+                    """, arguments: [question])
             try CombinedScoreRecord.filter(Column("question") == question).deleteAll(db)
             for record in records { try record.insert(db) }
             for record in combined { try record.insert(db) }
@@ -116,11 +117,14 @@ extension Ledger {
     /// - Throws: a GRDB error when the database cannot be read.
     public func creditReceived(by owner: String) async throws -> [(submission: String, fraction: Double, source: CreditShareRecord.Source)] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT s.team, s.name, c.fraction, c.source FROM credit_shares c JOIN submissions s ON s.id = c.submissionID
-                WHERE c.owner = ? AND s.team || '/' || s.name != ? AND c.fraction > 0
-                ORDER BY c.fraction DESC, s.id
-                """, arguments: [owner, owner]).map {
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.team, s.name, c.fraction, c.source FROM credit_shares c JOIN submissions s ON s.id = c.submissionID
+                    WHERE c.owner = ? AND s.team || '/' || s.name != ? AND c.fraction > 0
+                    ORDER BY c.fraction DESC, s.id
+                    """, arguments: [owner, owner]
+            ).map {
                 ("\($0["team"] as String)/\($0["name"] as String)", $0["fraction"] as Double, $0["source"] as CreditShareRecord.Source)
             }
         }
@@ -141,11 +145,14 @@ extension Ledger {
             for (evaluationID, value) in values {
                 let old = try Double.fetchOne(db, sql: "SELECT historical FROM contributivity WHERE evaluationID = ?", arguments: [evaluationID])
                 try db.execute(sql: "UPDATE contributivity SET historical = ? WHERE evaluationID = ?", arguments: [value, evaluationID])
-                if old != value, let submission = try Int64.fetchOne(db, sql: "SELECT submissionID FROM evaluations WHERE id = ?", arguments: [evaluationID]) {
+                if old != value,
+                    let submission = try Int64.fetchOne(db, sql: "SELECT submissionID FROM evaluations WHERE id = ?", arguments: [evaluationID])
+                {
                     changed.insert(submission)
                 }
             }
-            try db.execute(sql: "INSERT OR REPLACE INTO starting_kit_credit (question, historical) VALUES (?, ?)", arguments: [question, startingKit])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO starting_kit_credit (question, historical) VALUES (?, ?)", arguments: [question, startingKit])
             return changed
         }
     }
@@ -164,8 +171,10 @@ extension Ledger {
     /// - Throws: a GRDB error when the database cannot be read.
     public func questionCredit(question: String) async throws -> (combined: [CombinedScoreRecord], startingKit: Double?) {
         try await database.read { db in
-            (try CombinedScoreRecord.filter(Column("question") == question).fetchAll(db),
-             try Double.fetchOne(db, sql: "SELECT historical FROM starting_kit_credit WHERE question = ?", arguments: [question]))
+            (
+                try CombinedScoreRecord.filter(Column("question") == question).fetchAll(db),
+                try Double.fetchOne(db, sql: "SELECT historical FROM starting_kit_credit WHERE question = ?", arguments: [question])
+            )
         }
     }
 }

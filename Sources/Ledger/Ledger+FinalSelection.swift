@@ -32,9 +32,11 @@ extension Ledger {
     public func selectForFinal(submissionID: Int64, team: String, limit: Int, by actor: String, now: Date = Date()) throws -> Bool {
         try database.write { db in
             if try FinalSelectionRecord.fetchOne(db, key: submissionID) != nil { return false }
-            let selected = try String.fetchAll(db, sql: """
-                SELECT s.name FROM final_selections f JOIN submissions s ON s.id = f.submissionID WHERE f.team = ? ORDER BY f.selectedAt
-                """, arguments: [team])
+            let selected = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT s.name FROM final_selections f JOIN submissions s ON s.id = f.submissionID WHERE f.team = ? ORDER BY f.selectedAt
+                    """, arguments: [team])
             guard selected.count < limit else { throw FinalSelectionError.tooMany(team: team, limit: limit, selected: selected) }
             try FinalSelectionRecord(submissionID: submissionID, team: team, selectedAt: now, selectedBy: actor).insert(db)
             let name = try String.fetchOne(db, sql: "SELECT name FROM submissions WHERE id = ?", arguments: [submissionID]) ?? ""
@@ -89,8 +91,9 @@ extension Ledger {
     /// Keeps `value` under `key`.
     public func setHubState(_ key: String, to value: String) async throws {
         try await database.write { db in
-            try db.execute(sql: "INSERT INTO hub_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           arguments: [key, value])
+            try db.execute(
+                sql: "INSERT INTO hub_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: [key, value])
         }
     }
 
@@ -99,11 +102,15 @@ extension Ledger {
     public func isBestOnItsQuestion(evaluationID: Int64) async throws -> Bool {
         try await database.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT question, rankingKey FROM evaluations WHERE id = ?", arguments: [evaluationID]),
-                  let key: Double = row["rankingKey"] else { return false }
-            let better = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM evaluations WHERE question = ? AND rankingKey IS NOT NULL AND id != ?
-                AND (rankingKey < ? OR (rankingKey = ? AND id < ?))
-                """, arguments: [row["question"] as String, evaluationID, key, key, evaluationID]) ?? 0
+                let key: Double = row["rankingKey"]
+            else { return false }
+            let better =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM evaluations WHERE question = ? AND rankingKey IS NOT NULL AND id != ?
+                        AND (rankingKey < ? OR (rankingKey = ? AND id < ?))
+                        """, arguments: [row["question"] as String, evaluationID, key, key, evaluationID]) ?? 0
             return better == 0
         }
     }

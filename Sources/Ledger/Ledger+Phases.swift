@@ -73,8 +73,10 @@ extension Ledger {
 
     static func quotaCountingSubmissionTimes(_ db: Database, team: String, countOwnErrors: Bool) throws -> [Date] {
         let submissions = try SubmissionRecord.filter(Column("team") == team).fetchAll(db)
-        let evaluations = Dictionary(grouping: try EvaluationRecord
-            .filter(submissions.map { $0.id! }.contains(Column("submissionID"))).fetchAll(db), by: \.submissionID)
+        let evaluations = Dictionary(
+            grouping:
+                try EvaluationRecord
+                .filter(submissions.map { $0.id! }.contains(Column("submissionID"))).fetchAll(db), by: \.submissionID)
         return submissions.filter { submission in
             let states = evaluations[submission.id!] ?? []
             if !states.isEmpty, states.allSatisfy(\.hubFault) { return false }
@@ -95,9 +97,12 @@ extension Ledger {
     /// read of the lineage's index by ancestor.
     public func descendants(of submissionID: Int64) throws -> [String] {
         try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT s.team, s.name FROM lineage l JOIN submissions s ON s.id = l.submissionID WHERE l.ancestorID = ? ORDER BY s.id
-                """, arguments: [submissionID]).map { "\($0["team"] as String)/\($0["name"] as String)" }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.team, s.name FROM lineage l JOIN submissions s ON s.id = l.submissionID WHERE l.ancestorID = ? ORDER BY s.id
+                    """, arguments: [submissionID]
+            ).map { "\($0["team"] as String)/\($0["name"] as String)" }
         }
     }
 
@@ -106,13 +111,15 @@ extension Ledger {
     /// - Throws: a GRDB error when the database cannot be read.
     public func parentSubmissions(of submissionID: Int64) async throws -> [SubmissionRecord] {
         try await database.read { db in
-            try SubmissionRecord.fetchAll(db, sql: """
-                SELECT s.* FROM lineage a JOIN submissions s ON s.id = a.ancestorID
-                WHERE a.submissionID = ? AND NOT EXISTS (
-                    SELECT 1 FROM lineage b JOIN lineage c ON c.submissionID = b.ancestorID
-                    WHERE b.submissionID = ? AND c.ancestorID = a.ancestorID)
-                ORDER BY s.id
-                """, arguments: [submissionID, submissionID])
+            try SubmissionRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT s.* FROM lineage a JOIN submissions s ON s.id = a.ancestorID
+                    WHERE a.submissionID = ? AND NOT EXISTS (
+                        SELECT 1 FROM lineage b JOIN lineage c ON c.submissionID = b.ancestorID
+                        WHERE b.submissionID = ? AND c.ancestorID = a.ancestorID)
+                    ORDER BY s.id
+                    """, arguments: [submissionID, submissionID])
         }
     }
 

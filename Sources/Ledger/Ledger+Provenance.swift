@@ -63,8 +63,9 @@ extension Ledger {
                 }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
-                var history = ScoreHistoryRecord(id: nil, evaluationID: id, archivedAt: now, state: evaluation.state.rawValue,
-                                                 scores: String(decoding: try encoder.encode(scores), as: UTF8.self))
+                var history = ScoreHistoryRecord(
+                    id: nil, evaluationID: id, archivedAt: now, state: evaluation.state.rawValue,
+                    scores: String(decoding: try encoder.encode(scores), as: UTF8.self))
                 try history.insert(db)
                 evaluation.state = .queued
                 evaluation.attempts = 0
@@ -77,9 +78,11 @@ extension Ledger {
                 evaluation.log = "queued again for re-scoring"
                 try evaluation.update(db)
                 let submission = try SubmissionRecord.fetchOne(db, key: evaluation.submissionID)
-                try Self.appendAudit(db, "rescore", actor: actor, team: submission?.team, detail: [
-                    "submission": .text(submission?.name ?? ""), "question": .text(evaluation.question),
-                ], at: now)
+                try Self.appendAudit(
+                    db, "rescore", actor: actor, team: submission?.team,
+                    detail: [
+                        "submission": .text(submission?.name ?? ""), "question": .text(evaluation.question),
+                    ], at: now)
                 outcome.queued += 1
             }
             if outcome.queued > 0 { try Self.bumpCounter(db, .results) }

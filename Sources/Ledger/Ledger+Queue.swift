@@ -12,9 +12,11 @@ public struct EvaluationOutcome: Sendable {
     /// ``Ledger/maximumAttempts`` such failures) and does not count against the team.
     public var isInfrastructureFailure: Bool
 
-    public init(state: EvaluationState, log: String?, foldRuns: [FoldRunRecord] = [],
-                foldScores: [FoldScoreRecord] = [], baggedScores: [BaggedScoreRecord] = [],
-                isInfrastructureFailure: Bool = false) {
+    public init(
+        state: EvaluationState, log: String?, foldRuns: [FoldRunRecord] = [],
+        foldScores: [FoldScoreRecord] = [], baggedScores: [BaggedScoreRecord] = [],
+        isInfrastructureFailure: Bool = false
+    ) {
         self.state = state
         self.log = log
         self.foldRuns = foldRuns
@@ -48,10 +50,13 @@ extension Ledger {
     /// - Throws: a GRDB error when the database cannot be written.
     public func claimNextEvaluation(owner: String, leaseSeconds: TimeInterval, now: Date = Date()) async throws -> EvaluationRecord? {
         try await database.write { db in
-            guard var evaluation = try EvaluationRecord
-                .filter(Column("state") == EvaluationState.queued.rawValue && Column("leaseOwner") == nil)
-                .order(Column("id"))
-                .fetchOne(db) else { return nil }
+            guard
+                var evaluation =
+                    try EvaluationRecord
+                    .filter(Column("state") == EvaluationState.queued.rawValue && Column("leaseOwner") == nil)
+                    .order(Column("id"))
+                    .fetchOne(db)
+            else { return nil }
             evaluation.state = .training
             evaluation.attempts += 1
             evaluation.leaseOwner = owner
@@ -68,13 +73,15 @@ extension Ledger {
     /// scheduler (the lease keeps other workers off it). Returns false when the lease was lost
     /// (expired and requeued, or cancelled): the worker must then stop and write nothing.
     /// - Throws: a GRDB error when the database cannot be written.
-    public func renewLease(evaluationID: Int64, owner: String, state: EvaluationState, leaseSeconds: TimeInterval, now: Date = Date()) async throws -> Bool {
+    public func renewLease(
+        evaluationID: Int64, owner: String, state: EvaluationState, leaseSeconds: TimeInterval, now: Date = Date()
+    ) async throws -> Bool {
         try await database.write { db in
             try db.execute(
                 sql: """
-                UPDATE evaluations SET leaseExpiresAt = ?, state = ?
-                WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
-                """,
+                    UPDATE evaluations SET leaseExpiresAt = ?, state = ?
+                    WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
+                    """,
                 arguments: [now.addingTimeInterval(leaseSeconds), state.rawValue, evaluationID, owner])
             return db.changesCount == 1
         }
@@ -85,9 +92,11 @@ extension Ledger {
     /// - Throws: a GRDB error when the database cannot be read.
     public func isLeaseHeld(evaluationID: Int64, owner: String) async throws -> Bool {
         try await database.read { db in
-            try Bool.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM evaluations WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
-                """, arguments: [evaluationID, owner]) ?? false
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM evaluations WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
+                    """, arguments: [evaluationID, owner]) ?? false
         }
     }
 
@@ -98,9 +107,9 @@ extension Ledger {
         try await database.write { db in
             try db.execute(
                 sql: """
-                UPDATE evaluations SET executorJobID = ?
-                WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
-                """,
+                    UPDATE evaluations SET executorJobID = ?
+                    WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
+                    """,
                 arguments: [jobID, evaluationID, owner])
             return db.changesCount == 1
         }
@@ -135,7 +144,8 @@ extension Ledger {
     public func finishEvaluation(_ evaluationID: Int64, owner: String, outcome: EvaluationOutcome, now: Date = Date()) async throws -> Bool {
         try await database.write { db in
             guard var evaluation = try EvaluationRecord.fetchOne(db, key: evaluationID),
-                  evaluation.leaseOwner == owner, !evaluation.state.isFinal else { return false }
+                evaluation.leaseOwner == owner, !evaluation.state.isFinal
+            else { return false }
             if outcome.isInfrastructureFailure { evaluation.hubFailures += 1 }
             if outcome.isInfrastructureFailure, evaluation.hubFailures < Self.maximumAttempts {
                 evaluation.state = .queued
@@ -155,7 +165,8 @@ extension Ledger {
             for record in outcome.baggedScores { try record.insert(db) }
             evaluation.state = outcome.state
             evaluation.hubFault = outcome.isInfrastructureFailure
-            let log = outcome.isInfrastructureFailure
+            let log =
+                outcome.isInfrastructureFailure
                 ? "the hub failed \(evaluation.hubFailures) times to evaluate this submission; it does not count against your team. Last failure: \(outcome.log ?? "")"
                 : outcome.log
             evaluation.log = log.map(Self.capped)
@@ -164,7 +175,8 @@ extension Ledger {
             evaluation.leaseExpiresAt = nil
             evaluation.trainSeconds = outcome.foldRuns.isEmpty ? nil : outcome.foldRuns.reduce(0) { $0 + $1.trainSeconds }
             evaluation.testSeconds = outcome.foldRuns.isEmpty ? nil : outcome.foldRuns.reduce(0) { $0 + $1.testSeconds }
-            evaluation.rankingKey = outcome.state == .scored
+            evaluation.rankingKey =
+                outcome.state == .scored
                 ? try RankingSpecification.fetchOne(db, key: evaluation.question)?.key(from: outcome.baggedScores) : nil
             try evaluation.update(db)
             try Self.bumpCounter(db, .results)
@@ -181,10 +193,10 @@ extension Ledger {
         try await database.write { db in
             try db.execute(
                 sql: """
-                UPDATE evaluations SET state = 'queued', attempts = MAX(attempts - 1, 0), leaseOwner = NULL, leaseExpiresAt = NULL,
-                    worker = NULL, log = 'returned to the queue: its worker was stopped'
-                WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
-                """,
+                    UPDATE evaluations SET state = 'queued', attempts = MAX(attempts - 1, 0), leaseOwner = NULL, leaseExpiresAt = NULL,
+                        worker = NULL, log = 'returned to the queue: its worker was stopped'
+                    WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
+                    """,
                 arguments: [evaluationID, owner])
             return db.changesCount == 1
         }
@@ -198,7 +210,8 @@ extension Ledger {
     @discardableResult
     public func requeueExpiredLeases(now: Date = Date()) async throws -> Int {
         try await database.write { db in
-            let expired = try EvaluationRecord
+            let expired =
+                try EvaluationRecord
                 .filter(Self.heldByAWorker)
                 .filter(Column("leaseExpiresAt") == nil || Column("leaseExpiresAt") < now)
                 .fetchAll(db)
@@ -210,7 +223,8 @@ extension Ledger {
                     evaluation.state = .checkingError
                     evaluation.hubFault = true
                     evaluation.finishedAt = now
-                    evaluation.log = "the hub stopped \(evaluation.interruptions) times while evaluating this submission; it does not count against your team"
+                    evaluation.log =
+                        "the hub stopped \(evaluation.interruptions) times while evaluating this submission; it does not count against your team"
                     try Self.bumpCounter(db, .results)
                 } else {
                     evaluation.state = .queued
@@ -243,7 +257,8 @@ extension Ledger {
 
     static func queuePosition(_ db: Database, evaluationID: Int64) throws -> Int? {
         guard let state = try String.fetchOne(db, sql: "SELECT state FROM evaluations WHERE id = ?", arguments: [evaluationID]),
-              state == EvaluationState.queued.rawValue else { return nil }
+            state == EvaluationState.queued.rawValue
+        else { return nil }
         let ahead = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM evaluations WHERE state = 'queued' AND id < ?", arguments: [evaluationID]) ?? 0
         return ahead + 1
     }
@@ -273,10 +288,10 @@ extension Ledger {
             }
             try db.execute(
                 sql: """
-                UPDATE evaluations SET state = 'cancelled', leaseOwner = NULL, leaseExpiresAt = NULL,
-                    finishedAt = ?, log = 'cancelled by the organisers', rankingKey = NULL
-                WHERE submissionID = ? AND state IN ('new', 'queued', 'training', 'testing')
-                """,
+                    UPDATE evaluations SET state = 'cancelled', leaseOwner = NULL, leaseExpiresAt = NULL,
+                        finishedAt = ?, log = 'cancelled by the organisers', rankingKey = NULL
+                    WHERE submissionID = ? AND state IN ('new', 'queued', 'training', 'testing')
+                    """,
                 arguments: [now, submissionID])
             let count = db.changesCount
             if count > 0 { try Self.bumpCounter(db, .results) }

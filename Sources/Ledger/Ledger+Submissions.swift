@@ -16,9 +16,11 @@ extension Ledger {
     ///   - treeID: the commit's tree (40 hexadecimal digits).
     ///   - codeFingerprint: what its files do (64 hexadecimal digits).
     /// - Throws: a GRDB error when the database cannot be written.
-    public func recordSubmission(team: String, name: String, commitID: String, pusher: String, questions: [String],
-                                 phase: String? = nil, description: String? = nil, ancestors: [Int64] = [],
-                                 treeID: String? = nil, codeFingerprint: String? = nil, at time: Date = Date()) throws -> (submission: SubmissionRecord, created: Bool) {
+    public func recordSubmission(
+        team: String, name: String, commitID: String, pusher: String, questions: [String],
+        phase: String? = nil, description: String? = nil, ancestors: [Int64] = [],
+        treeID: String? = nil, codeFingerprint: String? = nil, at time: Date = Date()
+    ) throws -> (submission: SubmissionRecord, created: Bool) {
         try database.write { db in
             if let existing = try SubmissionRecord.filter(Column("team") == team && Column("name") == name).fetchOne(db) {
                 try SubmissionReservation.deleteOne(db, key: ["team": team, "name": name])
@@ -28,15 +30,18 @@ extension Ledger {
             let time = reservation?.reservedAt ?? time
             let phase = reservation.map(\.phase) ?? phase
             let pusher = pusher == "unknown" ? reservation?.pusher ?? pusher : pusher
-            var submission = SubmissionRecord(id: nil, team: team, name: name, commitID: commitID, pusher: pusher, submittedAt: time,
-                                              phase: phase, description: description, treeID: treeID,
-                                              codeFingerprint: codeFingerprint)
+            var submission = SubmissionRecord(
+                id: nil, team: team, name: name, commitID: commitID, pusher: pusher, submittedAt: time,
+                phase: phase, description: description, treeID: treeID,
+                codeFingerprint: codeFingerprint)
             try submission.insert(db)
             try reservation?.delete(db)
-            try Self.appendAudit(db, "submission.accepted", actor: pusher, team: team, detail: [
-                "submission": .text(name), "commit": .text(commitID), "phase": .text(phase ?? ""),
-                "questions": .list(questions.map(AuditValue.text)),
-            ], at: time)
+            try Self.appendAudit(
+                db, "submission.accepted", actor: pusher, team: team,
+                detail: [
+                    "submission": .text(name), "commit": .text(commitID), "phase": .text(phase ?? ""),
+                    "questions": .list(questions.map(AuditValue.text)),
+                ], at: time)
             for ancestor in ancestors {
                 try db.execute(sql: "INSERT OR IGNORE INTO lineage (submissionID, ancestorID) VALUES (?, ?)", arguments: [submission.id!, ancestor])
             }
@@ -75,10 +80,13 @@ extension Ledger {
     /// recording order (time, then id): those its `Credit:` trailers may name.
     public func submissionKeys(before submission: SubmissionRecord) throws -> [(key: String, team: String)] {
         try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT team, name FROM submissions WHERE submittedAt < ? OR (submittedAt = ? AND id < ?) ORDER BY submittedAt, id
-                """, arguments: [submission.submittedAt, submission.submittedAt, submission.id!])
-                .map { (key: "\($0["team"] as String)/\($0["name"] as String)", team: $0["team"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT team, name FROM submissions WHERE submittedAt < ? OR (submittedAt = ? AND id < ?) ORDER BY submittedAt, id
+                    """, arguments: [submission.submittedAt, submission.submittedAt, submission.id!]
+            )
+            .map { (key: "\($0["team"] as String)/\($0["name"] as String)", team: $0["team"]) }
         }
     }
 
@@ -155,10 +163,13 @@ extension Ledger {
         var ancestors: [Int64: [String]] = [:]
         for chunk in submissionIDs.chunked(500) where !chunk.isEmpty {
             let placeholders = databaseQuestionMarks(count: chunk.count)
-            for row in try Row.fetchAll(db, sql: """
-                SELECT l.submissionID, a.team, a.name FROM lineage l JOIN submissions a ON a.id = l.ancestorID
-                WHERE l.submissionID IN (\(placeholders)) ORDER BY l.submissionID, l.ancestorID
-                """, arguments: StatementArguments(chunk)) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT l.submissionID, a.team, a.name FROM lineage l JOIN submissions a ON a.id = l.ancestorID
+                    WHERE l.submissionID IN (\(placeholders)) ORDER BY l.submissionID, l.ancestorID
+                    """, arguments: StatementArguments(chunk))
+            {
                 ancestors[row["submissionID"], default: []].append("\(row["team"] as String)/\(row["name"] as String)")
             }
         }
@@ -174,13 +185,16 @@ extension Ledger {
                 EvaluationDetail(
                     record: evaluation,
                     baggedScores: bagged[evaluation.id!] ?? [],
-                    foldScores: (foldScores[evaluation.id!] ?? []).sorted { ($0.fold, $0.split.rawValue, $0.scoreType) < ($1.fold, $1.split.rawValue, $1.scoreType) },
+                    foldScores: (foldScores[evaluation.id!] ?? []).sorted {
+                        ($0.fold, $0.split.rawValue, $0.scoreType) < ($1.fold, $1.split.rawValue, $1.scoreType)
+                    },
                     foldRuns: (foldRuns[evaluation.id!] ?? []).sorted { $0.fold < $1.fold },
                     queuePosition: positions[evaluation.id!],
                     history: (history[evaluation.id!] ?? []).sorted { $0.id! < $1.id! })
             }
-            return SubmissionDetail(submission: submission, evaluations: details, derivesFrom: ancestors[submission.id!] ?? [],
-                                    creditShares: shares[submission.id!] ?? [])
+            return SubmissionDetail(
+                submission: submission, evaluations: details, derivesFrom: ancestors[submission.id!] ?? [],
+                creditShares: shares[submission.id!] ?? [])
         }
     }
 }

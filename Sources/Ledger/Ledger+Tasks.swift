@@ -57,8 +57,10 @@ extension Ledger {
             guard try Self.holdsLease(db, evaluationID: evaluationID, owner: owner) else { return false }
             try EvaluationTaskRecord.filter(EvaluationTaskRecord.Columns.evaluationID == evaluationID).deleteAll(db)
             for (position, task) in tasks.enumerated() {
-                try EvaluationTaskRecord(evaluationID: evaluationID, task: task.name, position: position, dependsOn: task.dependsOn,
-                                         state: .waiting, leaseOwner: nil, leaseExpiresAt: nil, attempts: 0).insert(db)
+                try EvaluationTaskRecord(
+                    evaluationID: evaluationID, task: task.name, position: position, dependsOn: task.dependsOn,
+                    state: .waiting, leaseOwner: nil, leaseExpiresAt: nil, attempts: 0
+                ).insert(db)
             }
             return true
         }
@@ -68,7 +70,9 @@ extension Ledger {
     /// when given (the coordinator's own), else of any evaluation whose lease is live; its
     /// state becomes `running` with a lease of `leaseSeconds`. Nil when none is ready.
     /// - Throws: a GRDB error.
-    public func claimNextTask(owner: String, leaseSeconds: TimeInterval, of evaluationID: Int64? = nil, now: Date = Date()) async throws -> EvaluationTaskRecord? {
+    public func claimNextTask(
+        owner: String, leaseSeconds: TimeInterval, of evaluationID: Int64? = nil, now: Date = Date()
+    ) async throws -> EvaluationTaskRecord? {
         // Idle workers look often: a read, which takes no lock from the writers, comes first.
         let waiting = try await database.read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM evaluation_tasks WHERE state = 'waiting')") ?? false
@@ -76,14 +80,18 @@ extension Ledger {
         guard waiting else { return nil }
         return try await database.write { db in
             let condition = evaluationID == nil ? "" : "AND t.evaluationID = \(evaluationID!)"
-            guard var task = try EvaluationTaskRecord.fetchOne(db, sql: """
-                SELECT t.* FROM evaluation_tasks t JOIN evaluations e ON e.id = t.evaluationID
-                WHERE t.state = 'waiting' \(condition)
-                  AND e.state IN ('training', 'testing') AND e.leaseOwner IS NOT NULL AND e.leaseExpiresAt > ?
-                  AND (t.dependsOn IS NULL OR EXISTS (
-                      SELECT 1 FROM evaluation_tasks d WHERE d.evaluationID = t.evaluationID AND d.task = t.dependsOn AND d.state = 'done'))
-                ORDER BY t.evaluationID, t.position LIMIT 1
-                """, arguments: [now]) else { return nil }
+            guard
+                var task = try EvaluationTaskRecord.fetchOne(
+                    db,
+                    sql: """
+                        SELECT t.* FROM evaluation_tasks t JOIN evaluations e ON e.id = t.evaluationID
+                        WHERE t.state = 'waiting' \(condition)
+                          AND e.state IN ('training', 'testing') AND e.leaseOwner IS NOT NULL AND e.leaseExpiresAt > ?
+                          AND (t.dependsOn IS NULL OR EXISTS (
+                              SELECT 1 FROM evaluation_tasks d WHERE d.evaluationID = t.evaluationID AND d.task = t.dependsOn AND d.state = 'done'))
+                        ORDER BY t.evaluationID, t.position LIMIT 1
+                        """, arguments: [now])
+            else { return nil }
             task.state = .running
             task.leaseOwner = owner
             task.leaseExpiresAt = now.addingTimeInterval(leaseSeconds)
@@ -97,13 +105,15 @@ extension Ledger {
     /// evaluation was cancelled, finished or lost, or the lease expired): the worker must then
     /// stop its run.
     /// - Throws: a GRDB error.
-    public func renewTaskLease(evaluationID: Int64, task: String, owner: String, leaseSeconds: TimeInterval, now: Date = Date()) async throws -> Bool {
+    public func renewTaskLease(evaluationID: Int64, task: String, owner: String, leaseSeconds: TimeInterval, now: Date = Date()) async throws -> Bool
+    {
         try await database.write { db in
-            try db.execute(sql: """
-                UPDATE evaluation_tasks SET leaseExpiresAt = ?
-                WHERE evaluationID = ? AND task = ? AND leaseOwner = ? AND state = 'running'
-                  AND EXISTS (SELECT 1 FROM evaluations e WHERE e.id = ? AND e.state IN ('training', 'testing') AND e.leaseOwner IS NOT NULL)
-                """, arguments: [now.addingTimeInterval(leaseSeconds), evaluationID, task, owner, evaluationID])
+            try db.execute(
+                sql: """
+                    UPDATE evaluation_tasks SET leaseExpiresAt = ?
+                    WHERE evaluationID = ? AND task = ? AND leaseOwner = ? AND state = 'running'
+                      AND EXISTS (SELECT 1 FROM evaluations e WHERE e.id = ? AND e.state IN ('training', 'testing') AND e.leaseOwner IS NOT NULL)
+                    """, arguments: [now.addingTimeInterval(leaseSeconds), evaluationID, task, owner, evaluationID])
             return db.changesCount == 1
         }
     }
@@ -115,10 +125,11 @@ extension Ledger {
     @discardableResult
     public func endTask(evaluationID: Int64, task: String, owner: String, done: Bool) async throws -> Bool {
         try await database.write { db in
-            try db.execute(sql: """
-                UPDATE evaluation_tasks SET state = ?, leaseOwner = NULL, leaseExpiresAt = NULL
-                WHERE evaluationID = ? AND task = ? AND leaseOwner = ? AND state = 'running'
-                """, arguments: [done ? "done" : "waiting", evaluationID, task, owner])
+            try db.execute(
+                sql: """
+                    UPDATE evaluation_tasks SET state = ?, leaseOwner = NULL, leaseExpiresAt = NULL
+                    WHERE evaluationID = ? AND task = ? AND leaseOwner = ? AND state = 'running'
+                    """, arguments: [done ? "done" : "waiting", evaluationID, task, owner])
             return db.changesCount == 1
         }
     }
@@ -146,17 +157,20 @@ extension Ledger {
     @discardableResult
     public func requeueExpiredTaskLeases(now: Date = Date()) async throws -> Int {
         try await database.write { db in
-            try db.execute(sql: """
-                UPDATE evaluation_tasks SET state = 'waiting', leaseOwner = NULL, leaseExpiresAt = NULL
-                WHERE state = 'running' AND (leaseExpiresAt IS NULL OR leaseExpiresAt < ?)
-                """, arguments: [now])
+            try db.execute(
+                sql: """
+                    UPDATE evaluation_tasks SET state = 'waiting', leaseOwner = NULL, leaseExpiresAt = NULL
+                    WHERE state = 'running' AND (leaseExpiresAt IS NULL OR leaseExpiresAt < ?)
+                    """, arguments: [now])
             return db.changesCount
         }
     }
 
     static func holdsLease(_ db: Database, evaluationID: Int64, owner: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM evaluations WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
-            """, arguments: [evaluationID, owner]) ?? false
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) FROM evaluations WHERE id = ? AND leaseOwner = ? AND state IN ('queued', 'training', 'testing')
+                """, arguments: [evaluationID, owner]) ?? false
     }
 }

@@ -12,7 +12,8 @@ public enum TeamError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .invalidName(let name): "'\(name)' is not a valid name: use 1 to 40 of a-z, 0-9, '_' and '-', starting with a letter or digit"
-        case .reservedName(let name): "'\(name)' is a name the hub keeps for itself (\(Ledger.reservedTeamNames.sorted().joined(separator: ", "))): choose another"
+        case .reservedName(let name):
+            "'\(name)' is a name the hub keeps for itself (\(Ledger.reservedTeamNames.sorted().joined(separator: ", "))): choose another"
         case .teamExists(let name): "team '\(name)' already exists"
         case .loginTaken(let login, let team): "login '\(login)' already belongs to team '\(team)'"
         }

@@ -185,11 +185,12 @@ public final class Ledger: Sendable {
             // question's ranked evaluations a page at a time.
             try db.create(index: "submissions_by_commit", on: "submissions", columns: ["commitID"])
             try db.create(index: "lineage_by_ancestor", on: "lineage", columns: ["ancestorID"])
-            try db.execute(sql: """
-                CREATE INDEX evaluations_ranked ON evaluations(question, rankingKey, id) WHERE rankingKey IS NOT NULL;
-                CREATE INDEX evaluations_unranked ON evaluations(question, id) WHERE rankingKey IS NULL;
-                CREATE INDEX evaluations_running ON evaluations(leaseExpiresAt) WHERE state IN ('training', 'testing');
-                """)
+            try db.execute(
+                sql: """
+                    CREATE INDEX evaluations_ranked ON evaluations(question, rankingKey, id) WHERE rankingKey IS NOT NULL;
+                    CREATE INDEX evaluations_unranked ON evaluations(question, id) WHERE rankingKey IS NULL;
+                    CREATE INDEX evaluations_running ON evaluations(leaseExpiresAt) WHERE state IN ('training', 'testing');
+                    """)
             try db.create(table: "ranking_specifications") { table in
                 table.primaryKey("question", .text)
                 table.column("scoreType", .text).notNull()

@@ -156,9 +156,11 @@ public struct FoldRunRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var trainPeakMemoryBytes: Int?
     public var testPeakMemoryBytes: Int?
 
-    public init(evaluationID: Int64, fold: Int, trainSeconds: Double, testSeconds: Double,
-                trainCPUSeconds: Double? = nil, testCPUSeconds: Double? = nil,
-                trainPeakMemoryBytes: Int? = nil, testPeakMemoryBytes: Int? = nil) {
+    public init(
+        evaluationID: Int64, fold: Int, trainSeconds: Double, testSeconds: Double,
+        trainCPUSeconds: Double? = nil, testCPUSeconds: Double? = nil,
+        trainPeakMemoryBytes: Int? = nil, testPeakMemoryBytes: Int? = nil
+    ) {
         self.evaluationID = evaluationID
         self.fold = fold
         self.trainSeconds = trainSeconds

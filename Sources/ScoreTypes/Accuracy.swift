@@ -9,7 +9,7 @@
 public struct Accuracy: ScoreType {
     public var name: String { "accuracy" }
     public var isLowerBetter: Bool { false }
-    public var range: ClosedRange<Double> { 0 ... 1 }
+    public var range: ClosedRange<Double> { 0...1 }
 
     public init() {}
 

@@ -17,7 +17,7 @@
 public struct BalancedAccuracy: ScoreType {
     public var name: String { "balanced_accuracy" }
     public var isLowerBetter: Bool { false }
-    public var range: ClosedRange<Double> { adjusted ? -1 ... 1 : 0 ... 1 }
+    public var range: ClosedRange<Double> { adjusted ? -1...1 : 0...1 }
     /// Whether chance level is rescaled to 0 (scikit-learn `adjusted=True`).
     public let adjusted: Bool
 

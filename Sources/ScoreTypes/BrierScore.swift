@@ -16,7 +16,7 @@
 public struct BrierScore: ScoreType {
     public var name: String { "brier_score" }
     public var isLowerBetter: Bool { true }
-    public var range: ClosedRange<Double> { 0 ... 2 }  // multi-class: sum over classes of squared errors
+    public var range: ClosedRange<Double> { 0...2 }  // multi-class: sum over classes of squared errors
 
     public init() {}
 

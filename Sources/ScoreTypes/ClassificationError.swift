@@ -6,7 +6,7 @@
 public struct ClassificationError: ScoreType {
     public var name: String { "classification_error" }
     public var isLowerBetter: Bool { true }
-    public var range: ClosedRange<Double> { 0 ... 1 }
+    public var range: ClosedRange<Double> { 0...1 }
 
     public init() {}
 

@@ -9,7 +9,7 @@
 public struct CoefficientOfDetermination: ScoreType {
     public var name: String { "r2" }
     public var isLowerBetter: Bool { false }
-    public var range: ClosedRange<Double> { -.infinity ... 1 }
+    public var range: ClosedRange<Double> { -.infinity...1 }
 
     public init() {}
 

@@ -11,7 +11,7 @@
 public struct F1: ScoreType {
     public var name: String { "f1" }
     public var isLowerBetter: Bool { false }
-    public var range: ClosedRange<Double> { 0 ... 1 }
+    public var range: ClosedRange<Double> { 0...1 }
 
     public init() {}
 

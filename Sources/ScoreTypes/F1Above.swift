@@ -14,7 +14,7 @@ public struct F1Above: ScoreType {
 
     public var name: String { Self.namePrefix + Self.format(threshold) }
     public var isLowerBetter: Bool { false }
-    public var range: ClosedRange<Double> { 0 ... 1 }
+    public var range: ClosedRange<Double> { 0...1 }
 
     public init(threshold: Double) {
         self.threshold = threshold
@@ -23,7 +23,8 @@ public struct F1Above: ScoreType {
     /// The score type named `name` (`f1_above_<threshold>`, threshold in [0, 1]), or nil.
     public init?(name: String) {
         guard name.hasPrefix(Self.namePrefix), let threshold = Double(name.dropFirst(Self.namePrefix.count)),
-              (0...1).contains(threshold), name == Self.namePrefix + Self.format(threshold) else { return nil }
+            (0...1).contains(threshold), name == Self.namePrefix + Self.format(threshold)
+        else { return nil }
         self.threshold = threshold
     }
 

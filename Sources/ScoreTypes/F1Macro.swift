@@ -11,7 +11,7 @@
 public struct F1Macro: ScoreType {
     public var name: String { "f1_macro" }
     public var isLowerBetter: Bool { false }
-    public var range: ClosedRange<Double> { 0 ... 1 }
+    public var range: ClosedRange<Double> { 0...1 }
 
     public init() {}
 

@@ -20,7 +20,7 @@
 public struct ROCAUC: ScoreType {
     public var name: String { "roc_auc" }
     public var isLowerBetter: Bool { false }
-    public var range: ClosedRange<Double> { 0 ... 1 }
+    public var range: ClosedRange<Double> { 0...1 }
 
     public init() {}
 

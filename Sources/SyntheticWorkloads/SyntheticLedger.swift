@@ -80,7 +80,8 @@ public struct SyntheticLedger: Sendable {
                 if !lines.isEmpty, Bool.random(using: &generator) { lines[Int.random(in: 0..<lines.count, using: &generator)] = uniqueLine(label) }
                 tree["renamed/\(label)_\(lineCounter)_\(path.split(separator: "/").last!)"] = lines
                 lineCounter += 1
-            } else if roll < 0.12, let elsewhere, let path = elsewhere.keys.filter({ $0.hasSuffix(".py") }).sorted().randomElement(using: &generator) {
+            } else if roll < 0.12, let elsewhere, let path = elsewhere.keys.filter({ $0.hasSuffix(".py") }).sorted().randomElement(using: &generator)
+            {
                 tree["copied/\(label)_\(lineCounter).py"] = elsewhere[path]
                 lineCounter += 1
             } else {
@@ -164,7 +165,8 @@ public struct SyntheticLedger: Sendable {
                 tree = builder.change(tree, label: "\(team)-s\(index)-\(step)", elsewhere: elsewhere)
                 var message = "Submission \(index) step \(step)\n"
                 if let other, Double.random(in: 0..<1, using: &builder.generator) < trailerProbability {
-                    let percent = step == steps - 1 ? Int.random(in: 40...100, using: &builder.generator) : Int.random(in: 0...60, using: &builder.generator)
+                    let percent =
+                        step == steps - 1 ? Int.random(in: 40...100, using: &builder.generator) : Int.random(in: 0...60, using: &builder.generator)
                     message += "\nCredit: \(keys[other]) \(percent)%\n"
                 }
                 parents = [builder.commit(tree, parents: parents, message: message, branch: "work")]

@@ -64,12 +64,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
         headers[.wwwAuthenticate] = "Basic realm=\"Forkboard\", charset=\"UTF-8\""
         headers[.contentType] = json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8"
         let text = "Sign in with your login and access token."
-        return Response(status: .unauthorized, headers: headers,
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: json ? "{\"error\": \"\(text)\"}\n" : text + "\n")))
+        return Response(
+            status: .unauthorized, headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: json ? "{\"error\": \"\(text)\"}\n" : text + "\n")))
     }
 
     static func forbidden(_ message: String) -> Response {
-        Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
+        Response(
+            status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
     }
 }

@@ -34,8 +34,9 @@ struct GitBackend: Sendable {
                 contentLength = try await spool(request.body, to: bodyFile)
             } catch let error as PushTooLarge {
                 try? FileManager.default.removeItem(at: bodyFile)
-                return Response(status: .contentTooLarge, headers: [.contentType: "text/plain"],
-                                body: ResponseBody(byteBuffer: ByteBuffer(string: "push larger than \(error.limit) bytes\n")))
+                return Response(
+                    status: .contentTooLarge, headers: [.contentType: "text/plain"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: "push larger than \(error.limit) bytes\n")))
             } catch {
                 try? FileManager.default.removeItem(at: bodyFile)
                 throw error
@@ -81,7 +82,8 @@ struct GitBackend: Sendable {
                     .path(FilePath(gitPath)),
                     arguments: ["http-backend"],
                     environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
-                    input: input.map { .fileDescriptor($0, closeAfterSpawningProcess: false) } ?? .fileDescriptor(try FileDescriptor.open("/dev/null", .readOnly), closeAfterSpawningProcess: true),
+                    input: input.map { .fileDescriptor($0, closeAfterSpawningProcess: false) }
+                        ?? .fileDescriptor(try FileDescriptor.open("/dev/null", .readOnly), closeAfterSpawningProcess: true),
                     output: .sequence,
                     error: .string(limit: 1 << 16)
                 ) { execution in
@@ -124,23 +126,26 @@ struct GitBackend: Sendable {
         var iterator = headerStream.makeAsyncIterator()
         guard let header = await iterator.next() ?? nil else {
             producer.cancel()
-            return Response(status: .internalServerError, headers: [.contentType: "text/plain"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: "git http-backend failed\n")))
+            return Response(
+                status: .internalServerError, headers: [.contentType: "text/plain"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "git http-backend failed\n")))
         }
         var headers = HTTPFields()
         for (name, value) in header.fields {
             guard let fieldName = HTTPField.Name(name) else { continue }
             headers.append(HTTPField(name: fieldName, value: value))
         }
-        return Response(status: HTTPResponse.Status(code: header.status), headers: headers, body: ResponseBody { writer in
-            do {
-                for try await buffer in body { try await writer.write(buffer) }
-                try await writer.finish(nil)
-            } catch {
-                producer.cancel()
-                throw error
-            }
-        })
+        return Response(
+            status: HTTPResponse.Status(code: header.status), headers: headers,
+            body: ResponseBody { writer in
+                do {
+                    for try await buffer in body { try await writer.write(buffer) }
+                    try await writer.finish(nil)
+                } catch {
+                    producer.cancel()
+                    throw error
+                }
+            })
     }
 
     /// Hands `bytes` to the response's channel, waiting for the client to take the previous

@@ -32,7 +32,8 @@ struct HookEndpoint: Sendable {
         router.post("/hooks/{name}") { request, context -> Response in
             // Compared as digests, in constant time.
             guard let authorization = request.headers[.authorization],
-                  SHA256.hash(data: Data(authorization.utf8)) == SHA256.hash(data: expected) else {
+                SHA256.hash(data: Data(authorization.utf8)) == SHA256.hash(data: expected)
+            else {
                 return Response(status: .unauthorized)
             }
             let body = try await request.body.collect(upTo: 16 << 20)
@@ -52,8 +53,9 @@ struct HookEndpoint: Sendable {
                 return Response(status: .notFound)
             }
             let text = lines.map { $0 + "\n" }.joined()
-            return Response(status: accepted ? .ok : .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: accepted ? .ok : .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         return router
     }
@@ -84,8 +86,10 @@ struct HookEndpoint: Sendable {
                 return (environment.filter { !$0.value.isEmpty || $0.key.hasPrefix("GIT_PUSH_OPTION_") }, Array(body[index...]))
             }
             guard let name = take(until: UInt8(ascii: "=")), let lengthText = take(until: UInt8(ascii: ":")),
-                  let length = Int(lengthText), length >= 0, index + length < body.count, body[index + length] == UInt8(ascii: "\n") else { return nil }
-            let isPushOption = name.hasPrefix("GIT_PUSH_OPTION_")
+                let length = Int(lengthText), length >= 0, index + length < body.count, body[index + length] == UInt8(ascii: "\n")
+            else { return nil }
+            let isPushOption =
+                name.hasPrefix("GIT_PUSH_OPTION_")
                 && Int(name.dropFirst("GIT_PUSH_OPTION_".count)).map { (0..<HookRunner.maximumPushOptions).contains($0) } == true
             guard variables.contains(name) || isPushOption, environment[name] == nil else { return nil }
             environment[name] = String(decoding: body[index..<(index + length)], as: UTF8.self)

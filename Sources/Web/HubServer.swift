@@ -22,8 +22,10 @@ public struct HubServer: Sendable {
     public let settings: ServerSettings
     public let logger: Logger
 
-    public init(hub: Hub, host: String, port: Int, services: HubServices.Settings, executablePath: String, logger: Logger,
-                idleSeconds: Double = 60) {
+    public init(
+        hub: Hub, host: String, port: Int, services: HubServices.Settings, executablePath: String, logger: Logger,
+        idleSeconds: Double = 60
+    ) {
         self.hub = hub
         self.host = host
         self.port = port

@@ -49,7 +49,8 @@ final class RenderedCache: Sendable {
 
     /// The key of `request`'s answer for a viewer who may see `visibleSplits`.
     static func key(_ route: String, _ parameters: [(String, String?)], visibleSplits: Set<String>, version: LedgerVersion) -> Key {
-        Key(request: route + "?" + parameters.map { "\($0.0)=\($0.1 ?? "")" }.joined(separator: "&"),
+        Key(
+            request: route + "?" + parameters.map { "\($0.0)=\($0.1 ?? "")" }.joined(separator: "&"),
             visibleSplits: visibleSplits.sorted(), version: version)
     }
 }

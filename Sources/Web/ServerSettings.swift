@@ -25,8 +25,11 @@ public struct ServerSettings: Sendable {
     /// `spool/`, emptied when a process of the same name starts).
     public let spoolDirectory: URL
 
-    public init(executablePath: String, baseURL: SharedString = SharedString(""), gitPath: String = Executables.resolved("git"), maximumPushBytes: Int = 1 << 30,
-                idleSeconds: Double = 60, spoolDirectory: URL = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-spool")) {
+    public init(
+        executablePath: String, baseURL: SharedString = SharedString(""), gitPath: String = Executables.resolved("git"),
+        maximumPushBytes: Int = 1 << 30,
+        idleSeconds: Double = 60, spoolDirectory: URL = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-spool")
+    ) {
         self.executablePath = executablePath
         self.idleSeconds = idleSeconds
         self.spoolDirectory = spoolDirectory

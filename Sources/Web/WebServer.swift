@@ -38,8 +38,11 @@ public struct WebServer: Sendable {
         router.add(middleware: APIErrorMiddleware())
         router.add(middleware: PageErrorMiddleware(templates: pages.templates, title: hub.challenge.title))
         // Browser sessions, kept in this process's memory: a restart signs browsers out.
-        router.add(middleware: SessionMiddleware(storage: MemoryPersistDriver(), configuration: SessionMiddlewareConfiguration(
-            sessionCookieParameters: SessionCookieParameters(name: "forkboard_session", sameSite: .lax))))
+        router.add(
+            middleware: SessionMiddleware(
+                storage: MemoryPersistDriver(),
+                configuration: SessionMiddlewareConfiguration(
+                    sessionCookieParameters: SessionCookieParameters(name: "forkboard_session", sameSite: .lax))))
         SignInPages(hub: hub, templates: pages.templates).add(to: router)
         RegistrationPages(hub: hub, templates: pages.templates).add(to: router)
         let signedIn = router.group().add(middleware: AuthenticationMiddleware(hub: hub))
@@ -61,16 +64,22 @@ public struct WebServer: Sendable {
                 if Self.isPush(request) { try await auditRefusedPush(member: member, repository: repository, reason: reason, context: context) }
                 return AuthenticationMiddleware.forbidden(reason)
             }
-            return try await git.serve(request: request, context: context, projectRoot: hub.paths.teamRepositories,
-                                       pathInfo: "/" + String(rest), login: member.login)
+            return try await git.serve(
+                request: request, context: context, projectRoot: hub.paths.teamRepositories,
+                pathInfo: "/" + String(rest), login: member.login)
         }
         /// open.git: read-only, for every participant, only while the commons is open. Its
         /// references are published at each intake and when the commons opens, not here.
-        @Sendable func openRoute(_ request: Request, _ context: ForkboardRequestContext, member: MemberRecord, pathInfo: String) async throws -> Response {
+        @Sendable func openRoute(
+            _ request: Request, _ context: ForkboardRequestContext, member: MemberRecord, pathInfo: String
+        ) async throws -> Response {
             let status = try await PhaseClock(hub: hub).currentStatus()
             guard status.isCommonsOpen else {
-                let when = status.phase?.kind == .closed ? status.nextPhase.flatMap { next in
-                    next.kind == .open ? " (it opens at \(Instant.format(next.start)))" : nil } ?? "" : ""
+                let when =
+                    status.phase?.kind == .closed
+                    ? status.nextPhase.flatMap { next in
+                        next.kind == .open ? " (it opens at \(Instant.format(next.start)))" : nil
+                    } ?? "" : ""
                 return AuthenticationMiddleware.forbidden("open.git is available in open phases only\(when)")
             }
             guard !Self.isPush(request) else {
@@ -78,17 +87,20 @@ public struct WebServer: Sendable {
                 try await auditRefusedPush(member: member, repository: "open", reason: reason, context: context)
                 return AuthenticationMiddleware.forbidden(reason)
             }
-            return try await git.serve(request: request, context: context, projectRoot: hub.paths.repositories,
-                                       pathInfo: pathInfo, login: member.login)
+            return try await git.serve(
+                request: request, context: context, projectRoot: hub.paths.repositories,
+                pathInfo: pathInfo, login: member.login)
         }
 
         /// A push refused before git saw it is in the audit log too (the hooks audit the others).
         @Sendable func auditRefusedPush(member: MemberRecord, repository: String, reason: String, context: ForkboardRequestContext) async throws {
             let client = context.remoteAddress?.ipAddress ?? ""
             try await BlockingWork.run {
-                try hub.ledger.audit("push", actor: member.login, team: member.team, detail: [
-                    "client": .text(client), "repository": .text(repository), "outcome": .text("refused"), "reasons": .list([.text(reason)]),
-                ])
+                try hub.ledger.audit(
+                    "push", actor: member.login, team: member.team,
+                    detail: [
+                        "client": .text(client), "repository": .text(repository), "outcome": .text("refused"), "reasons": .list([.text(reason)]),
+                    ])
             }
         }
 
@@ -105,8 +117,9 @@ public struct WebServer: Sendable {
         signedIn.get("/api/v1/lineage") { _, context -> Response in try await api.lineage(version: context.ledgerVersion) }
         signedIn.get("/api/v1/openapi.yaml") { _, _ -> Response in try APIHandlers.openAPIDocument() }
         signedIn.get("/api/v1/submissions/{team}/{name}") { _, context -> Response in
-            try await api.submission(team: try context.parameters.require("team"), name: try context.parameters.require("name"),
-                                     viewer: try context.requireMember())
+            try await api.submission(
+                team: try context.parameters.require("team"), name: try context.parameters.require("name"),
+                viewer: try context.requireMember())
         }
         pages.add(to: signedIn)
         let organisers = OrganiserPages(hub: hub, templates: pages.templates)

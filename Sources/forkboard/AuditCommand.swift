@@ -23,7 +23,9 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let hub = try hubOptions.open()
             let sinceDate = try since.map { text -> Date in
-                guard let date = Instant.parse(text, reference: nil) else { throw ValidationError("--since: '\(text)' is not an ISO 8601 instant like 2026-12-01T09:00:00Z") }
+                guard let date = Instant.parse(text, reference: nil) else {
+                    throw ValidationError("--since: '\(text)' is not an ISO 8601 instant like 2026-12-01T09:00:00Z")
+                }
                 return date
             }
             let entries = try hub.ledger.auditEntries(since: sinceDate, team: team)

@@ -6,7 +6,8 @@ import Hub
 extension AuditCommand {
     struct Submission: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A submission's provenance: commit and tree, pusher and time, phase, lineage and credit, reuse, and what it was evaluated with.")
+            abstract: "A submission's provenance: commit and tree, pusher and time, phase, lineage and credit, reuse, and what it was evaluated with."
+        )
         @Argument(help: "TEAM/NAME")
         var submission: SubmissionArgument
         @OptionGroup var hubOptions: HubOptions
@@ -38,10 +39,14 @@ extension AuditCommand {
                 }
                 say("Reuse without lineage: \(reuse.isEmpty ? "none found" : reuse.joined(separator: "; "))")
                 for evaluation in report.evaluations {
-                    say("Question \(evaluation.question): \(evaluation.state), \(evaluation.attempts) attempt(s), \(evaluation.history.count) earlier result(s)")
+                    say(
+                        "Question \(evaluation.question): \(evaluation.state), \(evaluation.attempts) attempt(s), \(evaluation.history.count) earlier result(s)"
+                    )
                     if let worker = evaluation.worker { say("  worker \(worker)" + (evaluation.batchJob.map { ", batch job \($0)" } ?? "")) }
                     if let environment = evaluation.environment {
-                        say("  runtime \(environment.interpreter) in \(environment.runtime ?? "?"), \(environment.packages.count) packages, hub \(environment.hubVersion)")
+                        say(
+                            "  runtime \(environment.interpreter) in \(environment.runtime ?? "?"), \(environment.packages.count) packages, hub \(environment.hubVersion)"
+                        )
                         if let rVersion = environment.rVersion { say("  \(rVersion), \(environment.rPackages?.count ?? 0) R packages") }
                         say("  challenge.yaml sha256 \(environment.challengeConfiguration)")
                         for (path, hash) in environment.dataFiles.sorted(by: { $0.key < $1.key }) { say("  \(path) sha256 \(hash)") }
@@ -69,8 +74,10 @@ extension AuditCommand {
             case .table, .csv:
                 if matches.isEmpty { say("No reuse without lineage of \(minLines) lines or more."); return }
                 let rows = matches.map {
-                    [$0.later, "\($0.laterFile):\($0.laterLines.lowerBound)-\($0.laterLines.upperBound)",
-                     $0.earlier, "\($0.earlierFile):\($0.earlierLines.lowerBound)-\($0.earlierLines.upperBound)", String($0.matchedLines)]
+                    [
+                        $0.later, "\($0.laterFile):\($0.laterLines.lowerBound)-\($0.laterLines.upperBound)",
+                        $0.earlier, "\($0.earlierFile):\($0.earlierLines.lowerBound)-\($0.earlierLines.upperBound)", String($0.matchedLines),
+                    ]
                 }
                 say(LeaderboardFormatter.table(header: ["submission", "lines", "copied from", "lines", "matched"], rows: rows), terminator: "")
             }

@@ -29,8 +29,9 @@ struct ChallengeCommand: AsyncParsableCommand {
             switch hub.challenge.executor {
             case .local: say("Evaluations run on this machine (executor: local).")
             case .slurm(let settings):
-                say("Evaluations run on Slurm: partition \(settings.partition ?? "(the default)"), job directories in \(settings.sharedDirectory)/\(hub.identifier)/runs, "
-                    + "\(settings.jobsInFlight) job(s) in flight per process, one job per \(settings.granularity.rawValue).")
+                say(
+                    "Evaluations run on Slurm: partition \(settings.partition ?? "(the default)"), job directories in \(settings.sharedDirectory)/\(hub.identifier)/runs, "
+                        + "\(settings.jobsInFlight) job(s) in flight per process, one job per \(settings.granularity.rawValue).")
             }
             if try hub.configurationFileIsApplied() {
                 say("challenge.yaml is the configuration in force.")
@@ -53,8 +54,9 @@ struct ChallengeCommand: AsyncParsableCommand {
                 say("challenge.yaml is already in force (sha256 \(hub.configurationRecord.sha256)).")
             case .applied(let record):
                 try await hub.useCurrentRankingSpecifications()
-                say("Applied challenge.yaml (sha256 \(record.sha256)); running processes use it within seconds. "
-                    + "Scores already recorded stay as they were: 'forkboard rescore --all' evaluates again with it.")
+                say(
+                    "Applied challenge.yaml (sha256 \(record.sha256)); running processes use it within seconds. "
+                        + "Scores already recorded stay as they were: 'forkboard rescore --all' evaluates again with it.")
             }
         }
     }
@@ -72,7 +74,9 @@ struct ChallengeCommand: AsyncParsableCommand {
         @Argument(help: "A hub home or a template directory.")
         var directory: String
 
-        @Option(help: "For a template: the interpreter submissions run with (default: $FORKBOARD_PYTHON, else a runtime built from its requirements.txt).")
+        @Option(
+            help: "For a template: the interpreter submissions run with (default: $FORKBOARD_PYTHON, else a runtime built from its requirements.txt)."
+        )
         var python: String?
 
         func run() async throws {
@@ -86,8 +90,9 @@ struct ChallengeCommand: AsyncParsableCommand {
                 temporary = made
                 say("\(directory.path) is a template: making a hub from it in \(made.path)")
                 do {
-                    _ = try await HubSetup.createHub(at: made, template: directory, share: try Installation.shareDirectory(),
-                                                     python: python ?? Installation.environmentPython)
+                    _ = try await HubSetup.createHub(
+                        at: made, template: directory, share: try Installation.shareDirectory(),
+                        python: python ?? Installation.environmentPython)
                 } catch {
                     say("error: template: \(error)")
                     throw ExitCode.failure

@@ -9,7 +9,9 @@ import Web
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Create a hub in a temporary directory, push submissions with git over HTTP (two in the closed phase, then a fork across teams in the open phase), wait for their scores and show the leaderboard.")
+        abstract:
+            "Create a hub in a temporary directory, push submissions with git over HTTP (two in the closed phase, then a fork across teams in the open phase), wait for their scores and show the leaderboard."
+    )
 
     @Flag(help: "Exit once every submission is scored (status 0 only if all were).")
     var noServe = false
@@ -17,7 +19,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Port to serve on (0: any free port).")
     var port: Int = 8080
 
-    @Option(help: "The Python interpreter submissions run with, with the template's requirements (default: $FORKBOARD_PYTHON, else a runtime built in the hub from the template's requirements.txt).")
+    @Option(
+        help:
+            "The Python interpreter submissions run with, with the template's requirements (default: $FORKBOARD_PYTHON, else a runtime built in the hub from the template's requirements.txt)."
+    )
     var python: String?
 
     @Option(help: "Seconds to wait for the scores.")
@@ -26,16 +31,18 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-demo-\(UUID().uuidString.prefix(8))")
         say("Creating a hub at \(home.path) from the breast-cancer template...")
-        let hub = try await HubSetup.createHub(at: home, templateName: "breast-cancer", share: try Installation.shareDirectory(),
-                                               python: python ?? Installation.environmentPython)
+        let hub = try await HubSetup.createHub(
+            at: home, templateName: "breast-cancer", share: try Installation.shareDirectory(),
+            python: python ?? Installation.environmentPython)
         let aliceToken = try HubSetup.addTeam("alice", member: "alice", to: hub)
         let bobToken = try HubSetup.addTeam("bob", member: "bob", to: hub)
         let carolToken = try HubSetup.addTeam("carol", member: "carol", to: hub)
         let organiserToken = try hub.ledger.addOrganiser("olga")
         var logger = Logger(label: "forkboard")
         logger.logLevel = .critical
-        let server = HubServer(hub: hub, host: "127.0.0.1", port: port, services: HubServices.Settings(workerCount: 2),
-                               executablePath: Installation.executablePath, logger: logger)
+        let server = HubServer(
+            hub: hub, host: "127.0.0.1", port: port, services: HubServices.Settings(workerCount: 2),
+            executablePath: Installation.executablePath, logger: logger)
         let (started, startedContinuation) = AsyncStream<String>.makeStream()
         let serving = Task {
             try await server.run { url in
@@ -53,8 +60,9 @@ struct DemoCommand: AsyncParsableCommand {
         // alice weighs the classes: one line of her own on the starting kit, which carol forks later.
         let balanced = try String(contentsOf: hub.paths.startingKit.appendingPathComponent("classifier.py"), encoding: .utf8)
             .replacingOccurrences(of: "LogisticRegression(max_iter=1000)", with: "LogisticRegression(class_weight=\"balanced\", max_iter=1000)")
-        try await scenario.push(team: "alice", token: aliceToken, submission: "logistic-regression", classifier: balanced,
-                                message: "Weigh the classes")
+        try await scenario.push(
+            team: "alice", token: aliceToken, submission: "logistic-regression", classifier: balanced,
+            message: "Weigh the classes")
         try await scenario.push(team: "bob", token: bobToken, submission: "random-forest", classifier: DemoScenario.randomForest)
         var scored = try await scenario.waitUntilFinished(hub: hub, count: 2, timeout: timeout)
         say("")
@@ -79,7 +87,9 @@ struct DemoCommand: AsyncParsableCommand {
         say("  git clone http://alice:\(aliceToken)@\(url.dropFirst("http://".count))/git/alice.git")
         say("  open \(url)/ and sign in as alice, token \(aliceToken): the challenge, its leaderboard, submissions and lineage; Ctrl-C to stop.")
         say("  open \(url)/organisers as organiser olga, token \(organiserToken): teams and tokens, phase, reveal, re-score, audit log, resources.")
-        say("  Tokens of bob: \(bobToken), carol: \(carolToken). The hub stays in the collaborative phase, set by hand ('forkboard phase clear' returns to the schedule).")
+        say(
+            "  Tokens of bob: \(bobToken), carol: \(carolToken). The hub stays in the collaborative phase, set by hand ('forkboard phase clear' returns to the schedule)."
+        )
         _ = try await serving.value
     }
 }

@@ -12,23 +12,23 @@ struct DemoScenario {
     let workDirectory: URL
 
     static let randomForest = """
-    \"\"\"A random forest: a different idea from the starting kit's logistic regression.\"\"\"
-    from sklearn.ensemble import RandomForestClassifier
+        \"\"\"A random forest: a different idea from the starting kit's logistic regression.\"\"\"
+        from sklearn.ensemble import RandomForestClassifier
 
 
-    class Classifier:
-        def __init__(self):
-            self.model = RandomForestClassifier(n_estimators=200, random_state=0)
+        class Classifier:
+            def __init__(self):
+                self.model = RandomForestClassifier(n_estimators=200, random_state=0)
 
-        def fit(self, X, y):
-            self.model.fit(X, y)
-            self.classes_ = self.model.classes_
-            return self
+            def fit(self, X, y):
+                self.model.fit(X, y)
+                self.classes_ = self.model.classes_
+                return self
 
-        def predict_proba(self, X):
-            return self.model.predict_proba(X)
+            def predict_proba(self, X):
+                return self.model.predict_proba(X)
 
-    """
+        """
 
     /// Clones the team's repository, optionally replaces classifier.py, commits, tags
     /// `submission-<submission>` and pushes; prints git's output (the hub's `remote:` lines).

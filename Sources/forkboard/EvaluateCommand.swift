@@ -25,7 +25,10 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Use this hub home's challenge instead of the starting kit's .forkboard/ (organisers).")
     var hub: String?
 
-    @Option(help: "The Python interpreter, with the challenge's packages (default: $FORKBOARD_PYTHON, else a runtime built once from the starting kit's .forkboard/requirements.txt); ignored with --hub.")
+    @Option(
+        help:
+            "The Python interpreter, with the challenge's packages (default: $FORKBOARD_PYTHON, else a runtime built once from the starting kit's .forkboard/requirements.txt); ignored with --hub."
+    )
     var python: String?
 
     func run() async throws {
@@ -58,7 +61,9 @@ struct EvaluateCommand: AsyncParsableCommand {
     static func startingKitRuntime(_ root: URL) async throws -> String {
         let requirements = root.appendingPathComponent(LocalEvaluation.directoryName).appendingPathComponent("requirements.txt")
         guard FileManager.default.fileExists(atPath: requirements.path) else {
-            throw ValidationError("\(requirements.path) is missing (a starting kit from an older hub): pass --python with an interpreter that has the challenge's packages")
+            throw ValidationError(
+                "\(requirements.path) is missing (a starting kit from an older hub): pass --python with an interpreter that has the challenge's packages"
+            )
         }
         return try await RuntimeBuilder.cachedPython(requirements: requirements) { say($0) }
     }

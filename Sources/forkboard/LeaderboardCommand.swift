@@ -23,7 +23,11 @@ struct LeaderboardCommand: AsyncParsableCommand {
     @Flag(help: "Only each team's best submission (the competitive leaderboard).")
     var bestPerTeam = false
 
-    @Flag(name: .customLong("final"), help: "The final leaderboard: each team ranked by the private score of its best selected submission (its best public ones when it selected none).")
+    @Flag(
+        name: .customLong("final"),
+        help:
+            "The final leaderboard: each team ranked by the private score of its best selected submission (its best public ones when it selected none)."
+    )
     var finalLeaderboard = false
 
     func run() async throws {
@@ -33,11 +37,15 @@ struct LeaderboardCommand: AsyncParsableCommand {
             switch format {
             case .json: say(try LeaderboardFormatter.json(board), terminator: "")
             case .table, .csv:
-                say(LeaderboardFormatter.table(header: ["rank", "team", "submission", "private \(board.scoreType)", "public \(board.scoreType)", "counted"],
-                                               rows: board.rows.map { row in
-                    [String(row.rank), row.team, row.submission, String(format: "%.4f", row.privateScore),
-                     row.publicScore.map { String(format: "%.4f", $0) } ?? "", row.selected ? "selected" : "best public"]
-                }))
+                say(
+                    LeaderboardFormatter.table(
+                        header: ["rank", "team", "submission", "private \(board.scoreType)", "public \(board.scoreType)", "counted"],
+                        rows: board.rows.map { row in
+                            [
+                                String(row.rank), row.team, row.submission, String(format: "%.4f", row.privateScore),
+                                row.publicScore.map { String(format: "%.4f", $0) } ?? "", row.selected ? "selected" : "best public",
+                            ]
+                        }))
             }
             return
         }
@@ -73,7 +81,8 @@ struct SubmissionsCommand: AsyncParsableCommand {
 struct SelectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "select",
-        abstract: "Select a submission for the final (private) leaderboard, for its team (final_selection in challenge.yaml; before the frozen phase).")
+        abstract:
+            "Select a submission for the final (private) leaderboard, for its team (final_selection in challenge.yaml; before the frozen phase).")
 
     @Argument(help: "TEAM/NAME of the submission.")
     var submission: SubmissionArgument
@@ -86,7 +95,9 @@ struct SelectCommand: AsyncParsableCommand {
     func run() async throws {
         let hub = try hubOptions.open()
         let changed = try await hub.selectForFinal(team: submission.team, name: submission.name, selected: !unselect, by: organiserName())
-        say(unselect ? (changed ? "\(submission.description) is no longer selected" : "\(submission.description) was not selected")
-            : (changed ? "\(submission.description) is selected for the final leaderboard" : "\(submission.description) was already selected"))
+        say(
+            unselect
+                ? (changed ? "\(submission.description) is no longer selected" : "\(submission.description) was not selected")
+                : (changed ? "\(submission.description) is selected for the final leaderboard" : "\(submission.description) was already selected"))
     }
 }

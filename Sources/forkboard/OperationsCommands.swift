@@ -45,9 +45,13 @@ struct ResourcesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let hub = try hubOptions.open()
-        let report = try ResourceReport.make(ledger: hub.ledger, projections: hub.challenge.questions.compactMap { question in
-            (try? Data(contentsOf: CostProjection.file(hub: hub, question: question.name))).flatMap { try? JSONDecoder().decode(CostProjection.self, from: $0) }
-        })
+        let report = try ResourceReport.make(
+            ledger: hub.ledger,
+            projections: hub.challenge.questions.compactMap { question in
+                (try? Data(contentsOf: CostProjection.file(hub: hub, question: question.name))).flatMap {
+                    try? JSONDecoder().decode(CostProjection.self, from: $0)
+                }
+            })
         switch format {
         case .json: say(try LeaderboardFormatter.json(report), terminator: "")
         case .table, .csv: say(report.table(participants: participants, submissionsPerParticipant: submissionsPerParticipant), terminator: "")

@@ -48,7 +48,8 @@ struct PhaseCommand: AsyncParsableCommand {
     }
 
     struct Set: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Override the schedule: the hub is in phase NAME until 'phase clear' (recorded with who and when).")
+        static let configuration = CommandConfiguration(
+            abstract: "Override the schedule: the hub is in phase NAME until 'phase clear' (recorded with who and when).")
         @Argument(help: "A phase of challenge.yaml.")
         var name: String
         @OptionGroup var hubOptions: HubOptions

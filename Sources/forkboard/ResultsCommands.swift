@@ -33,9 +33,14 @@ struct RescoreCommand: AsyncParsableCommand {
         let ids = details.filter { all || wanted.contains("\($0.submission.team)/\($0.submission.name)") }
             .flatMap(\.evaluations).map(\.record).filter { question == nil || $0.question == question }.map { $0.id! }
         let outcome = try hub.rescore(evaluationIDs: ids, by: organiserName())
-        var lines = [outcome.queued > 0 ? "Queued \(outcome.queued) evaluation(s) again; 'forkboard serve' runs them."
-                                        : "No evaluation queued again."]
-        if outcome.waiting > 0 { lines.append("Left as they were: \(outcome.waiting) evaluation(s) still waiting in the queue, which will run anyway.") }
+        var lines = [
+            outcome.queued > 0
+                ? "Queued \(outcome.queued) evaluation(s) again; 'forkboard serve' runs them."
+                : "No evaluation queued again."
+        ]
+        if outcome.waiting > 0 {
+            lines.append("Left as they were: \(outcome.waiting) evaluation(s) still waiting in the queue, which will run anyway.")
+        }
         if outcome.running > 0 { lines.append("Left alone: \(outcome.running) evaluation(s) running now; re-score them once they have ended.") }
         say(lines.joined(separator: "\n"))
     }
@@ -61,7 +66,9 @@ struct ExportCommand: AsyncParsableCommand {
 struct PredictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Apply a scored submission to new rows in the sandbox: its fold models averaged, or retrained on all public rows, or the blended ensemble.")
+        abstract:
+            "Apply a scored submission to new rows in the sandbox: its fold models averaged, or retrained on all public rows, or the blended ensemble."
+    )
 
     @Argument(help: "TEAM/NAME")
     var submission: SubmissionArgument

@@ -11,9 +11,12 @@ struct RuntimeCommand: AsyncParsableCommand {
         defaultSubcommand: Show.self)
 
     static func print(_ description: HubRuntime.Description) {
-        say("Interpreter: \(description.interpreter.isEmpty ? "(cannot run)" : description.interpreter) in \(description.binDirectory)"
-            + (description.builtByHub ? " (built by the hub)" : ""))
-        say("Read-only in the sandbox: \(description.readOnlyPaths.isEmpty ? "(nothing besides /usr)" : description.readOnlyPaths.joined(separator: ", "))")
+        say(
+            "Interpreter: \(description.interpreter.isEmpty ? "(cannot run)" : description.interpreter) in \(description.binDirectory)"
+                + (description.builtByHub ? " (built by the hub)" : ""))
+        say(
+            "Read-only in the sandbox: \(description.readOnlyPaths.isEmpty ? "(nothing besides /usr)" : description.readOnlyPaths.joined(separator: ", "))"
+        )
         say("Packages (\(description.packages.count)):")
         for package in description.packages { say("  \(package)") }
         if let rVersion = description.rVersion {
@@ -36,7 +39,9 @@ struct RuntimeCommand: AsyncParsableCommand {
     struct Rebuild: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Build a new runtime from the hub's requirements.txt (pip's output shown) and put it in force for every process; audited.",
-            discussion: "Refused while evaluations run. Scores already recorded stay as they were: 'forkboard rescore --all' evaluates again with the new runtime.")
+            discussion:
+                "Refused while evaluations run. Scores already recorded stay as they were: 'forkboard rescore --all' evaluates again with the new runtime."
+        )
 
         @OptionGroup var hubOptions: HubOptions
 

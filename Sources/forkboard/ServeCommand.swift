@@ -9,7 +9,10 @@ import Web
 
 /// The options of the processes that run a hub's services.
 struct ServiceOptions: ParsableArguments {
-    @Option(help: "Seconds an evaluation's lease lasts without renewal: a worker that dies loses its evaluation to the queue this long (plus one sweep) after.")
+    @Option(
+        help:
+            "Seconds an evaluation's lease lasts without renewal: a worker that dies loses its evaluation to the queue this long (plus one sweep) after."
+    )
     var leaseSeconds: Double = 30
 
     @Option(help: "Seconds between sweeps of expired leases.")
@@ -59,8 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
         try Executables.requireAll(["git"] + (workers > 0 ? Executables.sandboxPrograms : []))
         var logger = Logger(label: "forkboard")
         logger.logLevel = .info
-        let server = HubServer(hub: hub, host: host, port: port, services: serviceOptions.settings(workers: workers),
-                               executablePath: Installation.executablePath, logger: logger, idleSeconds: idleSeconds)
+        let server = HubServer(
+            hub: hub, host: host, port: port, services: serviceOptions.settings(workers: workers),
+            executablePath: Installation.executablePath, logger: logger, idleSeconds: idleSeconds)
         try await server.run { url in
             let line = "Forkboard serving '\(hub.challenge.title)' at \(url) (git: \(url)/git/TEAM.git, leaderboard: \(url)/leaderboard)\n"
             FileHandle.standardOutput.write(Data(line.utf8))

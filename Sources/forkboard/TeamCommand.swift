@@ -31,7 +31,8 @@ struct TeamCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a member's token (recorded in the audit log); the team and its submissions stay.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a member's token (recorded in the audit log); the team and its submissions stay.")
 
         @Argument(help: "The member's login.")
         var login: String
@@ -115,7 +116,9 @@ struct OrganiserCommand: AsyncParsableCommand {
 struct RegistrationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "registration",
-        abstract: "Whether outsiders may register teams at /register in open phases (open_registration in challenge.yaml), and closing or opening it again.")
+        abstract:
+            "Whether outsiders may register teams at /register in open phases (open_registration in challenge.yaml), and closing or opening it again."
+    )
 
     enum Action: String, ExpressibleByArgument, CaseIterable {
         case status, close, open

@@ -135,7 +135,9 @@ struct TestPredictionsKeptApartTests {
     @Test func theBlendOfBaggedTestPredictionsIsTheInMemoryBlendWhenFoldsAgree() throws {
         var problem = SyntheticProblem.classification(submissions: 8, folds: 3, rows: 240, classes: 4, testRows: 90, seed: 21)
         // Each submission's fold models give its first fold's test predictions.
-        problem.submissions = problem.submissions.map { folds in folds.map { SubmissionFoldPredictions(validation: $0.validation, test: folds[0].test) } }
+        problem.submissions = problem.submissions.map { folds in
+            folds.map { SubmissionFoldPredictions(validation: $0.validation, test: folds[0].test) }
+        }
         let inMemory = try Blender(scoreType: LogLoss(epsilon: 1e-15)).blend(problem)
         var apart = problem
         apart.submissions = problem.submissions.map { folds in folds.map { SubmissionFoldPredictions(validation: $0.validation, test: nil) } }

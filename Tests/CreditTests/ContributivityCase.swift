@@ -61,7 +61,8 @@ struct ContributivityCase: Decodable {
     /// there, else the copy in `Cases/` (see its README).
     static let directory: URL = {
         let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        let shared = here
+        let shared =
+            here
             .deletingLastPathComponent()  // Tests
             .deletingLastPathComponent()  // repository root
             .deletingLastPathComponent()

@@ -20,12 +20,13 @@ struct LineageBlameTests {
         try fixture.append("added 11\n", to: "model.py")
         let second = try fixture.commit("Change")
         let hunks = try fixture.open().blame(path: "model.py", newestCommit: second)
-        #expect(hunks == [
-            BlameHunk(startLine: 1, lineCount: 4, commitID: kit, originalPath: "model.py", originalStartLine: 1, isBoundary: true),
-            BlameHunk(startLine: 5, lineCount: 1, commitID: second, originalPath: "model.py", originalStartLine: 5),
-            BlameHunk(startLine: 6, lineCount: 5, commitID: kit, originalPath: "model.py", originalStartLine: 6, isBoundary: true),
-            BlameHunk(startLine: 11, lineCount: 1, commitID: second, originalPath: "model.py", originalStartLine: 11),
-        ])
+        #expect(
+            hunks == [
+                BlameHunk(startLine: 1, lineCount: 4, commitID: kit, originalPath: "model.py", originalStartLine: 1, isBoundary: true),
+                BlameHunk(startLine: 5, lineCount: 1, commitID: second, originalPath: "model.py", originalStartLine: 5),
+                BlameHunk(startLine: 6, lineCount: 5, commitID: kit, originalPath: "model.py", originalStartLine: 6, isBoundary: true),
+                BlameHunk(startLine: 11, lineCount: 1, commitID: second, originalPath: "model.py", originalStartLine: 11),
+            ])
         // Blaming an older commit ignores what came after it.
         let old = try fixture.open().blame(path: "model.py", newestCommit: kit)
         #expect(old == [BlameHunk(startLine: 1, lineCount: 10, commitID: kit, originalPath: "model.py", originalStartLine: 1, isBoundary: true)])
@@ -97,10 +98,11 @@ struct LineageBlameTests {
         try fixture.write("top\n" + (try fixture.read("model.py")), to: "model.py")
         let newest = try fixture.commit("Newest")
         let hunks = try fixture.open().blame(path: "model.py", newestCommit: newest, oldestCommit: middle)
-        #expect(hunks == [
-            BlameHunk(startLine: 1, lineCount: 1, commitID: newest, originalPath: "model.py", originalStartLine: 1),
-            BlameHunk(startLine: 2, lineCount: 6, commitID: middle, originalPath: "model.py", originalStartLine: 1, isBoundary: true),
-        ])
+        #expect(
+            hunks == [
+                BlameHunk(startLine: 1, lineCount: 1, commitID: newest, originalPath: "model.py", originalStartLine: 1),
+                BlameHunk(startLine: 2, lineCount: 6, commitID: middle, originalPath: "model.py", originalStartLine: 1, isBoundary: true),
+            ])
     }
 
     /// libgit2 1.5 records the first root commit it reaches as the new limit: on a merge with an

@@ -47,9 +47,11 @@ struct LineageConsistencyTests {
         let fixture = try LineageFixture()
         defer { fixture.remove() }
         let ledger = try SyntheticLedger.build(
-            gitDirectory: fixture.directory.appendingPathComponent(".git"), submissionCount: 80, teamCount: 6, seed: seed, extendProbability: extendProbability)
+            gitDirectory: fixture.directory.appendingPathComponent(".git"), submissionCount: 80, teamCount: 6, seed: seed,
+            extendProbability: extendProbability)
         let repository = try fixture.open()
-        let credit = try LineageCredit(repository: repository, startingKit: ledger.kit, isCredited: { $0.hasSuffix(".py") }, isVisible: { _, _ in true })
+        let credit = try LineageCredit(
+            repository: repository, startingKit: ledger.kit, isCredited: { $0.hasSuffix(".py") }, isVisible: { _, _ in true })
         credit.matchesEarlierCode = false
         for submission in ledger.submissions { try credit.append(submission) }
         let result = credit.result
@@ -67,7 +69,8 @@ struct LineageConsistencyTests {
     @Test func appendingOneByOneGivesTheSameResult() throws {
         let fixture = try LineageFixture()
         defer { fixture.remove() }
-        let ledger = try SyntheticLedger.build(gitDirectory: fixture.directory.appendingPathComponent(".git"), submissionCount: 40, teamCount: 5, seed: 7)
+        let ledger = try SyntheticLedger.build(
+            gitDirectory: fixture.directory.appendingPathComponent(".git"), submissionCount: 40, teamCount: 5, seed: 7)
         let batch = try LineageCredit.compute(
             repository: fixture.open(), submissions: ledger.submissions, startingKit: ledger.kit,
             isCredited: { $0.hasSuffix(".py") }, isVisible: { _, _ in true })

@@ -138,8 +138,9 @@ struct LineageCreditTests {
         let b1 = try fixture.commit("b1")  // 8 kit + 2 b1
         try fixture.branch("carol", at: a1)
         #expect(throws: (any Error).self) { try fixture.merge(b1, message: "Merge") }
-        try fixture.write(LineageFixture.lines("kit", 10).replacingOccurrences(of: "kit 5\n", with: "carol 5\n")
-            .replacingOccurrences(of: "kit 9\n", with: "alice 9\n").replacingOccurrences(of: "kit 1\n", with: "bob 1\n"), to: "model.py")
+        try fixture.write(
+            LineageFixture.lines("kit", 10).replacingOccurrences(of: "kit 5\n", with: "carol 5\n")
+                .replacingOccurrences(of: "kit 9\n", with: "alice 9\n").replacingOccurrences(of: "kit 1\n", with: "bob 1\n"), to: "model.py")
         let c1 = try fixture.commit("Merge bob/b1, line 5 rewritten")
         #expect(try fixture.open().commit(c1).parentIDs == [a1, b1])
         // Line 1 from bob, line 9 from alice, line 5 the merge's own, 7 kit lines.

@@ -28,10 +28,12 @@ struct LineageFixture {
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
-        let outcome = try ChildProcess.run("/usr/bin/git", [
-            "-c", "user.name=Lineage Test", "-c", "user.email=lineage@example.invalid",
-            "-c", "init.defaultBranch=main", "-c", "commit.gpgSign=false",
-        ] + arguments, environment: environment, directory: directory.path, input: input ?? Data(), separateError: true)
+        let outcome = try ChildProcess.run(
+            "/usr/bin/git",
+            [
+                "-c", "user.name=Lineage Test", "-c", "user.email=lineage@example.invalid",
+                "-c", "init.defaultBranch=main", "-c", "commit.gpgSign=false",
+            ] + arguments, environment: environment, directory: directory.path, input: input ?? Data(), separateError: true)
         guard outcome.status == 0 else {
             throw LineageFixtureError(message: "git \(arguments.joined(separator: " ")): \(outcome.error)")
         }

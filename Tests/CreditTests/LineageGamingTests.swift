@@ -53,7 +53,9 @@ struct LineageGamingTests {
     }
 
     /// bob's fork with `message`, and the historical contributivities it gives.
-    func fork(message: String, contributivities: [String: Double] = ["alice/a1": 0.8, "bob/fork": 0.2]) throws -> (LineageCreditResult, [String: Double]) {
+    func fork(
+        message: String, contributivities: [String: Double] = ["alice/a1": 0.8, "bob/fork": 0.2]
+    ) throws -> (LineageCreditResult, [String: Double]) {
         let (fixture, kit, a1) = try setUp()
         defer { fixture.remove() }
         try changeOneLine(fixture)

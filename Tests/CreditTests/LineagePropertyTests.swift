@@ -53,9 +53,10 @@ struct LineagePropertyTests {
             let result = live.result
             #expect(result.submissions.contains { !$0.declared.isEmpty }, "some trailers are honoured")
             #expect(result.warnings.contains { $0.message.contains("was not visible") }, "some name what their submitter could not see")
-            #expect(result.submissions.prefix(23).allSatisfy { shares in
-                shares.declared.keys.allSatisfy { $0 == LineageCredit.startingKitKey || $0.hasPrefix(shares.key.split(separator: "/")[0] + "/") }
-            }, "in the closed phase, trailers reach only the team's own submissions and the kit")
+            #expect(
+                result.submissions.prefix(23).allSatisfy { shares in
+                    shares.declared.keys.allSatisfy { $0 == LineageCredit.startingKitKey || $0.hasPrefix(shares.key.split(separator: "/")[0] + "/") }
+                }, "in the closed phase, trailers reach only the team's own submissions and the kit")
         }
     }
 

@@ -24,7 +24,9 @@ struct LineageRampExampleTests {
 
     /// A kit with only data; A, then B and C each on the one before, with the given files and
     /// messages.
-    func ledger(_ fixture: LineageFixture, steps: [(files: [String: String], deleted: [String], message: String)]) throws -> (ObjectID, [LineageSubmission]) {
+    func ledger(
+        _ fixture: LineageFixture, steps: [(files: [String: String], deleted: [String], message: String)]
+    ) throws -> (ObjectID, [LineageSubmission]) {
         try fixture.write("id,x,y\n1,0.5,0\n", to: "data/train.csv")
         let kit = try fixture.commit("Kit")
         var submissions: [LineageSubmission] = []
@@ -41,19 +43,23 @@ struct LineageRampExampleTests {
         // 50%, B credits A 50%. RAMP's result: A 0.475, B 0.275, C 0.25.
         let fixture = try LineageFixture()
         defer { fixture.remove() }
-        let (kit, submissions) = try ledger(fixture, steps: [
-            (["a.py": LineageFixture.lines("a", 3)], [], "A\n"),
-            (["b.py": LineageFixture.lines("b", 5)], ["a.py"], "B\n\nCredit: team-a/a 50%\n"),
-            (["c.py": LineageFixture.lines("c", 7)], ["b.py"], "C\n\nCredit: team-b/b 50%\n"),
-        ])
-        let result = try LineageCredit.compute(repository: fixture.open(), submissions: submissions, startingKit: kit,
-                                               isCredited: { $0.hasSuffix(".py") }, isVisible: { _, _ in true })
-        #expect(result.creditedSubmissions(contributivities: contributivities) == [
-            CreditedSubmission(contributivity: 0),
-            CreditedSubmission(contributivity: 0.2),
-            CreditedSubmission(contributivity: 0.3, credits: [CreditShare(submission: 1, fraction: 0.5)]),
-            CreditedSubmission(contributivity: 0.5, credits: [CreditShare(submission: 2, fraction: 0.5)]),
-        ])
+        let (kit, submissions) = try ledger(
+            fixture,
+            steps: [
+                (["a.py": LineageFixture.lines("a", 3)], [], "A\n"),
+                (["b.py": LineageFixture.lines("b", 5)], ["a.py"], "B\n\nCredit: team-a/a 50%\n"),
+                (["c.py": LineageFixture.lines("c", 7)], ["b.py"], "C\n\nCredit: team-b/b 50%\n"),
+            ])
+        let result = try LineageCredit.compute(
+            repository: fixture.open(), submissions: submissions, startingKit: kit,
+            isCredited: { $0.hasSuffix(".py") }, isVisible: { _, _ in true })
+        #expect(
+            result.creditedSubmissions(contributivities: contributivities) == [
+                CreditedSubmission(contributivity: 0),
+                CreditedSubmission(contributivity: 0.2),
+                CreditedSubmission(contributivity: 0.3, credits: [CreditShare(submission: 1, fraction: 0.5)]),
+                CreditedSubmission(contributivity: 0.5, credits: [CreditShare(submission: 2, fraction: 0.5)]),
+            ])
         #expect(result.warnings.isEmpty)
         try expectHistorical(result, [LineageCredit.startingKitKey: 0, "team-a/a": 0.475, "team-b/b": 0.275, "team-c/c": 0.25])
     }
@@ -66,20 +72,24 @@ struct LineageRampExampleTests {
         // code C does not hold, and B 0.125 less.)
         let fixture = try LineageFixture()
         defer { fixture.remove() }
-        let (kit, submissions) = try ledger(fixture, steps: [
-            (["a.py": LineageFixture.lines("a", 4)], [], "A\n"),
-            (["b.py": LineageFixture.lines("b", 4)], [], "B\n"),
-            (["c.py": LineageFixture.lines("c", 4)], ["a.py"], "C\n"),
-        ])
-        let result = try LineageCredit.compute(repository: fixture.open(), submissions: submissions, startingKit: kit,
-                                               isCredited: { $0.hasSuffix(".py") }, isVisible: { _, _ in true })
+        let (kit, submissions) = try ledger(
+            fixture,
+            steps: [
+                (["a.py": LineageFixture.lines("a", 4)], [], "A\n"),
+                (["b.py": LineageFixture.lines("b", 4)], [], "B\n"),
+                (["c.py": LineageFixture.lines("c", 4)], ["a.py"], "C\n"),
+            ])
+        let result = try LineageCredit.compute(
+            repository: fixture.open(), submissions: submissions, startingKit: kit,
+            isCredited: { $0.hasSuffix(".py") }, isVisible: { _, _ in true })
         #expect(result.submissions.map(\.fixtureLines) == [["team-a/a": 4], ["team-a/a": 4, "team-b/b": 4], ["team-b/b": 4, "team-c/c": 4]])
-        #expect(result.creditedSubmissions(contributivities: contributivities) == [
-            CreditedSubmission(contributivity: 0),
-            CreditedSubmission(contributivity: 0.2),
-            CreditedSubmission(contributivity: 0.3, measured: [CreditShare(submission: 1, fraction: 0.5)]),
-            CreditedSubmission(contributivity: 0.5, measured: [CreditShare(submission: 2, fraction: 0.5)]),
-        ])
+        #expect(
+            result.creditedSubmissions(contributivities: contributivities) == [
+                CreditedSubmission(contributivity: 0),
+                CreditedSubmission(contributivity: 0.2),
+                CreditedSubmission(contributivity: 0.3, measured: [CreditShare(submission: 1, fraction: 0.5)]),
+                CreditedSubmission(contributivity: 0.5, measured: [CreditShare(submission: 2, fraction: 0.5)]),
+            ])
         try expectHistorical(result, [LineageCredit.startingKitKey: 0, "team-a/a": 0.35, "team-b/b": 0.4, "team-c/c": 0.25])
     }
 }

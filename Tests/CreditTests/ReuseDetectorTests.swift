@@ -29,7 +29,8 @@ struct ReuseDetectorTests {
                         print(kind, a.mean(), p.mean())
                         assert len(a) == len(p)
 
-                    """)
+                    """
+            )
             .replacingOccurrences(of: "(out[f'{kind} radius'] + 0.001)", with: "out[f'{kind} radius'].clip(1e-3)")
         let copy = ReuseSubmission(
             key: "carol/edited", team: "carol", files: [SourceFile(path: "model.py", text: edited)])
@@ -76,7 +77,8 @@ struct ReuseDetectorTests {
                 text: ReuseFixtures.startingKit.text
                     .replacingOccurrences(
                         of: "from sklearn.linear_model import LogisticRegression",
-                        with: "from sklearn.ensemble import \(model)\nfrom sklearn.impute import SimpleImputer")
+                        with: "from sklearn.ensemble import \(model)\nfrom sklearn.impute import SimpleImputer"
+                    )
                     .replacingOccurrences(
                         of: "make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))",
                         with: "make_pipeline(SimpleImputer(strategy=\"\(strategy)\"), StandardScaler(), \(model)())"))

@@ -55,16 +55,18 @@ struct ReuseTokenizerTests {
             first.map(\.text) == [
                 "for", name, "in", name, ":", "if", "not", name, "is", "None", "and", name, ":", "yield", name,
             ])
-        #expect(python("import numpy as np\nfrom a.b import c").map(\.text) == [
-            "import", name, "as", name, "from", name, ".", name, "import", name,
-        ])
+        #expect(
+            python("import numpy as np\nfrom a.b import c").map(\.text) == [
+                "import", name, "as", name, "from", name, ".", name, "import", name,
+            ])
         #expect(python("café = self.ünïcode").map(\.text) == [name, "=", name, ".", name])
     }
 
     @Test func stringsAndNumbersBecomeOneTokenEach() {
-        #expect(python("x = 'a' + \"b\" + 0x1F + 1_000 + 2.5E+10 + 3j").map(\.text) == [
-            name, "=", string, "+", string, "+", number, "+", number, "+", number, "+", number,
-        ])
+        #expect(
+            python("x = 'a' + \"b\" + 0x1F + 1_000 + 2.5E+10 + 3j").map(\.text) == [
+                name, "=", string, "+", string, "+", number, "+", number, "+", number, "+", number,
+            ])
         // Prefixed literals, escaped quotes and implicit concatenation.
         #expect(python(#"path = rb'\x00' f"{a}\"b" 'c'"#).map(\.text) == [name, "=", string])
         // A string that is a value, not a statement of its own, is kept.
@@ -76,9 +78,10 @@ struct ReuseTokenizerTests {
     }
 
     @Test func operatorsAreKeptWithTheLongestMatch() {
-        #expect(python("a **= b // c != d -> e ... f := g").map(\.text) == [
-            name, "**=", name, "//", name, "!=", name, "->", name, "...", name, ":=", name,
-        ])
+        #expect(
+            python("a **= b // c != d -> e ... f := g").map(\.text) == [
+                name, "**=", name, "//", name, "!=", name, "->", name, "...", name, ":=", name,
+            ])
     }
 
     @Test func continuationsBracketsAndCarriageReturnsKeepLines() {

@@ -34,8 +34,11 @@ struct AuditTests {
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(log.output.utf8)) as? [[String: Any]])
         let actions = entries.compactMap { $0["action"] as? String }
         // The configuration applied by init and its runtime, then the test's (fewer folds).
-        #expect(actions == ["challenge.applied", "runtime.recorded", "challenge.applied", "team.created", "token.created", "team.created", "token.created",
-                            "push", "submission.accepted", "push", "phase.override", "reveal", "token.revoked"])
+        #expect(
+            actions == [
+                "challenge.applied", "runtime.recorded", "challenge.applied", "team.created", "token.created", "team.created", "token.created",
+                "push", "submission.accepted", "push", "phase.override", "reveal", "token.revoked",
+            ])
         let push = try #require(entries.first { $0["action"] as? String == "push" })
         #expect(push["actor"] as? String == "alice")
         let detail = try #require(push["detail"] as? [String: Any])
@@ -57,7 +60,8 @@ struct AuditTests {
         #expect(removed.output.contains("entry 9: entries 8 to 8 were removed"))
         let removedLast = try await verifyAfter("DELETE FROM audit_log WHERE id = 13;", hub: hub)
         #expect(removedLast.status == 0, "removing the newest entries leaves a valid shorter chain (see docs)")
-        let reordered = try await verifyAfter("""
+        let reordered = try await verifyAfter(
+            """
             UPDATE audit_log SET id = -10 WHERE id = 10; UPDATE audit_log SET id = 10 WHERE id = 11; UPDATE audit_log SET id = 11 WHERE id = -10;
             """, hub: hub)
         #expect(reordered.output.contains("entry 10: does not follow the previous entry"))

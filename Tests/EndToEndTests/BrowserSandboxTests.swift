@@ -59,20 +59,26 @@ struct BrowserSandboxTests {
         #expect(forged.status == 403, "a form without the session's anti-forgery token is refused")
 
         let forest = Classifiers.randomForest(estimators: 20, seed: 3)
-        let submitted = try await browser.request("/sandbox", form: [
-            ("form_token", formToken), ("name", "from-the-browser"), ("description", "a forest, edited in the browser"),
-            ("path", "classifier.py"), ("content", forest.replacingOccurrences(of: "\n", with: "\r\n")), ("path", ""), ("content", ""),
-        ])
-        #expect(submitted.status == 303 && submitted.headers.contains("location: /submissions/alice/from-the-browser"), "\(submitted.headers)\(submitted.body)")
+        let submitted = try await browser.request(
+            "/sandbox",
+            form: [
+                ("form_token", formToken), ("name", "from-the-browser"), ("description", "a forest, edited in the browser"),
+                ("path", "classifier.py"), ("content", forest.replacingOccurrences(of: "\n", with: "\r\n")), ("path", ""), ("content", ""),
+            ])
+        #expect(
+            submitted.status == 303 && submitted.headers.contains("location: /submissions/alice/from-the-browser"),
+            "\(submitted.headers)\(submitted.body)")
         let scored = try await hub.waitForFinalState(team: "alice", name: "from-the-browser")
         #expect(scored["state"] as? String == "scored", "\(scored) \(hub.logs())")
         #expect(scored["pusher"] as? String == "alice" && scored["description"] as? String == "a forest, edited in the browser")
         let submissionPage = try await browser.request("/submissions/alice/from-the-browser")
         #expect(submissionPage.status == 200 && submissionPage.body.contains("valid (bagged)"))
         // Its code for its own team: the files, and the diff against the starting kit it changed.
-        #expect(submissionPage.body.contains("<h2>Code</h2>") && submissionPage.body.contains("/submissions/alice/from-the-browser/files/classifier.py"))
-        #expect(submissionPage.body.contains("<h3>Changes against commit ") && submissionPage.body.contains("<code>classifier.py</code>: modified"),
-                "\(submissionPage.body)")
+        #expect(
+            submissionPage.body.contains("<h2>Code</h2>") && submissionPage.body.contains("/submissions/alice/from-the-browser/files/classifier.py"))
+        #expect(
+            submissionPage.body.contains("<h3>Changes against commit ") && submissionPage.body.contains("<code>classifier.py</code>: modified"),
+            "\(submissionPage.body)")
         #expect(submissionPage.body.contains("+        self.model = RandomForestClassifier(n_estimators=20"), "the patch's added line")
         let file = try await browser.request("/submissions/alice/from-the-browser/files/classifier.py")
         #expect(file.status == 200 && file.body == forest && file.headers.contains("content-type: text/plain"))
@@ -91,14 +97,17 @@ struct BrowserSandboxTests {
         #expect(author.output.trimmingCharacters(in: .whitespacesAndNewlines) == "alice")
 
         // The team's quota (one submission) holds in the sandbox as for git.
-        let again = try await browser.request("/sandbox", form: [
-            ("form_token", formToken), ("name", "second"), ("path", "classifier.py"), ("content", forest + "# again\n"),
-        ])
+        let again = try await browser.request(
+            "/sandbox",
+            form: [
+                ("form_token", formToken), ("name", "second"), ("path", "classifier.py"), ("content", forest + "# again\n"),
+            ])
         #expect(again.status == 403)
         #expect(again.body.contains("Refused") && again.body.contains("quota"), "\(again.body)")
         #expect(!again.body.contains("remote:") && !again.body.contains(hub.home.path), "the hooks' words, not git's or the hub's paths")
-        #expect(!sandbox.body.contains("<legend><code>.forkboard/") && !sandbox.body.contains("<legend><code>data/train.csv"),
-                "the hub's files and the data are kept, not offered for editing")
+        #expect(
+            !sandbox.body.contains("<legend><code>.forkboard/") && !sandbox.body.contains("<legend><code>data/train.csv"),
+            "the hub's files and the data are kept, not offered for editing")
         #expect(try await hub.submissions().count == 1)
     }
 }
@@ -122,10 +131,12 @@ extension BrowserSandboxTests {
         let sandbox = try await browser.request("/sandbox?from=alice%2Fforest")
         #expect(sandbox.status == 200 && sandbox.body.contains("RandomForestClassifier(n_estimators=10"), "alice's code, to start from")
         let tuned = Classifiers.randomForest(estimators: 30, seed: 1)
-        let submitted = try await browser.request("/sandbox", form: [
-            ("form_token", try Browser.formToken(in: sandbox.body)), ("from", "alice/forest"), ("name", "tuned"),
-            ("path", "classifier.py"), ("content", tuned),
-        ])
+        let submitted = try await browser.request(
+            "/sandbox",
+            form: [
+                ("form_token", try Browser.formToken(in: sandbox.body)), ("from", "alice/forest"), ("name", "tuned"),
+                ("path", "classifier.py"), ("content", tuned),
+            ])
         #expect(submitted.status == 303, "\(submitted.body)")
         let child = try await hub.waitForFinalState(team: "bob", name: "tuned")
         #expect(child["state"] as? String == "scored")
@@ -136,7 +147,8 @@ extension BrowserSandboxTests {
         let childPage = try await browser.request("/submissions/bob/tuned")
         #expect(childPage.body.contains("<h3>Changes against <a href=\"/submissions/alice/forest\">alice/forest</a></h3>"), "\(childPage.body)")
         #expect(childPage.body.contains("<code>classifier.py</code>: modified, +1 &minus;1"))
-        #expect(childPage.body.contains("-        self.model = RandomForestClassifier(n_estimators=10")
+        #expect(
+            childPage.body.contains("-        self.model = RandomForestClassifier(n_estimators=10")
                 && childPage.body.contains("+        self.model = RandomForestClassifier(n_estimators=30"))
     }
 }
@@ -144,7 +156,8 @@ extension BrowserSandboxTests {
 extension BrowserSandboxTests {
     @Test func anOutsiderRegistersInTheOpenPhaseAndPushesWithTheTokenShownOnce() async throws {
         let hub = try await TestHub { text in
-            TestHub.replaceSection("phases", with: TestHub.phases([("collaborative", "open", -60)], end: 86_400), in: text) + "\nopen_registration: true\n"
+            TestHub.replaceSection("phases", with: TestHub.phases([("collaborative", "open", -60)], end: 86_400), in: text)
+                + "\nopen_registration: true\n"
         }
         try await hub.start()
         let browser = Browser(hub: hub)

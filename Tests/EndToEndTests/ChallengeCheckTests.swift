@@ -8,7 +8,8 @@ struct ChallengeCheckTests {
         let hub = try await TestHub()
         let good = try await hub.forkboard(["challenge", "check", hub.home.path])
         #expect(good.status == 0, "\(good.output)")
-        #expect(good.output.contains("ok: question diagnosis: data: 455 training rows, 114 test rows (57 public, 57 private), 2 folds"), "\(good.output)")
+        #expect(
+            good.output.contains("ok: question diagnosis: data: 455 training rows, 114 test rows (57 public, 57 private), 2 folds"), "\(good.output)")
         #expect(good.output.contains("ok: question diagnosis: starting kit: scored on a quick subset (bagged validation: roc_auc 0."))
         #expect(good.output.contains("warning: runtime: requirements.txt does not pin numpy>=2.0, pandas>=2.2, scikit-learn>=1.5"))
 
@@ -18,17 +19,22 @@ struct ChallengeCheckTests {
         try (original + Data("extra,row\n".utf8)).write(to: kitData)
         let differs = try await hub.forkboard(["challenge", "check", hub.home.path])
         #expect(differs.status != 0)
-        #expect(differs.output.contains("error: question diagnosis: data: the starting kit's data/train.csv differs from data/public/train.csv"), "\(differs.output)")
+        #expect(
+            differs.output.contains("error: question diagnosis: data: the starting kit's data/train.csv differs from data/public/train.csv"),
+            "\(differs.output)")
         try original.write(to: kitData)
 
         // Test rows where participants would get them, and a label that is not declared.
         let configurationFile = hub.home.appendingPathComponent("challenge.yaml")
         let configuration = try String(contentsOf: configurationFile, encoding: .utf8)
-        try FileManager.default.copyItem(at: hub.home.appendingPathComponent("data/private/test.csv"), to: hub.home.appendingPathComponent("data/public/test.csv"))
+        try FileManager.default.copyItem(
+            at: hub.home.appendingPathComponent("data/private/test.csv"), to: hub.home.appendingPathComponent("data/public/test.csv"))
         try configuration.replacingOccurrences(of: "test: data/private/test.csv", with: "test: data/public/test.csv")
             .write(to: configurationFile, atomically: true, encoding: .utf8)
         let exposed = try await hub.forkboard(["challenge", "check", hub.home.path])
-        #expect(exposed.output.contains("error: question diagnosis: data: the test rows (data/public/test.csv) are not under data/private/"), "\(exposed.output)")
+        #expect(
+            exposed.output.contains("error: question diagnosis: data: the test rows (data/public/test.csv) are not under data/private/"),
+            "\(exposed.output)")
         #expect(exposed.output.contains("warning: starting kit: not run: fix the errors above first"), "the kit is not run on a failing challenge")
         try configuration.write(to: configurationFile, atomically: true, encoding: .utf8)
         let testFile = hub.home.appendingPathComponent("data/private/test.csv")
@@ -55,10 +61,13 @@ struct ChallengeCheckTests {
         let train = hub.home.appendingPathComponent("data/public/train.csv")
         let testRows = try String(contentsOf: hub.home.appendingPathComponent("data/private/test.csv"), encoding: .utf8)
             .split(separator: "\n").dropFirst().map { $0.replacingOccurrences(of: "patient-", with: "copy-") }
-        try (try String(contentsOf: train, encoding: .utf8) + testRows.joined(separator: "\n") + "\n").write(to: train, atomically: true, encoding: .utf8)
+        try (try String(contentsOf: train, encoding: .utf8) + testRows.joined(separator: "\n") + "\n").write(
+            to: train, atomically: true, encoding: .utf8)
         let leaked = try await hub.forkboard(["challenge", "check", hub.home.path])
         #expect(leaked.status != 0)
-        #expect(leaked.output.contains("error: question diagnosis: data: 114 of the 114 test rows have exactly the features of public training rows"), "\(leaked.output)")
+        #expect(
+            leaked.output.contains("error: question diagnosis: data: 114 of the 114 test rows have exactly the features of public training rows"),
+            "\(leaked.output)")
     }
 
     @Test func aTemplateIsMadeIntoAHubAndItsStartingKitRunInTheSandbox() async throws {

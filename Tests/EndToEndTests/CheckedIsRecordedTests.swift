@@ -88,8 +88,10 @@ struct CheckedIsRecordedTests {
     @Test func aPushIsRecordedWithTheInstantAndPhaseItWasCheckedWith() async throws {
         let frozenIn: Double = 25
         let hub = try await TestHub { text in
-            TestHub.replaceSection("phases", with: TestHub.phases(
-                [("competitive", "closed", -60), ("final", "frozen", frozenIn)], end: 3600), in: text)
+            TestHub.replaceSection(
+                "phases",
+                with: TestHub.phases(
+                    [("competitive", "closed", -60), ("final", "frozen", frozenIn)], end: 3600), in: text)
         }
         let token = try await hub.addTeam("alice")
         try await hub.start()
@@ -124,11 +126,21 @@ struct CheckedIsRecordedTests {
         try await hub.start(workers: 0)
         #expect(try await hub.forkboard(["phase", "set", "collaborative", "--hub", hub.home.path]).status == 0)
         let alice = try await hub.clone("alice", login: "alice", token: tokens["alice"]!)
-        #expect(try await hub.submit("base", files: ["classifier.py": "# alice's idea\n" + (try String(contentsOf: alice.appendingPathComponent("classifier.py"), encoding: .utf8))], in: alice).status == 0)
+        #expect(
+            try await hub.submit(
+                "base",
+                files: [
+                    "classifier.py": "# alice's idea\n" + (try String(contentsOf: alice.appendingPathComponent("classifier.py"), encoding: .utf8))
+                ], in: alice
+            ).status == 0)
 
         // bob forks alice's submission from a shallow clone of open.git.
         let bob = hub.root.appendingPathComponent("participants/bob")
-        #expect(try await CommandRunner.git(["clone", "-q", "--depth", "1", "--branch", "alice/base", hub.cloneURL("open", login: "bob", token: tokens["bob"]!), bob.path], in: hub.root).status == 0)
+        #expect(
+            try await CommandRunner.git(
+                ["clone", "-q", "--depth", "1", "--branch", "alice/base", hub.cloneURL("open", login: "bob", token: tokens["bob"]!), bob.path],
+                in: hub.root
+            ).status == 0)
         _ = try await CommandRunner.git(["remote", "add", "team", hub.cloneURL("bob", login: "bob", token: tokens["bob"]!)], in: bob)
         try "# bob's change\n".write(to: bob.appendingPathComponent("features.py"), atomically: true, encoding: .utf8)
         _ = try await CommandRunner.git(["add", "features.py"], in: bob)
@@ -151,7 +163,8 @@ struct CheckedIsRecordedTests {
         #expect(fork["derives_from"] as? [String] == ["alice/base"])
 
         // A push the web server refuses before git sees it is audited too.
-        let intruder = try await CommandRunner.git(["push", hub.cloneURL("alice", login: "bob", token: tokens["bob"]!), "HEAD:refs/heads/bob"], in: bob)
+        let intruder = try await CommandRunner.git(
+            ["push", hub.cloneURL("alice", login: "bob", token: tokens["bob"]!), "HEAD:refs/heads/bob"], in: bob)
         #expect(intruder.status != 0)
         let last = try await Self.audit(hub).last { $0["action"] as? String == "push" }
         #expect(last?["actor"] as? String == "bob")
@@ -164,7 +177,8 @@ struct CheckedIsRecordedTests {
         try await hub.start(workers: 0)
         let clone = try await hub.clone("alice", login: "alice", token: token)
         // Two branch names that are not UTF-8 and that a lossy log would show alike.
-        let script = "git -c user.name=P -c user.email=p@example.invalid push origin HEAD:refs/heads/br$(printf '\\377') HEAD:refs/heads/br$(printf '\\376') 2>&1"
+        let script =
+            "git -c user.name=P -c user.email=p@example.invalid push origin HEAD:refs/heads/br$(printf '\\377') HEAD:refs/heads/br$(printf '\\376') 2>&1"
         let invalid = try await CommandRunner.run("/bin/bash", ["-c", script], in: clone)
         #expect(invalid.status != 0)
         #expect(invalid.output.contains("refs/heads/br\\xff: the name is not valid UTF-8"), "\(invalid.output)")

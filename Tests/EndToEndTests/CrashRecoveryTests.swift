@@ -19,7 +19,8 @@ struct CrashRecoveryTests {
         var parents: [Int32: [Int32]] = [:]
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
+                let close = stat.lastIndex(of: ")")
+            else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             if fields.count > 1, let parent = Int32(fields[1]) { parents[parent, default: []].append(pid) }
         }
@@ -77,8 +78,13 @@ struct CrashRecoveryTests {
             if victim == "worker" { worker = try await hub.startWorker(extra: Self.service) }
         }
         // Every submission tag that reached the repository, accepted or not as the client saw it.
-        let tags = try await CommandRunner.run("/usr/bin/git", ["--git-dir", hub.home.appendingPathComponent("repos/teams/alice.git").path,
-                                                          "tag", "-l", "submission-*"]).output
+        let tags = try await CommandRunner.run(
+            "/usr/bin/git",
+            [
+                "--git-dir", hub.home.appendingPathComponent("repos/teams/alice.git").path,
+                "tag", "-l", "submission-*",
+            ]
+        ).output
             .split(separator: "\n").map { String($0.dropFirst("submission-".count)) }
         for name in accepted { #expect(tags.contains(name), "\(name) was accepted, so its tag exists") }
         #expect(!tags.isEmpty, "victims \(victims)")

@@ -32,14 +32,17 @@ struct CreditGamingTests {
         _ = try await hub.waitForFinalState(team: "alice", name: "logreg")
 
         // bob's fork says the kit gets 0% and credits a submission that does not exist.
-        let bob = try await fork(hub, team: "bob", token: tokens["bob"]!, name: "tuned",
-                           message: "Tune C\n\nCredit: organisers/starting-kit 0%\nCredit: nobody/x 5%\n") {
+        let bob = try await fork(
+            hub, team: "bob", token: tokens["bob"]!, name: "tuned",
+            message: "Tune C\n\nCredit: organisers/starting-kit 0%\nCredit: nobody/x 5%\n"
+        ) {
             $0.replacingOccurrences(of: "C=3.0", with: "C=0.5")
         }
         let pushed = try await git(["push", "origin", "HEAD", "submission-tuned"], in: bob)
         #expect(pushed.status == 0, "\(pushed.output)")
-        #expect(pushed.output.contains("remote: warning: submission tuned: ignored 'Credit: nobody/x 5%': no earlier submission is named nobody/x"),
-                "\(pushed.output)")
+        #expect(
+            pushed.output.contains("remote: warning: submission tuned: ignored 'Credit: nobody/x 5%': no earlier submission is named nobody/x"),
+            "\(pushed.output)")
         // The same code again with a new comment, under another name: refused, nothing reserved.
         let file = bob.appendingPathComponent("classifier.py")
         try ("# One more draw, please.\n" + String(contentsOf: file, encoding: .utf8)).write(to: file, atomically: true, encoding: .utf8)
@@ -50,7 +53,8 @@ struct CreditGamingTests {
         #expect(again.output.contains("remote: refused: submission-tuned-again: its code is that of your submission 'tuned'"), "\(again.output)")
 
         // carol's honest fork gives alice all of her own share, on the running server.
-        let carol = try await fork(hub, team: "carol", token: tokens["carol"]!, name: "fork", message: "Carol's fork\n\nCredit: alice/logreg 100%\n") {
+        let carol = try await fork(hub, team: "carol", token: tokens["carol"]!, name: "fork", message: "Carol's fork\n\nCredit: alice/logreg 100%\n")
+        {
             $0.replacingOccurrences(of: "C=3.0", with: "C=1.5")
         }
         let carolPush = try await git(["push", "origin", "HEAD", "submission-fork"], in: carol)
@@ -91,17 +95,20 @@ struct CreditGamingTests {
         let carolMeasured = try #require(carolView["measured_credits"] as? [String: Double])
         #expect(abs(carolCredits["carol/fork"] ?? -1) < 1e-12)
         #expect(abs((carolCredits["alice/logreg"] ?? 0) - (carolMeasured["alice/logreg"] ?? 0) - (carolMeasured["carol/fork"] ?? 0)) < 1e-9)
-        #expect(abs((carolCredits["organisers/starting-kit"] ?? 0) - (carolMeasured["organisers/starting-kit"] ?? -1)) < 1e-9, "the kit keeps its floor")
+        #expect(
+            abs((carolCredits["organisers/starting-kit"] ?? 0) - (carolMeasured["organisers/starting-kit"] ?? -1)) < 1e-9, "the kit keeps its floor")
 
         // The note of carol's commit was written again with her credit.
         let commit = try #require(carolView["commit"] as? String)
-        let note = try await git(["--git-dir", hub.home.appendingPathComponent("repos/ledger.git").path, "notes", "--ref", "forkboard", "show", commit],
-                           in: hub.root)
+        let note = try await git(
+            ["--git-dir", hub.home.appendingPathComponent("repos/ledger.git").path, "notes", "--ref", "forkboard", "show", commit],
+            in: hub.root)
         let noted = try JSONSerialization.jsonObject(with: Data(note.output.utf8)) as? [[String: Any]]
         #expect(noted?.first?["declared_credits"] as? [String: Double] == ["alice/logreg": 1], "\(note.output)")
 
         // The leaderboard shows what carol gave away; the audit log keeps bob's ignored trailer.
-        let board = try JSONSerialization.jsonObject(with: Data(try await hub.forkboard(["leaderboard", "--hub", hub.home.path, "--format", "json"]).output.utf8))
+        let board = try JSONSerialization.jsonObject(
+            with: Data(try await hub.forkboard(["leaderboard", "--hub", hub.home.path, "--format", "json"]).output.utf8))
         let rows = (board as? [String: Any])?["rows"] as? [[String: Any]] ?? []
         let carolRow = rows.first { $0["team"] as? String == "carol" }
         #expect(carolRow?["declared_away"] as? Double == 1, "\(carolRow ?? [:])")
@@ -115,7 +122,8 @@ struct CreditGamingTests {
         // The orphan holds alice's code without her lineage: reported, against alice.
         let reuse = try await hub.forkboard(["audit", "reuse", "--hub", hub.home.path, "--min-lines", "3", "--format", "json"])
         let matches = try #require(try JSONSerialization.jsonObject(with: Data(reuse.output.utf8)) as? [[String: Any]], "\(reuse.output)")
-        #expect(matches.map { "\($0["later"]!):\($0["laterFile"]!) <- \($0["earlier"]!)" }
+        #expect(
+            matches.map { "\($0["later"]!):\($0["laterFile"]!) <- \($0["earlier"]!)" }
                 == ["bob/orphan:.forkboard/helpers.py <- alice/logreg", "bob/orphan:classifier.py <- alice/logreg"], "\(matches)")
     }
 }

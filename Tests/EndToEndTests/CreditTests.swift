@@ -34,7 +34,8 @@ struct CreditEndToEndTests {
         #expect(try await hub.forkboard(["phase", "set", "collaborative", "--hub", hub.home.path]).status == 0)
         let alice = try await hub.clone("alice", login: "alice", token: tokens["alice"]!)
         let kit = try String(contentsOf: alice.appendingPathComponent("classifier.py"), encoding: .utf8)
-        let aliceCode = kit.replacingOccurrences(of: "LogisticRegression(max_iter=1000)", with: "LogisticRegression(C=3.0, max_iter=1000)")
+        let aliceCode =
+            kit.replacingOccurrences(of: "LogisticRegression(max_iter=1000)", with: "LogisticRegression(C=3.0, max_iter=1000)")
             + Self.aliceHelper
         #expect(try await hub.submit("logreg", files: ["classifier.py": aliceCode], in: alice).status == 0)
         return (hub, tokens, aliceCode)
@@ -52,7 +53,9 @@ struct CreditEndToEndTests {
         _ = try await CommandRunner.git(["remote", "add", "open", hub.cloneURL("open", login: "carol", token: tokens["carol"]!)], in: carol)
         #expect(try await CommandRunner.git(["fetch", "-q", "open"], in: carol).status == 0)
         #expect(try await CommandRunner.git(["checkout", "-q", "-b", "tuned", "open/alice/logreg"], in: carol).status == 0)
-        #expect(try await hub.submit("tuned", files: ["classifier.py": aliceCode.replacingOccurrences(of: "C=3.0", with: "C=0.5")], in: carol).status == 0)
+        #expect(
+            try await hub.submit("tuned", files: ["classifier.py": aliceCode.replacingOccurrences(of: "C=3.0", with: "C=0.5")], in: carol).status == 0
+        )
         for (team, name) in [("bob", "forest"), ("carol", "tuned")] {
             #expect(try await hub.waitForFinalState(team: team, name: name)["state"] as? String == "scored")
         }

@@ -118,7 +118,9 @@ struct DurableQueueTests {
 
     @Test func hubFailuresAreRetriedAndDoNotCountAgainstTheTeam() async throws {
         let hub = try await TestHub { text in
-            TestHub.replaceSection("quotas", with: "quotas:\n  minimum_interval_seconds: 0\n  maximum_per_day: 0\n  maximum_total: 1\n  count_own_errors: true", in: text)
+            TestHub.replaceSection(
+                "quotas", with: "quotas:\n  minimum_interval_seconds: 0\n  maximum_per_day: 0\n  maximum_total: 1\n  count_own_errors: true", in: text
+            )
         }
         let token = try await hub.addTeam("alice")
         try await hub.start()

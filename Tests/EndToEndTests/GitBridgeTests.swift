@@ -65,21 +65,27 @@ struct GitBridgeTests {
         let port = try #require(hub.baseURL.split(separator: ":").last.map(String.init))
         func fetch(limitRate: String?, into output: URL) throws -> ChildProcess {
             guard limitRate != nil else {
-                return try ChildProcess("/usr/bin/curl", ["-s", "-u", "alice:\(token)", "-H", "Content-Type: application/x-git-upload-pack-request",
-                                                          "--data-binary", "@\(request.path)", "-o", output.path, "\(hub.baseURL)/git/alice.git/git-upload-pack"])
+                return try ChildProcess(
+                    "/usr/bin/curl",
+                    [
+                        "-s", "-u", "alice:\(token)", "-H", "Content-Type: application/x-git-upload-pack-request",
+                        "--data-binary", "@\(request.path)", "-o", output.path, "\(hub.baseURL)/git/alice.git/git-upload-pack",
+                    ])
             }
             // A client that reads 10 KiB every 0.1 s through a small receive buffer (curl's
             // --limit-rate does not hold a local transfer back on every machine).
-            let script = Self.uploadPackClient(port: port, token: token, receiveBuffer: 16384, then: """
-                with open(sys.argv[2], "wb") as out:
-                    while True:
-                        chunk = connection.recv(10240)
-                        if not chunk:
-                            break
-                        out.write(chunk)
-                        out.flush()
-                        time.sleep(0.1)
-                """)
+            let script = Self.uploadPackClient(
+                port: port, token: token, receiveBuffer: 16384,
+                then: """
+                    with open(sys.argv[2], "wb") as out:
+                        while True:
+                            chunk = connection.recv(10240)
+                            if not chunk:
+                                break
+                            out.write(chunk)
+                            out.flush()
+                            time.sleep(0.1)
+                    """)
             return try ChildProcess(CommandRunner.python, ["-c", script, request.path, output.path])
         }
         // At full speed, the whole pack arrives.
@@ -143,10 +149,12 @@ struct GitBridgeTests {
         let port = try #require(hub.baseURL.split(separator: ":").last.map(String.init))
         let request = hub.root.appendingPathComponent("want")
         try Self.uploadPackRequest(head: head).write(to: request)
-        let script = Self.uploadPackClient(port: port, token: token, receiveBuffer: 4096, then: """
-            print("sent", flush=True)
-            time.sleep(600)
-            """)
+        let script = Self.uploadPackClient(
+            port: port, token: token, receiveBuffer: 4096,
+            then: """
+                print("sent", flush=True)
+                time.sleep(600)
+                """)
         let sent = hub.root.appendingPathComponent("client.out")
         let client = try ChildProcess(CommandRunner.python, ["-c", script, request.path], output: sent.path)
         defer { TestHub.stop(client, kill: true) }

@@ -63,57 +63,83 @@ struct HostileSubmissionTests {
         let home = hub.home.path
 
         let cases = [
-            Case(name: "read-test-labels", fit: "print(open('\(home)/data/private/test.csv').read()[:200])",
-                 state: "training_error", log: ["No such file or directory"]),
-            Case(name: "read-rows-to-predict-while-training", fit: "print(open('/input/predict.csv').read()[:200])",
-                 state: "training_error", log: ["No such file or directory"]),
-            Case(name: "read-database", fit: "print(open('\(home)/forkboard.sqlite', 'rb').read()[:100])",
-                 state: "training_error", log: ["No such file or directory"]),
-            Case(name: "connect-to-hub", fit: "socket.create_connection(('127.0.0.1', \(port)), timeout=5).sendall(b'GET / HTTP/1.0\\r\\n\\r\\n')",
-                 state: "training_error", log: ["Connection refused", "unreachable"]),
-            Case(name: "fork-bomb", fit: "while True:\n    os.fork()",
-                 state: "training_error", log: ["processes limit exceeded"]),
-            Case(name: "allocate-too-much", fit: "hog = bytearray(3 << 30)",
-                 state: "training_error", log: ["memory limit exceeded"]),
-            Case(name: "memory-bomb", fit: "hog = []\nwhile True:\n    hog.append(bytearray(64 << 20))",
-                 state: "training_error", log: ["memory limit exceeded"]),
+            Case(
+                name: "read-test-labels", fit: "print(open('\(home)/data/private/test.csv').read()[:200])",
+                state: "training_error", log: ["No such file or directory"]),
+            Case(
+                name: "read-rows-to-predict-while-training", fit: "print(open('/input/predict.csv').read()[:200])",
+                state: "training_error", log: ["No such file or directory"]),
+            Case(
+                name: "read-database", fit: "print(open('\(home)/forkboard.sqlite', 'rb').read()[:100])",
+                state: "training_error", log: ["No such file or directory"]),
+            Case(
+                name: "connect-to-hub", fit: "socket.create_connection(('127.0.0.1', \(port)), timeout=5).sendall(b'GET / HTTP/1.0\\r\\n\\r\\n')",
+                state: "training_error", log: ["Connection refused", "unreachable"]),
+            Case(
+                name: "fork-bomb", fit: "while True:\n    os.fork()",
+                state: "training_error", log: ["processes limit exceeded"]),
+            Case(
+                name: "allocate-too-much", fit: "hog = bytearray(3 << 30)",
+                state: "training_error", log: ["memory limit exceeded"]),
+            Case(
+                name: "memory-bomb", fit: "hog = []\nwhile True:\n    hog.append(bytearray(64 << 20))",
+                state: "training_error", log: ["memory limit exceeded"]),
             // A submission cannot relabel its own failure as a limit of the hub's: what it prints
             // and how it exits are not evidence.
-            Case(name: "impostor-memory-error", fit: "print('MemoryError: Cannot allocate memory')\nprint('OSError: [Errno 27] File too large')\nsys.exit(1)",
-                 state: "training_error", log: ["exited with status 1"], absent: ["limit exceeded"]),
-            Case(name: "impostor-cpu-signal", fit: "sys.stdout.flush()\nos._exit(152)",
-                 state: "training_error", log: ["exited with status 152"], absent: ["limit exceeded"]),
+            Case(
+                name: "impostor-memory-error",
+                fit: "print('MemoryError: Cannot allocate memory')\nprint('OSError: [Errno 27] File too large')\nsys.exit(1)",
+                state: "training_error", log: ["exited with status 1"], absent: ["limit exceeded"]),
+            Case(
+                name: "impostor-cpu-signal", fit: "sys.stdout.flush()\nos._exit(152)",
+                state: "training_error", log: ["exited with status 152"], absent: ["limit exceeded"]),
             // 125 is what the sandbox's shell exits with when it cannot join its control groups:
             // a run that exits with it is still the team's failure, never the hub's.
-            Case(name: "impostor-sandbox-failure", fit: "os._exit(125)",
-                 state: "training_error", log: ["exited with status 125"], absent: ["does not count against your team"]),
-            Case(name: "fill-the-disk", fit: "for index in range(10):\n    open(os.path.join(os.environ['FORKBOARD_MODEL_DIR'], f'part{index}.bin'), 'wb').write(b'0' * (4 << 20))\n    time.sleep(0.3)",
-                 state: "training_error", log: ["disk space limit exceeded"]),
-            Case(name: "write-huge-file", fit: "open(os.path.join(os.environ['FORKBOARD_MODEL_DIR'], 'big.bin'), 'wb').write(b'0' * (20 << 20))",
-                 state: "training_error", log: ["file size limit exceeded"]),
-            Case(name: "sleep-forever", fit: "time.sleep(10 ** 6)",
-                 state: "training_error", log: ["wall time limit exceeded"]),
-            Case(name: "print-a-gigabyte", fit: "chunk = 'x' * (1 << 20)\nfor _ in range(1024):\n    sys.stdout.write(chunk)",
-                 state: "training_error", log: ["output size limit exceeded"]),
-            Case(name: "symlink-to-etc", fit: "pass", symbolicLinks: ["passwd": "/etc/passwd", "hub": home],
-                 state: "checking_error", log: ["is a symbolic link"]),
-            Case(name: "kill-parent", fit: "os.kill(os.getppid(), signal.SIGKILL)\nos.kill(-1, signal.SIGKILL)",
-                 state: "training_error", log: ["killed", "exited with status"]),
-            Case(name: "nested-user-namespace", fit: "import subprocess\nsubprocess.run(['unshare', '-U', '-r', 'id'], check=True)",
-                 state: "training_error", log: ["unshare failed"]),
-            Case(name: "nan-predictions", fit: "pass", predictProba: "return np.full((len(X), 2), np.nan)",
-                 state: "testing_error", log: ["predictions line 2 (id 'patient-", "is not a finite number"]),
-            Case(name: "predictions-link-to-etc", fit: "pass",
-                 predictProba: "os.symlink('/etc/passwd', os.environ['FORKBOARD_PREDICTIONS']); os._exit(0)",
-                 state: "testing_error", log: ["the predictions file is not a regular file"]),
-            Case(name: "predictions-link-to-another-run", fit: "pass",
-                 predictProba: "os.symlink('../../../../../../mallory/read-test-labels/diagnosis/fold-0/train.log', os.environ['FORKBOARD_PREDICTIONS']); os._exit(0)",
-                 state: "testing_error", log: ["the predictions file is not a regular file"]),
-            Case(name: "huge-predictions", fit: "pass",
-                 predictProba: "open(os.environ['FORKBOARD_PREDICTIONS'], 'w').write('id,benign,malignant\\n' + '1,1,1\\n' * 500000); os._exit(0)",
-                 state: "testing_error", log: ["more than the"]),
-            Case(name: "negative-probabilities", fit: "pass", predictProba: "return np.tile([-0.5, 1.5], (len(X), 1))",
-                 state: "testing_error", log: ["negative probability -0.5 in column benign"]),
+            Case(
+                name: "impostor-sandbox-failure", fit: "os._exit(125)",
+                state: "training_error", log: ["exited with status 125"], absent: ["does not count against your team"]),
+            Case(
+                name: "fill-the-disk",
+                fit:
+                    "for index in range(10):\n    open(os.path.join(os.environ['FORKBOARD_MODEL_DIR'], f'part{index}.bin'), 'wb').write(b'0' * (4 << 20))\n    time.sleep(0.3)",
+                state: "training_error", log: ["disk space limit exceeded"]),
+            Case(
+                name: "write-huge-file", fit: "open(os.path.join(os.environ['FORKBOARD_MODEL_DIR'], 'big.bin'), 'wb').write(b'0' * (20 << 20))",
+                state: "training_error", log: ["file size limit exceeded"]),
+            Case(
+                name: "sleep-forever", fit: "time.sleep(10 ** 6)",
+                state: "training_error", log: ["wall time limit exceeded"]),
+            Case(
+                name: "print-a-gigabyte", fit: "chunk = 'x' * (1 << 20)\nfor _ in range(1024):\n    sys.stdout.write(chunk)",
+                state: "training_error", log: ["output size limit exceeded"]),
+            Case(
+                name: "symlink-to-etc", fit: "pass", symbolicLinks: ["passwd": "/etc/passwd", "hub": home],
+                state: "checking_error", log: ["is a symbolic link"]),
+            Case(
+                name: "kill-parent", fit: "os.kill(os.getppid(), signal.SIGKILL)\nos.kill(-1, signal.SIGKILL)",
+                state: "training_error", log: ["killed", "exited with status"]),
+            Case(
+                name: "nested-user-namespace", fit: "import subprocess\nsubprocess.run(['unshare', '-U', '-r', 'id'], check=True)",
+                state: "training_error", log: ["unshare failed"]),
+            Case(
+                name: "nan-predictions", fit: "pass", predictProba: "return np.full((len(X), 2), np.nan)",
+                state: "testing_error", log: ["predictions line 2 (id 'patient-", "is not a finite number"]),
+            Case(
+                name: "predictions-link-to-etc", fit: "pass",
+                predictProba: "os.symlink('/etc/passwd', os.environ['FORKBOARD_PREDICTIONS']); os._exit(0)",
+                state: "testing_error", log: ["the predictions file is not a regular file"]),
+            Case(
+                name: "predictions-link-to-another-run", fit: "pass",
+                predictProba:
+                    "os.symlink('../../../../../../mallory/read-test-labels/diagnosis/fold-0/train.log', os.environ['FORKBOARD_PREDICTIONS']); os._exit(0)",
+                state: "testing_error", log: ["the predictions file is not a regular file"]),
+            Case(
+                name: "huge-predictions", fit: "pass",
+                predictProba: "open(os.environ['FORKBOARD_PREDICTIONS'], 'w').write('id,benign,malignant\\n' + '1,1,1\\n' * 500000); os._exit(0)",
+                state: "testing_error", log: ["more than the"]),
+            Case(
+                name: "negative-probabilities", fit: "pass", predictProba: "return np.tile([-0.5, 1.5], (len(X), 1))",
+                state: "testing_error", log: ["negative probability -0.5 in column benign"]),
         ]
 
         let clone = try await hub.clone("mallory", login: "mallory", token: token)

@@ -8,8 +8,9 @@ struct LocalEvaluationTests {
     func baggedValue(_ output: String, column scoreType: String) -> String? {
         let lines = output.split(separator: "\n")
         guard let header = lines.first(where: { $0.hasPrefix("fold") })?.split(separator: " ", omittingEmptySubsequences: true),
-              let bagged = lines.first(where: { $0.hasPrefix("bagged") })?.split(separator: " ", omittingEmptySubsequences: true),
-              let column = header.firstIndex(of: Substring("valid_\(scoreType)")) else { return nil }
+            let bagged = lines.first(where: { $0.hasPrefix("bagged") })?.split(separator: " ", omittingEmptySubsequences: true),
+            let column = header.firstIndex(of: Substring("valid_\(scoreType)"))
+        else { return nil }
         // The bagged row leaves the two time columns empty.
         return String(bagged[column - 2])
     }
@@ -23,7 +24,8 @@ struct LocalEvaluationTests {
         _ = try await CommandRunner.git(["tag", "submission-kit"], in: clone)
         #expect(try await CommandRunner.git(["push", "origin", "submission-kit"], in: clone).status == 0)
         let scored = try await hub.waitForFinalState(team: "alice", name: "kit")
-        let hubAUC = try #require(((scored["evaluations"] as? [[String: Any]])?.first?["scores"] as? [String: [String: Double]])?["valid"]?["roc_auc"])
+        let hubAUC = try #require(
+            ((scored["evaluations"] as? [[String: Any]])?.first?["scores"] as? [String: [String: Double]])?["valid"]?["roc_auc"])
 
         // With the hub's challenge: the same folds, sandbox and scores as the hub's evaluation.
         let organiser = try await hub.forkboard(["evaluate", clone.path, "--hub", hub.home.path])

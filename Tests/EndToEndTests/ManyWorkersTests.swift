@@ -15,8 +15,10 @@ struct ManyWorkersTests {
     }
 
     /// Waits until `condition` holds for `name`'s evaluation; returns it.
-    static func waitFor(_ hub: TestHub, _ name: String, timeout: TimeInterval = 120,
-                        _ condition: ([String: Any]) -> Bool) async throws -> [String: Any] {
+    static func waitFor(
+        _ hub: TestHub, _ name: String, timeout: TimeInterval = 120,
+        _ condition: ([String: Any]) -> Bool
+    ) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let evaluation = try await evaluation(hub, name), condition(evaluation) { return evaluation }
@@ -71,7 +73,8 @@ struct ManyWorkersTests {
         let rerun = try await hub.forkboard(["run-job", job.path])
         #expect(rerun.status == 0, "\(rerun.output)")
         #expect(rerun.output.contains("fold 1: train succeeded"), "\(rerun.output)")
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: job.appendingPathComponent("report.json"))) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: job.appendingPathComponent("report.json"))) as? [String: Any])
         #expect((report["folds"] as? [[String: Any]])?.count == 2)
         let incomplete = try await hub.forkboard(["run-job", hub.root.path])
         #expect(incomplete.status == 3, "a directory that is not a job is not the submission's failure: \(incomplete.output)")
@@ -98,8 +101,9 @@ struct ManyWorkersTests {
         #expect(taken["attempts"] as? Int == 2)
 
         // A second server on the live hub takes nothing from the running worker.
-        let (secondServer, _) = try await hub.launch(["serve", "--hub", hub.home.path, "--port", "0", "--workers", "0"] + Self.quickLeases,
-                                              until: #"http://127\.0\.0\.1:[0-9]+"#)
+        let (secondServer, _) = try await hub.launch(
+            ["serve", "--hub", hub.home.path, "--port", "0", "--workers", "0"] + Self.quickLeases,
+            until: #"http://127\.0\.0\.1:[0-9]+"#)
         defer { TestHub.stop(secondServer) }
         try await Task.sleep(for: .seconds(3))
         let stillRunning = try #require(try await Self.evaluation(hub, "slow"))
@@ -136,7 +140,9 @@ struct ManyWorkersTests {
 
     @Test func simultaneousPushesCannotGetRoundAQuota() async throws {
         let hub = try await TestHub { text in
-            TestHub.replaceSection("quotas", with: "quotas:\n  minimum_interval_seconds: 0\n  maximum_per_day: 0\n  maximum_total: 4\n  count_own_errors: true", in: text)
+            TestHub.replaceSection(
+                "quotas", with: "quotas:\n  minimum_interval_seconds: 0\n  maximum_per_day: 0\n  maximum_total: 4\n  count_own_errors: true", in: text
+            )
         }
         let token = try await hub.addTeam("alice")
         try await hub.start(workers: 0)
@@ -161,8 +167,9 @@ struct ManyWorkersTests {
         let accepted = results.filter { $0.status == 0 }
         #expect(accepted.count == 3, "one earlier submission and a quota of 4: exactly 3 of the 10")
         for refused in results.filter({ $0.status != 0 }) {
-            #expect(refused.output.contains("remote: refused: submission-rush-") && refused.output.contains("quota: at most 4 submissions in all"),
-                    "\(refused.output)")
+            #expect(
+                refused.output.contains("remote: refused: submission-rush-") && refused.output.contains("quota: at most 4 submissions in all"),
+                "\(refused.output)")
         }
         let recorded = try await hub.submissions().compactMap { $0["submission"] as? String }
         #expect(recorded.count == 4, "\(recorded)")

@@ -19,7 +19,12 @@ struct OpenPhaseTests {
         try await hub.start()
         let alice = try await hub.clone("alice", login: "alice", token: tokens["alice"]!)
         let bob = try await hub.clone("bob", login: "bob", token: tokens["bob"]!)
-        #expect(try await hub.submit("logreg", files: ["classifier.py": try String(contentsOf: alice.appendingPathComponent("classifier.py"), encoding: .utf8) + "# alice's idea\n"], in: alice).status == 0)
+        #expect(
+            try await hub.submit(
+                "logreg",
+                files: ["classifier.py": try String(contentsOf: alice.appendingPathComponent("classifier.py"), encoding: .utf8) + "# alice's idea\n"],
+                in: alice
+            ).status == 0)
         let logreg = try await head(alice)
         _ = try await hub.waitForFinalState(team: "alice", name: "logreg")
 
@@ -60,7 +65,13 @@ struct OpenPhaseTests {
 
         // alice's second idea, from the starting kit.
         _ = try await CommandRunner.git(["checkout", "-q", "-b", "forest", "HEAD~1"], in: alice)
-        #expect(try await hub.submit("forest", files: ["classifier.py": "# a forest instead\n" + (try String(contentsOf: alice.appendingPathComponent("classifier.py"), encoding: .utf8))], in: alice, pushArguments: ["--force"]).status == 0)
+        #expect(
+            try await hub.submit(
+                "forest",
+                files: [
+                    "classifier.py": "# a forest instead\n" + (try String(contentsOf: alice.appendingPathComponent("classifier.py"), encoding: .utf8))
+                ], in: alice, pushArguments: ["--force"]
+            ).status == 0)
         let forest = try await head(alice)
 
         // Fork of a fork, then a merge of two teams' submissions.
@@ -84,7 +95,9 @@ struct OpenPhaseTests {
         _ = try await CommandRunner.git(["remote", "add", "open", hub.cloneURL("open", login: "dave", token: tokens["dave"]!)], in: dave)
         #expect(try await CommandRunner.git(["fetch", "-q", "open"], in: dave).status == 0)
         // (As dave: the same author, committer and second would make the very same commit.)
-        #expect(try await CommandRunner.git(["-c", "user.name=Dave", "-c", "user.email=dave@example.invalid", "cherry-pick", forest], in: dave).status == 0)
+        #expect(
+            try await CommandRunner.git(["-c", "user.name=Dave", "-c", "user.email=dave@example.invalid", "cherry-pick", forest], in: dave).status
+                == 0)
         _ = try await CommandRunner.git(["tag", "submission-picked"], in: dave)
         #expect(try await CommandRunner.git(["push", "origin", "HEAD", "submission-picked"], in: dave).status == 0)
         let picked = try await submission(hub, "dave", "picked")

@@ -7,8 +7,10 @@ import Testing
 struct PhaseRulesTests {
     @Test func scheduleIsEnforcedToTheSecondWhateverTheTimeZone() async throws {
         let hub = try await TestHub { text in
-            TestHub.replaceSection("phases", with: TestHub.phases(
-                [("competitive", "closed", 45), ("collaborative", "open", 3600), ("final", "frozen", 7200)], end: 10_800), in: text)
+            TestHub.replaceSection(
+                "phases",
+                with: TestHub.phases(
+                    [("competitive", "closed", 45), ("collaborative", "open", 3600), ("final", "frozen", 7200)], end: 10_800), in: text)
         }
         let token = try await hub.addTeam("alice")
         try await hub.start(timeZone: "Pacific/Kiritimati")
@@ -20,8 +22,11 @@ struct PhaseRulesTests {
         #expect(phase.output.contains("Phase: none yet; 'competitive' starts at"))
 
         // The start instant, to the second: wait until it has passed.
-        let start = try #require(hub.home.path.isEmpty ? nil : try String(contentsOf: hub.home.appendingPathComponent("challenge.yaml"), encoding: .utf8)
-            .split(separator: "\n").first { $0.contains("start:") }?.split(separator: " ").last.map(String.init))
+        let start = try #require(
+            hub.home.path.isEmpty
+                ? nil
+                : try String(contentsOf: hub.home.appendingPathComponent("challenge.yaml"), encoding: .utf8)
+                    .split(separator: "\n").first { $0.contains("start:") }?.split(separator: " ").last.map(String.init))
         let startDate = try Date.ISO8601FormatStyle().parse(start)
         try await Task.sleep(for: .seconds(max(0, startDate.timeIntervalSinceNow) + 1.2))
         let onTime = try await CommandRunner.git(["push", "origin", "HEAD", "submission-early"], in: clone)
@@ -57,7 +62,9 @@ struct PhaseRulesTests {
 
     @Test func quotasSayWhenTheNextSubmissionIsAllowed() async throws {
         let hub = try await TestHub { text in
-            TestHub.replaceSection("quotas", with: "quotas:\n  minimum_interval_seconds: 3600\n  maximum_per_day: 0\n  maximum_total: 0\n  count_own_errors: true", in: text)
+            TestHub.replaceSection(
+                "quotas", with: "quotas:\n  minimum_interval_seconds: 3600\n  maximum_per_day: 0\n  maximum_total: 0\n  count_own_errors: true",
+                in: text)
         }
         let token = try await hub.addTeam("alice")
         try await hub.start()
@@ -67,7 +74,10 @@ struct PhaseRulesTests {
         let next = try Date.ISO8601FormatStyle().parse(submittedAt).addingTimeInterval(3600)
         let second = try await hub.submit("second", in: clone)
         #expect(second.status != 0)
-        #expect(second.output.contains("remote: refused: submission-second: quota: one submission every 3600 s; your next is allowed at \(next.formatted(Date.ISO8601FormatStyle()))"))
+        #expect(
+            second.output.contains(
+                "remote: refused: submission-second: quota: one submission every 3600 s; your next is allowed at \(next.formatted(Date.ISO8601FormatStyle()))"
+            ))
         // Deleting the team's branch gives nothing back and deletes no submission.
         #expect(try await CommandRunner.git(["push", "origin", "HEAD:refs/heads/work"], in: clone).status == 0)
         #expect(try await CommandRunner.git(["push", "origin", ":work"], in: clone).status == 0)
@@ -77,7 +87,9 @@ struct PhaseRulesTests {
 
     @Test func dailyAndTotalQuotasCountCancelledButNotOwnErrorsWhenConfigured() async throws {
         let hub = try await TestHub { text in
-            TestHub.replaceSection("quotas", with: "quotas:\n  minimum_interval_seconds: 0\n  maximum_per_day: 2\n  maximum_total: 0\n  count_own_errors: false", in: text)
+            TestHub.replaceSection(
+                "quotas", with: "quotas:\n  minimum_interval_seconds: 0\n  maximum_per_day: 2\n  maximum_total: 0\n  count_own_errors: false",
+                in: text)
         }
         let token = try await hub.addTeam("alice")
         try await hub.start()
@@ -97,7 +109,8 @@ struct PhaseRulesTests {
 
     @Test func sizesAndPathsAreLimited() async throws {
         let hub = try await TestHub { text in
-            TestHub.replaceSection("push_limits", with: "push_limits:\n  largest_blob_bytes: 150000\n  push_bytes: 400000\n  files: 30\n  tree_bytes: 500000", in: text)
+            TestHub.replaceSection(
+                "push_limits", with: "push_limits:\n  largest_blob_bytes: 150000\n  push_bytes: 400000\n  files: 30\n  tree_bytes: 500000", in: text)
         }
         let token = try await hub.addTeam("alice")
         try await hub.start()
@@ -136,7 +149,8 @@ struct PhaseRulesTests {
         _ = try await CommandRunner.git(["reset", "-q", "--hard", "origin/main"], in: clone)
 
         // A name no file system stores, made with git's plumbing (no file can have it).
-        let blob = try await CommandRunner.git(["hash-object", "-w", "classifier.py"], in: clone).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let blob = try await CommandRunner.git(["hash-object", "-w", "classifier.py"], in: clone).output.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let longName = String(repeating: "n", count: 300) + ".py"
         #expect(try await CommandRunner.git(["update-index", "--add", "--cacheinfo", "100644,\(blob),\(longName)"], in: clone).status == 0)
         _ = try await CommandRunner.git(["commit", "-qm", "long name"], in: clone)

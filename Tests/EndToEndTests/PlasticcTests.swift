@@ -24,8 +24,12 @@ struct PlasticcTests {
         let run = hub.home.appendingPathComponent("runs/alice/kit/classification")
         let output = hub.root.appendingPathComponent("direct.json")
         let script = CommandRunner.repositoryRoot.appendingPathComponent("Tests/EndToEndTests/Plasticc/score_directly.py").path
-        let direct = try await CommandRunner.run("/bin/sh", ["-c", "\"$0\" \"$1\" \"$2\" \"$3\" > \"$4\"", CommandRunner.python, script,
-                                                             hub.home.path, run.path, output.path])
+        let direct = try await CommandRunner.run(
+            "/bin/sh",
+            [
+                "-c", "\"$0\" \"$1\" \"$2\" \"$3\" > \"$4\"", CommandRunner.python, script,
+                hub.home.path, run.path, output.path,
+            ])
         #expect(direct.status == 0, "\(direct.output)")
         let expected = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any])
         let expectedFolds = try #require(expected["folds"] as? [[String: [String: Double]]])
@@ -35,8 +39,9 @@ struct PlasticcTests {
             #expect(expectedFolds[index]["valid"]?.count == 3)
             for (name, value) in expectedFolds[index]["valid"] ?? [:] {
                 let actual = scores["valid"]?[name]
-                #expect(actual.map { abs($0 - value) <= 1e-9 * max(1, abs(value)) } == true,
-                        "fold \(index) valid \(name): the hub's \(actual ?? .nan), directly \(value)")
+                #expect(
+                    actual.map { abs($0 - value) <= 1e-9 * max(1, abs(value)) } == true,
+                    "fold \(index) valid \(name): the hub's \(actual ?? .nan), directly \(value)")
             }
         }
         let bagged = try #require(evaluation["scores"] as? [String: [String: Double]])
@@ -46,8 +51,9 @@ struct PlasticcTests {
             #expect(expectedBagged[split]?.count == 3)
             for (name, value) in expectedBagged[split] ?? [:] {
                 let actual = bagged[split]?[name]
-                #expect(actual.map { abs($0 - value) <= tolerance * max(1, abs(value)) } == true,
-                        "bagged \(split) \(name): the hub's \(actual ?? .nan), directly \(value)")
+                #expect(
+                    actual.map { abs($0 - value) <= tolerance * max(1, abs(value)) } == true,
+                    "bagged \(split) \(name): the hub's \(actual ?? .nan), directly \(value)")
             }
         }
         // Better than predicting every class alike (ln 15), which a broken cut would not be.
@@ -55,7 +61,8 @@ struct PlasticcTests {
         #expect(official < log(15.0) * 0.8, "the starting kit learns: \(official)")
 
         // A participant's own evaluation, in the clone, on the public training objects.
-        let evaluate = try await CommandRunner.run(CommandRunner.forkboard, ["evaluate", ".", "--quick", "--python", CommandRunner.python], in: clone)
+        let evaluate = try await CommandRunner.run(
+            CommandRunner.forkboard, ["evaluate", ".", "--quick", "--python", CommandRunner.python], in: clone)
         #expect(evaluate.status == 0, "\(evaluate.output)")
         #expect(evaluate.output.contains("valid_plasticc_log_loss"), "\(evaluate.output)")
 
@@ -64,13 +71,17 @@ struct PlasticcTests {
         try FileManager.default.createDirectory(at: newObjects, withIntermediateDirectories: true)
         let metadata = try String(contentsOf: hub.home.appendingPathComponent("data/private/test_set_metadata.csv"), encoding: .utf8)
             .split(separator: "\n").prefix(11)
-        try (metadata.joined(separator: "\n") + "\n").write(to: newObjects.appendingPathComponent("test_set_metadata.csv"), atomically: true, encoding: .utf8)
+        try (metadata.joined(separator: "\n") + "\n").write(
+            to: newObjects.appendingPathComponent("test_set_metadata.csv"), atomically: true, encoding: .utf8)
         let ids = Set(metadata.dropFirst().map { String($0.split(separator: ",")[0]) })
-        let observations = try String(contentsOf: hub.home.appendingPathComponent("data/private/test_set.csv"), encoding: .utf8).split(separator: "\n")
+        let observations = try String(contentsOf: hub.home.appendingPathComponent("data/private/test_set.csv"), encoding: .utf8).split(
+            separator: "\n")
         let kept = [observations[0]] + observations.dropFirst().filter { ids.contains(String($0.split(separator: ",")[0])) }
         try (kept.joined(separator: "\n") + "\n").write(to: newObjects.appendingPathComponent("test_set.csv"), atomically: true, encoding: .utf8)
         let predicted = hub.root.appendingPathComponent("predicted.csv")
-        let predict = try await hub.forkboard(["predict", "alice/kit", "--input", newObjects.path, "--output", predicted.path, "--hub", hub.home.path])
+        let predict = try await hub.forkboard([
+            "predict", "alice/kit", "--input", newObjects.path, "--output", predicted.path, "--hub", hub.home.path,
+        ])
         #expect(predict.status == 0, "\(predict.output)")
         let rows = try String(contentsOf: predicted, encoding: .utf8).split(separator: "\n")
         #expect(rows.first == "object_id,6,15,16,42,52,53,62,64,65,67,88,90,92,95,99", "a column per label, class 99 included")
@@ -125,17 +136,20 @@ struct PlasticcTests {
         try FileManager.default.copyItem(at: CommandRunner.repositoryRoot.appendingPathComponent("templates/plasticc"), to: template)
         // The organisers' preparation writes an observation of an object that is not in the metadata.
         let script = template.appendingPathComponent("prepare_data.py")
-        try (try String(contentsOf: script, encoding: .utf8) + """
+        try
+            (try String(contentsOf: script, encoding: .utf8) + """
 
-            if __name__ == "__main__":
-                with open(os.path.join(sys.argv[1], "public", "training_set.csv"), "a") as stray:
-                    stray.write("987654321,60000.0,2,1.5,0.5,0\\n")
+                if __name__ == "__main__":
+                    with open(os.path.join(sys.argv[1], "public", "training_set.csv"), "a") as stray:
+                        stray.write("987654321,60000.0,2,1.5,0.5,0\\n")
 
-            """).write(to: script, atomically: true, encoding: .utf8)
+                """).write(to: script, atomically: true, encoding: .utf8)
         let home = root.appendingPathComponent("hub")
-        let created = try await CommandRunner.run(CommandRunner.forkboard, ["init", home.path, "--template", template.path, "--python", CommandRunner.python])
+        let created = try await CommandRunner.run(
+            CommandRunner.forkboard, ["init", home.path, "--template", template.path, "--python", CommandRunner.python])
         #expect(created.status != 0)
-        #expect(created.output.contains("the data of question classification:") && created.output.contains("training_set.csv: line ")
+        #expect(
+            created.output.contains("the data of question classification:") && created.output.contains("training_set.csv: line ")
                 && created.output.contains("the id '987654321' is no object of training_set_metadata.csv"), "\(created.output)")
         #expect(!FileManager.default.fileExists(atPath: home.path), "nothing of the hub is left")
     }
@@ -145,7 +159,8 @@ struct PlasticcTests {
     static func withShardedQuestion(_ text: String, shards: Int, shardsOnly: Bool = false) -> String {
         guard let start = text.range(of: "  - name: classification\n"), let end = text.range(of: "\nphases:") else { return text }
         let question = String(text[start.lowerBound..<end.lowerBound])
-        let sharded = question.replacingOccurrences(of: "  - name: classification\n", with: "  - name: sharded\n    test_shards: {count: \(shards)}\n")
+        let sharded = question.replacingOccurrences(
+            of: "  - name: classification\n", with: "  - name: sharded\n    test_shards: {count: \(shards)}\n")
         return text.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: shardsOnly ? sharded : question + "\n" + sharded)
     }
 
@@ -180,9 +195,10 @@ struct PlasticcTests {
         #expect(seenProgress.contains { $0["task"] == "fold-2/shard-2" } || seenProgress.contains { $0["task"] == "fold-2/predict" })
         let submission = try await hub.waitForFinalState(team: "alice", name: "kit", timeout: 600)
         let evaluations = try #require(submission["evaluations"] as? [[String: Any]])
-        let byQuestion = Dictionary(uniqueKeysWithValues: evaluations.compactMap { evaluation in
-            (evaluation["question"] as? String).map { ($0, evaluation) }
-        })
+        let byQuestion = Dictionary(
+            uniqueKeysWithValues: evaluations.compactMap { evaluation in
+                (evaluation["question"] as? String).map { ($0, evaluation) }
+            })
         let whole = try #require(byQuestion["classification"])
         let sharded = try #require(byQuestion["sharded"])
         #expect(whole["state"] as? String == "scored" && sharded["state"] as? String == "scored", "\(evaluations)\n\(hub.logs())")
@@ -193,7 +209,8 @@ struct PlasticcTests {
         for (split, scores) in wholeScores {
             for (name, value) in scores {
                 let other = shardedScores[split]?[name]
-                #expect(other.map { abs($0 - value) <= 1e-12 * max(1, abs(value)) } == true, "\(split) \(name): whole \(value), sharded \(other ?? .nan)")
+                #expect(
+                    other.map { abs($0 - value) <= 1e-12 * max(1, abs(value)) } == true, "\(split) \(name): whole \(value), sharded \(other ?? .nan)")
             }
         }
         let wholeFolds = try #require(whole["folds"] as? [[String: Any]])
@@ -210,7 +227,8 @@ struct PlasticcTests {
         for fold in 0..<3 {
             for shard in 0..<3 {
                 #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("fold-\(fold)/shard-\(shard)/predict.json").path))
-                #expect(!FileManager.default.fileExists(atPath: run.appendingPathComponent("fold-\(fold)/shard-\(shard)/output/predictions.csv").path))
+                #expect(
+                    !FileManager.default.fileExists(atPath: run.appendingPathComponent("fold-\(fold)/shard-\(shard)/output/predictions.csv").path))
             }
             #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("fold-\(fold)/validation.predictions").path))
         }

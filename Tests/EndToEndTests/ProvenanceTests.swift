@@ -43,8 +43,11 @@ struct ProvenanceTests {
         #expect((environment["limits"] as? [String: Int])?["wall_seconds"] == 300)
         #expect((environment["harness"] as? [String: String])?.keys.sorted() == ["predict.py", "train.py"])
         let commit = try #require(report["commit"] as? String)
-        let note = try await CommandRunner.git(["--git-dir", hub.home.appendingPathComponent("repos/ledger.git").path,
-                                          "notes", "--ref", "forkboard", "show", commit], in: hub.root)
+        let note = try await CommandRunner.git(
+            [
+                "--git-dir", hub.home.appendingPathComponent("repos/ledger.git").path,
+                "notes", "--ref", "forkboard", "show", commit,
+            ], in: hub.root)
         #expect(note.status == 0)
         #expect(note.output.contains("\"submission\" : \"forest\""))
         #expect(note.output.contains("\"roc_auc\""))
@@ -67,8 +70,10 @@ struct ProvenanceTests {
         // Export for the collaboration's own analysis.
         let export = hub.root.appendingPathComponent("export")
         #expect(try await hub.forkboard(["export", export.path, "--hub", hub.home.path]).status == 0)
-        for file in ["ledger.bundle", "README.md", "submissions.json", "submissions.csv", "fold_scores.csv", "bagged_scores.csv",
-                     "contributivity.csv", "credits.csv", "lineage.csv", "predictions/alice/forest/diagnosis/fold-0.csv"] {
+        for file in [
+            "ledger.bundle", "README.md", "submissions.json", "submissions.csv", "fold_scores.csv", "bagged_scores.csv",
+            "contributivity.csv", "credits.csv", "lineage.csv", "predictions/alice/forest/diagnosis/fold-0.csv",
+        ] {
             #expect(FileManager.default.fileExists(atPath: export.appendingPathComponent(file).path), "\(file)")
         }
         let bundle = try await CommandRunner.git(["bundle", "list-heads", export.appendingPathComponent("ledger.bundle").path], in: hub.root)
@@ -83,7 +88,8 @@ struct ProvenanceTests {
         let rows = hub.home.appendingPathComponent("data/private/test.csv")
         for mode in [[], ["--retrain"], ["--ensemble"]] {
             let output = hub.root.appendingPathComponent("predicted\(mode.first ?? "").csv")
-            let predicted = try await hub.forkboard(["predict", "alice/forest", "--input", rows.path, "--output", output.path, "--hub", hub.home.path] + mode)
+            let predicted = try await hub.forkboard(
+                ["predict", "alice/forest", "--input", rows.path, "--output", output.path, "--hub", hub.home.path] + mode)
             #expect(predicted.status == 0, "\(mode): \(predicted.output)")
             let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
             #expect(lines.first == "id,benign,malignant")

@@ -19,9 +19,12 @@ struct PushAndScoreTests {
         let push = try await CommandRunner.git(["push", "origin", "main", "submission-logreg-v2"], in: alice)
         #expect(push.status == 0, "\(push.output)")
         // (An idle worker may claim it before the push's answer is written.)
-        #expect(push.output.contains("remote: submission logreg-v2 accepted, queued (position 1); follow it at \(hub.baseURL)/api/v1/submissions/alice/logreg-v2")
-                || push.output.contains("remote: submission logreg-v2 accepted, evaluation started; follow it at \(hub.baseURL)/api/v1/submissions/alice/logreg-v2"),
-                "\(push.output)")
+        #expect(
+            push.output.contains(
+                "remote: submission logreg-v2 accepted, queued (position 1); follow it at \(hub.baseURL)/api/v1/submissions/alice/logreg-v2")
+                || push.output.contains(
+                    "remote: submission logreg-v2 accepted, evaluation started; follow it at \(hub.baseURL)/api/v1/submissions/alice/logreg-v2"),
+            "\(push.output)")
         let aliceCommit = try await CommandRunner.git(["rev-parse", "HEAD"], in: alice).output.trimmingCharacters(in: .whitespacesAndNewlines)
 
         // bob pushes a classifier that fails while training.
@@ -81,7 +84,10 @@ struct PushAndScoreTests {
         let csv = try await hub.forkboard(["leaderboard", "--hub", hub.home.path, "--format", "csv"])
         #expect(csv.status == 0)
         let csvLines = csv.output.split(separator: "\n")
-        #expect(csvLines.first == "rank,team,submission,valid_roc_auc,valid_accuracy,valid_log_loss,test_roc_auc,contributivity_percent,historical_percent,own_code_percent,declared_away_percent,train_seconds,test_seconds,submitted_at,state")
+        #expect(
+            csvLines.first
+                == "rank,team,submission,valid_roc_auc,valid_accuracy,valid_log_loss,test_roc_auc,contributivity_percent,historical_percent,own_code_percent,declared_away_percent,train_seconds,test_seconds,submitted_at,state"
+        )
         #expect(csvLines.dropFirst().first?.hasPrefix("1,alice,logreg-v2,") == true)
         #expect(csvLines.last?.hasSuffix(",training_error") == true)
         let table = try await hub.forkboard(["leaderboard", "--hub", hub.home.path])
@@ -103,7 +109,8 @@ struct PushAndScoreTests {
         #expect(badName.status != 0)
         #expect(badName.output.contains("remote: refused: submission-bad+name: invalid submission name 'bad+name'"))
         #expect(try await CommandRunner.git(["tag", "submission-.hidden"], in: alice).status == 0)
-        #expect(try await push("origin", "submission-.hidden").output.contains("remote: refused: submission-.hidden: invalid submission name '.hidden'"))
+        #expect(
+            try await push("origin", "submission-.hidden").output.contains("remote: refused: submission-.hidden: invalid submission name '.hidden'"))
         let longName = "submission-" + String(repeating: "x", count: 65)
         #expect(try await CommandRunner.git(["tag", longName], in: alice).status == 0)
         #expect(try await push("origin", longName).output.contains("remote: refused: \(longName): invalid submission name"))
@@ -148,7 +155,8 @@ struct PushAndScoreTests {
         let bobToken = try await hub.addTeam("bob")
         try await hub.start()
 
-        let wrongToken = try await CommandRunner.git(["clone", hub.cloneURL("alice", login: "alice", token: String(repeating: "0", count: 64)), "x"], in: hub.root)
+        let wrongToken = try await CommandRunner.git(
+            ["clone", hub.cloneURL("alice", login: "alice", token: String(repeating: "0", count: 64)), "x"], in: hub.root)
         #expect(wrongToken.status != 0)
         #expect(wrongToken.output.contains("Authentication failed") || wrongToken.output.contains("401"))
         #expect(try await hub.get("/git/alice.git/info/refs?service=git-upload-pack").status == 401)
@@ -178,7 +186,8 @@ struct PushAndScoreTests {
         // the team's repository but nowhere else.
         #expect(try await CommandRunner.git(["tag", "submission-orphan"], in: alice).status == 0)
         let teamRepository = hub.home.appendingPathComponent("repos/teams/alice.git").path
-        let direct = try await CommandRunner.git(["--git-dir", teamRepository, "fetch", "--quiet", alice.path, "refs/tags/submission-orphan:refs/tags/submission-orphan"], in: hub.root)
+        let direct = try await CommandRunner.git(
+            ["--git-dir", teamRepository, "fetch", "--quiet", alice.path, "refs/tags/submission-orphan:refs/tags/submission-orphan"], in: hub.root)
         try #require(direct.status == 0, "\(direct.output)")
         #expect(try await hub.submissions().isEmpty)
 

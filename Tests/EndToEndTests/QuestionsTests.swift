@@ -6,19 +6,19 @@ import Testing
 @Suite("Several questions, one predictions-only", .serialized)
 struct QuestionsTests {
     static let predictionsQuestion = """
-      - name: diagnosis-predictions
-        kind: classification
-        labels: [benign, malignant]
-        id_column: id
-        target_column: diagnosis
-        score_types: [log_loss, accuracy]
-        data:
-          train: data/public/train.csv
-          test: data/private/test.csv
-        workflow:
-          predictions: predictions.csv
-    phases:
-    """
+          - name: diagnosis-predictions
+            kind: classification
+            labels: [benign, malignant]
+            id_column: id
+            target_column: diagnosis
+            score_types: [log_loss, accuracy]
+            data:
+              train: data/public/train.csv
+              test: data/private/test.csv
+            workflow:
+              predictions: predictions.csv
+        phases:
+        """
 
     /// Predictions for every test row: probability `confidence` on the true class.
     static func predictions(hub: TestHub, confidence: Double) throws -> String {

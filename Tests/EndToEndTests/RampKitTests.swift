@@ -37,16 +37,22 @@ struct RampKitTests {
         if let shared = SharedRampKits.directory {
             kits += try FileManager.default.contentsOfDirectory(atPath: shared.path).sorted()
                 .filter { FileManager.default.fileExists(atPath: shared.appendingPathComponent("\($0)/problem.py").path) }
-                .map { Kit(name: $0, directory: shared.appendingPathComponent($0),
-                           expected: CommandRunner.repositoryRoot.appendingPathComponent("Tests/EndToEndTests/RampKits/\($0).json")) }
+                .map {
+                    Kit(
+                        name: $0, directory: shared.appendingPathComponent($0),
+                        expected: CommandRunner.repositoryRoot.appendingPathComponent("Tests/EndToEndTests/RampKits/\($0).json"))
+                }
             #expect(kits.count >= 2)
         } else {
             print("../shared/ramp-kits is not beside the repository: only the kits made here run")
         }
         let made = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-made-kits-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: made) }
-        let making = try await CommandRunner.run(CommandRunner.python, [
-            CommandRunner.repositoryRoot.appendingPathComponent("Tests/EndToEndTests/RampKits/make_kits.py").path, made.path])
+        let making = try await CommandRunner.run(
+            CommandRunner.python,
+            [
+                CommandRunner.repositoryRoot.appendingPathComponent("Tests/EndToEndTests/RampKits/make_kits.py").path, made.path,
+            ])
         #expect(making.status == 0, "\(making.output)")
         kits += ["light_curves", "regression"].map { Kit(name: $0, directory: made.appendingPathComponent($0), expected: nil) }
 
@@ -61,8 +67,10 @@ struct RampKitTests {
         for kit in kits {
             let constrained = kit.name == "light_curves"
             // (RAMP's 15 minutes between a team's submissions would hold the second one.)
-            let hub = try await TestHub(rampKit: kit.directory, environment: environment,
-                                        initArguments: constrained ? ["--constraints", constraints.path] : []) {
+            let hub = try await TestHub(
+                rampKit: kit.directory, environment: environment,
+                initArguments: constrained ? ["--constraints", constraints.path] : []
+            ) {
                 $0.replacingOccurrences(of: "minimum_interval_seconds: 900", with: "minimum_interval_seconds: 0")
             }
             hubs.append(hub)
@@ -75,7 +83,8 @@ struct RampKitTests {
             let forkboardName = Dictionary(uniqueKeysWithValues: zip(expected.scoreNames, question.scoreTypes))
             if constrained {
                 let requirements = try String(contentsOf: hub.home.appendingPathComponent("requirements.txt"), encoding: .utf8)
-                #expect(requirements.contains("# Added by the organisers (init --constraints constraints.txt):\nscikit-learn>=1.5\n"), "\(requirements)")
+                #expect(
+                    requirements.contains("# Added by the organisers (init --constraints constraints.txt):\nscikit-learn>=1.5\n"), "\(requirements)")
                 #expect(!question.scorePrograms.isEmpty, "the kit's MacroAveragedRecall runs as the kit's own class")
                 let check = try await hub.forkboard(["challenge", "check", hub.home.path])
                 #expect(check.output.contains("warning: runtime: requirements.txt does not pin"), "\(check.output)")
@@ -98,8 +107,9 @@ struct RampKitTests {
                 for split in ["valid", "test"] {
                     for (kitName, value) in expected.folds[index][split] ?? [:] {
                         let actual = scores[split]?[forkboardName[kitName] ?? "?"]
-                        #expect(actual.map { abs($0 - value) <= 1e-9 * max(1, abs(value)) } == true,
-                                "\(kit.name) fold \(index) \(split) \(kitName): \(actual ?? .nan) instead of ramp-test's \(value)")
+                        #expect(
+                            actual.map { abs($0 - value) <= 1e-9 * max(1, abs(value)) } == true,
+                            "\(kit.name) fold \(index) \(split) \(kitName): \(actual ?? .nan) instead of ramp-test's \(value)")
                     }
                 }
             }
@@ -107,8 +117,9 @@ struct RampKitTests {
             for split in ["valid", "test"] {
                 for (kitName, value) in expected.bagged[split] ?? [:] {
                     let actual = bagged[split]?[forkboardName[kitName] ?? "?"]
-                    #expect(actual.map { abs($0 - value) <= 1e-9 * max(1, abs(value)) } == true,
-                            "\(kit.name) bagged \(split) \(kitName): \(actual ?? .nan) instead of ramp-test's \(value)")
+                    #expect(
+                        actual.map { abs($0 - value) <= 1e-9 * max(1, abs(value)) } == true,
+                        "\(kit.name) bagged \(split) \(kitName): \(actual ?? .nan) instead of ramp-test's \(value)")
                 }
             }
 
@@ -118,7 +129,8 @@ struct RampKitTests {
             let submissions = kit.directory.appendingPathComponent("submissions")
             for other in try FileManager.default.contentsOfDirectory(atPath: submissions.path).sorted() where other != "starting_kit" {
                 var files: [String: String] = [:]
-                for file in try FileManager.default.contentsOfDirectory(atPath: submissions.appendingPathComponent(other).path) where file.hasSuffix(".py") {
+                for file in try FileManager.default.contentsOfDirectory(atPath: submissions.appendingPathComponent(other).path)
+                where file.hasSuffix(".py") {
                     files[file] = try String(contentsOf: submissions.appendingPathComponent("\(other)/\(file)"), encoding: .utf8)
                 }
                 let tag = other.replacingOccurrences(of: "_", with: "-")
@@ -136,7 +148,8 @@ struct RampKitTests {
         if let file = kit.expected { return try JSONDecoder().decode(Expected.self, from: Data(contentsOf: file)) }
         let output = scratch.appendingPathComponent("\(kit.name)-expected.json")
         let script = CommandRunner.repositoryRoot.appendingPathComponent("Tests/EndToEndTests/RampKits/make_expected.py").path
-        let run = try await CommandRunner.run("/bin/sh", ["-c", "\"$0\" \"$1\" --kit \"$2\" > \"$3\"", python, script, kit.directory.path, output.path])
+        let run = try await CommandRunner.run(
+            "/bin/sh", ["-c", "\"$0\" \"$1\" --kit \"$2\" > \"$3\"", python, script, kit.directory.path, output.path])
         guard run.status == 0 else { throw TestHubError("ramp-test on \(kit.name) failed: \(run.output)") }
         return try JSONDecoder().decode(Expected.self, from: Data(contentsOf: output))
     }

@@ -12,7 +12,8 @@ struct RuntimeTests {
         var environment = CommandRunner.environment
         environment.removeValue(forKey: "FORKBOARD_PYTHON")
         let home = FileManager.default.homeDirectoryForCurrentUser.path
-        environment["PIP_CACHE_DIR"] = environment["PIP_CACHE_DIR"]
+        environment["PIP_CACHE_DIR"] =
+            environment["PIP_CACHE_DIR"]
             ?? (environment["XDG_CACHE_HOME"].map { $0 + "/pip" } ?? home + "/.cache/pip")
         environment["XDG_CACHE_HOME"] = root.appendingPathComponent("cache").path
         return environment
@@ -59,7 +60,12 @@ struct RuntimeTests {
         #expect(after.contains("bin: \(hub.home.path)/runtime/python-"), "\(after)")
         #expect(after.components(separatedBy: "runtime:").count == 2, "one runtime section")
         #expect(try await hub.forkboard(["audit", "log", "--hub", hub.home.path, "--format", "json"]).output.contains("runtime.rebuilt"))
-        #expect(try await hub.submit("again", files: ["classifier.py": try String(contentsOf: clone.appendingPathComponent("classifier.py"), encoding: .utf8) + "\nVARIANT = 2\n"], in: clone).status == 0)
+        #expect(
+            try await hub.submit(
+                "again",
+                files: ["classifier.py": try String(contentsOf: clone.appendingPathComponent("classifier.py"), encoding: .utf8) + "\nVARIANT = 2\n"],
+                in: clone
+            ).status == 0)
         #expect(try await hub.waitForFinalState(team: "alice", name: "again")["state"] as? String == "scored")
         // The running server evaluated it with the new runtime, and its provenance says so.
         let job = try String(contentsOf: hub.home.appendingPathComponent("runs/alice/again/diagnosis/job.json"), encoding: .utf8)

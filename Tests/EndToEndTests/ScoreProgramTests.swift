@@ -21,8 +21,9 @@ struct ScoreProgramTests {
 
     @Test func aProgramScoresEverySplitAsTheBuiltInScoreDoesAndABrokenOneIsAScoringError() async throws {
         let hub = try await TestHub { text in
-            text.replacingOccurrences(of: "score_types: [roc_auc, accuracy, log_loss]",
-                                      with: "score_types: [roc_auc, accuracy, {name: program_accuracy, command: [python, scoring/accuracy.py], lower_is_better: false}]")
+            text.replacingOccurrences(
+                of: "score_types: [roc_auc, accuracy, log_loss]",
+                with: "score_types: [roc_auc, accuracy, {name: program_accuracy, command: [python, scoring/accuracy.py], lower_is_better: false}]")
         }
         let scoring = hub.home.appendingPathComponent("scoring")
         try FileManager.default.createDirectory(at: scoring, withIntermediateDirectories: true)
@@ -48,11 +49,18 @@ struct ScoreProgramTests {
 
         // A program that prints no number: the evaluation says which program and what it printed.
         try "print('not a number')\n".write(to: scoring.appendingPathComponent("accuracy.py"), atomically: true, encoding: .utf8)
-        #expect(try await hub.submit("second", files: ["classifier.py": try String(contentsOf: clone.appendingPathComponent("classifier.py"), encoding: .utf8) + "\nVARIANT = 2\n"], in: clone).status == 0)
+        #expect(
+            try await hub.submit(
+                "second",
+                files: ["classifier.py": try String(contentsOf: clone.appendingPathComponent("classifier.py"), encoding: .utf8) + "\nVARIANT = 2\n"],
+                in: clone
+            ).status == 0)
         let failed = try await hub.waitForFinalState(team: "alice", name: "second")
         #expect(failed["state"] as? String == "scoring_error", "\(failed)")
         let audit = try await hub.forkboard(["submissions", "--hub", hub.home.path, "--format", "json"])
-        #expect(audit.output.contains("score program program_accuracy (python scoring/accuracy.py) printed no finite number last"), "\(audit.output.suffix(3000))")
+        #expect(
+            audit.output.contains("score program program_accuracy (python scoring/accuracy.py) printed no finite number last"),
+            "\(audit.output.suffix(3000))")
         let broken = try await hub.forkboard(["challenge", "check", hub.home.path])
         #expect(broken.status != 0)
         #expect(broken.output.contains("scoring_error on a quick subset"), "\(broken.output)")

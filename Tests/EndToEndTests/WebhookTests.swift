@@ -53,7 +53,8 @@ struct WebhookTests {
             receiver.wait()
         }
         let hub = try await TestHub { text in
-            TestHub.replaceSection("phases", with: TestHub.phases([("competitive", "closed", -60), ("collaborative", "open", 40)], end: 86_400), in: text)
+            TestHub.replaceSection(
+                "phases", with: TestHub.phases([("competitive", "closed", -60), ("collaborative", "open", 40)], end: 86_400), in: text)
                 + "\nwebhooks:\n  - url: http://127.0.0.1:\(port)/hook\n"
         }
         let token = try await hub.addTeam("alice")
@@ -72,7 +73,8 @@ struct WebhookTests {
             try await Task.sleep(for: .seconds(1))
         }
         let events = posts.compactMap { $0["event"] as? String }
-        #expect(events.contains("submission_scored") && events.contains("new_best_score") && events.contains("phase_changed"), "\(events) \(hub.logs())")
+        #expect(
+            events.contains("submission_scored") && events.contains("new_best_score") && events.contains("phase_changed"), "\(events) \(hub.logs())")
         // The first post was answered 500: that event, and only it, was posted again.
         let lines = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         #expect(lines.count >= 2 && lines[1] == lines[0], "the refused event came again at once: \(events)")

@@ -8,10 +8,11 @@ import Testing
 @Suite("Explicit folds")
 struct ExplicitFoldsTests {
     static func question(count: Int) -> Question {
-        Question(name: "q", kind: .classification, labels: ["a", "b"], idColumn: "id", targetColumn: "y",
-                 scoreTypes: ["accuracy"], folds: FoldScheme(method: .explicit, count: count, seed: 0, file: "folds.json"),
-                 requiredFiles: ["model.py"], trainData: "data/public/train.csv", testData: "data/private/test.csv",
-                 trainCommand: ["python", "train.py"], predictCommand: ["python", "predict.py"])
+        Question(
+            name: "q", kind: .classification, labels: ["a", "b"], idColumn: "id", targetColumn: "y",
+            scoreTypes: ["accuracy"], folds: FoldScheme(method: .explicit, count: count, seed: 0, file: "folds.json"),
+            requiredFiles: ["model.py"], trainData: "data/public/train.csv", testData: "data/private/test.csv",
+            trainCommand: ["python", "train.py"], predictCommand: ["python", "predict.py"])
     }
 
     /// A directory with 60 training rows and `folds` as folds.json; returns the train file.
@@ -26,7 +27,8 @@ struct ExplicitFoldsTests {
 
     @Test func theListedFoldsAreReadInTheirOrderAndCutForAQuickRun() throws {
         let train = Array((10..<60).reversed())
-        let folds = #"[{"train": \#(train), "valid": [9, 3, 0, 1, 2, 4, 5, 6, 7, 8]}, {"train": [0, 1, 2], "valid": [59]}, {"train": [5], "valid": [6]}]"#
+        let folds =
+            #"[{"train": \#(train), "valid": [9, 3, 0, 1, 2, 4, 5, 6, 7, 8]}, {"train": [0, 1, 2], "valid": [59]}, {"train": [5], "valid": [6]}]"#
         let file = try Self.write(folds: folds)
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
         let data = try QuestionData.load(trainFile: file, testFile: nil, question: Self.question(count: 2))
@@ -39,7 +41,8 @@ struct ExplicitFoldsTests {
             #expect(fold.trainRows.allSatisfy { $0 < quick.trainIDs.count })
             #expect(!fold.validationRows.isEmpty)
         }
-        #expect(quick.folds.first.map { $0.trainRows.map { quick.trainIDs[$0] } }
+        #expect(
+            quick.folds.first.map { $0.trainRows.map { quick.trainIDs[$0] } }
                 == train.map { "r\($0)" }.filter(kept.contains), "the quick subset keeps the listed order")
     }
 

@@ -34,7 +34,8 @@ struct FoldSplitterTests {
     }
 
     @Test func shuffleSplitHoldsOutTheFractionEachTime() {
-        let folds = FoldSplitter.folds(rowCount: 100, classes: nil, scheme: FoldScheme(method: .shuffleSplit, count: 3, seed: 1, validationFraction: 0.25))
+        let folds = FoldSplitter.folds(
+            rowCount: 100, classes: nil, scheme: FoldScheme(method: .shuffleSplit, count: 3, seed: 1, validationFraction: 0.25))
         #expect(folds.count == 3)
         #expect(folds.allSatisfy { $0.validationRows.count == 25 && $0.trainRows.count == 75 })
         #expect(Set(folds[0].validationRows) != Set(folds[1].validationRows))

@@ -14,8 +14,10 @@ struct ObjectDataTests {
         let root: URL
         let question: Question
 
-        init(folds: FoldScheme = FoldScheme(method: .stratifiedKFold, count: 3, seed: 7), unseenLabels: [String] = [],
-             labels: [String] = ["a", "b", "c"], testShards: TestShards? = nil, edit: (URL) throws -> Void = { _ in }) throws {
+        init(
+            folds: FoldScheme = FoldScheme(method: .stratifiedKFold, count: 3, seed: 7), unseenLabels: [String] = [],
+            labels: [String] = ["a", "b", "c"], testShards: TestShards? = nil, edit: (URL) throws -> Void = { _ in }
+        ) throws {
             let root = FileManager.default.temporaryDirectory.appendingPathComponent("objects-\(UUID().uuidString.prefix(8))")
             self.root = root
             let fileManager = FileManager.default
@@ -97,9 +99,11 @@ struct ObjectDataTests {
             let predictObservations = try Self.table(predict.appendingPathComponent("observations.csv"))
             #expect(Set(predictObservations.rows.map { $0[0] }) == predictSet)
             #expect(predictObservations.rows.count == fold.validationRows.reduce(0) { $0 + $1 % 4 + 1 } + 24)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: train.appendingPathComponent("spectra").path).sorted()
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: train.appendingPathComponent("spectra").path).sorted()
                     == trainSet.map { "\($0).npy" }.sorted())
-            #expect(try FileManager.default.contentsOfDirectory(atPath: predict.appendingPathComponent("spectra").path).sorted()
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: predict.appendingPathComponent("spectra").path).sorted()
                     == predictSet.map { "\($0).npy" }.sorted())
             let linked = try String(contentsOf: predict.appendingPathComponent("spectra/t3.npy"), encoding: .utf8)
             #expect(linked == "spectrum of t3")
@@ -116,8 +120,9 @@ struct ObjectDataTests {
     @Test func aQuestionOfOneTableIsCutAsBefore() throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let files = QuestionFiles.table(train: fixture.root.appendingPathComponent("data/public/train.csv"),
-                                        test: fixture.root.appendingPathComponent("data/private/test.csv"))
+        let files = QuestionFiles.table(
+            train: fixture.root.appendingPathComponent("data/public/train.csv"),
+            test: fixture.root.appendingPathComponent("data/private/test.csv"))
         let data = try QuestionData.load(files: files, question: fixture.question)
         let directory = try FoldInputs.withInputs(of: data, cacheDirectory: fixture.root.appendingPathComponent("cache"), stamp: "s") { $0 }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("fold-0/train").path) == ["train.csv"])
@@ -231,7 +236,8 @@ struct ObjectDataTests {
             #expect(objects.rows.map { $0[0] } == Array(data.testIDs[range]), "shard \(index): its objects, in the test file's order")
             let observations = try Self.table(shard.appendingPathComponent("observations.csv"))
             #expect(Set(observations.rows.map { $0[0] }) == Set(data.testIDs[range]))
-            #expect(try FileManager.default.contentsOfDirectory(atPath: shard.appendingPathComponent("spectra").path).sorted()
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: shard.appendingPathComponent("spectra").path).sorted()
                     == data.testIDs[range].map { "\($0).npy" }.sorted())
             seen += objects.rows.map { $0[0] }
         }

@@ -46,7 +46,10 @@ struct PredictionsReaderTests {
         ("id,benign,malignant\na,0.5,0.5\nb,0.5,0.5\n", "predictions: 1 expected ids missing, the first is 'c' (2 rows written, 3 expected)"),
         ("id,benign,malignant\na,0.5,0.5\na,0.5,0.5\nc,0.5,0.5\n", "predictions line 3: id 'a' appears twice"),
         ("id,benign,malignant\na,0.5,0.5\nb,0.5,0.5\nz,0.5,0.5\n", "predictions line 4: unknown id 'z'"),
-        ("id,benign\na,0.5\nb,0.5\nc,0.5\n", "predictions file: no column for the label(s) malignant (every label needs one, a probability of 0 where the model has none); columns must be id,benign,malignant (found id,benign)"),
+        (
+            "id,benign\na,0.5\nb,0.5\nc,0.5\n",
+            "predictions file: no column for the label(s) malignant (every label needs one, a probability of 0 where the model has none); columns must be id,benign,malignant (found id,benign)"
+        ),
         ("id,benign,malignant,extra\na,0.5,0.5,1\n", "predictions file: columns must be id,benign,malignant (found id,benign,malignant,extra)"),
         ("row,benign,malignant\na,0.5,0.5\n", "predictions file: no 'id' column (header: row,benign,malignant)"),
         ("id,benign,malignant\na,0.5\n", "predictions file: line 2: 2 fields where the header has 3"),

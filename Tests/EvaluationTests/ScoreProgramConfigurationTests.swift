@@ -15,14 +15,16 @@ struct ScoreProgramConfigurationTests {
     }
 
     @Test func aProgramIsAScoreTypeOfItsOwn() throws {
-        let question = try #require(try Self.parse(scoreTypes: "[{name: weighted_log_loss, command: [python, scoring/score.py], lower_is_better: true}, accuracy]")
-            .questions.first)
+        let question = try #require(
+            try Self.parse(scoreTypes: "[{name: weighted_log_loss, command: [python, scoring/score.py], lower_is_better: true}, accuracy]")
+                .questions.first)
         #expect(question.scoreTypes == ["weighted_log_loss", "accuracy"])
         #expect(question.scoreProgram(named: "weighted_log_loss")?.command == ["python", "scoring/score.py"])
         #expect(question.isLowerBetter("weighted_log_loss") && !question.isLowerBetter("accuracy"))
         #expect(question.builtInScoreTypes == ["accuracy"])
         #expect(question.blendingScoreType == "accuracy", "blending falls back to the first built-in score type")
-        let onlyProgram = try #require(try Self.parse(scoreTypes: "[{name: mine, command: [python, scoring/mine.py], lower_is_better: false}]").questions.first)
+        let onlyProgram = try #require(
+            try Self.parse(scoreTypes: "[{name: mine, command: [python, scoring/mine.py], lower_is_better: false}]").questions.first)
         #expect(onlyProgram.blendingScoreType == nil)
     }
 
@@ -42,7 +44,8 @@ struct ScoreProgramConfigurationTests {
     }
 
     @Test func plasticcLogLossTakesClassWeightsByLabel() throws {
-        let question = try #require(try Self.parse(scoreTypes: #"[{name: plasticc_log_loss, class_weights: {malignant: 2}}, accuracy]"#).questions.first)
+        let question = try #require(
+            try Self.parse(scoreTypes: #"[{name: plasticc_log_loss, class_weights: {malignant: 2}}, accuracy]"#).questions.first)
         #expect(question.scoreTypes == ["plasticc_log_loss", "accuracy"])
         #expect(question.classWeights == [1, 2], "labels benign, malignant: the unnamed one weighs 1")
         let weighted = try #require(try question.scoreType(named: "plasticc_log_loss") as? PlasticcLogLoss)

@@ -20,16 +20,17 @@ struct SlurmSettingsTests {
     }
 
     @Test func aSlurmSectionIsReadWithItsDefaults() throws {
-        let configuration = try Self.parse(executor: """
-            executor:
-              type: slurm
-              shared_directory: /sps/forkboard
-              partition: htc
-              account: lsst
-              qos: normal
-              sbatch_arguments: ["--constraint=el9"]
-              job_per: fold
-            """)
+        let configuration = try Self.parse(
+            executor: """
+                executor:
+                  type: slurm
+                  shared_directory: /sps/forkboard
+                  partition: htc
+                  account: lsst
+                  qos: normal
+                  sbatch_arguments: ["--constraint=el9"]
+                  job_per: fold
+                """)
         guard case .slurm(let settings) = configuration.executor else {
             Issue.record("not a Slurm executor")
             return
@@ -60,8 +61,9 @@ struct SlurmSettingsTests {
         var limits = Limits.defaults
         limits.wallSeconds = 300
         limits.memoryBytes = 2 << 30
-        return EvaluationJob(name: "alice/kit on diagnosis", question: "diagnosis", trainCommand: ["python"], predictCommand: ["python"],
-                             environment: [:], foldCount: folds, limits: limits, runtime: Runtime(binDirectory: "/usr/bin", readOnlyPaths: []))
+        return EvaluationJob(
+            name: "alice/kit on diagnosis", question: "diagnosis", trainCommand: ["python"], predictCommand: ["python"],
+            environment: [:], foldCount: folds, limits: limits, runtime: Runtime(binDirectory: "/usr/bin", readOnlyPaths: []))
     }
 
     @Test func aJobAsksForEveryStepsTimeAndTheMemoryLimitPlusOverheadInMinutesAndMebibytes() {

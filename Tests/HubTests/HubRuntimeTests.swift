@@ -3,7 +3,8 @@ import Testing
 
 /// The runtime section of challenge.yaml is replaced in place by a rebuild.
 struct HubRuntimeTests {
-    static let section = "# The interpreter submissions run with, found by 'forkboard init'.\nruntime:\n  bin: /new/bin\n  read_only_paths:\n    - /new\n"
+    static let section =
+        "# The interpreter submissions run with, found by 'forkboard init'.\nruntime:\n  bin: /new/bin\n  read_only_paths:\n    - /new\n"
 
     @Test func theRuntimeSectionIsReplacedAndEverythingElseKept() {
         let text = """
@@ -20,19 +21,20 @@ struct HubRuntimeTests {
 
             """
         let replaced = HubRuntime.replacingRuntimeSection(of: text, with: Self.section)
-        #expect(replaced == """
-            title: Breast cancer
-            limits:
-              wall_seconds: 300
+        #expect(
+            replaced == """
+                title: Breast cancer
+                limits:
+                  wall_seconds: 300
 
-            # The interpreter submissions run with, found by 'forkboard init'.
-            runtime:
-              bin: /new/bin
-              read_only_paths:
-                - /new
-            phases: []
+                # The interpreter submissions run with, found by 'forkboard init'.
+                runtime:
+                  bin: /new/bin
+                  read_only_paths:
+                    - /new
+                phases: []
 
-            """)
+                """)
     }
 
     @Test func aFileWithoutARuntimeSectionGetsOne() {

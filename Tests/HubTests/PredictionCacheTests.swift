@@ -17,9 +17,16 @@ struct PredictionCacheTests {
         let first = PredictionCache.Key(evaluationID: 7, finishedAt: Date(timeIntervalSince1970: 100))
         let rescored = PredictionCache.Key(evaluationID: 7, finishedAt: Date(timeIntervalSince1970: 200))
         var loads = 0
-        let old = try cache.predictions(first) { loads += 1; return Self.predictions(0.2) }
-        #expect(try cache.predictions(first) { loads += 1; return Self.predictions(0.9) } == old, "cached")
-        let new = try cache.predictions(rescored) { loads += 1; return Self.predictions(0.9) }
+        let old = try cache.predictions(first) {
+            loads += 1; return Self.predictions(0.2)
+        }
+        #expect(
+            try cache.predictions(first) {
+                loads += 1; return Self.predictions(0.9)
+            } == old, "cached")
+        let new = try cache.predictions(rescored) {
+            loads += 1; return Self.predictions(0.9)
+        }
         #expect(new == Self.predictions(0.9), "the new result's predictions, not the old ones")
         #expect(loads == 2)
     }

@@ -98,10 +98,13 @@ struct LeaderboardQueryTests {
     @Test func theRankedPageUsesTheRankingIndex() async throws {
         let fixture = try await Self.filledLedger()
         let plan = try await fixture.ledger.database.read { db in
-            try Row.fetchAll(db, sql: """
-                EXPLAIN QUERY PLAN SELECT id, rankingKey FROM (SELECT e.id AS id, e.rankingKey AS rankingKey FROM evaluations e
-                WHERE e.question = 'q' AND e.rankingKey IS NOT NULL) WHERE (rankingKey, id) > (0.5, 3) ORDER BY rankingKey, id LIMIT 51
-                """).map { $0["detail"] as String }.joined(separator: "\n")
+            try Row.fetchAll(
+                db,
+                sql: """
+                    EXPLAIN QUERY PLAN SELECT id, rankingKey FROM (SELECT e.id AS id, e.rankingKey AS rankingKey FROM evaluations e
+                    WHERE e.question = 'q' AND e.rankingKey IS NOT NULL) WHERE (rankingKey, id) > (0.5, 3) ORDER BY rankingKey, id LIMIT 51
+                    """
+            ).map { $0["detail"] as String }.joined(separator: "\n")
         }
         #expect(plan.contains("evaluations_ranked"), "\(plan)")
         #expect(!plan.contains("TEMP B-TREE"), "no sort of the whole question: \(plan)")

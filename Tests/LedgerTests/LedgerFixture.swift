@@ -26,19 +26,24 @@ final class LedgerFixture: @unchecked Sendable {
 
     /// Records a submission of `team` (created when missing) with one evaluation on `question`.
     @discardableResult
-    func submit(_ team: String, _ name: String, question: String = "q", phase: String? = nil, at time: Date = Date()) throws -> (submission: Int64, evaluation: Int64) {
+    func submit(
+        _ team: String, _ name: String, question: String = "q", phase: String? = nil, at time: Date = Date()
+    ) throws -> (submission: Int64, evaluation: Int64) {
         if try !ledger.teamExists(team) { try ledger.addTeam(team) }
-        let (submission, _) = try ledger.recordSubmission(team: team, name: name, commitID: String(repeating: "a", count: 40),
-                                                          pusher: team, questions: [question], phase: phase, at: time)
+        let (submission, _) = try ledger.recordSubmission(
+            team: team, name: name, commitID: String(repeating: "a", count: 40),
+            pusher: team, questions: [question], phase: phase, at: time)
         return (submission.id!, try ledger.evaluations(submissionID: submission.id!)[0].id!)
     }
 
     /// A scored outcome whose bagged `score` on `valid` is `value`.
     static func scored(_ evaluationID: Int64, _ value: Double, scoreType: String = "accuracy") -> EvaluationOutcome {
-        EvaluationOutcome(state: .scored, log: "scored", baggedScores: [
-            BaggedScoreRecord(evaluationID: evaluationID, split: .valid, scoreType: scoreType, value: value),
-            BaggedScoreRecord(evaluationID: evaluationID, split: .test, scoreType: scoreType, value: value / 2),
-        ])
+        EvaluationOutcome(
+            state: .scored, log: "scored",
+            baggedScores: [
+                BaggedScoreRecord(evaluationID: evaluationID, split: .valid, scoreType: scoreType, value: value),
+                BaggedScoreRecord(evaluationID: evaluationID, split: .test, scoreType: scoreType, value: value / 2),
+            ])
     }
 
     /// Claims the next evaluation for `owner` and records `outcome(id)` for it.

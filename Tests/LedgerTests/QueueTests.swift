@@ -20,8 +20,9 @@ struct QueueTests {
         #expect(try ledger.evaluation(id: evaluationID)?.state == .testing)
         #expect(try await ledger.finishEvaluation(evaluationID, owner: "b", outcome: LedgerFixture.scored(evaluationID, 0.9)) == false)
         #expect(try await ledger.finishEvaluation(evaluationID, owner: "a", outcome: LedgerFixture.scored(evaluationID, 0.9)))
-        #expect(try await ledger.finishEvaluation(evaluationID, owner: "a", outcome: LedgerFixture.scored(evaluationID, 0.8)) == false,
-                "a result is written once")
+        #expect(
+            try await ledger.finishEvaluation(evaluationID, owner: "a", outcome: LedgerFixture.scored(evaluationID, 0.8)) == false,
+            "a result is written once")
         let finished = try #require(try ledger.evaluation(id: evaluationID))
         #expect(finished.state == .scored && finished.leaseOwner == nil && finished.worker == "a")
         #expect(try ledger.submissionDetails()[0].evaluations[0].baggedScore("accuracy", on: .valid) == 0.9)
@@ -40,8 +41,9 @@ struct QueueTests {
         #expect(try await ledger.requeueExpiredLeases(now: now.addingTimeInterval(11)) == 1)
         #expect(try ledger.evaluation(id: first)?.state == .queued)
         #expect(try ledger.evaluation(id: second)?.state == .training, "renewed, so still alive")
-        #expect(try await ledger.finishEvaluation(first, owner: "dead", outcome: LedgerFixture.scored(first, 0.5)) == false,
-                "a worker that lost its lease writes nothing")
+        #expect(
+            try await ledger.finishEvaluation(first, owner: "dead", outcome: LedgerFixture.scored(first, 0.5)) == false,
+            "a worker that lost its lease writes nothing")
         let again = try #require(try await ledger.claimNextEvaluation(owner: "new", leaseSeconds: 10))
         #expect(again.id == first && again.attempts == 2)
     }
@@ -86,9 +88,12 @@ struct QueueTests {
         let (_, hubFailing) = try fixture.submit("alice", "unlucky")
         let (_, teamFailing) = try fixture.submit("bob", "broken")
         var runs = 0
-        while try await fixture.runNext(owner: "w", outcome: { id in
-            id == hubFailing ? .infrastructureFailure("disk full") : EvaluationOutcome(state: .trainingError, log: "Traceback")
-        }) != nil { runs += 1 }
+        while try await fixture.runNext(
+            owner: "w",
+            outcome: { id in
+                id == hubFailing ? .infrastructureFailure("disk full") : EvaluationOutcome(state: .trainingError, log: "Traceback")
+            }) != nil
+        { runs += 1 }
         #expect(runs == Ledger.maximumAttempts + 1)
         #expect(try ledger.evaluation(id: teamFailing)?.state == .trainingError)
         #expect(try ledger.evaluation(id: teamFailing)?.attempts == 1)
@@ -170,8 +175,9 @@ struct RescoreQueueTests {
         let before = try await ledger.counter(.results)
         #expect(try ledger.rescore(evaluationIDs: [evaluationID], by: "organiser") == RescoreOutcome(queued: 1))
         #expect(try ledger.evaluation(id: evaluationID)?.rankingKey == nil)
-        #expect(try ledger.rescore(evaluationIDs: [evaluationID], by: "organiser") == RescoreOutcome(waiting: 1),
-                "a second re-score while it waits changes nothing")
+        #expect(
+            try ledger.rescore(evaluationIDs: [evaluationID], by: "organiser") == RescoreOutcome(waiting: 1),
+            "a second re-score while it waits changes nothing")
         #expect(try await ledger.counter(.results) == before + 1)
         #expect(try await ledger.leaderboardPage(LeaderboardRequest(question: "q")).rankedCount == 0)
         _ = try await fixture.runNext { LedgerFixture.scored($0, 0.6) }
@@ -199,7 +205,8 @@ struct BatchJobQueueTests {
         #expect(try await ledger.claimNextEvaluation(owner: "b", leaseSeconds: 10, now: now) == nil)
         #expect(try await ledger.isLeaseHeld(evaluationID: evaluationID, owner: "a"))
         #expect(try ledger.runningEvaluations().map(\.id) == [evaluationID], "a waiting batch job counts as running")
-        #expect(try ledger.rescore(evaluationIDs: [evaluationID], by: "organiser") == RescoreOutcome(running: 1), "a held evaluation is not re-scored")
+        #expect(
+            try ledger.rescore(evaluationIDs: [evaluationID], by: "organiser") == RescoreOutcome(running: 1), "a held evaluation is not re-scored")
         #expect(try await ledger.requeueExpiredLeases(now: now.addingTimeInterval(5)) == 0)
         // Its worker died: the next claim finds the job to follow.
         #expect(try await ledger.requeueExpiredLeases(now: now.addingTimeInterval(11)) == 1)

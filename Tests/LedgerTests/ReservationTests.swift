@@ -41,8 +41,10 @@ struct ReservationTests {
         let refusals = try await withThrowingTaskGroup(of: Int.self) { group in
             for (index, ledger) in ledgers.enumerated() {
                 group.addTask {
-                    try ledger.reserveSubmissions(team: "alice", requested: Self.requested("push-\(index)"), pusher: "alice", phase: "competitive",
-                                                  at: Date(), countOwnErrors: true, quota: Self.total(4)).count
+                    try ledger.reserveSubmissions(
+                        team: "alice", requested: Self.requested("push-\(index)"), pusher: "alice", phase: "competitive",
+                        at: Date(), countOwnErrors: true, quota: Self.total(4)
+                    ).count
                 }
             }
             return try await group.reduce(into: [Int]()) { $0.append($1) }
@@ -55,11 +57,13 @@ struct ReservationTests {
     @Test func aNameReservedByOnePushIsRefusedToAnother() throws {
         let fixture = try LedgerFixture()
         try fixture.ledger.addTeam("alice")
-        let first = try fixture.ledger.reserveSubmissions(team: "alice", requested: Self.requested("v1"), pusher: "alice", phase: nil, at: Date(),
-                                                          countOwnErrors: true, quota: Self.total(10))
+        let first = try fixture.ledger.reserveSubmissions(
+            team: "alice", requested: Self.requested("v1"), pusher: "alice", phase: nil, at: Date(),
+            countOwnErrors: true, quota: Self.total(10))
         #expect(first.isEmpty)
-        let second = try fixture.ledger.reserveSubmissions(team: "alice", requested: Self.requested("v2", "v1"), pusher: "alice", phase: nil, at: Date(),
-                                                           countOwnErrors: true, quota: Self.total(10))
+        let second = try fixture.ledger.reserveSubmissions(
+            team: "alice", requested: Self.requested("v2", "v1"), pusher: "alice", phase: nil, at: Date(),
+            countOwnErrors: true, quota: Self.total(10))
         #expect(second.map(\.name) == ["v1"])
         #expect(second.first?.refusal.contains("already used the name 'v1'") == true)
         #expect(try fixture.ledger.reservations(before: Date().addingTimeInterval(1)).map(\.name) == ["v1"], "a refused push reserves nothing")
@@ -75,8 +79,10 @@ struct ReservationTests {
         let refusals = try await withThrowingTaskGroup(of: [String].self) { group in
             for (index, ledger) in ledgers.enumerated() {
                 group.addTask {
-                    try ledger.reserveSubmissions(team: "alice", requested: [Self.requested("draw-\(index)", code: code)], pusher: "alice",
-                                                  phase: nil, at: Date(), countOwnErrors: true, quota: Self.total(100)).map(\.refusal)
+                    try ledger.reserveSubmissions(
+                        team: "alice", requested: [Self.requested("draw-\(index)", code: code)], pusher: "alice",
+                        phase: nil, at: Date(), countOwnErrors: true, quota: Self.total(100)
+                    ).map(\.refusal)
                 }
             }
             return try await group.reduce(into: [[String]]()) { $0.append($1) }
@@ -86,8 +92,9 @@ struct ReservationTests {
         let reserved = try fixture.ledger.reservations(before: Date().addingTimeInterval(1))
         #expect(reserved.count == 1)
         // Recorded, its code still refuses a copy; within one push, the second copy is refused.
-        _ = try fixture.ledger.recordSubmission(team: "alice", name: reserved[0].name, commitID: String(repeating: "c", count: 40), pusher: "alice",
-                                                questions: ["q"], treeID: Self.tree(reserved[0].name), codeFingerprint: Self.code(code))
+        _ = try fixture.ledger.recordSubmission(
+            team: "alice", name: reserved[0].name, commitID: String(repeating: "c", count: 40), pusher: "alice",
+            questions: ["q"], treeID: Self.tree(reserved[0].name), codeFingerprint: Self.code(code))
         let again = try fixture.ledger.reserveSubmissions(
             team: "alice", requested: [Self.requested("again", code: code)], pusher: "alice", phase: nil, at: Date(),
             countOwnErrors: true, quota: Self.total(100))
@@ -99,9 +106,11 @@ struct ReservationTests {
         #expect(pair.first?.refusal.contains("your submission 'one'") == true)
         // Another team may hold the same code.
         try fixture.ledger.addTeam("bob")
-        #expect(try fixture.ledger.reserveSubmissions(
-            team: "bob", requested: [Self.requested("fork", code: code)], pusher: "bob", phase: nil, at: Date(),
-            countOwnErrors: true, quota: Self.total(100)).isEmpty)
+        #expect(
+            try fixture.ledger.reserveSubmissions(
+                team: "bob", requested: [Self.requested("fork", code: code)], pusher: "bob", phase: nil, at: Date(),
+                countOwnErrors: true, quota: Self.total(100)
+            ).isEmpty)
     }
 
     @Test func submissionsRecordedBeforeTreesWereKeptGetTheirsFilledIn() throws {
@@ -109,8 +118,9 @@ struct ReservationTests {
         try fixture.ledger.addTeam("alice")
         let commit = String(repeating: "d", count: 40)
         _ = try fixture.ledger.recordSubmission(team: "alice", name: "old", commitID: commit, pusher: "alice", questions: ["q"])
-        _ = try fixture.ledger.recordSubmission(team: "alice", name: "unreadable", commitID: String(repeating: "e", count: 40),
-                                                pusher: "alice", questions: ["q"])
+        _ = try fixture.ledger.recordSubmission(
+            team: "alice", name: "unreadable", commitID: String(repeating: "e", count: 40),
+            pusher: "alice", questions: ["q"])
         let filled = try fixture.ledger.fillMissingTrees { $0 == commit ? (Self.tree("old"), Self.code("old")) : nil }
         #expect(filled == 1)
         #expect(try fixture.ledger.fillMissingTrees { _ in nil } == 0, "the unreadable one waits for the next pass")
@@ -124,8 +134,11 @@ struct ReservationTests {
         let fixture = try LedgerFixture()
         try fixture.ledger.addTeam("alice")
         let checkedAt = Date(timeIntervalSince1970: 1_800_000_000)
-        #expect(try fixture.ledger.reserveSubmissions(team: "alice", requested: Self.requested("late"), pusher: "alice", phase: "collaborative", at: checkedAt,
-                                                      countOwnErrors: true, quota: Self.total(10)).isEmpty)
+        #expect(
+            try fixture.ledger.reserveSubmissions(
+                team: "alice", requested: Self.requested("late"), pusher: "alice", phase: "collaborative", at: checkedAt,
+                countOwnErrors: true, quota: Self.total(10)
+            ).isEmpty)
         // Recorded seconds later, after the phase changed, by the reconciler that does not know the pusher.
         let (submission, created) = try fixture.ledger.recordSubmission(
             team: "alice", name: "late", commitID: String(repeating: "b", count: 40), pusher: "unknown", questions: ["q"],
@@ -147,7 +160,9 @@ struct ReservationTests {
         #expect(try ledger.quotaCountingSubmissionTimes(team: "alice", countOwnErrors: true).count == 1)
         #expect(try ledger.quotaCountingSubmissionTimes(team: "alice", countOwnErrors: false).isEmpty)
         var seen: [Int] = []
-        _ = try ledger.reserveSubmissions(team: "alice", requested: Self.requested("a", "b"), pusher: "alice", phase: nil, at: Date(), countOwnErrors: true) { counted in
+        _ = try ledger.reserveSubmissions(
+            team: "alice", requested: Self.requested("a", "b"), pusher: "alice", phase: nil, at: Date(), countOwnErrors: true
+        ) { counted in
             seen.append(counted.count)
             return nil
         }

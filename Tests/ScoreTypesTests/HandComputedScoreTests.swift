@@ -11,16 +11,18 @@ struct HandComputedScoreTests {
 
     @Test("ROC AUC of scikit-learn's documentation example is 0.75")
     func rocAUCDocumentationExample() throws {
-        let score = try ROCAUC().score(truth: .classes([0, 0, 1, 1], classCount: 2),
-                                       predictions: binary([0.1, 0.4, 0.35, 0.8]))
+        let score = try ROCAUC().score(
+            truth: .classes([0, 0, 1, 1], classCount: 2),
+            predictions: binary([0.1, 0.4, 0.35, 0.8]))
         #expect(score == 0.75)
     }
 
     @Test("ROC AUC gives tied positive-negative pairs half credit")
     func rocAUCTies() throws {
         // Pairs (positive, negative): (0.5, 0.5) tie = 1/2, the other three are ordered = 1.
-        let score = try ROCAUC().score(truth: .classes([0, 1, 0, 1], classCount: 2),
-                                       predictions: binary([0.5, 0.5, 0.25, 0.875]))
+        let score = try ROCAUC().score(
+            truth: .classes([0, 1, 0, 1], classCount: 2),
+            predictions: binary([0.5, 0.5, 0.25, 0.875]))
         #expect(score == 3.5 / 4)
     }
 

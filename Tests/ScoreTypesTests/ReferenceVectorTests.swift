@@ -27,13 +27,15 @@ struct ReferenceVectorTests {
         for (key, expected) in testCase.expected.sorted(by: { $0.key < $1.key }) {
             let scoreType = try #require(
                 ReferenceVectors.classificationScoreType(key: key, for: testCase), "unknown key \(key)")
-            try check(scoreType, key: key, expected: expected, truth: testCase.groundTruth,
-                      predictions: testCase.predictions)
+            try check(
+                scoreType, key: key, expected: expected, truth: testCase.groundTruth,
+                predictions: testCase.predictions)
         }
     }
 
-    @Test("default log loss equals scikit-learn's on rows that sum to 1",
-          arguments: (vectors?.classification ?? []).filter(\.rowsSumToOne))
+    @Test(
+        "default log loss equals scikit-learn's on rows that sum to 1",
+        arguments: (vectors?.classification ?? []).filter(\.rowsSumToOne))
     func defaultLogLossMatchesInstalledScikitLearn(_ testCase: ReferenceVectors.ClassificationCase) throws {
         let expected = try #require(testCase.expected["log_loss_sklearn"] ?? nil)
         let actual = try LogLoss().score(truth: testCase.groundTruth, predictions: testCase.predictions)
@@ -43,8 +45,9 @@ struct ReferenceVectorTests {
     @Test("regression scores match scikit-learn", arguments: vectors?.regression ?? [])
     func regression(_ testCase: ReferenceVectors.RegressionCase) throws {
         for (key, expected) in testCase.expected.sorted(by: { $0.key < $1.key }) {
-            try check(ScoreTypes.named(key), key: key, expected: expected,
-                      truth: .values(testCase.truth), predictions: .values(testCase.predictions))
+            try check(
+                ScoreTypes.named(key), key: key, expected: expected,
+                truth: .values(testCase.truth), predictions: .values(testCase.predictions))
         }
     }
 
@@ -55,7 +58,8 @@ struct ReferenceVectorTests {
             let error = #expect(throws: ScoreTypeError.self, "\(key) should be undefined") {
                 try scoreType.score(truth: truth, predictions: predictions)
             }
-            if let error, case .undefined = error {} else {
+            if let error, case .undefined = error {
+            } else {
                 Issue.record("\(key): expected ScoreTypeError.undefined, got \(String(describing: error))")
             }
             return

@@ -19,8 +19,9 @@ struct ScoreTypeErrorTests {
             try scoreType.score(truth: truth, predictions: predictions)
         }
         if let error, case .shapeMismatch = error { return }
-        Issue.record("\(scoreType.name): expected shapeMismatch, got \(String(describing: error))",
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            "\(scoreType.name): expected shapeMismatch, got \(String(describing: error))",
+            sourceLocation: sourceLocation)
     }
 
     private func expectUndefined(
@@ -31,12 +32,14 @@ struct ScoreTypeErrorTests {
             try scoreType.score(truth: truth, predictions: predictions)
         }
         if let error, case .undefined = error { return }
-        Issue.record("\(scoreType.name): expected undefined, got \(String(describing: error))",
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            "\(scoreType.name): expected undefined, got \(String(describing: error))",
+            sourceLocation: sourceLocation)
     }
 
-    @Test("classification scores reject mismatched rows, classes and kinds",
-          arguments: classificationTypes.map(\.name))
+    @Test(
+        "classification scores reject mismatched rows, classes and kinds",
+        arguments: classificationTypes.map(\.name))
     func classificationShapeMismatch(name: String) throws {
         let scoreType = try ScoreTypes.named(name)
         expectShapeMismatch(scoreType, .classes([0, 1, 1], classCount: 2), Self.twoRows)
@@ -49,8 +52,9 @@ struct ScoreTypeErrorTests {
         expectShapeMismatch(scoreType, .classes([0, 0], classCount: 1), oneClass)
     }
 
-    @Test("classification scores are undefined on zero rows and non-finite probabilities",
-          arguments: classificationTypes.map(\.name))
+    @Test(
+        "classification scores are undefined on zero rows and non-finite probabilities",
+        arguments: classificationTypes.map(\.name))
     func classificationUndefined(name: String) throws {
         let scoreType = try ScoreTypes.named(name)
         let empty = Predictions.probabilities(ProbabilityMatrix(rowCount: 0, classCount: 2, values: []))

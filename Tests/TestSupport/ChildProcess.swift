@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A program the tests run, started with `posix_spawn` and waited for with `waitpid` on its
@@ -23,8 +23,10 @@ public final class ChildProcess: @unchecked Sendable {
     ///   - error: the file standard error is written to; nil: the same as `output`.
     ///   - directory: the working directory (default: the test process's).
     /// - Throws: ``Failure`` when the program cannot be started.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-                directory: String? = nil, input: String = "/dev/null", output: String = "/dev/null", error: String? = nil) throws {
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+        directory: String? = nil, input: String = "/dev/null", output: String = "/dev/null", error: String? = nil
+    ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -118,18 +120,21 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Runs `executable` to its end (killed after `timeout` seconds, which the outcome's
     /// output then says) and returns what it printed and its status.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-                           directory: String? = nil, input: Data? = nil, separateError: Bool = false,
-                           timeout: TimeInterval = 600) throws -> Outcome {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+        directory: String? = nil, input: Data? = nil, separateError: Bool = false,
+        timeout: TimeInterval = 600
+    ) throws -> Outcome {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-child-\(UUID().uuidString)").path
         let (outputPath, errorPath, inputPath) = (scratch + ".out", scratch + ".err", scratch + ".in")
         defer {
             for path in [outputPath, errorPath, inputPath] { try? FileManager.default.removeItem(atPath: path) }
         }
         if let input { _ = FileManager.default.createFile(atPath: inputPath, contents: input) }
-        let child = try ChildProcess(executable, arguments, environment: environment, directory: directory,
-                                     input: input == nil ? "/dev/null" : inputPath, output: outputPath,
-                                     error: separateError ? errorPath : nil)
+        let child = try ChildProcess(
+            executable, arguments, environment: environment, directory: directory,
+            input: input == nil ? "/dev/null" : inputPath, output: outputPath,
+            error: separateError ? errorPath : nil)
         let (status, killed) = child.wait(killingAfter: timeout)
         let read = { (path: String) in String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data(), as: UTF8.self) }
         var output = read(outputPath)

@@ -14,7 +14,10 @@ struct APIRouteTests {
     @Test func everyRouteAsksForALoginAndToken() async throws {
         let fixture = try await WebFixture(submissions: 1)
         try await fixture.application().test(.router) { client in
-            for uri in ["/", "/leaderboard", "/submissions/alice/s0", "/lineage.svg", "/plots/scores.svg", "/api/v1/leaderboard", "/api/v1/submissions/alice/s0", "/git/alice.git/info/refs"] {
+            for uri in [
+                "/", "/leaderboard", "/submissions/alice/s0", "/lineage.svg", "/plots/scores.svg", "/api/v1/leaderboard",
+                "/api/v1/submissions/alice/s0", "/git/alice.git/info/refs",
+            ] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .unauthorized, "\(uri)")
                     #expect(response.headers[.wwwAuthenticate]?.contains("Basic") == true)

@@ -33,7 +33,9 @@ struct FinalSelectionTests {
         #expect(try await hub.selectForFinal(team: "alice", name: "s0", selected: false, by: "alice"))
         #expect(try await hub.selectForFinal(team: "alice", name: "s2", by: "alice"))
         // The frozen phase closes the selection (the fixture's starts in two days).
-        await #expect { try await hub.selectForFinal(team: "alice", name: "s2", selected: false, by: "alice", now: Date().addingTimeInterval(2.5 * 86_400)) } throws: { error in
+        await #expect {
+            try await hub.selectForFinal(team: "alice", name: "s2", selected: false, by: "alice", now: Date().addingTimeInterval(2.5 * 86_400))
+        } throws: { error in
             "\(error)".contains("the final selection closed when the frozen phase began")
         }
         let audit = try hub.ledger.auditEntries().map(\.action)
@@ -45,8 +47,10 @@ struct FinalSelectionTests {
         try await fixture.application().test(.router) { client in
             let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
             var cookie = ""
-            try await client.execute(uri: "/signin", method: .post, headers: form,
-                                     body: ByteBuffer(string: "login=alice&token=\(fixture.tokens["alice"] ?? "")&next=/")) { response in
+            try await client.execute(
+                uri: "/signin", method: .post, headers: form,
+                body: ByteBuffer(string: "login=alice&token=\(fixture.tokens["alice"] ?? "")&next=/")
+            ) { response in
                 cookie = String(response.headers[.setCookie]?.split(separator: ";").first ?? "")
             }
             var formToken = ""
@@ -56,18 +60,28 @@ struct FinalSelectionTests {
                 let marker = "name=\"form_token\" value=\""
                 formToken = html.range(of: marker).map { String(html[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
             }
-            try await client.execute(uri: "/submissions/alice/s0/selection", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
-                                     body: ByteBuffer(string: "action=select")) { #expect($0.status == .forbidden, "no anti-forgery token") }
-            try await client.execute(uri: "/submissions/alice/s0/selection", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
-                                     body: ByteBuffer(string: "action=select&form_token=\(formToken)")) { #expect($0.status == .seeOther) }
+            try await client.execute(
+                uri: "/submissions/alice/s0/selection", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "action=select")
+            ) { #expect($0.status == .forbidden, "no anti-forgery token") }
+            try await client.execute(
+                uri: "/submissions/alice/s0/selection", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "action=select&form_token=\(formToken)")
+            ) { #expect($0.status == .seeOther) }
             try await client.execute(uri: "/submissions/alice/s0", method: .get, headers: [.cookie: cookie]) { response in
                 #expect(String(buffer: response.body).contains("Selected for the final leaderboard. Your team selected 1 of 1."))
             }
-            try await client.execute(uri: "/submissions/bob/s1/selection", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
-                                     body: ByteBuffer(string: "action=select&form_token=\(formToken)")) { #expect($0.status == .forbidden, "another team's") }
+            try await client.execute(
+                uri: "/submissions/bob/s1/selection", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "action=select&form_token=\(formToken)")
+            ) { #expect($0.status == .forbidden, "another team's") }
 
-            try await client.execute(uri: "/leaderboard/final", method: .get, headers: fixture.authorization("bob")) { #expect($0.status == .forbidden) }
-            try await client.execute(uri: "/api/v1/leaderboard/final", method: .get, headers: fixture.authorization("bob")) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/leaderboard/final", method: .get, headers: fixture.authorization("bob")) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/v1/leaderboard/final", method: .get, headers: fixture.authorization("bob")) {
+                #expect($0.status == .forbidden)
+            }
             try fixture.hub.ledger.reveal(by: "organiser")
             try await client.execute(uri: "/leaderboard/final", method: .get, headers: fixture.authorization("bob")) { response in
                 #expect(response.status == .ok)

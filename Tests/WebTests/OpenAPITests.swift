@@ -15,7 +15,8 @@ import Yams
 struct OpenAPITests {
     @Test func theDocumentListsExactlyTheAPIRoutesAndEachAnswersAsDocumented() async throws {
         let fixture = try await WebFixture(submissions: 2)
-        let router = try WebServer(hub: fixture.hub, settings: ServerSettings(executablePath: "/bin/false"), logger: Logger(label: "test")).makeRouter()
+        let router = try WebServer(hub: fixture.hub, settings: ServerSettings(executablePath: "/bin/false"), logger: Logger(label: "test"))
+            .makeRouter()
         let routes = Set(router.routes.filter { "\($0.path)".hasPrefix("/api/") }.map { "\($0.method) \($0.path)" })
         try await fixture.application().test(.router) { client in
             var document: [String: Any] = [:]

@@ -13,10 +13,13 @@ import Testing
 @Suite("Organisers' pages")
 struct OrganiserPagesTests {
     /// A browser session for `login`: its cookie and the anti-forgery token of its forms.
-    static func signIn(_ client: some TestClientProtocol, _ fixture: WebFixture, _ login: String) async throws -> (cookie: String, formToken: String) {
+    static func signIn(_ client: some TestClientProtocol, _ fixture: WebFixture, _ login: String) async throws -> (cookie: String, formToken: String)
+    {
         var cookie = ""
-        try await client.execute(uri: "/signin", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                 body: ByteBuffer(string: "login=\(login)&token=\(fixture.tokens[login] ?? "")&next=/")) { response in
+        try await client.execute(
+            uri: "/signin", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: "login=\(login)&token=\(fixture.tokens[login] ?? "")&next=/")
+        ) { response in
             cookie = String(response.headers[.setCookie]?.split(separator: ";").first ?? "")
         }
         var formToken = ""
@@ -38,10 +41,14 @@ struct OrganiserPagesTests {
     }
 
     @discardableResult
-    static func post(_ client: some TestClientProtocol, _ uri: String, _ session: (cookie: String, formToken: String), _ body: String,
-                     check: @escaping @Sendable (TestResponse) throws -> Void = { _ in }) async throws -> TestResponse {
-        try await client.execute(uri: uri, method: .post, headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
-                                 body: ByteBuffer(string: body + "&form_token=\(session.formToken)")) { response in
+    static func post(
+        _ client: some TestClientProtocol, _ uri: String, _ session: (cookie: String, formToken: String), _ body: String,
+        check: @escaping @Sendable (TestResponse) throws -> Void = { _ in }
+    ) async throws -> TestResponse {
+        try await client.execute(
+            uri: uri, method: .post, headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: body + "&form_token=\(session.formToken)")
+        ) { response in
             try check(response)
             return response
         }
@@ -66,7 +73,9 @@ struct OrganiserPagesTests {
             }
             // Another team's log: organisers only.
             try await client.execute(uri: "/submissions/alice/broken", method: .get, headers: fixture.authorization("olga")) { response in
-                #expect(String(buffer: response.body).contains("alice&#39;s secret mistake") || String(buffer: response.body).contains("alice's secret mistake"))
+                #expect(
+                    String(buffer: response.body).contains("alice&#39;s secret mistake")
+                        || String(buffer: response.body).contains("alice's secret mistake"))
             }
             try await client.execute(uri: "/submissions/alice/broken", method: .get, headers: fixture.authorization("bob")) { response in
                 #expect(!String(buffer: response.body).contains("secret mistake"))
@@ -84,8 +93,10 @@ struct OrganiserPagesTests {
             try await client.execute(uri: "/leaderboard/final", method: .get, headers: fixture.authorization("olga")) { #expect($0.status == .ok) }
             // Organisers do not submit, and have no repository.
             try await client.execute(uri: "/sandbox", method: .get, headers: fixture.authorization("olga")) { #expect($0.status == .forbidden) }
-            try await client.execute(uri: "/git/organisers.git/info/refs?service=git-upload-pack", method: .get,
-                                     headers: fixture.authorization("olga")) { #expect($0.status == .forbidden) }
+            try await client.execute(
+                uri: "/git/organisers.git/info/refs?service=git-upload-pack", method: .get,
+                headers: fixture.authorization("olga")
+            ) { #expect($0.status == .forbidden) }
         }
     }
 
@@ -96,9 +107,11 @@ struct OrganiserPagesTests {
         try await fixture.application().test(.router) { client in
             let session = try await Self.signIn(client, fixture, "olga")
             // A form without the anti-forgery token is refused and changes nothing.
-            try await client.execute(uri: "/organisers/reveal", method: .post,
-                                     headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
-                                     body: ByteBuffer(string: "")) { response in
+            try await client.execute(
+                uri: "/organisers/reveal", method: .post,
+                headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "")
+            ) { response in
                 #expect(response.status == .forbidden && response.headers[.contentType] == "text/html; charset=utf-8")
                 #expect(String(buffer: response.body).contains("anti-forgery token is missing or out of date"), "said on a page")
             }
@@ -111,10 +124,13 @@ struct OrganiserPagesTests {
                 #expect(html.contains("Member <strong>carla</strong> of team <strong>carol</strong>"))
                 #expect(html.contains("git clone http://"))
             }
-            try await client.execute(uri: "/organisers/teams", method: .post,
-                                     headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
-                                     body: ByteBuffer(string: "team=carol&form_token=\(session.formToken)")) { response in
-                #expect(response.status == .conflict && String(buffer: response.body).contains("team &#39;carol&#39; already exists")
+            try await client.execute(
+                uri: "/organisers/teams", method: .post,
+                headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "team=carol&form_token=\(session.formToken)")
+            ) { response in
+                #expect(
+                    response.status == .conflict && String(buffer: response.body).contains("team &#39;carol&#39; already exists")
                         || String(buffer: response.body).contains("team 'carol' already exists"))
             }
             let issued = try await Self.post(client, "/organisers/members", session, "team=carol&login=carla")
@@ -132,12 +148,19 @@ struct OrganiserPagesTests {
                 #expect(response.status == .badRequest && String(buffer: response.body).contains("is a name the hub keeps for itself"))
             }
             #expect(try hub.ledger.teams().map(\.name) == ["alice", "bob", "carol"])
-            #expect(try hub.ledger.teamExists("dave") == false && FileManager.default.fileExists(atPath: hub.paths.teamRepository("erin").path) == false)
+            #expect(
+                try hub.ledger.teamExists("dave") == false && FileManager.default.fileExists(atPath: hub.paths.teamRepository("erin").path) == false)
 
             // Basic credentials beside another member's session cookie do not pass its form token.
-            try await client.execute(uri: "/organisers/teams", method: .post, headers: Self.form(fixture.authorization("olga"), cookie: session.cookie), body: ByteBuffer(string: "team=frank&form_token=\(session.formToken)")) { #expect($0.status == .ok, "olga's own session") }
+            try await client.execute(
+                uri: "/organisers/teams", method: .post, headers: Self.form(fixture.authorization("olga"), cookie: session.cookie),
+                body: ByteBuffer(string: "team=frank&form_token=\(session.formToken)")
+            ) { #expect($0.status == .ok, "olga's own session") }
             let bob = try await Self.signIn(client, fixture, "bob")
-            try await client.execute(uri: "/organisers/teams", method: .post, headers: Self.form(fixture.authorization("olga"), cookie: bob.cookie), body: ByteBuffer(string: "team=mallory&form_token=\(bob.formToken)")) { #expect($0.status == .forbidden, "bob's session, olga's credentials") }
+            try await client.execute(
+                uri: "/organisers/teams", method: .post, headers: Self.form(fixture.authorization("olga"), cookie: bob.cookie),
+                body: ByteBuffer(string: "team=mallory&form_token=\(bob.formToken)")
+            ) { #expect($0.status == .forbidden, "bob's session, olga's credentials") }
             #expect(try hub.ledger.teamExists("mallory") == false)
 
             // Revoking: the token stops working; an organiser cannot lock itself out (and is
@@ -214,7 +237,8 @@ struct OrganiserPagesTests {
                 let html = String(buffer: response.body)
                 #expect(html.contains("<td>olga</td><td>rescore</td><td>bob</td>"))
             }
-            try await client.execute(uri: "/api/v1/organisers/audit?team=carol&limit=2", method: .get, headers: fixture.authorization("olga")) { response in
+            try await client.execute(uri: "/api/v1/organisers/audit?team=carol&limit=2", method: .get, headers: fixture.authorization("olga")) {
+                response in
                 let entries = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]] ?? []
                 #expect(entries.count == 2 && entries.allSatisfy { $0["team"] as? String == "carol" })
                 #expect((entries.first?["id"] as? Int ?? 0) > (entries.last?["id"] as? Int ?? 0), "newest first")

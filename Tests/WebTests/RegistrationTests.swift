@@ -37,34 +37,42 @@ struct RegistrationTests {
     @Test func takenAndBadNamesAreRefusedEachAddressIsLimitedAndOrganisersCloseIt() async throws {
         let fixture = try await WebFixture(submissions: 0) {
             // The phase in force is open, and registration is.
-            $0.replacingOccurrences(of: "  - name: competitive\n    kind: closed", with: "  - name: competitive\n    kind: open") + "open_registration: true\n"
+            $0.replacingOccurrences(of: "  - name: competitive\n    kind: closed", with: "  - name: competitive\n    kind: open")
+                + "open_registration: true\n"
         }
         try await fixture.application().test(.router) { client in
             try await client.execute(uri: "/signin", method: .get) { response in
                 #expect(String(buffer: response.body).contains("<a href=\"/register\">Register a team</a>"))
             }
             try await client.execute(uri: "/register", method: .get) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=dave&login=alice")) { response in
+            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=dave&login=alice")) {
+                response in
                 #expect(response.status == .conflict)
                 let html = String(buffer: response.body)
                 #expect(html.contains("the login &#39;alice&#39; is taken") || html.contains("the login 'alice' is taken"), "\(html)")
                 #expect(!html.contains("belongs to team"), "whose login it is stays with the organisers")
                 #expect(html.contains("name=\"login\""), "the form is shown again, to choose another")
             }
-            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=Bad%20Name&login=erin")) { response in
+            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=Bad%20Name&login=erin")) {
+                response in
                 #expect(response.status == .badRequest)
             }
-            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=bob&login=erin")) { response in
+            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=bob&login=erin")) {
+                response in
                 #expect(response.status == .conflict, "a taken team name")
             }
             // The refusals above do not count: three registrations do, then the address waits.
             try fixture.makeLedgerRepository()
             for name in ["frank", "grace", "henry"] {
-                try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=\(name)&login=\(name)")) { response in
-                    #expect(response.status == .ok && String(buffer: response.body).contains("is registered"), "\(name): \(response.status) \(String(buffer: response.body).suffix(600))")
+                try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=\(name)&login=\(name)"))
+                { response in
+                    #expect(
+                        response.status == .ok && String(buffer: response.body).contains("is registered"),
+                        "\(name): \(response.status) \(String(buffer: response.body).suffix(600))")
                 }
             }
-            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=ivan&login=ivan")) { response in
+            try await client.execute(uri: "/register", method: .post, headers: Self.form, body: ByteBuffer(string: "team=ivan&login=ivan")) {
+                response in
                 #expect(response.status == .tooManyRequests, "three registrations per address and hour")
             }
             let (henry, ivan) = (try await fixture.hub.ledger.hasTeam("henry"), try await fixture.hub.ledger.hasTeam("ivan"))

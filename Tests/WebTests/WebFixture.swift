@@ -26,7 +26,8 @@ final class WebFixture: @unchecked Sendable {
         let template = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("templates/breast-cancer/challenge.yaml")
         let format = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
-        let text = try String(contentsOf: template, encoding: .utf8)
+        let text =
+            try String(contentsOf: template, encoding: .utf8)
             .replacingOccurrences(of: "start: init+14d", with: "start: \(Date().addingTimeInterval(86_400).formatted(format))")
             .replacingOccurrences(of: "start: init+28d", with: "start: \(Date().addingTimeInterval(2 * 86_400).formatted(format))")
             .replacingOccurrences(of: "end: init+42d", with: "end: \(Date().addingTimeInterval(3 * 86_400).formatted(format))")
@@ -44,11 +45,13 @@ final class WebFixture: @unchecked Sendable {
             try record(team: index % 2 == 0 ? "alice" : "bob", name: "s\(index)")
             try await finishNext { id in
                 let value = 0.5 + Double(index) / 100
-                return EvaluationOutcome(state: .scored, log: "fold 0: train 0.10 s", baggedScores: [
-                    BaggedScoreRecord(evaluationID: id, split: .valid, scoreType: "roc_auc", value: value),
-                    BaggedScoreRecord(evaluationID: id, split: .publicTest, scoreType: "roc_auc", value: value - 0.01),
-                    BaggedScoreRecord(evaluationID: id, split: .privateTest, scoreType: "roc_auc", value: value - 0.02),
-                ])
+                return EvaluationOutcome(
+                    state: .scored, log: "fold 0: train 0.10 s",
+                    baggedScores: [
+                        BaggedScoreRecord(evaluationID: id, split: .valid, scoreType: "roc_auc", value: value),
+                        BaggedScoreRecord(evaluationID: id, split: .publicTest, scoreType: "roc_auc", value: value - 0.01),
+                        BaggedScoreRecord(evaluationID: id, split: .privateTest, scoreType: "roc_auc", value: value - 0.02),
+                    ])
             }
         }
         try record(team: "alice", name: "broken")
@@ -61,8 +64,9 @@ final class WebFixture: @unchecked Sendable {
     }
 
     private func record(team: String, name: String, questions: [String] = ["diagnosis"]) throws {
-        _ = try hub.ledger.recordSubmission(team: team, name: name, commitID: String(repeating: "c", count: 40), pusher: team,
-                                            questions: questions, phase: "competitive")
+        _ = try hub.ledger.recordSubmission(
+            team: team, name: name, commitID: String(repeating: "c", count: 40), pusher: team,
+            questions: questions, phase: "competitive")
     }
 
     /// Records `team/name` on `question` alone, scored with `scores` (bagged, by split).
@@ -76,9 +80,11 @@ final class WebFixture: @unchecked Sendable {
                 others.append(claimed.id!)
                 continue
             }
-            _ = try await hub.ledger.finishEvaluation(claimed.id!, owner: "web-fixture", outcome: EvaluationOutcome(
-                state: .scored, log: nil,
-                baggedScores: scores.map { BaggedScoreRecord(evaluationID: claimed.id!, split: $0.0, scoreType: $0.1, value: $0.2) }))
+            _ = try await hub.ledger.finishEvaluation(
+                claimed.id!, owner: "web-fixture",
+                outcome: EvaluationOutcome(
+                    state: .scored, log: nil,
+                    baggedScores: scores.map { BaggedScoreRecord(evaluationID: claimed.id!, split: $0.0, scoreType: $0.1, value: $0.2) }))
             break
         }
         for id in others { _ = try await hub.ledger.releaseEvaluation(id, owner: "web-fixture") }
@@ -96,7 +102,8 @@ final class WebFixture: @unchecked Sendable {
         let empty = home.appendingPathComponent("empty-tree")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         let tree = try repository.writeTree(fromDirectory: empty)
-        _ = try repository.createCommit(tree: tree, parents: [], message: "starting kit", signature: HubSetup.organisers, reference: "refs/heads/main")
+        _ = try repository.createCommit(
+            tree: tree, parents: [], message: "starting kit", signature: HubSetup.organisers, reference: "refs/heads/main")
     }
 
     /// The application with Forkboard's router, for HummingbirdTesting.

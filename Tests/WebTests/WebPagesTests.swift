@@ -28,12 +28,15 @@ struct WebPagesTests {
             try await client.execute(uri: "/", method: .get, headers: fixture.authorization("alice")) { response in
                 #expect(response.status == .ok)
                 let html = String(buffer: response.body)
-                #expect(html.contains("<strong>tumours</strong>") && html.contains("<a href=\"https://archive.ics.uci.edu\">the Wisconsin data</a>"),
-                        "the description's Markdown is rendered")
+                #expect(
+                    html.contains("<strong>tumours</strong>") && html.contains("<a href=\"https://archive.ics.uci.edu\">the Wisconsin data</a>"),
+                    "the description's Markdown is rendered")
                 #expect(html.contains("Now: the <strong>competitive</strong> phase (closed)"))
                 #expect(html.contains("the collaborative phase starts") && html.contains("id=\"countdown\""))
                 #expect(html.contains("<strong>competitive</strong> (now)"))
-                #expect(html.contains("<td>diagnosis</td><td>classification</td><td>roc_auc, accuracy, log_loss</td><td>cross-validation (5 folds), bagged</td>"))
+                #expect(
+                    html.contains(
+                        "<td>diagnosis</td><td>classification</td><td>roc_auc, accuracy, log_loss</td><td>cross-validation (5 folds), bagged</td>"))
                 #expect(html.contains("git clone http://") && html.contains("/git/alice.git\ncd alice"))
                 #expect(html.contains("href=\"https://forum.example.org/c/breast-cancer\""))
             }
@@ -80,7 +83,9 @@ struct WebPagesTests {
                 #expect(html.contains("ranked by the bagged cross-validation roc_auc"))
                 // s2's bagged cross-validation ROC AUC (no accuracy or log loss recorded), then its
                 // public test ROC AUC.
-                #expect(html.contains("<td class=\"number\">0.5200</td><td class=\"number\"></td><td class=\"number\"></td><td class=\"number\">0.5100</td>"))
+                #expect(
+                    html.contains(
+                        "<td class=\"number\">0.5200</td><td class=\"number\"></td><td class=\"number\"></td><td class=\"number\">0.5100</td>"))
                 #expect(html.contains("5 of 5 rows"))
                 #expect(!html.contains("Next page"))
                 #expect(html.contains("id=\"search\"") && html.contains("data-column=\"3\" data-numeric>roc_auc"))
@@ -120,14 +125,19 @@ struct WebPagesTests {
             phases:
             """
         let fixture = try await WebFixture(submissions: 0) { $0.replacingOccurrences(of: "phases:\n", with: question + "\n") }
-        try await fixture.recordScored(team: "bob", name: "kaggle-style", question: "diagnosis-predictions",
-                                       scores: [(.publicTest, "log_loss", 0.25), (.publicTest, "accuracy", 0.9), (.privateTest, "log_loss", 0.3)])
+        try await fixture.recordScored(
+            team: "bob", name: "kaggle-style", question: "diagnosis-predictions",
+            scores: [(.publicTest, "log_loss", 0.25), (.publicTest, "accuracy", 0.9), (.privateTest, "log_loss", 0.3)])
         try await fixture.application().test(.router) { client in
-            try await client.execute(uri: "/leaderboard?question=diagnosis-predictions", method: .get, headers: fixture.authorization("alice")) { response in
+            try await client.execute(uri: "/leaderboard?question=diagnosis-predictions", method: .get, headers: fixture.authorization("alice")) {
+                response in
                 let html = String(buffer: response.body)
                 #expect(html.contains("ranked by the bagged public test log_loss"))
-                #expect(html.contains("<a href=\"/submissions/bob/kaggle-style\">kaggle-style</a></td><td class=\"number\">0.2500</td><td class=\"number\">0.9000</td>"),
-                        "the public test scores, not empty cross-validation columns")
+                #expect(
+                    html.contains(
+                        "<a href=\"/submissions/bob/kaggle-style\">kaggle-style</a></td><td class=\"number\">0.2500</td><td class=\"number\">0.9000</td>"
+                    ),
+                    "the public test scores, not empty cross-validation columns")
                 #expect(!html.contains("Public test log_loss</button>"), "no second public column")
                 #expect(!html.contains("0.3000"), "private scores stay hidden")
             }
@@ -213,10 +223,11 @@ struct WebPagesTests {
         // 3 builds on 2, which builds on 1: 3's edge comes from 2 only.
         let parents = LineageGraph.parents(edges: [(2, 1), (3, 1), (3, 2), (4, 1)])
         #expect(parents[3] == [2] && parents[2] == [1] && parents[4] == [1])
-        let dot = LineageGraph.dot(nodes: [
-            .init(id: 1, team: "alice", name: "a", contributivity: 0.25), .init(id: 2, team: "bob", name: "b \"quoted\"", contributivity: nil),
-            .init(id: 3, team: "alice", name: "c", contributivity: 1),
-        ], parents: [2: [1], 3: [2]])
+        let dot = LineageGraph.dot(
+            nodes: [
+                .init(id: 1, team: "alice", name: "a", contributivity: 0.25), .init(id: 2, team: "bob", name: "b \"quoted\"", contributivity: nil),
+                .init(id: 3, team: "alice", name: "c", contributivity: 1),
+            ], parents: [2: [1], 3: [2]])
         #expect(dot.contains("s1 -> s2;") && dot.contains("s2 -> s3;") && !dot.contains("s1 -> s3;"))
         #expect(dot.contains("fillcolor=\"#4e79a7\"") && dot.contains("fillcolor=\"#f28e2b\""), "one colour per team")
         #expect(dot.contains("b \\\"quoted\\\""))
@@ -236,10 +247,11 @@ struct WebPagesTests {
             }
         }
         let start = Date(timeIntervalSince1970: 1_800_000_000)
-        let plot = ScorePlot(points: [
-            .init(time: start, score: 0.7, label: "a"), .init(time: start.addingTimeInterval(3600), score: 0.6, label: "b"),
-            .init(time: start.addingTimeInterval(7200), score: 0.8, label: "c"),
-        ], boundaries: [.init(time: start.addingTimeInterval(5000), name: "collaborative")], scoreName: "accuracy", lowerIsBetter: false)
+        let plot = ScorePlot(
+            points: [
+                .init(time: start, score: 0.7, label: "a"), .init(time: start.addingTimeInterval(3600), score: 0.6, label: "b"),
+                .init(time: start.addingTimeInterval(7200), score: 0.8, label: "c"),
+            ], boundaries: [.init(time: start.addingTimeInterval(5000), name: "collaborative")], scoreName: "accuracy", lowerIsBetter: false)
         #expect(plot.bestSoFar.map(\.score) == [0.7, 0.7, 0.8])
         #expect(plot.svg().contains(">collaborative</text>") && plot.svg().contains("class=\"phase\""))
         let lower = ScorePlot(points: plot.points, boundaries: [], scoreName: "log_loss", lowerIsBetter: true)
@@ -247,9 +259,10 @@ struct WebPagesTests {
     }
 
     @Test func theHistogramCountsEachPhasesScoresInEqualBins() async throws {
-        let histogram = ScoreHistogram(series: [
-            .init(phase: "competitive", scores: [0.5, 0.55, 0.59, 1.0]), .init(phase: "collaborative", scores: [0.95, 1.0]),
-        ], scoreName: "accuracy", binCount: 5)
+        let histogram = ScoreHistogram(
+            series: [
+                .init(phase: "competitive", scores: [0.5, 0.55, 0.59, 1.0]), .init(phase: "collaborative", scores: [0.95, 1.0]),
+            ], scoreName: "accuracy", binCount: 5)
         let bins = histogram.bins
         #expect(abs(bins.low - 0.5) < 1e-12 && abs(bins.width - 0.1) < 1e-12)
         #expect(bins.counts == [[3, 0, 0, 0, 1], [0, 0, 0, 0, 2]], "the highest score falls in the last bin")
@@ -285,8 +298,10 @@ struct SignInTests {
             }
             var cookie = ""
             let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
-            try await client.execute(uri: "/signin", method: .post, headers: form,
-                                     body: Self.formBody([("login", "alice"), ("token", fixture.tokens["alice"] ?? ""), ("next", "//evil.example.org/")])) { response in
+            try await client.execute(
+                uri: "/signin", method: .post, headers: form,
+                body: Self.formBody([("login", "alice"), ("token", fixture.tokens["alice"] ?? ""), ("next", "//evil.example.org/")])
+            ) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/", "only a path on this hub is followed after signing in")
                 cookie = String(response.headers[.setCookie]?.split(separator: ";").first ?? "")
@@ -301,10 +316,14 @@ struct SignInTests {
                 formToken = html.range(of: marker).map { String(html[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
                 #expect(formToken.count == 64)
             }
-            try await client.execute(uri: "/signout", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
-                                     body: Self.formBody([("form_token", "forged")])) { #expect($0.status == .forbidden) }
-            try await client.execute(uri: "/signout", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
-                                     body: Self.formBody([("form_token", formToken)])) { #expect($0.status == .seeOther) }
+            try await client.execute(
+                uri: "/signout", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: Self.formBody([("form_token", "forged")])
+            ) { #expect($0.status == .forbidden) }
+            try await client.execute(
+                uri: "/signout", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: Self.formBody([("form_token", formToken)])
+            ) { #expect($0.status == .seeOther) }
             try await client.execute(uri: "/leaderboard", method: .get, headers: [.cookie: cookie]) {
                 #expect($0.status == .unauthorized, "signed out")
             }

@@ -32,9 +32,10 @@ enum BlendingValidation {
                     "submission \(submission) has \(folds.count) folds, the question has \(problem.folds.count)")
             }
             for (foldIndex, predictions) in folds.enumerated() {
-                let expectations = [
-                    ("validation", predictions.validation, problem.folds[foldIndex].validationRows.count),
-                ] + (predictions.test.map { [("test", $0, problem.testTruth.rowCount)] } ?? [])
+                let expectations =
+                    [
+                        ("validation", predictions.validation, problem.folds[foldIndex].validationRows.count)
+                    ] + (predictions.test.map { [("test", $0, problem.testTruth.rowCount)] } ?? [])
                 for (part, prediction, rowCount) in expectations {
                     guard prediction.rowCount == rowCount, width(of: prediction) == expectedWidth else {
                         throw BlendingError.shapeMismatch(

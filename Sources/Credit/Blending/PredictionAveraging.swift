@@ -38,8 +38,10 @@ enum PredictionAveraging {
     /// with a weight once, in index order.
     /// - Throws: what `predictions` throws; ``BlendingError/shapeMismatch(_:)`` for
     ///   predictions of another number of rows or kind.
-    static func weighted(_ weights: [[Double]], of predictions: (Int) throws -> Predictions,
-                         rowCount: Int) throws -> (Predictions, Predictions) {
+    static func weighted(
+        _ weights: [[Double]], of predictions: (Int) throws -> Predictions,
+        rowCount: Int
+    ) throws -> (Predictions, Predictions) {
         var sums = [[Double]](repeating: [], count: weights.count)
         var template: Predictions?
         let members = weights.first.map { Array($0.indices) } ?? []
@@ -48,10 +50,11 @@ enum PredictionAveraging {
             guard normalized.rowCount == rowCount else {
                 throw BlendingError.shapeMismatch("submission \(member)'s test predictions have \(normalized.rowCount) rows, expected \(rowCount)")
             }
-            let values: [Double] = switch normalized {
-            case .probabilities(let matrix): matrix.values
-            case .values(let values): values
-            }
+            let values: [Double] =
+                switch normalized {
+                case .probabilities(let matrix): matrix.values
+                case .values(let values): values
+                }
             template = template ?? normalized
             for (index, list) in weights.enumerated() where list[member] > 0 {
                 if sums[index].isEmpty { sums[index] = [Double](repeating: 0, count: values.count) }
@@ -78,4 +81,3 @@ enum PredictionAveraging {
         averageOverFolds(foldPredictions.map(RampNormalization.normalized))
     }
 }
-

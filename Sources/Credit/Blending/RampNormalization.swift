@@ -51,7 +51,8 @@ enum RampNormalization {
                 partial.7 += values[index + 7]
                 index += 8
             }
-            var result = ((partial.0 + partial.1) + (partial.2 + partial.3))
+            var result =
+                ((partial.0 + partial.1) + (partial.2 + partial.3))
                 + ((partial.4 + partial.5) + (partial.6 + partial.7))
             while index < count {
                 result += values[index]

@@ -59,7 +59,8 @@ public struct CreditTrailer: Sendable, Equatable {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
         guard number.contains(where: \.isNumber), number.allSatisfy({ ("0"..."9").contains($0) || $0 == "." }),
-              number.filter({ $0 == "." }).count <= 1, let percent = Double(number), percent.isFinite else { return nil }
+            number.filter({ $0 == "." }).count <= 1, let percent = Double(number), percent.isFinite
+        else { return nil }
         return CreditTrailer(submission: key, percent: percent, text: text)
     }
 
@@ -113,7 +114,8 @@ public struct CreditTrailer: Sendable, Equatable {
         guard let colon = line.firstIndex(of: ":") else { return nil }
         let token = line[..<colon].trimmingSpaces()
         guard !token.isEmpty, line.first?.isWhitespace == false,
-              token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else { return nil }
+            token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" })
+        else { return nil }
         return (token, line[line.index(after: colon)...].trimmingSpaces())
     }
 }

@@ -1,5 +1,3 @@
-
-
 /// Historical contributivity: credit flowing backwards along the submissions' lineage.
 ///
 /// Two kinds of shares (DESIGN.md, "Credit"):

@@ -107,7 +107,8 @@ public final class LineageCredit {
         }
         let number = graph.number(of: kitCommit)
         try graph.assignOwner(0, from: number)
-        startingKit = LineageShares.fromTokens(key: Self.startingKitKey, tokenCounts: try tokenCounts(of: number, position: 0, selfKey: Self.startingKitKey))
+        startingKit = LineageShares.fromTokens(
+            key: Self.startingKitKey, tokenCounts: try tokenCounts(of: number, position: 0, selfKey: Self.startingKitKey))
         attribution.addAnchor(number)
     }
 
@@ -217,7 +218,9 @@ public final class LineageCredit {
         }
         var counts: [String: Int] = [:]
         for (owner, count) in byOwner {
-            let key = owner >= 1 && Int(owner) <= submissions.count ? submissions[Int(owner) - 1].key
+            let key =
+                owner >= 1 && Int(owner) <= submissions.count
+                ? submissions[Int(owner) - 1].key
                 : owner == 0 ? Self.startingKitKey : selfKey
             counts[key, default: 0] += count
         }

@@ -1,5 +1,3 @@
-
-
 /// The fingerprints of the submissions examined so far, by hash; each hash's occurrences are
 /// in recording order, so the first one is the earliest submission that has it.
 struct ReuseIndex: Sendable {

@@ -1,5 +1,3 @@
-
-
 /// A chain of seeds between two files that advance together on both sides: one copied region.
 struct ReuseRegion: Sendable {
     private(set) var seeds: [ReuseSeed]

@@ -1,5 +1,3 @@
-
-
 /// One submission as reuse detection sees it: who made it, its source files, and which
 /// submissions it legitimately derives from.
 public struct ReuseSubmission: Sendable, Hashable {

@@ -1,5 +1,3 @@
-
-
 /// Document fingerprinting by winnowing (Schleimer, Wilkerson and Aiken, "Winnowing: local
 /// algorithms for document fingerprinting", SIGMOD 2003).
 ///

@@ -62,8 +62,13 @@ public enum SourceTokenizer {
         if first == "." { return text.unicodeScalars.dropFirst().first.map { ("0"..."9").contains($0) } ?? true }
         if first == "\"" || first == "'" || first == "`" { return true }
         if let quote = text.unicodeScalars.firstIndex(where: { $0 == "\"" || $0 == "'" }),
-           text.unicodeScalars[..<quote].allSatisfy({ $0.properties.isAlphabetic }) { return true }  // r"...", f'...'
-        return text.unicodeScalars.allSatisfy { !$0.properties.isAlphabetic && !$0.properties.isWhitespace && $0.properties.numericType == nil && $0 != "_" }
+            text.unicodeScalars[..<quote].allSatisfy({ $0.properties.isAlphabetic })
+        {
+            return true
+        }  // r"...", f'...'
+        return text.unicodeScalars.allSatisfy {
+            !$0.properties.isAlphabetic && !$0.properties.isWhitespace && $0.properties.numericType == nil && $0 != "_"
+        }
     }
 
     private static let constants: Set<String> = ["True", "False", "None", "null", "true", "false", "nil"]

@@ -48,7 +48,8 @@ extension SourceTokenizerScanner {
         let startLine = line
         let start = index
         let quote = bytes[index]
-        let triple = quote != UInt8(ascii: "`") && peek(at: index + 1) == quote && peek(at: index + 2) == quote
+        let triple =
+            quote != UInt8(ascii: "`") && peek(at: index + 1) == quote && peek(at: index + 2) == quote
             && (language == .python || quote == UInt8(ascii: "\""))
         let quoteLength = triple ? 3 : 1
         index += quoteLength

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 
@@ -135,8 +135,10 @@ enum CSVSyntax {
     /// - Parameter atEnd: true when no byte follows `end` (the file's last record may lack a
     ///   line end).
     /// - Throws: a message when a quoted field opened in the record is not closed by the end.
-    static func scan(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, atEnd: Bool,
-                     fields: inout [Range<Int>]) throws(QuoteNotClosed) -> Scan {
+    static func scan(
+        _ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, atEnd: Bool,
+        fields: inout [Range<Int>]
+    ) throws(QuoteNotClosed) -> Scan {
         fields.removeAll(keepingCapacity: true)
         if start >= end { return atEnd ? .end : .needMore }
         var index = start

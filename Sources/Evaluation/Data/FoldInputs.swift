@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Challenge
 import Foundation
@@ -16,8 +16,10 @@ public enum FoldInputs {
     /// lock: the inputs cannot be replaced while `body` links them.
     /// - Throws: what ``InputCutter/cut(_:into:)`` throws; what `body` throws; a Foundation
     ///   error when the cache cannot be written.
-    public static func withInputs<Result>(of data: QuestionData, cacheDirectory: URL, stamp: String,
-                                          _ body: (URL) throws -> Result) throws -> Result {
+    public static func withInputs<Result>(
+        of data: QuestionData, cacheDirectory: URL, stamp: String,
+        _ body: (URL) throws -> Result
+    ) throws -> Result {
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
         let name = data.question.name
@@ -54,13 +56,15 @@ public enum FoldInputs {
             let foldDirectory = directory.appendingPathComponent("fold-\(index)")
             return [
                 .training(foldDirectory.appendingPathComponent("train"), objects: fold.trainRows),
-                .prediction(foldDirectory.appendingPathComponent("predict"), objects: fold.validationRows,
-                            testObjects: shards == nil && !data.testIDs.isEmpty ? 0..<data.testIDs.count : nil),
+                .prediction(
+                    foldDirectory.appendingPathComponent("predict"), objects: fold.validationRows,
+                    testObjects: shards == nil && !data.testIDs.isEmpty ? 0..<data.testIDs.count : nil),
             ]
         }
-        return folds + (shards ?? []).enumerated().map { index, range in
-            .prediction(directory.appendingPathComponent(shardDirectoryName(index)), objects: [], testObjects: range)
-        }
+        return folds
+            + (shards ?? []).enumerated().map { index, range in
+                .prediction(directory.appendingPathComponent(shardDirectoryName(index)), objects: [], testObjects: range)
+            }
     }
 
     /// The directory of test shard `index` among a question's cut inputs.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Challenge
 import Foundation
@@ -35,8 +35,9 @@ public struct InputSelection: Sendable {
 
     /// A step's prediction input: `predict.csv` without the target.
     public static func prediction(_ directory: URL, objects: [Int], testObjects: Range<Int>?) -> InputSelection {
-        InputSelection(directory: directory, objectsFileName: "predict.csv", trainObjects: objects, testObjects: testObjects,
-                       keepsTarget: false)
+        InputSelection(
+            directory: directory, objectsFileName: "predict.csv", trainObjects: objects, testObjects: testObjects,
+            keepsTarget: false)
     }
 }
 
@@ -63,7 +64,13 @@ struct TestRouting {
         var high = segments.count
         while low < high {
             let middle = (low + high) / 2
-            if object < boundaries[middle] { high = middle } else if object >= boundaries[middle + 1] { low = middle + 1 } else { return segments[middle] }
+            if object < boundaries[middle] {
+                high = middle
+            } else if object >= boundaries[middle + 1] {
+                low = middle + 1
+            } else {
+                return segments[middle]
+            }
         }
         return []
     }
@@ -95,26 +102,34 @@ public enum InputCutter {
         for (position, table) in data.files.train.tables.enumerated() {
             let writers = try selections.map { try BufferedFileWriter(url: $0.directory.appendingPathComponent("\(table.name).csv")) }
             var header: [String] = []
-            try route(table.url, question: data.question, index: trainIndex, lenient: data.isSubset, header: { columns in
-                header = columns
-                for writer in writers { try writer.write(columns.map(CSVSyntax.field).joined(separator: ",") + "\n") }
-            }, row: { record, object in
-                for target in trainRoutes[object] {
-                    try writers[Int(target)].write(record.raw)
-                    try writers[Int(target)].write(CSVSyntax.newline)
-                }
-            })
-            if let testIndex, let testTable = data.files.test?.tables[position] {
-                try route(testTable.url, question: data.question, index: testIndex, lenient: false, header: { columns in
-                    if columns != header {
-                        throw DataError(file: testTable.url.path, problem: "line 1: its columns differ from \(table.url.lastPathComponent)'s (\(header.joined(separator: ",")))")
-                    }
-                }, row: { record, object in
-                    for target in testRouting.routes(object) {
+            try route(
+                table.url, question: data.question, index: trainIndex, lenient: data.isSubset,
+                header: { columns in
+                    header = columns
+                    for writer in writers { try writer.write(columns.map(CSVSyntax.field).joined(separator: ",") + "\n") }
+                },
+                row: { record, object in
+                    for target in trainRoutes[object] {
                         try writers[Int(target)].write(record.raw)
                         try writers[Int(target)].write(CSVSyntax.newline)
                     }
                 })
+            if let testIndex, let testTable = data.files.test?.tables[position] {
+                try route(
+                    testTable.url, question: data.question, index: testIndex, lenient: false,
+                    header: { columns in
+                        if columns != header {
+                            throw DataError(
+                                file: testTable.url.path,
+                                problem: "line 1: its columns differ from \(table.url.lastPathComponent)'s (\(header.joined(separator: ",")))")
+                        }
+                    },
+                    row: { record, object in
+                        for target in testRouting.routes(object) {
+                            try writers[Int(target)].write(record.raw)
+                            try writers[Int(target)].write(CSVSyntax.newline)
+                        }
+                    })
             }
             for writer in writers { try writer.close() }
         }
@@ -137,8 +152,10 @@ public enum InputCutter {
     /// - Parameter lenient: rows of ids that `index` lacks are left out instead of refused.
     /// - Throws: ``QuestionData/DataError`` for a table without the id column or with the
     ///   target column, a row of the wrong width, an id of no object; what the closures throw.
-    static func route(_ url: URL, question: Question, index: ObjectIndex, lenient: Bool,
-                      header: ([String]) throws -> Void, row body: (CSVRecord, Int) throws -> Void) throws {
+    static func route(
+        _ url: URL, question: Question, index: ObjectIndex, lenient: Bool,
+        header: ([String]) throws -> Void, row body: (CSVRecord, Int) throws -> Void
+    ) throws {
         let file = url.path
         do {
             let (reader, columns, idColumn) = try openDataFile(url, question: question)
@@ -153,8 +170,10 @@ public enum InputCutter {
                 let id = record.string(idColumn)
                 guard let object = index[id] else {
                     if lenient { continue }
-                    throw DataError(file: file, problem: "line \(record.line): the id '\(id)' is no object of \(index.describedFile ?? "this split"): "
-                        + "every row of a table belongs to an object of the objects file")
+                    throw DataError(
+                        file: file,
+                        problem: "line \(record.line): the id '\(id)' is no object of \(index.describedFile ?? "this split"): "
+                            + "every row of a table belongs to an object of the objects file")
                 }
                 try body(record, object)
             }
@@ -173,7 +192,8 @@ public enum InputCutter {
         let trainURL = data.files.train.objects
         let trainReader = try CSVFileReader(url: trainURL)
         guard let trainHeader = try trainReader.next()?.strings,
-              let targetColumn = trainHeader.firstIndex(of: question.targetColumn) else {
+            let targetColumn = trainHeader.firstIndex(of: question.targetColumn)
+        else {
             throw DataError(file: trainURL.path, problem: "has no target column '\(question.targetColumn)'")
         }
         let withoutTarget = trainHeader.indices.filter { $0 != targetColumn }
@@ -191,8 +211,11 @@ public enum InputCutter {
                         try writeFields(base, fields, order: Array(trainHeader.indices), to: writer) { column in
                             guard column == targetColumn, question.kind == .classification else { return nil }
                             // The target written as its label, as the labels match it (3 is 3.0).
-                            let value = String(decoding: CSVSyntax.unquoted(UnsafeBufferPointer(start: base + fields[column].lowerBound,
-                                                                                                 count: fields[column].count)), as: UTF8.self)
+                            let value = String(
+                                decoding: CSVSyntax.unquoted(
+                                    UnsafeBufferPointer(
+                                        start: base + fields[column].lowerBound,
+                                        count: fields[column].count)), as: UTF8.self)
                             return labels.index(of: value).map { question.labels[$0] }
                         }
                     } else {
@@ -215,7 +238,8 @@ public enum InputCutter {
                 var object = 0
                 while let record = try reader.next() {
                     guard record.count == testHeader.count else {
-                        throw DataError(file: testURL.path, problem: "line \(record.line): \(record.count) fields where the header has \(testHeader.count)")
+                        throw DataError(
+                            file: testURL.path, problem: "line \(record.line): \(record.count) fields where the header has \(testHeader.count)")
                     }
                     for selection in testRouting.routes(object) {
                         try writeFields(record.base, record.fieldRanges, order: order, to: writers[Int(selection)]) { _ in nil }
@@ -231,8 +255,10 @@ public enum InputCutter {
 
     /// Writes the fields of `order` (raw, quotes kept; or `replacement`'s value, quoted as
     /// needed), comma-separated, and a line end.
-    private static func writeFields(_ base: UnsafePointer<UInt8>, _ fields: [Range<Int>], order: [Int], to writer: BufferedFileWriter,
-                                    replacement: (Int) -> String?) throws {
+    private static func writeFields(
+        _ base: UnsafePointer<UInt8>, _ fields: [Range<Int>], order: [Int], to writer: BufferedFileWriter,
+        replacement: (Int) -> String?
+    ) throws {
         for (position, column) in order.enumerated() {
             if position > 0 { try writer.write(CSVSyntax.comma) }
             if let value = replacement(column) {

@@ -84,8 +84,10 @@ public struct QuestionData: Sendable {
     ///   with the other split, or when the test objects lack a column of the training ones.
     public static func load(files: QuestionFiles, question: Question) throws -> QuestionData {
         let train = try ObjectsFile.read(files.train.objects, question: question)
-        var test = ObjectsFile(header: train.header, ids: [], truth: question.kind == .classification
-                               ? .classes([], classCount: question.labels.count) : .values([]), records: [])
+        var test = ObjectsFile(
+            header: train.header, ids: [],
+            truth: question.kind == .classification
+                ? .classes([], classCount: question.labels.count) : .values([]), records: [])
         if let testFiles = files.test {
             test = try ObjectsFile.read(testFiles.objects, question: question)
             if let missing = train.header.first(where: { !test.header.contains($0) }) {
@@ -93,23 +95,28 @@ public struct QuestionData: Sendable {
             }
             let trainSet = Set(train.ids)
             if let shared = test.ids.first(where: trainSet.contains) {
-                throw DataError(file: testFiles.objects.path, problem: "shares ids with \(files.train.objects.path) (the first: '\(shared)'); ids must be unique across both")
+                throw DataError(
+                    file: testFiles.objects.path,
+                    problem: "shares ids with \(files.train.objects.path) (the first: '\(shared)'); ids must be unique across both")
             }
         }
         var classes: [Int]?
         if case .classes(let values, _) = train.truth { classes = values }
         let folds: [Fold]
         if question.folds.method == .explicit, let file = question.folds.file {
-            folds = try readFolds(files.train.objects.deletingLastPathComponent().appendingPathComponent(file), rowCount: train.ids.count,
-                                  count: question.folds.count)
+            folds = try readFolds(
+                files.train.objects.deletingLastPathComponent().appendingPathComponent(file), rowCount: train.ids.count,
+                count: question.folds.count)
         } else {
             if question.folds.method != .shuffleSplit, train.ids.count < question.folds.count {
-                throw DataError(file: files.train.objects.path, problem: "has \(train.ids.count) objects, fewer than the \(question.folds.count) folds")
+                throw DataError(
+                    file: files.train.objects.path, problem: "has \(train.ids.count) objects, fewer than the \(question.folds.count) folds")
             }
             folds = FoldSplitter.folds(rowCount: train.ids.count, classes: classes, scheme: question.folds)
         }
-        return QuestionData(question: question, files: files, trainIDs: train.ids, testIDs: test.ids, trainTruth: train.truth,
-                            testTruth: test.truth, folds: folds, trainRecords: train.records, isSubset: false)
+        return QuestionData(
+            question: question, files: files, trainIDs: train.ids, testIDs: test.ids, trainTruth: train.truth,
+            testTruth: test.truth, folds: folds, trainRecords: train.records, isSubset: false)
     }
 
     /// New objects to predict (`forkboard predict`): `files`' test objects, without targets,
@@ -122,9 +129,10 @@ public struct QuestionData: Sendable {
         if let missing = train.header.first(where: { $0 != question.targetColumn && !test.header.contains($0) }) {
             throw DataError(file: testFiles.objects.path, problem: "lacks the column '\(missing)' of \(files.train.objects.lastPathComponent)")
         }
-        return QuestionData(question: question, files: files, trainIDs: train.ids, testIDs: test.ids, trainTruth: train.truth,
-                            testTruth: question.kind == .classification ? .classes([], classCount: question.labels.count) : .values([]),
-                            folds: [], trainRecords: train.records, isSubset: false)
+        return QuestionData(
+            question: question, files: files, trainIDs: train.ids, testIDs: test.ids, trainTruth: train.truth,
+            testTruth: question.kind == .classification ? .classes([], classCount: question.labels.count) : .values([]),
+            folds: [], trainRecords: train.records, isSubset: false)
     }
 
     /// A question of one table: `trainFile` and `testFile` (none: cross-validation only).
@@ -176,9 +184,10 @@ public struct QuestionData: Sendable {
                 Fold(trainRows: fold.trainRows.compactMap { position[$0] }, validationRows: fold.validationRows.compactMap { position[$0] })
             }.filter { !$0.validationRows.isEmpty && !$0.trainRows.isEmpty }
         }
-        return QuestionData(question: question, files: files, trainIDs: kept.map { trainIDs[$0] }, testIDs: testIDs, trainTruth: truth,
-                            testTruth: testTruth, folds: folds, publicTestRows: publicTestRows, trainRecords: kept.map { trainRecords[$0] },
-                            isSubset: true)
+        return QuestionData(
+            question: question, files: files, trainIDs: kept.map { trainIDs[$0] }, testIDs: testIDs, trainTruth: truth,
+            testTruth: testTruth, folds: folds, publicTestRows: publicTestRows, trainRecords: kept.map { trainRecords[$0] },
+            isSubset: true)
     }
 }
 
@@ -255,7 +264,8 @@ func openDataFile(_ url: URL, question: Question) throws -> (reader: CSVFileRead
     }
     guard let header = try reader.next()?.strings else { throw QuestionData.DataError(file: url.path, problem: "is empty (no header)") }
     guard let idColumn = header.firstIndex(of: question.idColumn) else {
-        throw QuestionData.DataError(file: url.path, problem: "has no id column '\(question.idColumn)' (its columns: \(header.prefix(20).joined(separator: ", ")))")
+        throw QuestionData.DataError(
+            file: url.path, problem: "has no id column '\(question.idColumn)' (its columns: \(header.prefix(20).joined(separator: ", ")))")
     }
     return (reader, header, idColumn)
 }
@@ -268,9 +278,11 @@ public struct LabelIndex: Sendable {
 
     public init(labels: [String]) {
         exact = Dictionary(labels.enumerated().map { ($1, $0) }) { first, _ in first }
-        numeric = Dictionary(labels.enumerated().compactMap { index, label in
-            Double(label.trimmingCharacters(in: .whitespaces)).map { ($0, index) }
-        }) { first, _ in first }
+        numeric = Dictionary(
+            labels.enumerated().compactMap { index, label in
+                Double(label.trimmingCharacters(in: .whitespaces)).map { ($0, index) }
+            }
+        ) { first, _ in first }
     }
 
     /// The index of the label `target` is, or nil.

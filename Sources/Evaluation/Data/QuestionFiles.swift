@@ -59,12 +59,14 @@ public struct QuestionFiles: Sendable, Equatable {
     public static func hub(home: URL, question: Question) -> QuestionFiles {
         func path(_ relative: String) -> URL { home.appendingPathComponent(relative) }
         return QuestionFiles(
-            train: Split(objects: path(question.trainData),
-                         tables: question.tables.map { Table(name: $0.name, url: path($0.train)) },
-                         fileDirectories: question.fileDirectories.map { FileDirectory(name: $0.name, url: path($0.train), suffix: $0.suffix) }),
-            test: Split(objects: path(question.testData),
-                        tables: question.tables.map { Table(name: $0.name, url: path($0.test)) },
-                        fileDirectories: question.fileDirectories.map { FileDirectory(name: $0.name, url: path($0.test), suffix: $0.suffix) }))
+            train: Split(
+                objects: path(question.trainData),
+                tables: question.tables.map { Table(name: $0.name, url: path($0.train)) },
+                fileDirectories: question.fileDirectories.map { FileDirectory(name: $0.name, url: path($0.train), suffix: $0.suffix) }),
+            test: Split(
+                objects: path(question.testData),
+                tables: question.tables.map { Table(name: $0.name, url: path($0.test)) },
+                fileDirectories: question.fileDirectories.map { FileDirectory(name: $0.name, url: path($0.test), suffix: $0.suffix) }))
     }
 
     /// The public training files of `question` as the starting kit at `kit` holds them
@@ -74,9 +76,10 @@ public struct QuestionFiles: Sendable, Equatable {
         let copies = Dictionary(question.startingKitCopies.map { ($0.hubPath, $0.kitPath) }) { first, _ in first }
         func path(_ hubPath: String) -> URL { kit.appendingPathComponent(copies[hubPath] ?? hubPath) }
         return QuestionFiles(
-            train: Split(objects: path(question.trainData),
-                         tables: question.tables.map { Table(name: $0.name, url: path($0.train)) },
-                         fileDirectories: question.fileDirectories.map { FileDirectory(name: $0.name, url: path($0.train), suffix: $0.suffix) }),
+            train: Split(
+                objects: path(question.trainData),
+                tables: question.tables.map { Table(name: $0.name, url: path($0.train)) },
+                fileDirectories: question.fileDirectories.map { FileDirectory(name: $0.name, url: path($0.train), suffix: $0.suffix) }),
             test: nil)
     }
 

@@ -19,8 +19,10 @@ public protocol BatchExecutor: Executor {
     /// - Throws: ``JobError`` when the job ended through no fault of the submission (a node
     ///   failed, the job was preempted or vanished): the evaluation is retried.
     ///   `CancellationError` when the calling task is cancelled: the job keeps running.
-    func follow(jobID: String, directory: JobDirectory, waiting: @escaping @Sendable (String) async -> Void,
-                progress: @escaping JobProgress) async throws -> JobReport
+    func follow(
+        jobID: String, directory: JobDirectory, waiting: @escaping @Sendable (String) async -> Void,
+        progress: @escaping JobProgress
+    ) async throws -> JobReport
 
     /// The id of a job submitted under `name` whose id may not have been recorded (the hub
     /// stopped between submitting and recording), when that job is still waiting, running or

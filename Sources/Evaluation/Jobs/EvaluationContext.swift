@@ -41,8 +41,9 @@ public struct EvaluationContext: Sendable {
 
     /// What writes the job directories of `question`'s evaluations.
     public func jobPreparation(question: Question) -> JobPreparation {
-        JobPreparation(harnessDirectory: harnessDirectory, inputCacheDirectory: inputCacheDirectory,
-                       inputStamp: FoldInputs.stamp(files: .hub(home: hubHome, question: question), question: question))
+        JobPreparation(
+            harnessDirectory: harnessDirectory, inputCacheDirectory: inputCacheDirectory,
+            inputStamp: FoldInputs.stamp(files: .hub(home: hubHome, question: question), question: question))
     }
 
     /// The sandbox configured by the challenge (a hub's challenge.yaml always has a runtime:

@@ -32,8 +32,10 @@ public struct EvaluationJob: Codable, Sendable, Equatable {
     public var limits: Limits
     public var runtime: Runtime
 
-    public init(name: String, question: String, trainCommand: [String], predictCommand: [String], environment: [String: String],
-                foldCount: Int, testShardCount: Int? = nil, limits: Limits, runtime: Runtime) {
+    public init(
+        name: String, question: String, trainCommand: [String], predictCommand: [String], environment: [String: String],
+        foldCount: Int, testShardCount: Int? = nil, limits: Limits, runtime: Runtime
+    ) {
         self.name = name
         self.question = question
         self.trainCommand = trainCommand

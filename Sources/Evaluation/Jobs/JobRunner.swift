@@ -118,19 +118,21 @@ public struct JobRunner: Sendable {
         switch task {
         case .train:
             command = job.trainCommand
-            mounts = common + [
-                Sandbox.Mount(hostPath: fold.trainInput.path, sandboxPath: "/input"),
-                Sandbox.Mount(hostPath: fold.model.path, sandboxPath: "/model", writable: true),
-            ]
+            mounts =
+                common + [
+                    Sandbox.Mount(hostPath: fold.trainInput.path, sandboxPath: "/input"),
+                    Sandbox.Mount(hostPath: fold.model.path, sandboxPath: "/model", writable: true),
+                ]
             environment = ["FORKBOARD_TRAIN": "/input/train.csv", "FORKBOARD_INPUT_DIRECTORY": "/input", "FORKBOARD_MODEL_DIR": "/model"]
         case .predict, .predictShard:
             let input = if case .predictShard(_, let shard) = task { directory.shardInput(shard) } else { fold.predictInput }
             command = job.predictCommand
-            mounts = common + [
-                Sandbox.Mount(hostPath: input.path, sandboxPath: "/input"),
-                Sandbox.Mount(hostPath: fold.model.path, sandboxPath: "/model"),
-                Sandbox.Mount(hostPath: place.output.path, sandboxPath: "/output", writable: true),
-            ]
+            mounts =
+                common + [
+                    Sandbox.Mount(hostPath: input.path, sandboxPath: "/input"),
+                    Sandbox.Mount(hostPath: fold.model.path, sandboxPath: "/model"),
+                    Sandbox.Mount(hostPath: place.output.path, sandboxPath: "/output", writable: true),
+                ]
             environment = [
                 "FORKBOARD_INPUT": "/input/predict.csv", "FORKBOARD_INPUT_DIRECTORY": "/input", "FORKBOARD_MODEL_DIR": "/model",
                 "FORKBOARD_PREDICTIONS": "/output/predictions.csv",
@@ -138,8 +140,9 @@ public struct JobRunner: Sendable {
         }
         let result: SandboxResult
         do {
-            result = try await sandbox.run(command: command, mounts: mounts, workingDirectory: "/submission",
-                                           environment: job.environment.merging(environment) { $1 })
+            result = try await sandbox.run(
+                command: command, mounts: mounts, workingDirectory: "/submission",
+                environment: job.environment.merging(environment) { $1 })
         } catch is CancellationError {
             throw CancellationError()
         } catch {

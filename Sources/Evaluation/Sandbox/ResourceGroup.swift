@@ -34,8 +34,9 @@ struct ResourceGroup {
         }
         let group = ResourceGroup(directories: directories)
         guard directories.count == 3,
-              group.write("\(processes)", to: "pids", file: "pids.max"),
-              group.write("\(memoryBytes)", to: "memory", file: "memory.limit_in_bytes") else {
+            group.write("\(processes)", to: "pids", file: "pids.max"),
+            group.write("\(memoryBytes)", to: "memory", file: "memory.limit_in_bytes")
+        else {
             group.remove()
             return nil
         }

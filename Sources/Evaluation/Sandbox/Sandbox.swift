@@ -6,7 +6,7 @@ import SystemPackage
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs an untrusted command inside bubblewrap with resource limits.
@@ -37,7 +37,10 @@ public struct Sandbox: Sendable {
     public let bubblewrapPath: String
     public let prlimitPath: String
 
-    public init(runtime: Runtime, limits: Limits, bubblewrapPath: String = Executables.resolved("bwrap"), prlimitPath: String = Executables.resolved("prlimit")) {
+    public init(
+        runtime: Runtime, limits: Limits, bubblewrapPath: String = Executables.resolved("bwrap"),
+        prlimitPath: String = Executables.resolved("prlimit")
+    ) {
         self.runtime = runtime
         self.limits = limits
         self.bubblewrapPath = bubblewrapPath
@@ -47,8 +50,10 @@ public struct Sandbox: Sendable {
     /// The full argument vector run on the host: prlimit, then bubblewrap, then `command`.
     /// - Parameter capAddressSpace: also cap each process's address space at the memory limit
     ///   (used when no control group caps the run's memory as a whole).
-    public func arguments(command: [String], mounts: [Mount], workingDirectory: String, environment: [String: String],
-                          capAddressSpace: Bool = true) -> [String] {
+    public func arguments(
+        command: [String], mounts: [Mount], workingDirectory: String, environment: [String: String],
+        capAddressSpace: Bool = true
+    ) -> [String] {
         var arguments = capAddressSpace ? ["--as=\(limits.memoryBytes)"] : []
         arguments += [
             "--cpu=\(limits.cpuSeconds)", "--fsize=\(limits.fileSizeBytes)",
@@ -119,9 +124,11 @@ public struct Sandbox: Sendable {
             group?.killAll()
             group?.remove()
         }
-        let sandboxArguments = [prlimitPath] + arguments(
-            command: command, mounts: mounts, workingDirectory: workingDirectory, environment: environment,
-            capAddressSpace: group == nil)
+        let sandboxArguments =
+            [prlimitPath]
+            + arguments(
+                command: command, mounts: mounts, workingDirectory: workingDirectory, environment: environment,
+                capAddressSpace: group == nil)
         // A shell joins the control groups, then becomes prlimit, then bubblewrap: nothing the
         // run starts can escape the groups.
         let script = "for file in $FORKBOARD_CGROUP_PROCS; do echo $$ > \"$file\" || exit 125; done; unset FORKBOARD_CGROUP_PROCS; exec \"$@\""
@@ -319,8 +326,10 @@ public struct Sandbox: Sendable {
     static func bytes(under directories: [URL]) -> Int {
         var total = 0
         for directory in directories {
-            guard let enumerator = FileManager.default.enumerator(
-                at: directory, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey], options: []) else { continue }
+            guard
+                let enumerator = FileManager.default.enumerator(
+                    at: directory, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey], options: [])
+            else { continue }
             var seen = 0
             for case let url as URL in enumerator {
                 seen += 1
@@ -336,8 +345,10 @@ public struct Sandbox: Sendable {
     /// (looked at for the first 10,000 entries of each).
     static func holdsFile(atLeast bytes: Int, in directories: [URL]) -> Bool {
         for directory in directories {
-            guard let enumerator = FileManager.default.enumerator(
-                at: directory, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey], options: []) else { continue }
+            guard
+                let enumerator = FileManager.default.enumerator(
+                    at: directory, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey], options: [])
+            else { continue }
             var seen = 0
             for case let url as URL in enumerator {
                 seen += 1

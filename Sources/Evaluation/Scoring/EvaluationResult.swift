@@ -25,8 +25,10 @@ public struct EvaluationResult: Sendable, Equatable {
     /// not count against the team.
     public var isHubFault: Bool
 
-    public init(status: Status, log: String, folds: [FoldMeasurement] = [], foldScores: [FoldScore] = [],
-                baggedScores: [Score] = [], isHubFault: Bool = false) {
+    public init(
+        status: Status, log: String, folds: [FoldMeasurement] = [], foldScores: [FoldScore] = [],
+        baggedScores: [Score] = [], isHubFault: Bool = false
+    ) {
         self.status = status
         self.log = log
         self.folds = folds

@@ -46,13 +46,16 @@ public enum JobScoring {
                     directory.fold(index).predictions, question: data.question, expectedIDs: validationIDs + data.testIDs)
                 return Scorer.split(predictions, at: validationIDs.count)
             }
-            let validation = try PredictionsReader.read(directory.place(of: .predict(fold: index)).predictions, question: data.question,
-                                                        expectedIDs: validationIDs)
+            let validation = try PredictionsReader.read(
+                directory.place(of: .predict(fold: index)).predictions, question: data.question,
+                expectedIDs: validationIDs)
             var joined = ShardJoin(question: data.question, rowCount: data.testIDs.count)
             for (shard, range) in shards.enumerated() {
                 do {
-                    joined.add(try PredictionsReader.read(directory.place(of: .predictShard(fold: index, shard: shard)).predictions,
-                                                          question: data.question, expectedIDs: Array(data.testIDs[range])), at: range)
+                    joined.add(
+                        try PredictionsReader.read(
+                            directory.place(of: .predictShard(fold: index, shard: shard)).predictions,
+                            question: data.question, expectedIDs: Array(data.testIDs[range])), at: range)
                 } catch {
                     throw ShardFailure(shard: shard, error: error)
                 }
@@ -116,13 +119,16 @@ public enum JobScoring {
             let shards = fold.shards ?? []
             guard shards.count == (shardCount ?? 0), shards.allSatisfy({ $0.ending == .succeeded }) else { break }
             folds.append(FoldMeasurement(fold: fold.fold, train: fold.train, predict: predict, shards: shards))
-            log += String(format: "fold %d: train %.2f s, predict %.2f s", fold.fold, fold.train.wallSeconds, predict.wallSeconds)
+            log +=
+                String(format: "fold %d: train %.2f s, predict %.2f s", fold.fold, fold.train.wallSeconds, predict.wallSeconds)
                 + (shards.isEmpty ? "\n" : String(format: ", %d test shards %.2f s\n", shards.count, shards.reduce(0) { $0 + $1.wallSeconds }))
         }
         if let failure = report.failure(shardCount: shardCount) {
             let status: EvaluationResult.Status = failure.step == .train ? .trainingError : .testingError
-            return EvaluationResult(status: status, log: log + "\(failure.place) \(failure.result.summary)\n"
-                                    + failure.result.outputTail, folds: folds)
+            return EvaluationResult(
+                status: status,
+                log: log + "\(failure.place) \(failure.result.summary)\n"
+                    + failure.result.outputTail, folds: folds)
         }
         guard folds.count == data.folds.count else {
             return .hubFault("the job ran \(folds.count) of \(data.folds.count) folds")
@@ -139,8 +145,10 @@ public enum JobScoring {
                 return EvaluationResult(status: .testingError, log: log + "\(error)", folds: folds)
             }
             do {
-                for (name, value) in try Scorer.scores(data.question, truth: data.trainTruth(rows: fold.validationRows),
-                                                       predictions: predictions.validation) {
+                for (name, value) in try Scorer.scores(
+                    data.question, truth: data.trainTruth(rows: fold.validationRows),
+                    predictions: predictions.validation)
+                {
                     foldScores.append(FoldScore(fold: index, score: Score(split: .valid, scoreType: name, value: value)))
                 }
                 for score in try Scorer.testScores(data: data, predictions: predictions.test) {
@@ -161,7 +169,8 @@ public enum JobScoring {
         let foldCount = Double(data.folds.count)
         let averaged = testSum.map { $0 / foldCount }
         testSum = []
-        let averagedTest: Predictions = data.question.kind == .classification
+        let averagedTest: Predictions =
+            data.question.kind == .classification
             ? .probabilities(ProbabilityMatrix(rowCount: data.testIDs.count, classCount: data.question.labels.count, values: averaged))
             : .values(averaged)
         if !data.testIDs.isEmpty {

@@ -8,7 +8,8 @@ enum PredictionsOnlyScoring {
         do {
             let predictions = try PredictionsReader.read(file, question: data.question, expectedIDs: data.testIDs)
             let scores = try Scorer.testScores(data: data, predictions: predictions)
-            return EvaluationResult(status: .scored, log: "scored \(data.testIDs.count) test rows from \(file.lastPathComponent)\n", baggedScores: scores)
+            return EvaluationResult(
+                status: .scored, log: "scored \(data.testIDs.count) test rows from \(file.lastPathComponent)\n", baggedScores: scores)
         } catch {
             return EvaluationResult(status: .scoringError, log: "\(error)")
         }

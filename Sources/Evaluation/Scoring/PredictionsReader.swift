@@ -1,7 +1,7 @@
 import Challenge
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import ScoreTypes
 
@@ -44,7 +44,8 @@ public enum PredictionsReader {
             throw PredictionsError(problem: "the predictions file is not a regular file (a symbolic link or a special file); it is refused")
         }
         guard Int(status.st_size) <= maximumBytes else {
-            throw PredictionsError(problem: "the predictions file has \(status.st_size) bytes, more than the \(maximumBytes) that \(expectedIDs.count) rows can need")
+            throw PredictionsError(
+                problem: "the predictions file has \(status.st_size) bytes, more than the \(maximumBytes) that \(expectedIDs.count) rows can need")
         }
         do {
             return try read(try CSVFileReader(url: url), question: question, expectedIDs: expectedIDs)
@@ -62,16 +63,23 @@ public enum PredictionsReader {
         guard let headerRecord = try reader.next() else { throw CSVParseError(line: 1, problem: "the file is empty (no header)") }
         let header = headerRecord.strings
         guard let idColumn = header.firstIndex(of: question.idColumn) else {
-            throw PredictionsError(problem: "predictions file: no '\(question.idColumn)' column (header: \(Self.shortened(header.joined(separator: ","))))")
+            throw PredictionsError(
+                problem: "predictions file: no '\(question.idColumn)' column (header: \(Self.shortened(header.joined(separator: ","))))")
         }
         let valueNames = question.kind == .classification ? question.labels : [regressionColumn]
         let expectedHeader = Set([question.idColumn] + valueNames)
         if Set(header) != expectedHeader || header.count != expectedHeader.count {
             let missing = valueNames.filter { !header.contains($0) }
-            let lacking = missing.isEmpty ? "" : "no column for the label(s) \(Self.shortened(missing.joined(separator: ", "))) (every label needs one, "
-                + "\(question.unseenLabels.isEmpty ? "" : "even \(question.unseenLabels.joined(separator: ", ")), which no training object has, ")"
-                + "a probability of 0 where the model has none); "
-            throw PredictionsError(problem: "predictions file: \(lacking)columns must be \(([question.idColumn] + valueNames).joined(separator: ",")) (found \(Self.shortened(header.joined(separator: ","))))")
+            let lacking =
+                missing.isEmpty
+                ? ""
+                : "no column for the label(s) \(Self.shortened(missing.joined(separator: ", "))) (every label needs one, "
+                    + "\(question.unseenLabels.isEmpty ? "" : "even \(question.unseenLabels.joined(separator: ", ")), which no training object has, ")"
+                    + "a probability of 0 where the model has none); "
+            throw PredictionsError(
+                problem:
+                    "predictions file: \(lacking)columns must be \(([question.idColumn] + valueNames).joined(separator: ",")) (found \(Self.shortened(header.joined(separator: ","))))"
+            )
         }
         let valueColumns = valueNames.map { header.firstIndex(of: $0)! }
         let position = Dictionary(expectedIDs.enumerated().map { ($1, $0) }) { first, _ in first }
@@ -92,16 +100,25 @@ public enum PredictionsReader {
             seen[target] = true
             for (columnOffset, column) in valueColumns.enumerated() {
                 guard let value = row.double(column), value.isFinite else {
-                    throw PredictionsError(problem: "predictions line \(line) (id '\(Self.shortened(id))'): '\(Self.shortened(row.string(column)))' in column \(valueNames[columnOffset]) is not a finite number")
+                    throw PredictionsError(
+                        problem:
+                            "predictions line \(line) (id '\(Self.shortened(id))'): '\(Self.shortened(row.string(column)))' in column \(valueNames[columnOffset]) is not a finite number"
+                    )
                 }
                 if question.kind == .classification, value < 0 {
-                    throw PredictionsError(problem: "predictions line \(line) (id '\(Self.shortened(id))'): negative probability \(Self.shortened(row.string(column).trimmingCharacters(in: .whitespaces))) in column \(valueNames[columnOffset])")
+                    throw PredictionsError(
+                        problem:
+                            "predictions line \(line) (id '\(Self.shortened(id))'): negative probability \(Self.shortened(row.string(column).trimmingCharacters(in: .whitespaces))) in column \(valueNames[columnOffset])"
+                    )
                 }
                 values[target * valueColumns.count + columnOffset] = value
             }
         }
         if let missing = seen.firstIndex(of: false) {
-            throw PredictionsError(problem: "predictions: \(expectedIDs.count - seen.filter { $0 }.count) expected ids missing, the first is '\(expectedIDs[missing])' (\(rowCount) rows written, \(expectedIDs.count) expected)")
+            throw PredictionsError(
+                problem:
+                    "predictions: \(expectedIDs.count - seen.filter { $0 }.count) expected ids missing, the first is '\(expectedIDs[missing])' (\(rowCount) rows written, \(expectedIDs.count) expected)"
+            )
         }
         switch question.kind {
         case .classification:

@@ -37,11 +37,13 @@ public struct ProgramScoring: Sendable {
                 }
             }
             for (index, fold) in data.folds.enumerated() {
-                runs.append((index, .valid, fold.validationRows.map { data.trainIDs[$0] }, data.trainTruth(rows: fold.validationRows), validation[index]))
+                runs.append(
+                    (index, .valid, fold.validationRows.map { data.trainIDs[$0] }, data.trainTruth(rows: fold.validationRows), validation[index]))
                 addTest(fold: index, test[index])
             }
             if !data.folds.isEmpty {
-                let combined = combineOutOfFold(rowCount: data.trainIDs.count, foldRows: data.folds.map(\.validationRows), foldPredictions: validation)
+                let combined = combineOutOfFold(
+                    rowCount: data.trainIDs.count, foldRows: data.folds.map(\.validationRows), foldPredictions: validation)
                 runs.append((nil, .valid, combined.rows.map { data.trainIDs[$0] }, data.trainTruth(rows: combined.rows), combined.predictions))
                 addTest(fold: nil, averageOverFolds(test))
             } else if let only = test.first {
@@ -49,10 +51,15 @@ public struct ProgramScoring: Sendable {
             }
             for program in programs {
                 for run in runs {
-                    let value = try await self.run(program, question: data.question, ids: run.ids, truth: run.truth, predictions: run.predictions,
-                                                   in: directory.url.appendingPathComponent("scoring"))
+                    let value = try await self.run(
+                        program, question: data.question, ids: run.ids, truth: run.truth, predictions: run.predictions,
+                        in: directory.url.appendingPathComponent("scoring"))
                     let score = Score(split: run.split, scoreType: program.name, value: value)
-                    if let fold = run.fold { scored.foldScores.append(FoldScore(fold: fold, score: score)) } else { scored.baggedScores.append(score) }
+                    if let fold = run.fold {
+                        scored.foldScores.append(FoldScore(fold: fold, score: score))
+                    } else {
+                        scored.baggedScores.append(score)
+                    }
                 }
             }
         } catch let failure as ProgramFailure {
@@ -71,8 +78,10 @@ public struct ProgramScoring: Sendable {
     }
 
     /// Runs `program` on one set of rows and returns the number it printed.
-    func run(_ program: ScoreProgram, question: Question, ids: [String], truth: GroundTruth, predictions: Predictions,
-             in work: URL) async throws -> Double {
+    func run(
+        _ program: ScoreProgram, question: Question, ids: [String], truth: GroundTruth, predictions: Predictions,
+        in work: URL
+    ) async throws -> Double {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let truthFile = work.appendingPathComponent("truth.csv")
         let predictionsFile = work.appendingPathComponent("predictions.csv")
@@ -90,18 +99,21 @@ public struct ProgramScoring: Sendable {
                 .merging(EvaluationJob.environment(of: question)) { first, _ in first })
         let last = result.outputTail.split(whereSeparator: \.isNewline).last.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
         guard result.ending == .succeeded, let value = Double(last), value.isFinite else {
-            throw ProgramFailure(description: "score program \(program.name) (\(program.command.joined(separator: " "))) "
-                + (result.ending == .succeeded ? "printed no finite number last (\"\(last.prefix(80))\")" : result.summary) + ":\n" + result.outputTail)
+            throw ProgramFailure(
+                description: "score program \(program.name) (\(program.command.joined(separator: " "))) "
+                    + (result.ending == .succeeded ? "printed no finite number last (\"\(last.prefix(80))\")" : result.summary) + ":\n"
+                    + result.outputTail)
         }
         return value
     }
 
     /// `id, target`: the label of each row (classification) or its value.
     static func truthTable(question: Question, ids: [String], truth: GroundTruth) -> CSVTable {
-        let values: [String] = switch truth {
-        case .classes(let classes, _): classes.map { question.labels[$0] }
-        case .values(let values): values.map { String(format: "%.17g", $0) }
-        }
+        let values: [String] =
+            switch truth {
+            case .classes(let classes, _): classes.map { question.labels[$0] }
+            case .values(let values): values.map { String(format: "%.17g", $0) }
+            }
         return CSVTable(header: [question.idColumn, question.targetColumn], rows: zip(ids, values).map { [$0, $1] })
     }
 
@@ -109,11 +121,14 @@ public struct ProgramScoring: Sendable {
     static func predictionsTable(question: Question, ids: [String], predictions: Predictions) -> CSVTable {
         switch predictions {
         case .probabilities(let matrix):
-            CSVTable(header: [question.idColumn] + question.labels, rows: ids.enumerated().map { row, id in
-                [id] + (0..<matrix.classCount).map { String(format: "%.17g", matrix[row, $0]) }
-            })
+            CSVTable(
+                header: [question.idColumn] + question.labels,
+                rows: ids.enumerated().map { row, id in
+                    [id] + (0..<matrix.classCount).map { String(format: "%.17g", matrix[row, $0]) }
+                })
         case .values(let values):
-            CSVTable(header: [question.idColumn, PredictionsReader.regressionColumn], rows: zip(ids, values).map { [$0, String(format: "%.17g", $1)] })
+            CSVTable(
+                header: [question.idColumn, PredictionsReader.regressionColumn], rows: zip(ids, values).map { [$0, String(format: "%.17g", $1)] })
         }
     }
 }

@@ -38,10 +38,11 @@ public enum StoredPredictions {
     /// Writes `predictions` to `url` (atomically).
     /// - Throws: a compression or file error.
     public static func write(_ predictions: Predictions, to url: URL, precision: Precision) throws {
-        let (values, columns, kind): ([Double], Int, String) = switch predictions {
-        case .probabilities(let matrix): (matrix.values, matrix.classCount, "probabilities")
-        case .values(let values): (values, 1, "values")
-        }
+        let (values, columns, kind): ([Double], Int, String) =
+            switch predictions {
+            case .probabilities(let matrix): (matrix.values, matrix.classCount, "probabilities")
+            case .values(let values): (values, 1, "values")
+            }
         let width = precision.byteCount
         var shuffled = [UInt8](repeating: 0, count: values.count * width)
         shuffled.withUnsafeMutableBufferPointer { output in
@@ -68,8 +69,9 @@ public enum StoredPredictions {
     public static func read(_ url: URL) throws -> Predictions {
         let file = try Data(contentsOf: url)
         guard let newline = file.firstIndex(of: UInt8(ascii: "\n")),
-              let header = try? JSONDecoder().decode(Header.self, from: file[file.startIndex..<newline]),
-              header.format == "forkboard-predictions", header.version == 1, header.shuffle == "bytes", header.compression == "zlib" else {
+            let header = try? JSONDecoder().decode(Header.self, from: file[file.startIndex..<newline]),
+            header.format == "forkboard-predictions", header.version == 1, header.shuffle == "bytes", header.compression == "zlib"
+        else {
             throw ReadError(description: "\(url.path) is not stored predictions")
         }
         let width = header.precision.byteCount
@@ -82,13 +84,14 @@ public enum StoredPredictions {
             throw ReadError(description: "\(url.path) is damaged (\(error))")
         }
         guard shuffled.readableBytes == count * width else { throw ReadError(description: "\(url.path) holds fewer numbers than its header says") }
-        let values = shuffled.readableBytesView.withContiguousStorageIfAvailable { bytes -> [Double] in
-            (0..<count).map { index in
-                var bits: UInt64 = 0
-                for byte in (0..<width).reversed() { bits = bits << 8 | UInt64(bytes[byte * count + index]) }
-                return header.precision == .float64 ? Double(bitPattern: bits) : Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))
-            }
-        } ?? []
+        let values =
+            shuffled.readableBytesView.withContiguousStorageIfAvailable { bytes -> [Double] in
+                (0..<count).map { index in
+                    var bits: UInt64 = 0
+                    for byte in (0..<width).reversed() { bits = bits << 8 | UInt64(bytes[byte * count + index]) }
+                    return header.precision == .float64 ? Double(bitPattern: bits) : Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))
+                }
+            } ?? []
         switch header.kind {
         case "probabilities": return .probabilities(ProbabilityMatrix(rowCount: header.rows, classCount: header.columns, values: values))
         case "values": return .values(values)

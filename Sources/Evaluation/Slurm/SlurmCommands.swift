@@ -43,8 +43,12 @@ struct SlurmCommands: Sendable {
     /// - Throws: ``JobError`` when squeue cannot reach the controller.
     func queue(jobIDs: [String]) async throws -> [QueueEntry] {
         guard !jobIDs.isEmpty else { return [] }
-        let result = try await run("squeue", ["--noheader", "--states=all", "--array", "--jobs=\(jobIDs.joined(separator: ","))",
-                                              "--format=%F|%K|%T|%r"])
+        let result = try await run(
+            "squeue",
+            [
+                "--noheader", "--states=all", "--array", "--jobs=\(jobIDs.joined(separator: ","))",
+                "--format=%F|%K|%T|%r",
+            ])
         guard result.succeeded else { throw JobError("squeue failed: \(result.error)") }
         return result.output.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
@@ -105,13 +109,17 @@ struct SlurmCommands: Sendable {
         do {
             path = try Executables.locate(program)
         } catch {
-            throw JobError("\(program) is not on this machine's PATH: the Slurm executor needs Slurm's client programs (Debian and Ubuntu: apt-get install slurm-client)")
+            throw JobError(
+                "\(program) is not on this machine's PATH: the Slurm executor needs Slurm's client programs (Debian and Ubuntu: apt-get install slurm-client)"
+            )
         }
         do {
-            let result = try await Subprocess.run(.path(FilePath(path)), arguments: Arguments(arguments),
-                                                  output: .string(limit: 4 << 20), error: .string(limit: 1 << 16))
-            return Output(succeeded: result.terminationStatus.isSuccess, output: result.standardOutput,
-                          error: result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))
+            let result = try await Subprocess.run(
+                .path(FilePath(path)), arguments: Arguments(arguments),
+                output: .string(limit: 4 << 20), error: .string(limit: 1 << 16))
+            return Output(
+                succeeded: result.terminationStatus.isSuccess, output: result.standardOutput,
+                error: result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))
         } catch {
             throw JobError("cannot run \(program): \(error)")
         }

@@ -26,17 +26,27 @@ extension SlurmExecutor {
             case .completed:
                 folds += try completedReport(task, directory: directory, arrayTask: entry.arrayTask).folds
             case .outOfMemory:
-                folds.append(stoppedFold(job: job, directory: directory, arrayTask: entry.arrayTask, limit: .memory,
-                                         note: "Slurm stopped the job: it went over its memory (--mem=\(Self.memoryMegabytes(job: job, settings: settings))M)", output: output))
+                folds.append(
+                    stoppedFold(
+                        job: job, directory: directory, arrayTask: entry.arrayTask, limit: .memory,
+                        note: "Slurm stopped the job: it went over its memory (--mem=\(Self.memoryMegabytes(job: job, settings: settings))M)",
+                        output: output))
             case .timedOut:
-                folds.append(stoppedFold(job: job, directory: directory, arrayTask: entry.arrayTask, limit: .wallTime,
-                                         note: "Slurm stopped the job at its time limit", output: output))
+                folds.append(
+                    stoppedFold(
+                        job: job, directory: directory, arrayTask: entry.arrayTask, limit: .wallTime,
+                        note: "Slurm stopped the job at its time limit", output: output))
             case .failed where output.contains("Exceeded job memory limit") || output.contains("exceeded memory limit"):
-                folds.append(stoppedFold(job: job, directory: directory, arrayTask: entry.arrayTask, limit: .memory,
-                                         note: "Slurm stopped the job: it went over its memory (--mem=\(Self.memoryMegabytes(job: job, settings: settings))M)", output: output))
+                folds.append(
+                    stoppedFold(
+                        job: job, directory: directory, arrayTask: entry.arrayTask, limit: .memory,
+                        note: "Slurm stopped the job: it went over its memory (--mem=\(Self.memoryMegabytes(job: job, settings: settings))M)",
+                        output: output))
             case .failed:
                 let details = (try? await commands.details(jobID: task))??.first
-                throw JobError("Slurm job \(task) failed (exit code \(details?["ExitCode"] ?? "unknown") on \(details?["NodeList"] ?? "an unknown node")): \(output.suffix(2000))")
+                throw JobError(
+                    "Slurm job \(task) failed (exit code \(details?["ExitCode"] ?? "unknown") on \(details?["NodeList"] ?? "an unknown node")): \(output.suffix(2000))"
+                )
             case .cancelled:
                 throw JobError("Slurm job \(task) was cancelled on the cluster, not by the hub (reason: \(entry.reason))")
             case .infrastructureFailure(let state):
@@ -55,21 +65,26 @@ extension SlurmExecutor {
         do {
             return try JSONDecoder().decode(JobReport.self, from: Data(contentsOf: file))
         } catch {
-            throw JobError("Slurm job \(task) completed without a readable \(file.lastPathComponent) (is \(directory.url.path) on a filesystem the nodes share?): \(error)")
+            throw JobError(
+                "Slurm job \(task) completed without a readable \(file.lastPathComponent) (is \(directory.url.path) on a filesystem the nodes share?): \(error)"
+            )
         }
     }
 
     /// A fold whose step Slurm stopped for a limit: the step that had started (train when none
     /// had), with the scheduler's note and the job's output.
-    private func stoppedFold(job: EvaluationJob, directory: JobDirectory, arrayTask: Int?, limit: SandboxResult.Limit,
-                             note: String, output: String) -> JobReport.Fold {
+    private func stoppedFold(
+        job: EvaluationJob, directory: JobDirectory, arrayTask: Int?, limit: SandboxResult.Limit,
+        note: String, output: String
+    ) -> JobReport.Fold {
         var fold = arrayTask ?? 0
         var step = JobReport.Step.train
         for index in (arrayTask.map { [$0] } ?? Array(0..<job.foldCount)) {
             if let started = directory.fold(index).lastStartedStep() { (fold, step) = (index, started) }
         }
-        let stopped = SandboxResult(ending: .limitExceeded(limit), wallSeconds: 0, cpuSeconds: nil, peakMemoryBytes: nil,
-                                    outputTail: "\(note)\n\(output)", outputBytes: output.utf8.count)
+        let stopped = SandboxResult(
+            ending: .limitExceeded(limit), wallSeconds: 0, cpuSeconds: nil, peakMemoryBytes: nil,
+            outputTail: "\(note)\n\(output)", outputBytes: output.utf8.count)
         guard step == .predict else { return JobReport.Fold(fold: fold, train: stopped, predict: nil) }
         let trained = SandboxResult(ending: .succeeded, wallSeconds: 0, cpuSeconds: nil, peakMemoryBytes: nil, outputTail: "", outputBytes: 0)
         return JobReport.Fold(fold: fold, train: trained, predict: stopped)

@@ -41,18 +41,21 @@ extension SlurmExecutor {
         do {
             try FileManager.default.createDirectory(at: directory.batch, withIntermediateDirectories: true)
             try Data(tasks.map { "\($0)\n" }.joined().utf8).write(to: list, options: .atomic)
-            try Data("""
+            try Data(
+                """
                 #!/bin/sh
                 # Forkboard evaluation job: \(job.name.replacingOccurrences(of: "\n", with: " ")), one run per array task
                 exec \(shellQuoted(forkboardCommand)) run-job \(shellQuoted(directory.url.path)) --task "$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" \(shellQuoted(list.path)))"
 
-                """.utf8).write(to: script, options: .atomic)
+                """.utf8
+            ).write(to: script, options: .atomic)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         } catch {
             throw JobError("cannot write the batch job's files in \(directory.batch.path): \(error.localizedDescription)")
         }
-        var arguments = Self.sbatchArguments(job: job, settings: settings, name: name, directory: directory, tasks: tasks.count,
-                                             output: "tasks-\(arrays.count)-%a.out")
+        var arguments = Self.sbatchArguments(
+            job: job, settings: settings, name: name, directory: directory, tasks: tasks.count,
+            output: "tasks-\(arrays.count)-%a.out")
         if let dependency { arguments.append("--dependency=afterany:\(dependency)") }
         var delays = Self.submissionRetrySeconds[...]
         while true {
@@ -82,8 +85,10 @@ extension SlurmExecutor {
 
     /// Follows a sharded job's arrays until every task has ended, submitting again the tasks
     /// that ended without running; returns the report its tasks wrote.
-    func followTasks(_ slurmID: String, directory: JobDirectory, waiting: @escaping @Sendable (String) async -> Void,
-                     progress: @escaping JobProgress) async throws -> JobReport {
+    func followTasks(
+        _ slurmID: String, directory: JobDirectory, waiting: @escaping @Sendable (String) async -> Void,
+        progress: @escaping JobProgress
+    ) async throws -> JobReport {
         var followed: Set<String> = []
         do {
             let report = try await followTasks(directory: directory, followed: &followed, waiting: waiting, progress: progress)
@@ -95,8 +100,10 @@ extension SlurmExecutor {
         }
     }
 
-    private func followTasks(directory: JobDirectory, followed: inout Set<String>, waiting: @escaping @Sendable (String) async -> Void,
-                             progress: @escaping JobProgress) async throws -> JobReport {
+    private func followTasks(
+        directory: JobDirectory, followed: inout Set<String>, waiting: @escaping @Sendable (String) async -> Void,
+        progress: @escaping JobProgress
+    ) async throws -> JobReport {
         let runner = try Self.runner(directory)
         let job = runner.job
         var reported: JobTask?
@@ -138,15 +145,17 @@ extension SlurmExecutor {
                 let submissions = Dictionary(grouping: arrays.flatMap(\.tasks), by: { $0 }).mapValues(\.count)
                 if let spent = toRun.first(where: { (submissions[$0.description] ?? 0) >= Self.maximumTaskSubmissions }) {
                     let ended = entries.last { $0.array.tasks.contains(spent.description) }?.entry
-                    throw JobError("Slurm ran the task \(spent) \(Self.maximumTaskSubmissions) times without its ending (last: \(ended.map { "\($0.state)" } ?? "unknown"), "
-                        + "reason \(ended?.reason ?? "none")): the cluster's failure, not the submission's")
+                    throw JobError(
+                        "Slurm ran the task \(spent) \(Self.maximumTaskSubmissions) times without its ending (last: \(ended.map { "\($0.state)" } ?? "unknown"), "
+                            + "reason \(ended?.reason ?? "none")): the cluster's failure, not the submission's")
                 }
                 _ = try await submitArray(toRun, of: job, directory: directory, name: name, dependency: nil)
                 continue
             }
             if unfinished.contains(where: { $0.entry.state == .running }) {
                 if let running = job.tasks.last(where: { FileManager.default.fileExists(atPath: directory.place(of: $0).running.path) }),
-                   running != reported {
+                    running != reported
+                {
                     reported = running
                     await progress(running.fold, directory.place(of: running).step)
                 }
@@ -167,16 +176,21 @@ extension SlurmExecutor {
         let note: String
         switch entry.state {
         case .outOfMemory:
-            (limit, note) = (.memory, "Slurm stopped the task: it went over its memory (--mem=\(Self.memoryMegabytes(job: runner.job, settings: settings))M)")
+            (limit, note) = (
+                .memory, "Slurm stopped the task: it went over its memory (--mem=\(Self.memoryMegabytes(job: runner.job, settings: settings))M)"
+            )
         case .failed where output.contains("Exceeded job memory limit") || output.contains("exceeded memory limit"):
-            (limit, note) = (.memory, "Slurm stopped the task: it went over its memory (--mem=\(Self.memoryMegabytes(job: runner.job, settings: settings))M)")
+            (limit, note) = (
+                .memory, "Slurm stopped the task: it went over its memory (--mem=\(Self.memoryMegabytes(job: runner.job, settings: settings))M)"
+            )
         case .timedOut:
             (limit, note) = (.wallTime, "Slurm stopped the task at its time limit")
         default:
             return
         }
-        let result = SandboxResult(ending: .limitExceeded(limit), wallSeconds: 0, cpuSeconds: nil, peakMemoryBytes: nil,
-                                   outputTail: "\(note)\n\(output)", outputBytes: output.utf8.count)
+        let result = SandboxResult(
+            ending: .limitExceeded(limit), wallSeconds: 0, cpuSeconds: nil, peakMemoryBytes: nil,
+            outputTail: "\(note)\n\(output)", outputBytes: output.utf8.count)
         try JSONEncoder().encode(result).write(to: directory.place(of: task).result, options: .atomic)
     }
 

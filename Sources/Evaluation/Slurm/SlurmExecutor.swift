@@ -50,7 +50,9 @@ public struct SlurmExecutor: BatchExecutor {
     public func problems(limits: Limits = .defaults) async -> [String] {
         var found: [String] = []
         for program in ["sbatch", "squeue", "scontrol", "scancel", "sinfo"] {
-            if (try? Executables.locate(program)) == nil { found.append("\(program) is not on the PATH (Debian and Ubuntu: apt-get install slurm-client)") }
+            if (try? Executables.locate(program)) == nil {
+                found.append("\(program) is not on the PATH (Debian and Ubuntu: apt-get install slurm-client)")
+            }
         }
         if found.isEmpty {
             do {
@@ -68,21 +70,26 @@ public struct SlurmExecutor: BatchExecutor {
             try Data().write(to: probe)
             try FileManager.default.removeItem(at: probe)
         } catch {
-            found.append("the shared directory \(settings.sharedDirectory) cannot be written by this user (create it, and give the hub's account write access)")
+            found.append(
+                "the shared directory \(settings.sharedDirectory) cannot be written by this user (create it, and give the hub's account write access)"
+            )
         }
         if !FileManager.default.isExecutableFile(atPath: forkboardCommand) {
             found.append("forkboard_command \(forkboardCommand) is not an executable file on this machine (the nodes run it at that path)")
         }
         if found.isEmpty {
-            let directory = JobDirectory(url: URL(fileURLWithPath: settings.sharedDirectory).appendingPathComponent(".forkboard-check-\(UUID().uuidString.prefix(8))"))
+            let directory = JobDirectory(
+                url: URL(fileURLWithPath: settings.sharedDirectory).appendingPathComponent(".forkboard-check-\(UUID().uuidString.prefix(8))"))
             defer { try? FileManager.default.removeItem(at: directory.url) }
-            let job = EvaluationJob(name: "challenge check", question: "check", trainCommand: ["true"], predictCommand: ["true"], environment: [:],
-                                    foldCount: 1, limits: limits, runtime: Runtime(binDirectory: "/usr/bin", readOnlyPaths: []))
+            let job = EvaluationJob(
+                name: "challenge check", question: "check", trainCommand: ["true"], predictCommand: ["true"], environment: [:],
+                foldCount: 1, limits: limits, runtime: Runtime(binDirectory: "/usr/bin", readOnlyPaths: []))
             let script = directory.url.appendingPathComponent("check.sh")
             do {
                 try FileManager.default.createDirectory(at: directory.batch, withIntermediateDirectories: true)
                 try Data("#!/bin/sh\ntrue\n".utf8).write(to: script)
-                try await commands.testSubmission(script: script, arguments: Self.sbatchArguments(job: job, settings: settings, name: "forkboard-check", directory: directory))
+                try await commands.testSubmission(
+                    script: script, arguments: Self.sbatchArguments(job: job, settings: settings, name: "forkboard-check", directory: directory))
             } catch {
                 found.append("sbatch would refuse the hub's jobs (partition, account, qos, sbatch_arguments, --time or --mem): \(error)")
             }
@@ -103,7 +110,9 @@ public struct SlurmExecutor: BatchExecutor {
             throw JobError("cannot read the job's \(directory.specificationFile.lastPathComponent): \(error)")
         }
         guard FileManager.default.isExecutableFile(atPath: forkboardCommand) else {
-            throw JobError("the forkboard executable the nodes would run, \(forkboardCommand), does not exist or cannot be run (set executor: forkboard_command in challenge.yaml)")
+            throw JobError(
+                "the forkboard executable the nodes would run, \(forkboardCommand), does not exist or cannot be run (set executor: forkboard_command in challenge.yaml)"
+            )
         }
         // A question whose test objects are in shards: one array task per sandboxed run.
         if job.testShardCount != nil { return Self.jobIDPrefix + (try await submitTasks(of: job, directory: directory, name: name)) }
@@ -142,8 +151,10 @@ public struct SlurmExecutor: BatchExecutor {
 
     /// `sbatch`'s arguments for `job`: its name, output file, resources and the settings' own;
     /// with `tasks`, an array of that many single runs (a sharded job's tasks) writing `output`.
-    static func sbatchArguments(job: EvaluationJob, settings: SlurmSettings, name: String, directory: JobDirectory,
-                                tasks: Int? = nil, output: String? = nil) -> [String] {
+    static func sbatchArguments(
+        job: EvaluationJob, settings: SlurmSettings, name: String, directory: JobDirectory,
+        tasks: Int? = nil, output: String? = nil
+    ) -> [String] {
         let perFold = settings.granularity == .fold
         let runs = tasks != nil ? 1 : perFold ? 2 : 2 * job.foldCount
         let seconds = runs * job.limits.wallSeconds + settings.timeOverheadSeconds
@@ -171,8 +182,10 @@ public struct SlurmExecutor: BatchExecutor {
         (job.limits.memoryBytes + settings.memoryOverheadBytes + (1 << 20) - 1) >> 20
     }
 
-    public func follow(jobID: String, directory: JobDirectory, waiting: @escaping @Sendable (String) async -> Void,
-                       progress: @escaping JobProgress) async throws -> JobReport {
+    public func follow(
+        jobID: String, directory: JobDirectory, waiting: @escaping @Sendable (String) async -> Void,
+        progress: @escaping JobProgress
+    ) async throws -> JobReport {
         guard let slurmID = Self.slurmJobID(jobID) else { throw JobError("\(jobID) is not a Slurm job") }
         if (try? directory.specification())?.testShardCount != nil {
             return try await followTasks(slurmID, directory: directory, waiting: waiting, progress: progress)
@@ -188,8 +201,10 @@ public struct SlurmExecutor: BatchExecutor {
         }
     }
 
-    private func followFollowed(_ slurmID: String, directory: JobDirectory, waiting: @escaping @Sendable (String) async -> Void,
-                                progress: @escaping JobProgress) async throws -> JobReport {
+    private func followFollowed(
+        _ slurmID: String, directory: JobDirectory, waiting: @escaping @Sendable (String) async -> Void,
+        progress: @escaping JobProgress
+    ) async throws -> JobReport {
         var reported: (fold: Int, step: JobReport.Step)?
         var lastReason: String?
         var queueFailures = 0

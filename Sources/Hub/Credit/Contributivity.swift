@@ -46,9 +46,12 @@ public struct Contributivity: Sendable {
         guard let problem else { return nil }
         guard let scoreType = question.blendingScoreType else { return nil }
         let data = try QuestionData.load(files: .hub(home: hub.home, question: question), question: question)
-        return (blended, try Blender(scoreType: try question.scoreType(named: scoreType)).blend(problem) { index in
-            try baggedTest(team: blended[index].team, name: blended[index].name, data: data)
-        })
+        return (
+            blended,
+            try Blender(scoreType: try question.scoreType(named: scoreType)).blend(problem) { index in
+                try baggedTest(team: blended[index].team, name: blended[index].name, data: data)
+            }
+        )
     }
 
     /// A submission taking part in a blend.
@@ -71,18 +74,22 @@ public struct Contributivity: Sendable {
             else { continue }
             do {
                 let key = PredictionCache.Key(evaluationID: evaluation.record.id!, finishedAt: evaluation.record.finishedAt ?? .distantPast)
-                submissions.append(try cache.predictions(key) {
-                    try load(team: detail.submission.team, name: detail.submission.name, data: data)
-                })
+                submissions.append(
+                    try cache.predictions(key) {
+                        try load(team: detail.submission.team, name: detail.submission.name, data: data)
+                    })
                 blended.append(BlendedSubmission(team: detail.submission.team, name: detail.submission.name, evaluationID: evaluation.record.id!))
             } catch {
                 skipped.append("\(detail.submission.team)/\(detail.submission.name): \(error)")
             }
         }
         guard !submissions.isEmpty else { return (data, blended, nil, skipped) }
-        return (data, blended, BlendingProblem(
-            trainingTruth: data.trainTruth, testTruth: data.testTruth,
-            folds: data.folds.map { BlendingFold(validationRows: $0.validationRows) }, submissions: submissions), skipped)
+        return (
+            data, blended,
+            BlendingProblem(
+                trainingTruth: data.trainTruth, testTruth: data.testTruth,
+                folds: data.folds.map { BlendingFold(validationRows: $0.validationRows) }, submissions: submissions), skipped
+        )
     }
 
     /// Recomputes one question and stores its contributivities and combined scores.
@@ -97,7 +104,8 @@ public struct Contributivity: Sendable {
             // Blending calls its score thousands of times: not a program's.
             try hub.ledger.replaceContributivity(question: question.name, records: [], combined: [])
             var summary = Summary(question: question.name, submissions: 0, skipped: skipped)
-            summary.notBlended = "every score type of \(question.name) is a score program; contributivity blends by a built-in score type: add one to score_types"
+            summary.notBlended =
+                "every score type of \(question.name) is a score program; contributivity blends by a built-in score type: add one to score_types"
             return summary
         }
         let evaluationIDs = blended.map(\.evaluationID)
@@ -110,9 +118,12 @@ public struct Contributivity: Sendable {
             ContributivityRecord(evaluationID: id, value: value, historical: nil, computedAt: now)
         }
         var combined: [CombinedScoreRecord] = []
-        for (kind, scores, predictions) in [("combined", result.combined, result.combinedTestPredictions),
-                                            ("foldwise_best", result.foldwiseBest, result.foldwiseBestTestPredictions)] {
-            combined.append(CombinedScoreRecord(question: question.name, kind: kind, split: .valid, scoreType: official.name, value: scores.validation))
+        for (kind, scores, predictions) in [
+            ("combined", result.combined, result.combinedTestPredictions),
+            ("foldwise_best", result.foldwiseBest, result.foldwiseBestTestPredictions),
+        ] {
+            combined.append(
+                CombinedScoreRecord(question: question.name, kind: kind, split: .valid, scoreType: official.name, value: scores.validation))
             combined.append(CombinedScoreRecord(question: question.name, kind: kind, split: .test, scoreType: official.name, value: scores.test))
             guard let predictions, !data.publicTestRows.isEmpty else { continue }
             for (split, rows) in [(ScoreSplit.publicTest, data.publicTestRows), (.privateTest, data.privateTestRows)] where !rows.isEmpty {
@@ -152,7 +163,9 @@ public struct Contributivity: Sendable {
 
     /// Fold `index`'s predictions as the evaluation's run wrote them (evaluations scored before
     /// predictions were stored, which kept the files).
-    private static func predictionsFile(_ run: JobDirectory, data: QuestionData, fold index: Int) throws -> (validation: Predictions, test: Predictions) {
+    private static func predictionsFile(
+        _ run: JobDirectory, data: QuestionData, fold index: Int
+    ) throws -> (validation: Predictions, test: Predictions) {
         let validationIDs = data.folds[index].validationRows.map { data.trainIDs[$0] }
         let predictions = try PredictionsReader.read(run.fold(index).predictions, question: data.question, expectedIDs: validationIDs + data.testIDs)
         let count = validationIDs.count
@@ -204,7 +217,9 @@ public final class PredictionCache: @unchecked Sendable {
         if let cached = lock.withLock({ () -> [SubmissionFoldPredictions]? in
             usedInPass?.insert(key)
             return stored[key]?.predictions
-        }) { return cached }
+        }) {
+            return cached
+        }
         let loaded = try load()
         let values = loaded.reduce(0) { $0 + Self.count($1.validation) + ($1.test.map(Self.count) ?? 0) }
         lock.withLock {

@@ -45,18 +45,20 @@ public final class LineageCreditComputation {
         for submission in submissions.dropFirst(lineage.submissions.count) { try lineage.append(submission) }
         let result = lineage.result
         let ids = Dictionary(uniqueKeysWithValues: details.map { ("\($0.submission.team)/\($0.submission.name)", $0.submission.id!) })
-        var changed = try hub.ledger.replaceCreditShares(result.submissions.flatMap { shares -> [CreditShareRecord] in
-            guard let id = ids[shares.key] else { return [] }
-            return shares.measured.map { CreditShareRecord(submissionID: id, owner: $0.key, fraction: $0.value, source: .measured) }
-                + shares.declared.map { CreditShareRecord(submissionID: id, owner: $0.key, fraction: $0.value, source: .declared) }
-        })
+        var changed = try hub.ledger.replaceCreditShares(
+            result.submissions.flatMap { shares -> [CreditShareRecord] in
+                guard let id = ids[shares.key] else { return [] }
+                return shares.measured.map { CreditShareRecord(submissionID: id, owner: $0.key, fraction: $0.value, source: .measured) }
+                    + shares.declared.map { CreditShareRecord(submissionID: id, owner: $0.key, fraction: $0.value, source: .declared) }
+            })
         let contributivities = try hub.ledger.contributivities()
         for question in hub.challenge.questions where !question.isPredictionsOnly {
             var byKey: [String: Double] = [:]
             var evaluationOf: [String: Int64] = [:]
             for detail in details {
                 guard let evaluation = detail.evaluations.first(where: { $0.record.question == question.name }),
-                      let value = contributivities[evaluation.record.id!]?.value else { continue }
+                    let value = contributivities[evaluation.record.id!]?.value
+                else { continue }
                 let key = "\(detail.submission.team)/\(detail.submission.name)"
                 byKey[key] = value
                 evaluationOf[key] = evaluation.record.id!
@@ -65,8 +67,9 @@ public final class LineageCreditComputation {
             let historical = try result.historicalContributivities(contributivities: byKey)
             var values: [Int64: Double] = [:]
             for (key, id) in evaluationOf { values[id] = historical[key] ?? 0 }
-            changed.formUnion(try hub.ledger.setHistoricalContributivity(
-                question: question.name, values, startingKit: historical[LineageCredit.startingKitKey] ?? 0))
+            changed.formUnion(
+                try hub.ledger.setHistoricalContributivity(
+                    question: question.name, values, startingKit: historical[LineageCredit.startingKitKey] ?? 0))
         }
         return changed
     }
@@ -89,12 +92,15 @@ public final class LineageCreditComputation {
     /// so do these paths once a submission changes what they hold (``Credit/LineageCredit``
     /// leaves out binary and data-like files).
     /// - Throws: ``Git/GitError`` when the kit's tree cannot be read.
-    public static func uncreditedKitFiles(of startingKit: ObjectID, in repository: Repository, challenge: ChallengeConfiguration) throws -> Set<ObjectID> {
+    public static func uncreditedKitFiles(
+        of startingKit: ObjectID, in repository: Repository, challenge: ChallengeConfiguration
+    ) throws -> Set<ObjectID> {
         let data = Set(challenge.questions.compactMap(\.startingKitData))
         let tree = try repository.commit(startingKit).treeID
-        return Set(try repository.allEntries(inTree: tree).filter { path, entry in
-            entry.kind == .blob
-                && (path.hasPrefix("\(LocalEvaluation.directoryName)/") || data.contains(path) || SourceTokenizer.Language(path: path) == nil)
-        }.map(\.entry.id))
+        return Set(
+            try repository.allEntries(inTree: tree).filter { path, entry in
+                entry.kind == .blob
+                    && (path.hasPrefix("\(LocalEvaluation.directoryName)/") || data.contains(path) || SourceTokenizer.Language(path: path) == nil)
+            }.map(\.entry.id))
     }
 }

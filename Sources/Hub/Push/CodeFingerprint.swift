@@ -26,8 +26,9 @@ public enum CodeFingerprint {
         for (path, entry) in entries {
             hasher.update(data: Data("\(path)\u{0}\(entry.kind == .blob && !entry.isSymbolicLink ? "file" : "link")\u{0}".utf8))
             if entry.kind == .blob, !entry.isSymbolicLink, let language = SourceTokenizer.Language(path: path),
-               try repository.objectSize(entry.id) <= largestTokenizedBytes,
-               let text = String(validating: try repository.blobContent(entry.id), as: UTF8.self), !text.contains("\u{0}") {
+                try repository.objectSize(entry.id) <= largestTokenizedBytes,
+                let text = String(validating: try repository.blobContent(entry.id), as: UTF8.self), !text.contains("\u{0}")
+            {
                 hasher.update(data: Data(codeLines(of: text, language: language).utf8))
             } else {
                 hasher.update(data: Data("blob \(entry.id.hex)".utf8))

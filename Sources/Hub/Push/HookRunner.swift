@@ -25,8 +25,10 @@ public struct HookRunner: Sendable {
 
     /// The repository the hook runs in (git sets the working directory to it).
     var repositoryPath: URL {
-        URL(fileURLWithPath: environment["GIT_DIR"].map { $0 == "." ? FileManager.default.currentDirectoryPath : $0 }
-            ?? FileManager.default.currentDirectoryPath).standardizedFileURL
+        URL(
+            fileURLWithPath: environment["GIT_DIR"].map { $0 == "." ? FileManager.default.currentDirectoryPath : $0 }
+                ?? FileManager.default.currentDirectoryPath
+        ).standardizedFileURL
     }
 
     /// The team: the repository's name without `.git`.
@@ -53,7 +55,8 @@ public struct HookRunner: Sendable {
         guard openedHub != nil else { return try Repository.openFromEnvironment(startingAt: repositoryPath.path) }
         let teams = hub.paths.teamRepositories.resolvingSymlinksInPath().path
         guard repositoryPath.deletingLastPathComponent().resolvingSymlinksInPath().path == teams,
-              repositoryPath.lastPathComponent.hasSuffix(".git") else {
+            repositoryPath.lastPathComponent.hasSuffix(".git")
+        else {
             throw HubError.unknownTeam(repositoryPath.lastPathComponent)
         }
         // The quarantine is a directory of the repository's own objects (git names it); nothing
@@ -98,12 +101,14 @@ public struct HookRunner: Sendable {
         let pusher = environment["REMOTE_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
         var hub: Hub?
         func audit(_ refusals: [String]) throws {
-            try hub?.ledger.audit("push", actor: pusher, team: team, detail: [
-                "client": .text(environment["REMOTE_ADDR"] ?? ""),
-                "refs": .list(updates.map { .object(["ref": .text($0.ref), "old": .text($0.oldID.hex), "new": .text($0.newID.hex)]) }),
-                "outcome": .text(refusals.isEmpty ? "accepted" : "refused"),
-                "reasons": .list(refusals.map(AuditValue.text)),
-            ])
+            try hub?.ledger.audit(
+                "push", actor: pusher, team: team,
+                detail: [
+                    "client": .text(environment["REMOTE_ADDR"] ?? ""),
+                    "refs": .list(updates.map { .object(["ref": .text($0.ref), "old": .text($0.oldID.hex), "new": .text($0.newID.hex)]) }),
+                    "outcome": .text(refusals.isEmpty ? "accepted" : "refused"),
+                    "reasons": .list(refusals.map(AuditValue.text)),
+                ])
         }
         do {
             hub = try openHub()
@@ -111,12 +116,16 @@ public struct HookRunner: Sendable {
             let quarantine = environment["GIT_QUARANTINE_PATH"].map { URL(fileURLWithPath: $0) }
             // git tells hooks of a push from a shallow clone by a temporary shallow file.
             let shallow = !(environment["GIT_SHALLOW_FILE"] ?? "").isEmpty
-            let refusals = try PushPolicy(hub: hub!, team: team).refusals(of: updates, repository: repository, quarantine: quarantine,
-                                                                          pusher: pusher, fromShallowClone: shallow)
+            let refusals = try PushPolicy(hub: hub!, team: team).refusals(
+                of: updates, repository: repository, quarantine: quarantine,
+                pusher: pusher, fromShallowClone: shallow)
             try audit(refusals)
             guard !refusals.isEmpty else { return (0, []) }
-            return (1, refusals.map { "refused: \($0)" }
-                + ["nothing of this push was accepted (git applies a push all or nothing): fix the above and push again"])
+            return (
+                1,
+                refusals.map { "refused: \($0)" }
+                    + ["nothing of this push was accepted (git applies a push all or nothing): fix the above and push again"]
+            )
         } catch {
             let line = "the hub could not check this push (\(error)); nothing was recorded, try again or tell the organisers"
             try? audit([line])
@@ -159,9 +168,11 @@ public struct HookRunner: Sendable {
                     let ignored = (try? CreditTrailerCheck.problems(hub: hub, submission: accepted.submission)) ?? []
                     for problem in ignored { lines.append("warning: submission \(name): \(problem)") }
                     if !ignored.isEmpty {
-                        try? hub.ledger.audit("credit.trailer.ignored", actor: pusher, team: team, detail: [
-                            "submission": .text(name), "problems": .list(ignored.map(AuditValue.text)),
-                        ])
+                        try? hub.ledger.audit(
+                            "credit.trailer.ignored", actor: pusher, team: team,
+                            detail: [
+                                "submission": .text(name), "problems": .list(ignored.map(AuditValue.text)),
+                            ])
                     }
                 } catch {
                     lines.append("submission \(name) received but not yet recorded (\(error)); the hub will record it at its next check")

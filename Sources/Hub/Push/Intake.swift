@@ -47,7 +47,8 @@ public struct Intake {
             team: team, name: name, commitID: commitID.hex, pusher: pusher, questions: questions, phase: status.phase?.name,
             description: description, ancestors: ancestors, treeID: tree.hex,
             // Pre-receive fingerprinted this tree when it reserved the name: read every blob once.
-            codeFingerprint: try hub.ledger.reservation(team: team, name: name)?.codeFingerprint ?? CodeFingerprint.of(tree: tree, in: ledgerRepository),
+            codeFingerprint: try hub.ledger.reservation(team: team, name: name)?.codeFingerprint
+                ?? CodeFingerprint.of(tree: tree, in: ledgerRepository),
             at: time)
         if status.isCommonsOpen { try OpenCommons(hub: hub).publish(team: team, name: name, commitID: commitID) }
         let positions = try hub.ledger.evaluations(submissionID: submission.id!).compactMap { evaluation in
@@ -75,7 +76,8 @@ public struct Intake {
         // that cannot be read is left for the next pass).
         try hub.ledger.fillMissingTrees { commit in
             guard let commit = ObjectID(hex: commit), let tree = try? ledgerRepository.commit(commit).treeID,
-                  let fingerprint = try? CodeFingerprint.of(tree: tree, in: ledgerRepository) else { return nil }
+                let fingerprint = try? CodeFingerprint.of(tree: tree, in: ledgerRepository)
+            else { return nil }
             return (tree.hex, fingerprint)
         }
         var recorded: [Accepted] = []

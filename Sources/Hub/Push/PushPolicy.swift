@@ -31,8 +31,10 @@ public struct PushPolicy {
     ///     sees the quarantined objects.
     ///   - pusher: the authenticated login.
     /// - Throws: database errors.
-    public func refusals(of updates: [PushUpdate], repository: Repository, quarantine: URL? = nil, pusher: String = "unknown",
-                         fromShallowClone: Bool = false, now: Date = Date()) throws -> [String] {
+    public func refusals(
+        of updates: [PushUpdate], repository: Repository, quarantine: URL? = nil, pusher: String = "unknown",
+        fromShallowClone: Bool = false, now: Date = Date()
+    ) throws -> [String] {
         if fromShallowClone {
             // git refuses to update refs from a shallow clone (receive.shallowUpdate is off): say
             // so now, before anything is reserved.
@@ -49,13 +51,15 @@ public struct PushPolicy {
             guard let name = update.submissionName else { continue }
             let tag = "submission-\(name)"
             if !update.oldID.isZero {
-                refusals.append(update.isDeletion
-                    ? "\(tag): submission tags cannot be deleted; the submission stays recorded"
-                    : "\(tag): submission tags are immutable; tag your new commit with a new name")
+                refusals.append(
+                    update.isDeletion
+                        ? "\(tag): submission tags cannot be deleted; the submission stays recorded"
+                        : "\(tag): submission tags are immutable; tag your new commit with a new name")
                 continue
             }
             guard Self.isValidSubmissionName(name) else {
-                refusals.append("\(tag): invalid submission name '\(name)': use 1 to 64 of A-Z a-z 0-9 . _ -, not starting with '.' nor ending with '.lock'")
+                refusals.append(
+                    "\(tag): invalid submission name '\(name)': use 1 to 64 of A-Z a-z 0-9 . _ -, not starting with '.' nor ending with '.lock'")
                 continue
             }
             if usedNames.contains(name) {
@@ -87,8 +91,10 @@ public struct PushPolicy {
                 refusals.append("\(tag): \(refusal)")
                 continue
             }
-            accepted.append(RequestedSubmission(name: name, treeID: commit.treeID.hex,
-                                                codeFingerprint: try CodeFingerprint.of(tree: commit.treeID, in: repository)))
+            accepted.append(
+                RequestedSubmission(
+                    name: name, treeID: commit.treeID.hex,
+                    codeFingerprint: try CodeFingerprint.of(tree: commit.treeID, in: repository)))
         }
         guard refusals.isEmpty, !accepted.isEmpty else { return refusals }
         return try hub.ledger.reserveSubmissions(
@@ -99,7 +105,8 @@ public struct PushPolicy {
     }
 
     /// What a push from a shallow clone is told.
-    static let shallowClone = "this push comes from a shallow clone, whose history stops short, and the hub records a submission's history (its lineage): run 'git fetch --unshallow' (for a clone of open.git: 'git fetch --unshallow open') and push again"
+    static let shallowClone =
+        "this push comes from a shallow clone, whose history stops short, and the hub records a submission's history (its lineage): run 'git fetch --unshallow' (for a clone of open.git: 'git fetch --unshallow open') and push again"
 
     /// The refusal of a name that differs only by case from another of the team's.
     public static func caseCollision(_ name: String, _ other: String) -> String {
@@ -181,27 +188,35 @@ public struct PushPolicy {
                 let entries = try repository.allEntries(inTree: commit.treeID)
                 let files = entries.filter { $0.entry.kind != .tree }
                 if files.count > limits.files {
-                    refusals.append("\(update.ref): commit \(commitID.hex.prefix(12)) has \(files.count) files, more than the limit of \(limits.files)")
+                    refusals.append(
+                        "\(update.ref): commit \(commitID.hex.prefix(12)) has \(files.count) files, more than the limit of \(limits.files)")
                 }
                 var treeBytes = 0
                 for (path, entry) in entries {
                     if path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) || entry.name == ".." || entry.name == "." {
-                        refusals.append("\(update.ref): commit \(commitID.hex.prefix(12)) has a path with a control character or '..': \(path.debugDescription)")
+                        refusals.append(
+                            "\(update.ref): commit \(commitID.hex.prefix(12)) has a path with a control character or '..': \(path.debugDescription)")
                         break
                     }
                     if entry.name.utf8.count > TreeExportError.longestName {
-                        refusals.append("\(update.ref): commit \(commitID.hex.prefix(12)) has a name longer than \(TreeExportError.longestName) bytes: \(path.prefix(80))...")
+                        refusals.append(
+                            "\(update.ref): commit \(commitID.hex.prefix(12)) has a name longer than \(TreeExportError.longestName) bytes: \(path.prefix(80))..."
+                        )
                         break
                     }
                     guard entry.kind == .blob else { continue }
                     let size = try repository.objectSize(entry.id)
                     treeBytes += size
                     if size > limits.largestBlobBytes {
-                        refusals.append("\(update.ref): \(path) in commit \(commitID.hex.prefix(12)) is \(size) bytes, more than the limit of \(limits.largestBlobBytes) bytes per file")
+                        refusals.append(
+                            "\(update.ref): \(path) in commit \(commitID.hex.prefix(12)) is \(size) bytes, more than the limit of \(limits.largestBlobBytes) bytes per file"
+                        )
                     }
                 }
                 if treeBytes > limits.treeBytes {
-                    refusals.append("\(update.ref): the files of commit \(commitID.hex.prefix(12)) take \(treeBytes) bytes together, more than the limit of \(limits.treeBytes) bytes (a file named twice counts twice)")
+                    refusals.append(
+                        "\(update.ref): the files of commit \(commitID.hex.prefix(12)) take \(treeBytes) bytes together, more than the limit of \(limits.treeBytes) bytes (a file named twice counts twice)"
+                    )
                 }
             }
         }

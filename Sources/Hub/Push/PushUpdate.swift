@@ -30,7 +30,8 @@ public struct PushUpdate: Sendable, Equatable {
         bytes.split(separator: UInt8(ascii: "\n")).compactMap { line in
             let parts = line.split(separator: UInt8(ascii: " "), maxSplits: 2)
             guard parts.count == 3, let old = ObjectID(hex: String(decoding: parts[0], as: UTF8.self)),
-                  let new = ObjectID(hex: String(decoding: parts[1], as: UTF8.self)) else { return nil }
+                let new = ObjectID(hex: String(decoding: parts[1], as: UTF8.self))
+            else { return nil }
             var name = Array(parts[2])
             if name.last == UInt8(ascii: "\r") { name.removeLast() }
             if let valid = String(validating: name, as: UTF8.self) {

@@ -26,8 +26,10 @@ public struct EvaluationWorker: Sendable {
     /// Called after an evaluation's result is recorded, with its final state.
     public let onFinished: @Sendable (EvaluationRecord, EvaluationState) async -> Void
 
-    public init(hub: Hub, evaluator: Evaluator, owner: String, leaseSeconds: TimeInterval, pollSeconds: Double = 0.5, logger: Logger,
-                onFinished: @escaping @Sendable (EvaluationRecord, EvaluationState) async -> Void = { _, _ in }) {
+    public init(
+        hub: Hub, evaluator: Evaluator, owner: String, leaseSeconds: TimeInterval, pollSeconds: Double = 0.5, logger: Logger,
+        onFinished: @escaping @Sendable (EvaluationRecord, EvaluationState) async -> Void = { _, _ in }
+    ) {
         self.hub = hub
         self.evaluator = evaluator
         self.owner = owner
@@ -64,9 +66,11 @@ public struct EvaluationWorker: Sendable {
         guard let evaluation = try await ledger.claimNextEvaluation(owner: owner, leaseSeconds: leaseSeconds) else { return false }
         let evaluationID = evaluation.id!
         guard let submission = try await ledger.fetchSubmission(id: evaluation.submissionID),
-              let question = hub.challenge.question(named: evaluation.question) else {
-            try await record(evaluation, EvaluationOutcome(state: .checkingError, log: "question '\(evaluation.question)' is not in challenge.yaml any more"),
-                             label: "evaluation \(evaluationID)")
+            let question = hub.challenge.question(named: evaluation.question)
+        else {
+            try await record(
+                evaluation, EvaluationOutcome(state: .checkingError, log: "question '\(evaluation.question)' is not in challenge.yaml any more"),
+                label: "evaluation \(evaluationID)")
             return true
         }
         let label = "\(submission.team)/\(submission.name) on \(question.name)"
@@ -94,12 +98,15 @@ public struct EvaluationWorker: Sendable {
         if let recorded = evaluation.executorJobID { logger.info("\(label): following \(recorded) again") }
         // A question whose test objects are in shards runs as tasks that every worker of the
         // hub may take, when its jobs run here.
-        let shared: (any Executor)? = question.testShards != nil && evaluator.executor(for: evaluator.currentContext()) is LocalExecutor
+        let shared: (any Executor)? =
+            question.testShards != nil && evaluator.executor(for: evaluator.currentContext()) is LocalExecutor
             ? SharedTaskExecutor(ledger: ledger, evaluationID: evaluationID, owner: owner, leaseSeconds: leaseSeconds, logger: logger) : nil
         let result: EvaluationResult? = await withTaskGroup(of: EvaluationResult?.self) { group in
             group.addTask {
-                try? await evaluator.evaluate(team: submission.team, submission: submission.name, commitID: submission.commitID,
-                                              question: question, batchJob: batchJob, runner: shared) { fold, step in
+                try? await evaluator.evaluate(
+                    team: submission.team, submission: submission.name, commitID: submission.commitID,
+                    question: question, batchJob: batchJob, runner: shared
+                ) { fold, step in
                     // As RAMP shows it: training until the last fold predicts, then testing
                     // (a participant polling never sees the state go back).
                     let state: EvaluationState = fold >= lastFold && step == .predict ? .testing : .training
@@ -116,7 +123,8 @@ public struct EvaluationWorker: Sendable {
                     if Task.isCancelled { break }
                     let held: Bool?
                     if Date().timeIntervalSince(lastRenewal) >= leaseSeconds / 3 {
-                        held = try? await ledger.renewLease(evaluationID: evaluationID, owner: owner, state: await lease.state, leaseSeconds: leaseSeconds)
+                        held = try? await ledger.renewLease(
+                            evaluationID: evaluationID, owner: owner, state: await lease.state, leaseSeconds: leaseSeconds)
                         if held != nil { lastRenewal = Date() }
                     } else {
                         held = try? await ledger.isLeaseHeld(evaluationID: evaluationID, owner: owner)
@@ -153,7 +161,8 @@ public struct EvaluationWorker: Sendable {
     private func cancelBatchJobIfCancelled(_ evaluationID: Int64, label: String) async {
         let ledger = hub.ledger
         guard let current = try? await BlockingWork.run({ try ledger.evaluation(id: evaluationID) }),
-              current.state == .cancelled, let jobID = current.executorJobID else { return }
+            current.state == .cancelled, let jobID = current.executorJobID
+        else { return }
         do {
             try await Self.uncancelled { try await SlurmExecutor.cancel(jobID: jobID) }
             logger.info("\(label): cancelled \(jobID)")
@@ -186,22 +195,25 @@ public struct EvaluationWorker: Sendable {
 
     /// The ledger's records of an evaluation result.
     static func outcome(of result: EvaluationResult, evaluationID: Int64) -> EvaluationOutcome {
-        let state: EvaluationState = switch result.status {
-        case .scored: .scored
-        case .checkingError: .checkingError
-        case .trainingError: .trainingError
-        case .testingError: .testingError
-        case .scoringError: .scoringError
-        }
+        let state: EvaluationState =
+            switch result.status {
+            case .scored: .scored
+            case .checkingError: .checkingError
+            case .trainingError: .trainingError
+            case .testingError: .testingError
+            case .scoringError: .scoringError
+            }
         return EvaluationOutcome(
             state: state, log: result.log,
             foldRuns: result.folds.map { fold in
-                FoldRunRecord(evaluationID: evaluationID, fold: fold.fold, trainSeconds: fold.train.wallSeconds, testSeconds: fold.testWallSeconds,
-                              trainCPUSeconds: fold.train.cpuSeconds, testCPUSeconds: fold.testCPUSeconds,
-                              trainPeakMemoryBytes: fold.train.peakMemoryBytes, testPeakMemoryBytes: fold.testPeakMemoryBytes)
+                FoldRunRecord(
+                    evaluationID: evaluationID, fold: fold.fold, trainSeconds: fold.train.wallSeconds, testSeconds: fold.testWallSeconds,
+                    trainCPUSeconds: fold.train.cpuSeconds, testCPUSeconds: fold.testCPUSeconds,
+                    trainPeakMemoryBytes: fold.train.peakMemoryBytes, testPeakMemoryBytes: fold.testPeakMemoryBytes)
             },
             foldScores: result.foldScores.map {
-                FoldScoreRecord(evaluationID: evaluationID, fold: $0.fold, split: $0.score.split, scoreType: $0.score.scoreType, value: $0.score.value)
+                FoldScoreRecord(
+                    evaluationID: evaluationID, fold: $0.fold, split: $0.score.split, scoreType: $0.score.scoreType, value: $0.score.value)
             },
             baggedScores: result.baggedScores.map {
                 BaggedScoreRecord(evaluationID: evaluationID, split: $0.split, scoreType: $0.scoreType, value: $0.value)

@@ -8,9 +8,10 @@ enum HubEvents {
     /// its question.
     static func scored(_ evaluation: EvaluationRecord, hub: Hub, webhooks: WebhookDispatcher) async {
         guard let id = evaluation.id, let submission = try? await hub.ledger.fetchSubmission(id: evaluation.submissionID),
-              let question = hub.challenge.question(named: evaluation.question),
-              let detail = try? await hub.ledger.submissionDetail(team: submission.team, name: submission.name),
-              let scored = detail.evaluations.first(where: { $0.record.id == id }) else { return }
+            let question = hub.challenge.question(named: evaluation.question),
+            let detail = try? await hub.ledger.submissionDetail(team: submission.team, name: submission.name),
+            let scored = detail.evaluations.first(where: { $0.record.id == id })
+        else { return }
         let ranking = Leaderboard.rankingSpecification(of: question, in: hub.challenge)
         let score = scored.baggedScore(ranking.scoreType, on: ranking.split)
         let shown = score.map { String(format: "%.4f", $0) } ?? "no score"
@@ -18,13 +19,17 @@ enum HubEvents {
             "challenge": hub.challenge.title, "team": submission.team, "submission": submission.name, "question": question.name,
             "score_type": ranking.scoreType, "split": ranking.split.rawValue, "score": shown,
         ]
-        await webhooks.notify(.init(kind: .submissionScored,
-                                    text: "\(submission.team)/\(submission.name) scored on \(question.name): \(ranking.scoreType) \(shown) (\(ranking.split.rawValue))",
-                                    fields: fields))
+        await webhooks.notify(
+            .init(
+                kind: .submissionScored,
+                text: "\(submission.team)/\(submission.name) scored on \(question.name): \(ranking.scoreType) \(shown) (\(ranking.split.rawValue))",
+                fields: fields))
         if (try? await hub.ledger.isBestOnItsQuestion(evaluationID: id)) == true {
-            await webhooks.notify(.init(kind: .newBestScore,
-                                        text: "New best on \(question.name): \(submission.team)/\(submission.name), \(ranking.scoreType) \(shown)",
-                                        fields: fields))
+            await webhooks.notify(
+                .init(
+                    kind: .newBestScore,
+                    text: "New best on \(question.name): \(submission.team)/\(submission.name), \(ranking.scoreType) \(shown)",
+                    fields: fields))
         }
     }
 
@@ -47,10 +52,14 @@ enum HubEvents {
         }
         // The first look only records the phase.
         guard let announced = stored else { return }
-        let text = status.phase.map { "\(hub.challenge.title): the \($0.name) phase (\($0.kind.rawValue)) has begun" }
+        let text =
+            status.phase.map { "\(hub.challenge.title): the \($0.name) phase (\($0.kind.rawValue)) has begun" }
             ?? "\(hub.challenge.title): the challenge has ended"
-        await webhooks.notify(.init(kind: .phaseChanged, text: text, fields: [
-            "challenge": hub.challenge.title, "phase": current, "previous_phase": announced, "kind": status.phase?.kind.rawValue ?? "ended",
-        ]))
+        await webhooks.notify(
+            .init(
+                kind: .phaseChanged, text: text,
+                fields: [
+                    "challenge": hub.challenge.title, "phase": current, "previous_phase": announced, "kind": status.phase?.kind.rawValue ?? "ended",
+                ]))
     }
 }

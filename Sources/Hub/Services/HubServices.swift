@@ -26,8 +26,10 @@ public enum HubServices {
         /// Whether this process computes credit and maintains the hub when no other does.
         public var sharesHubDuties: Bool
 
-        public init(workerCount: Int, leaseSeconds: TimeInterval = 30, sweepSeconds: TimeInterval = 5,
-                    reconcileSeconds: TimeInterval = 60, sharesHubDuties: Bool = true) {
+        public init(
+            workerCount: Int, leaseSeconds: TimeInterval = 30, sweepSeconds: TimeInterval = 5,
+            reconcileSeconds: TimeInterval = 60, sharesHubDuties: Bool = true
+        ) {
             self.workerCount = workerCount
             self.leaseSeconds = leaseSeconds
             self.sweepSeconds = sweepSeconds
@@ -62,50 +64,61 @@ public enum HubServices {
     /// executor that challenge.yaml names (`executor:`) when it starts, unless `executor` is
     /// given. With Slurm configured when the process starts, a process that runs workers runs
     /// `jobs_in_flight` of them, each following one batch job.
-    public static func make(hub: Hub, settings: Settings, processName: String, logger: Logger,
-                            executor: (any Executor)? = nil) -> [any Service] {
+    public static func make(
+        hub: Hub, settings: Settings, processName: String, logger: Logger,
+        executor: (any Executor)? = nil
+    ) -> [any Service] {
         Sandbox.removeAbandonedControlGroups()
         var workerCount = settings.workerCount
         if case .slurm(let slurm) = hub.challenge.executor, workerCount > 0 {
             workerCount = slurm.jobsInFlight
-            logger.info("evaluations run on Slurm: \(workerCount) job(s) in flight at most from this process, job directories in \(slurm.sharedDirectory)/runs")
+            logger.info(
+                "evaluations run on Slurm: \(workerCount) job(s) in flight at most from this process, job directories in \(slurm.sharedDirectory)/runs"
+            )
         }
         let evaluator = Evaluator(context: { hub.evaluationContext }, executor: executor)
         let provenance = ProvenanceRecorder(hub: hub, logger: logger)
         let webhooks = WebhookDispatcher(webhooks: { hub.challenge.webhooks }, logger: logger)
         var services: [any Service] = (0..<workerCount).map { index in
-            let worker = EvaluationWorker(hub: hub, evaluator: evaluator, owner: "\(processName)-\(index)",
-                                          leaseSeconds: settings.leaseSeconds, logger: logger) { evaluation, state in
+            let worker = EvaluationWorker(
+                hub: hub, evaluator: evaluator, owner: "\(processName)-\(index)",
+                leaseSeconds: settings.leaseSeconds, logger: logger
+            ) { evaluation, state in
                 if state.isFinal { await provenance.recordFinished(evaluation) }
                 if state == .scored { await HubEvents.scored(evaluation, hub: hub, webhooks: webhooks) }
             }
             return LoopService { await worker.run() }
         }
         services.append(LoopService { await webhooks.run() })
-        services.append(LoopService {
-            while !Task.isCancelled {
-                do {
-                    let requeued = try await hub.ledger.requeueExpiredLeases()
-                    if requeued > 0 { logger.notice("returned \(requeued) evaluation(s) whose lease expired to the queue") }
-                    let tasks = try await hub.ledger.requeueExpiredTaskLeases()
-                    if tasks > 0 { logger.notice("returned \(tasks) task(s) whose lease expired to the queue") }
-                    // A configuration applied by another process ('forkboard challenge reload').
-                    if try await BlockingWork.run({ try hub.refreshConfiguration() }) {
-                        try await hub.useCurrentRankingSpecifications()
-                        logger.notice("now using the challenge configuration \(hub.configurationRecord.sha256.prefix(12)) applied by \(hub.configurationRecord.appliedBy)")
+        services.append(
+            LoopService {
+                while !Task.isCancelled {
+                    do {
+                        let requeued = try await hub.ledger.requeueExpiredLeases()
+                        if requeued > 0 { logger.notice("returned \(requeued) evaluation(s) whose lease expired to the queue") }
+                        let tasks = try await hub.ledger.requeueExpiredTaskLeases()
+                        if tasks > 0 { logger.notice("returned \(tasks) task(s) whose lease expired to the queue") }
+                        // A configuration applied by another process ('forkboard challenge reload').
+                        if try await BlockingWork.run({ try hub.refreshConfiguration() }) {
+                            try await hub.useCurrentRankingSpecifications()
+                            logger.notice(
+                                "now using the challenge configuration \(hub.configurationRecord.sha256.prefix(12)) applied by \(hub.configurationRecord.appliedBy)"
+                            )
+                        }
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        logger.error("sweeping expired leases: \(error)")
                     }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("sweeping expired leases: \(error)")
+                    try? await Task.sleep(for: .seconds(settings.sweepSeconds))
                 }
-                try? await Task.sleep(for: .seconds(settings.sweepSeconds))
-            }
-        })
+            })
         if settings.sharesHubDuties {
             services.append(CreditService(hub: hub, owner: processName, logger: logger))
-            services.append(MaintenanceService(hub: hub, owner: processName, reconcileSeconds: settings.reconcileSeconds, logger: logger,
-                                               webhooks: webhooks))
+            services.append(
+                MaintenanceService(
+                    hub: hub, owner: processName, reconcileSeconds: settings.reconcileSeconds, logger: logger,
+                    webhooks: webhooks))
         }
         return services
     }

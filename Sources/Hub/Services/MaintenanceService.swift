@@ -51,7 +51,9 @@ struct MaintenanceService: Service {
                             lastReconcile = Date()
                             let applied = (try? hub.configurationFileIsApplied()) ?? true
                             if !applied, !unappliedFileWarned {
-                                logger.warning("challenge.yaml changed since it was applied; 'forkboard challenge reload --hub \(hub.home.path)' checks it and makes every process use it")
+                                logger.warning(
+                                    "challenge.yaml changed since it was applied; 'forkboard challenge reload --hub \(hub.home.path)' checks it and makes every process use it"
+                                )
                             }
                             unappliedFileWarned = !applied
                             for accepted in try await BlockingWork.run({ try Intake(hub: hub).reconcile() }) {

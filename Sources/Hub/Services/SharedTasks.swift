@@ -23,8 +23,11 @@ struct SharedTaskExecutor: Executor {
     func run(_ directory: JobDirectory, progress: @escaping JobProgress) async throws -> JobReport {
         let runner = try Self.runner(for: directory)
         let job = runner.job
-        guard try await ledger.publishTasks(evaluationID: evaluationID, owner: owner,
-                                            tasks: job.tasks.map { ($0.description, $0.dependency?.description) }) else {
+        guard
+            try await ledger.publishTasks(
+                evaluationID: evaluationID, owner: owner,
+                tasks: job.tasks.map { ($0.description, $0.dependency?.description) })
+        else {
             throw CancellationError()
         }
         let ledger = self.ledger
@@ -33,9 +36,13 @@ struct SharedTaskExecutor: Executor {
         while true {
             try Task.checkCancellation()
             if let claimed = try await ledger.claimNextTask(owner: owner, leaseSeconds: leaseSeconds, of: evaluationID),
-               let task = JobTask(name: claimed.task) {
-                guard let ended = try await Self.run(task, of: claimed, runner: runner, ledger: ledger, owner: owner,
-                                                     leaseSeconds: leaseSeconds, progress: progress) else {
+                let task = JobTask(name: claimed.task)
+            {
+                guard
+                    let ended = try await Self.run(
+                        task, of: claimed, runner: runner, ledger: ledger, owner: owner,
+                        leaseSeconds: leaseSeconds, progress: progress)
+                else {
                     throw CancellationError()
                 }
                 if ended.ending != .succeeded { break }
@@ -75,8 +82,10 @@ struct SharedTaskExecutor: Executor {
     /// and returns how it ended, or returns nil, having stopped the run, when the lease was
     /// lost. A run that could not start gives the task back and throws.
     /// - Throws: ``JobError``, `CancellationError` (the task is given back).
-    static func run(_ task: JobTask, of claimed: EvaluationTaskRecord, runner: JobRunner, ledger: Ledger, owner: String,
-                    leaseSeconds: TimeInterval, progress: @escaping JobProgress) async throws -> SandboxResult? {
+    static func run(
+        _ task: JobTask, of claimed: EvaluationTaskRecord, runner: JobRunner, ledger: Ledger, owner: String,
+        leaseSeconds: TimeInterval, progress: @escaping JobProgress
+    ) async throws -> SandboxResult? {
         let evaluationID = claimed.evaluationID
         let name = claimed.task
         let outcome: Result<SandboxResult, any Error>? = await withTaskGroup(of: Result<SandboxResult, any Error>?.self) { group in
@@ -110,7 +119,9 @@ struct SharedTaskExecutor: Executor {
                 try await ledger.endTask(evaluationID: evaluationID, task: name, owner: owner, done: true) ? result : nil
             }
         case .failure(let error):
-            _ = try? await EvaluationWorker.uncancelled { try await ledger.endTask(evaluationID: evaluationID, task: name, owner: owner, done: false) }
+            _ = try? await EvaluationWorker.uncancelled {
+                try await ledger.endTask(evaluationID: evaluationID, task: name, owner: owner, done: false)
+            }
             throw error
         case nil:
             return nil
@@ -127,27 +138,36 @@ extension EvaluationWorker {
         guard let claimed = try await ledger.claimNextTask(owner: owner, leaseSeconds: leaseSeconds) else { return false }
         let label = "task \(claimed.task) of evaluation \(claimed.evaluationID)"
         guard let task = JobTask(name: claimed.task),
-              let evaluation = try await BlockingWork.run({ try ledger.evaluation(id: claimed.evaluationID) }),
-              let submission = try await ledger.fetchSubmission(id: evaluation.submissionID) else {
+            let evaluation = try await BlockingWork.run({ try ledger.evaluation(id: claimed.evaluationID) }),
+            let submission = try await ledger.fetchSubmission(id: evaluation.submissionID)
+        else {
             try await ledger.endTask(evaluationID: claimed.evaluationID, task: claimed.task, owner: owner, done: false)
             return true
         }
-        let directory = JobDirectory(url: evaluator.currentContext().runDirectory(team: submission.team, submission: submission.name,
-                                                                                   question: evaluation.question))
+        let directory = JobDirectory(
+            url: evaluator.currentContext().runDirectory(
+                team: submission.team, submission: submission.name,
+                question: evaluation.question))
         do {
             let runner = try SharedTaskExecutor.runner(for: directory)
             logger.info("helping with \(label) (\(submission.team)/\(submission.name))")
-            if let ended = try await SharedTaskExecutor.run(task, of: claimed, runner: runner, ledger: ledger, owner: owner,
-                                                            leaseSeconds: leaseSeconds, progress: { _, _ in }) {
+            if let ended = try await SharedTaskExecutor.run(
+                task, of: claimed, runner: runner, ledger: ledger, owner: owner,
+                leaseSeconds: leaseSeconds, progress: { _, _ in })
+            {
                 logger.info("\(label): \(ended.summary)")
             } else {
                 logger.notice("\(label): stopped, its lease was lost")
             }
         } catch is CancellationError {
-            _ = try? await Self.uncancelled { try await ledger.endTask(evaluationID: claimed.evaluationID, task: claimed.task, owner: owner, done: false) }
+            _ = try? await Self.uncancelled {
+                try await ledger.endTask(evaluationID: claimed.evaluationID, task: claimed.task, owner: owner, done: false)
+            }
             throw CancellationError()
         } catch {
-            _ = try? await Self.uncancelled { try await ledger.endTask(evaluationID: claimed.evaluationID, task: claimed.task, owner: owner, done: false) }
+            _ = try? await Self.uncancelled {
+                try await ledger.endTask(evaluationID: claimed.evaluationID, task: claimed.task, owner: owner, done: false)
+            }
             logger.error("\(label): given back, it could not run: \(error)")
         }
         return true

@@ -55,10 +55,14 @@ public struct ChallengeCheck: Sendable {
         for question in configuration.questions {
             check.checkData(of: question, configuration: configuration, home: home)
             if !question.scorePrograms.isEmpty, !FileManager.default.fileExists(atPath: HubHome(home).scoring.path) {
-                check.add(.error, "question \(question.name): score programs", "\(question.scorePrograms.map(\.name).joined(separator: ", ")) run in the hub's scoring/ directory, which is missing")
+                check.add(
+                    .error, "question \(question.name): score programs",
+                    "\(question.scorePrograms.map(\.name).joined(separator: ", ")) run in the hub's scoring/ directory, which is missing")
             }
             if !question.scorePrograms.isEmpty, question.blendingScoreType == nil {
-                check.add(.warning, "question \(question.name): score programs", "every score type is a program: contributivity, which blends by a built-in score type, will not be computed")
+                check.add(
+                    .warning, "question \(question.name): score programs",
+                    "every score type is a program: contributivity, which blends by a built-in score type, will not be computed")
             }
         }
         await check.checkRuntime(hub: hub)
@@ -92,8 +96,10 @@ public struct ChallengeCheck: Sendable {
         data.splitTestRows(configuration.testSplit)
         // A question of one table speaks of its rows; with tables, of objects.
         let unit = question.hasSeveralFiles ? "objects" : "rows"
-        add(.ok, subject, "\(data.trainIDs.count) training \(unit), \(data.testIDs.count) test \(unit) (\(data.publicTestRows.count) public, "
-            + "\(data.testIDs.count - data.publicTestRows.count) private), \(data.folds.count) folds")
+        add(
+            .ok, subject,
+            "\(data.trainIDs.count) training \(unit), \(data.testIDs.count) test \(unit) (\(data.publicTestRows.count) public, "
+                + "\(data.testIDs.count - data.publicTestRows.count) private), \(data.folds.count) folds")
         do {
             let summary = try DataScan.check(data)
             for table in summary.tableRows {
@@ -108,21 +114,30 @@ public struct ChallengeCheck: Sendable {
         }
         let testPaths = [question.testData] + question.tables.map(\.test) + question.fileDirectories.map(\.test)
         for path in testPaths where !path.hasPrefix("data/private/") {
-            add(.error, subject, "the test \(path == question.testData ? unit : "data") (\(path)) are not under data/private/: they must never reach participants")
+            add(
+                .error, subject,
+                "the test \(path == question.testData ? unit : "data") (\(path)) are not under data/private/: they must never reach participants")
         }
         let trainPaths = [question.trainData] + question.tables.map(\.train) + question.fileDirectories.map(\.train)
         for path in trainPaths where path.hasPrefix("data/private/") {
-            add(.warning, subject, "the training \(path == question.trainData ? unit : "data") (\(path)) are under data/private/, which participants never get")
+            add(
+                .warning, subject,
+                "the training \(path == question.trainData ? unit : "data") (\(path)) are under data/private/, which participants never get")
         }
         if data.publicTestRows.isEmpty || data.publicTestRows.count == data.testIDs.count {
-            add(.warning, subject, "the public fraction \(configuration.testSplit.publicFraction) leaves the public or the private test score on no \(unit)")
+            add(
+                .warning, subject,
+                "the public fraction \(configuration.testSplit.publicFraction) leaves the public or the private test score on no \(unit)")
         }
         if case .classes(let trainClasses, _) = data.trainTruth {
             let present = Set(trainClasses)
-            let missing = question.labels.enumerated().filter { !present.contains($0.offset) && !question.unseenLabels.contains($0.element) }.map(\.element)
+            let missing = question.labels.enumerated().filter { !present.contains($0.offset) && !question.unseenLabels.contains($0.element) }.map(
+                \.element)
             if !missing.isEmpty { add(.error, subject, "no training \(unit.dropLast()) has the label(s) \(missing.joined(separator: ", "))") }
             if !question.unseenLabels.isEmpty {
-                add(.ok, subject, "no training object has the label(s) \(question.unseenLabels.joined(separator: ", ")), kept for test objects (unseen_labels)")
+                add(
+                    .ok, subject,
+                    "no training object has the label(s) \(question.unseenLabels.joined(separator: ", ")), kept for test objects (unseen_labels)")
             }
             if case .classes(let testClasses, _) = data.testTruth {
                 let absent = question.labels.enumerated().filter { !Set(testClasses).contains($0.offset) }.map(\.element)
@@ -131,16 +146,22 @@ public struct ChallengeCheck: Sendable {
         }
         let repeated = Self.repeatedFeatureRows(files: files, question: question)
         if repeated.count * 2 > data.testIDs.count {
-            add(.error, subject, "\(repeated.count) of the \(data.testIDs.count) test \(unit) have exactly the features of public training \(unit) (first: \(repeated.prefix(3).joined(separator: ", "))): "
-                + "the test \(unit) were given to participants under other ids")
+            add(
+                .error, subject,
+                "\(repeated.count) of the \(data.testIDs.count) test \(unit) have exactly the features of public training \(unit) (first: \(repeated.prefix(3).joined(separator: ", "))): "
+                    + "the test \(unit) were given to participants under other ids")
         } else if !repeated.isEmpty {
-            add(.warning, subject, "\(repeated.count) test \(unit.dropLast())(s) have exactly the features of public training \(unit) (first: \(repeated.prefix(3).joined(separator: ", "))): "
-                + "the same \(unit) under other ids would give their labels away")
+            add(
+                .warning, subject,
+                "\(repeated.count) test \(unit.dropLast())(s) have exactly the features of public training \(unit) (first: \(repeated.prefix(3).joined(separator: ", "))): "
+                    + "the same \(unit) under other ids would give their labels away")
         }
         for copy in question.startingKitCopies {
             let kitCopy = HubHome(home).startingKit.appendingPathComponent(copy.kitPath)
             if !Self.sameContents(kitCopy, home.appendingPathComponent(copy.hubPath)) {
-                add(.error, subject, "the starting kit's \(copy.kitPath) differs from \(copy.hubPath): participants would train on other \(unit) than the hub")
+                add(
+                    .error, subject,
+                    "the starting kit's \(copy.kitPath) differs from \(copy.hubPath): participants would train on other \(unit) than the hub")
             }
         }
     }
@@ -152,7 +173,8 @@ public struct ChallengeCheck: Sendable {
         guard fileManager.fileExists(atPath: first.path, isDirectory: &isDirectory) else { return false }
         guard isDirectory.boolValue else { return fileManager.contentsEqual(atPath: first.path, andPath: second.path) }
         guard let names = try? fileManager.contentsOfDirectory(atPath: first.path).sorted(),
-              names == (try? fileManager.contentsOfDirectory(atPath: second.path).sorted()) else { return false }
+            names == (try? fileManager.contentsOfDirectory(atPath: second.path).sorted())
+        else { return false }
         return names.allSatisfy { sameContents(first.appendingPathComponent($0), second.appendingPathComponent($0)) }
     }
 
@@ -161,8 +183,9 @@ public struct ChallengeCheck: Sendable {
     /// training object.
     static func repeatedFeatureRows(files: QuestionFiles, question: Question) -> [String] {
         guard let testObjects = files.test?.objects,
-              let train = try? CSVFileReader(url: files.train.objects), let test = try? CSVFileReader(url: testObjects),
-              let trainHeader = try? train.next()?.strings, let testHeader = try? test.next()?.strings else { return [] }
+            let train = try? CSVFileReader(url: files.train.objects), let test = try? CSVFileReader(url: testObjects),
+            let trainHeader = try? train.next()?.strings, let testHeader = try? test.next()?.strings
+        else { return [] }
         let features = trainHeader.filter { $0 != question.idColumn && $0 != question.targetColumn }
         let trainColumns = features.compactMap { trainHeader.firstIndex(of: $0) }
         let testColumns = features.compactMap { testHeader.firstIndex(of: $0) }
@@ -199,12 +222,17 @@ public struct ChallengeCheck: Sendable {
                 .filter { !$0.isEmpty && !$0.hasPrefix("-") && !$0.contains("://") }
             let missing = lines.compactMap(Self.packageName).filter { !installed.isEmpty && !installed.contains($0) }
             if !missing.isEmpty {
-                add(.error, "runtime", "requirements.txt names \(missing.joined(separator: ", ")), which the runtime lacks: participants' runtimes (built from it) and the hub's would differ; "
-                    + "install them into it, or 'forkboard runtime rebuild'")
+                add(
+                    .error, "runtime",
+                    "requirements.txt names \(missing.joined(separator: ", ")), which the runtime lacks: participants' runtimes (built from it) and the hub's would differ; "
+                        + "install them into it, or 'forkboard runtime rebuild'")
             }
             let unpinned = lines.filter { !$0.contains("==") }
             if !unpinned.isEmpty {
-                add(.warning, "runtime", "requirements.txt does not pin \(unpinned.joined(separator: ", ")): pin versions (name==version) so that a rebuilt runtime scores as the first one")
+                add(
+                    .warning, "runtime",
+                    "requirements.txt does not pin \(unpinned.joined(separator: ", ")): pin versions (name==version) so that a rebuilt runtime scores as the first one"
+                )
             }
         }
     }
@@ -221,7 +249,9 @@ public struct ChallengeCheck: Sendable {
     /// score finite and in its range.
     mutating func checkStartingKit(hub: Hub) async {
         for question in hub.challenge.questions where !question.isPredictionsOnly {
-            let missing = question.requiredFiles.filter { !FileManager.default.fileExists(atPath: hub.paths.startingKit.appendingPathComponent($0).path) }
+            let missing = question.requiredFiles.filter {
+                !FileManager.default.fileExists(atPath: hub.paths.startingKit.appendingPathComponent($0).path)
+            }
             if !missing.isEmpty {
                 add(.error, "question \(question.name): starting kit", "lacks \(missing.joined(separator: ", ")), which the question requires")
             }
@@ -259,7 +289,9 @@ public struct ChallengeCheck: Sendable {
                     add(.ok, subject, String(format: "one submission costs about %.2f CPU hours at full size (the table below)", projection.cpuHours))
                 }
             } else {
-                add(.error, subject, "scores out of range: " + outOfRange.map { "\($0.scoreType) \($0.value) (\($0.split.rawValue))" }.joined(separator: ", "))
+                add(
+                    .error, subject,
+                    "scores out of range: " + outOfRange.map { "\($0.scoreType) \($0.value) (\($0.split.rawValue))" }.joined(separator: ", "))
             }
         }
     }
@@ -283,13 +315,18 @@ extension ChallengeCheck {
         let problems = await executor.problems(limits: hub.challenge.limits)
         for problem in problems { add(.error, "executor", "\(problem) (challenge.yaml, executor:)") }
         if problems.isEmpty {
-            add(.ok, "executor", "slurm: the controller answers; job directories in \(settings.sharedDirectory)/runs; nodes run \(executor.forkboardCommand)")
+            add(
+                .ok, "executor",
+                "slurm: the controller answers; job directories in \(settings.sharedDirectory)/runs; nodes run \(executor.forkboardCommand)")
         }
         let shared = URL(fileURLWithPath: settings.sharedDirectory).standardizedFileURL.path
         if let runtime = hub.challenge.runtime {
             let outside = ([runtime.binDirectory] + runtime.readOnlyPaths).filter { !$0.hasPrefix(shared + "/") && !$0.hasPrefix("/usr") }
             if !outside.isEmpty {
-                add(.warning, "executor", "the nodes must see the runtime at the same path: \(outside.joined(separator: ", ")) (put it in the shared directory, or install it identically on every node)")
+                add(
+                    .warning, "executor",
+                    "the nodes must see the runtime at the same path: \(outside.joined(separator: ", ")) (put it in the shared directory, or install it identically on every node)"
+                )
             }
         }
     }

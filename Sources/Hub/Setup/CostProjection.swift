@@ -57,7 +57,8 @@ public struct CostProjection: Codable, Sendable, Equatable {
     /// question's full data; nil when the run did not measure what is needed.
     public static func make(result: LocalEvaluation.Result, data: QuestionData) -> CostProjection? {
         guard let fixed = result.smallestRun, result.outcome.status == .scored, !result.outcome.folds.isEmpty,
-              result.foldObjects.count == result.outcome.folds.count else { return nil }
+            result.foldObjects.count == result.outcome.folds.count
+        else { return nil }
         let fixedCPU = fixed.cpuSeconds ?? fixed.wallSeconds
         let fixedMemory = Double(fixed.peakMemoryBytes ?? 0)
         func perObject(_ values: [(cost: Double, objects: Int)], fixed: Double) -> Double {
@@ -78,7 +79,8 @@ public struct CostProjection: Codable, Sendable, Equatable {
         let validatedPerFold = Double(data.folds.map(\.validationRows.count).max() ?? 0)
         let trainPerFold = fixedCPU + trainRate * trainedPerFold
         // Sharded: the validation objects in a run of their own, each shard in its own; else one run.
-        let predictRuns: [Double] = data.testShards == nil
+        let predictRuns: [Double] =
+            data.testShards == nil
             ? [validatedPerFold + Double(test)] : [validatedPerFold] + shardRanges.map { Double($0.count) }
         let predictPerFold = predictRuns.reduce(0) { $0 + fixedCPU + predictRate * $1 }
         let largestPredict = predictRuns.max() ?? 0
@@ -127,15 +129,20 @@ public struct CostProjection: Codable, Sendable, Equatable {
     /// The projection as a table, with how it was made.
     public func table() -> String {
         func hours(_ value: Double) -> String {
-            value * 3600 < 60 ? String(format: "%.0f s", value * 3600) : value < 1 ? String(format: "%.0f min", value * 60) : String(format: "%.1f h", value)
+            value * 3600 < 60
+                ? String(format: "%.0f s", value * 3600) : value < 1 ? String(format: "%.0f min", value * 60) : String(format: "%.1f h", value)
         }
         func size(_ bytes: Int) -> String { ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .binary) }
-        let rows: [[String]] = [
-            ["objects", "\(trainObjects) training, \(testObjects) test; \(folds) folds, \(shards) test shard(s)"],
-            ["CPU time", "\(hours(cpuHours)) (training \(hours(trainCPUSeconds / 3600)), predicting \(hours(predictCPUSeconds / 3600)))"],
-            ["largest memory of a run", "training \(size(trainPeakBytes)), predicting \(size(predictPeakBytes))"],
-            ["disk", "data \(size(dataBytes)); cut inputs \(size(inputBytes)), once for every submission; kept predictions \(size(predictionBytes)) per submission"],
-        ] + [1, 2, 8, 64].map { ["wall time, \($0) worker(s) or nodes", hours(wallHours[$0] ?? 0)] }
+        let rows: [[String]] =
+            [
+                ["objects", "\(trainObjects) training, \(testObjects) test; \(folds) folds, \(shards) test shard(s)"],
+                ["CPU time", "\(hours(cpuHours)) (training \(hours(trainCPUSeconds / 3600)), predicting \(hours(predictCPUSeconds / 3600)))"],
+                ["largest memory of a run", "training \(size(trainPeakBytes)), predicting \(size(predictPeakBytes))"],
+                [
+                    "disk",
+                    "data \(size(dataBytes)); cut inputs \(size(inputBytes)), once for every submission; kept predictions \(size(predictionBytes)) per submission",
+                ],
+            ] + [1, 2, 8, 64].map { ["wall time, \($0) worker(s) or nodes", hours(wallHours[$0] ?? 0)] }
         return "Cost of one submission of question \(question) at its full size (projected from the starting kit on "
             + "\(measuredTrainObjects) training and \(measuredPredictObjects) predicted objects per fold; a run costs a fixed part, "
             + "measured on one object, and a part proportional to its objects):\n"

@@ -38,8 +38,10 @@ public enum HubRuntime {
         let commands = hub.challenge.questions.flatMap { [$0.trainCommand.first, $0.predictCommand.first] }
         if commands.contains("Rscript"), let rscript = try? Executables.locate("Rscript") {
             rVersion = await output(rscript, ["--version"], includingErrors: true)
-            rPackages = await output(rscript, ["-e", #"ip <- installed.packages()[, c("Package", "Version")]; cat(paste0(ip[, 1], "==", ip[, 2]), sep = "\n")"#])
-                .split(separator: "\n").map(String.init).sorted()
+            rPackages = await output(
+                rscript, ["-e", #"ip <- installed.packages()[, c("Package", "Version")]; cat(paste0(ip[, 1], "==", ip[, 2]), sep = "\n")"#]
+            )
+            .split(separator: "\n").map(String.init).sorted()
         }
         let builtRoot = hub.paths.builtRuntime.path
         return Description(
@@ -51,8 +53,9 @@ public enum HubRuntime {
 
     /// What `executable` prints (trimmed), or "" when it cannot run.
     private static func output(_ executable: String, _ arguments: [String], includingErrors: Bool = false) async -> String {
-        let result = try? await Subprocess.run(.path(FilePath(executable)), arguments: Arguments(arguments),
-                                               output: .string(limit: 1 << 20), error: .string(limit: 1 << 16))
+        let result = try? await Subprocess.run(
+            .path(FilePath(executable)), arguments: Arguments(arguments),
+            output: .string(limit: 1 << 20), error: .string(limit: 1 << 16))
         let text = (result?.standardOutput ?? "") + (includingErrors ? result?.standardError ?? "" : "")
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -68,7 +71,8 @@ public enum HubRuntime {
     ///   ``RuntimeBuilder/Failure`` or ``Executables/Missing`` from the build.
     public static func rebuild(hub: Hub, by actor: String, showProgress: Bool) async throws -> Description {
         guard try hub.configurationFileIsApplied() else {
-            throw HubError.runtimeRebuildBlocked("challenge.yaml has changes that are not applied: apply them first ('forkboard challenge reload') or undo them")
+            throw HubError.runtimeRebuildBlocked(
+                "challenge.yaml has changes that are not applied: apply them first ('forkboard challenge reload') or undo them")
         }
         let requirements = hub.paths.requirements
         guard FileManager.default.fileExists(atPath: requirements.path) else {
@@ -76,7 +80,9 @@ public enum HubRuntime {
         }
         let running = try hub.ledger.runningEvaluations().count
         guard running == 0 else {
-            throw HubError.runtimeRebuildBlocked("\(running) evaluation(s) are running: wait until they finish ('forkboard submissions') or stop them ('forkboard cancel TEAM/NAME'), then rebuild")
+            throw HubError.runtimeRebuildBlocked(
+                "\(running) evaluation(s) are running: wait until they finish ('forkboard submissions') or stop them ('forkboard cancel TEAM/NAME'), then rebuild"
+            )
         }
         let stamp = Instant.format(Date()).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
         let directory = URL(fileURLWithPath: hub.paths.builtRuntime.path + "-" + stamp)
@@ -96,10 +102,12 @@ public enum HubRuntime {
             throw error
         }
         let description = await describe(hub: hub)
-        try hub.ledger.audit("runtime.rebuilt", actor: actor, detail: [
-            "interpreter": .text(description.interpreter), "bin": .text(description.binDirectory),
-            "packages": .list(description.packages.map(AuditValue.text)),
-        ])
+        try hub.ledger.audit(
+            "runtime.rebuilt", actor: actor,
+            detail: [
+                "interpreter": .text(description.interpreter), "bin": .text(description.binDirectory),
+                "packages": .list(description.packages.map(AuditValue.text)),
+            ])
         return description
     }
 

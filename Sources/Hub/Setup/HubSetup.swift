@@ -37,7 +37,8 @@ public enum HubSetup {
         let template = share.appendingPathComponent("templates").appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: template.appendingPathComponent("challenge.yaml").path) else {
             let available = ((try? FileManager.default.contentsOfDirectory(atPath: share.appendingPathComponent("templates").path)) ?? []).sorted()
-            throw HubError.templateNotFound(name: name, searched: share.appendingPathComponent("templates").path + " (available: \(available.joined(separator: ", ")))")
+            throw HubError.templateNotFound(
+                name: name, searched: share.appendingPathComponent("templates").path + " (available: \(available.joined(separator: ", ")))")
         }
         return template
     }
@@ -51,16 +52,19 @@ public enum HubSetup {
     /// `extraRequirements` (a file of requirement lines, `init --constraints`) is added to the
     /// template's requirements.txt, so that organisers pin or add packages without editing
     /// the template or kit.
-    public static func createHub(at home: URL, template: URL, share: URL, python given: String?, now: Date = Date(),
-                                 preparationEnvironment: [String: String] = [:], extraRequirements: URL? = nil) async throws -> Hub {
+    public static func createHub(
+        at home: URL, template: URL, share: URL, python given: String?, now: Date = Date(),
+        preparationEnvironment: [String: String] = [:], extraRequirements: URL? = nil
+    ) async throws -> Hub {
         let fileManager = FileManager.default
         if let contents = try? fileManager.contentsOfDirectory(atPath: home.path), !contents.isEmpty {
             throw HubError.alreadyExists(home.path)
         }
         let existed = fileManager.fileExists(atPath: home.path)
         do {
-            return try await makeHub(at: home, template: template, share: share, python: given, now: now,
-                                     preparationEnvironment: preparationEnvironment, extraRequirements: extraRequirements)
+            return try await makeHub(
+                at: home, template: template, share: share, python: given, now: now,
+                preparationEnvironment: preparationEnvironment, extraRequirements: extraRequirements)
         } catch {
             if existed {
                 for name in (try? fileManager.contentsOfDirectory(atPath: home.path)) ?? [] {
@@ -73,8 +77,10 @@ public enum HubSetup {
         }
     }
 
-    private static func makeHub(at home: URL, template: URL, share: URL, python given: String?, now: Date,
-                                preparationEnvironment: [String: String], extraRequirements: URL?) async throws -> Hub {
+    private static func makeHub(
+        at home: URL, template: URL, share: URL, python given: String?, now: Date,
+        preparationEnvironment: [String: String], extraRequirements: URL?
+    ) async throws -> Hub {
         let fileManager = FileManager.default
         let templateName = template.lastPathComponent
         let missing = ["harness", "starting-kit"].filter { !fileManager.fileExists(atPath: template.appendingPathComponent($0).path) }
@@ -107,7 +113,9 @@ public enum HubSetup {
                 } catch {
                     throw HubError.preparationFailed("the constraints file \(extraRequirements.path) cannot be read (\(error.localizedDescription))")
                 }
-                text += (text.isEmpty || text.hasSuffix("\n") ? "" : "\n") + "# Added by the organisers (init --constraints \(extraRequirements.lastPathComponent)):\n"
+                text +=
+                    (text.isEmpty || text.hasSuffix("\n") ? "" : "\n")
+                    + "# Added by the organisers (init --constraints \(extraRequirements.lastPathComponent)):\n"
                     + added + (added.hasSuffix("\n") ? "" : "\n")
             }
             requirements = HubHome(home).requirements
@@ -122,7 +130,8 @@ public enum HubSetup {
             }
             let directory = HubHome(home).builtRuntime
             // Unbuffered: pip writes to the same standard output next.
-            FileHandle.standardOutput.write(Data("Building the challenge's Python runtime in \(directory.path) from requirements.txt (pip's output follows)\n".utf8))
+            FileHandle.standardOutput.write(
+                Data("Building the challenge's Python runtime in \(directory.path) from requirements.txt (pip's output follows)\n".utf8))
             python = try await RuntimeBuilder.buildPython(requirements: requirements, into: directory, showProgress: true)
         }
         try await prepareData(template: template, home: home, python: python, environment: preparationEnvironment)
@@ -147,10 +156,12 @@ public enum HubSetup {
         try ledgerRepository.setHead("refs/heads/main")
         try OpenCommons(hub: hub).ensureRepository()
         let recorded = await HubRuntime.describe(hub: hub)
-        try hub.ledger.audit("runtime.recorded", actor: "organisers", detail: [
-            "interpreter": .text(recorded.interpreter), "bin": .text(runtime.binDirectory),
-            "packages": .list(recorded.packages.map(AuditValue.text)),
-        ], at: now)
+        try hub.ledger.audit(
+            "runtime.recorded", actor: "organisers",
+            detail: [
+                "interpreter": .text(recorded.interpreter), "bin": .text(runtime.binDirectory),
+                "packages": .list(recorded.packages.map(AuditValue.text)),
+            ], at: now)
         return hub
     }
 
@@ -210,7 +221,8 @@ public enum HubSetup {
             error: .string(limit: 1 << 20))
         guard result.terminationStatus.isSuccess else {
             let error = result.standardError
-            let hint = error.contains("ModuleNotFoundError") || error.contains("ImportError")
+            let hint =
+                error.contains("ModuleNotFoundError") || error.contains("ImportError")
                 ? "\n\(python) lacks the template's packages: install its requirements.txt into it (pip install -r), or leave --python and FORKBOARD_PYTHON out and init builds a runtime with them"
                 : ""
             throw HubError.preparationFailed("\(script.path) \(result.terminationStatus): \(error)\(hint)")

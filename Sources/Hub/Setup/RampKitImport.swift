@@ -22,12 +22,15 @@ public enum RampKitImport {
     ///   `submissions/starting_kit/`; ``HubError/preparationFailed(_:)`` with the kit's
     ///   problem (X of a kind Forkboard cannot rebuild, a target that is none of the labels,
     ///   ...); as ``HubSetup/createHub(at:template:share:python:now:preparationEnvironment:extraRequirements:)``.
-    public static func createHub(at home: URL, kit: URL, share: URL, python: String?, constraints: URL? = nil,
-                                 now: Date = Date()) async throws -> Hub {
+    public static func createHub(
+        at home: URL, kit: URL, share: URL, python: String?, constraints: URL? = nil,
+        now: Date = Date()
+    ) async throws -> Hub {
         let fileManager = FileManager.default
         let startingKit = kit.appendingPathComponent("submissions/starting_kit")
         guard fileManager.fileExists(atPath: kit.appendingPathComponent("problem.py").path),
-              fileManager.fileExists(atPath: startingKit.path) else {
+            fileManager.fileExists(atPath: startingKit.path)
+        else {
             throw HubError.notAStartingKit("\(kit.path) (a RAMP kit has problem.py and submissions/starting_kit/)")
         }
         let staging = fileManager.temporaryDirectory.appendingPathComponent("forkboard-ramp-\(UUID().uuidString.prefix(8))")
@@ -48,8 +51,9 @@ public enum RampKitImport {
         }
         try fileManager.copyItem(at: ramp.appendingPathComponent("score_type.py"), to: scoring.appendingPathComponent("score_type.py"))
         // The score program rebuilds y as the harness does, with the harness's own code.
-        try fileManager.copyItem(at: ramp.appendingPathComponent("harness/forkboard_ramp_data.py"),
-                                 to: scoring.appendingPathComponent("forkboard_ramp_data.py"))
+        try fileManager.copyItem(
+            at: ramp.appendingPathComponent("harness/forkboard_ramp_data.py"),
+            to: scoring.appendingPathComponent("forkboard_ramp_data.py"))
         try fileManager.copyItem(at: startingKit, to: staging.appendingPathComponent("starting-kit"))
         let readme = """
             # \(kit.lastPathComponent): starting kit

@@ -30,9 +30,10 @@ public enum RuntimeBuilder {
             .path(FilePath(python3)), arguments: ["-m", "venv", directory.path],
             output: .string(limit: 1 << 16), error: .string(limit: 1 << 16))
         guard venv.terminationStatus.isSuccess else {
-            throw Failure(description: "cannot make a virtual environment with \(python3) (\(venv.terminationStatus)): "
-                + "\(venv.standardError)\(venv.standardOutput)".trimmingCharacters(in: .whitespacesAndNewlines)
-                + " (Debian and Ubuntu: apt-get install python3-venv)")
+            throw Failure(
+                description: "cannot make a virtual environment with \(python3) (\(venv.terminationStatus)): "
+                    + "\(venv.standardError)\(venv.standardOutput)".trimmingCharacters(in: .whitespacesAndNewlines)
+                    + " (Debian and Ubuntu: apt-get install python3-venv)")
         }
         let python = directory.appendingPathComponent("bin/python").path
         let arguments: Arguments = ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-r", requirements.path]
@@ -42,7 +43,8 @@ public enum RuntimeBuilder {
             status = try await Subprocess.run(
                 .path(FilePath(python)), arguments: arguments,
                 output: .fileDescriptor(.standardOutput, closeAfterSpawningProcess: false),
-                error: .fileDescriptor(.standardError, closeAfterSpawningProcess: false)).terminationStatus
+                error: .fileDescriptor(.standardError, closeAfterSpawningProcess: false)
+            ).terminationStatus
         } else {
             let result = try await Subprocess.run(
                 .path(FilePath(python)), arguments: arguments, output: .string(limit: 1 << 22), error: .string(limit: 1 << 20))
@@ -50,8 +52,9 @@ public enum RuntimeBuilder {
             tail = String((result.standardError + result.standardOutput).suffix(2000))
         }
         guard status.isSuccess else {
-            throw Failure(description: "pip could not install \(requirements.path) into \(directory.path) (\(status))"
-                + (tail.isEmpty ? "; its output is above" : ":\n\(tail)"))
+            throw Failure(
+                description: "pip could not install \(requirements.path) into \(directory.path) (\(status))"
+                    + (tail.isEmpty ? "; its output is above" : ":\n\(tail)"))
         }
         return python
     }
@@ -65,7 +68,8 @@ public enum RuntimeBuilder {
         let content = try Data(contentsOf: requirements)
         let key = SHA256.hash(data: content).prefix(8).map { String(format: "%02x", $0) }.joined()
         let environment = ProcessInfo.processInfo.environment
-        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let cache =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
         let directory = cache.appendingPathComponent("forkboard/runtimes/python-\(key)")
         let python = directory.appendingPathComponent("bin/python").path

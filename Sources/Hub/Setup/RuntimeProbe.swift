@@ -28,7 +28,8 @@ enum RuntimeProbe {
             arguments: ["-c", script], output: .string(limit: 1 << 16), error: .string(limit: 1 << 16))
         let text = result.standardOutput
         guard result.terminationStatus.isSuccess,
-              let paths = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String], paths.count == 3 else {
+            let paths = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String], paths.count == 3
+        else {
             throw HubError.preparationFailed("cannot run \(python): \(result.standardError)")
         }
         var readOnly: [String] = []

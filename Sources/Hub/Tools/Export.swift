@@ -27,7 +27,9 @@ public struct Export {
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
         let bundle = try await Subprocess.run(
             .path(FilePath(try Executables.git())),
-            arguments: ["--git-dir", hub.paths.ledgerRepository.path, "bundle", "create", directory.appendingPathComponent("ledger.bundle").path, "--all"],
+            arguments: [
+                "--git-dir", hub.paths.ledgerRepository.path, "bundle", "create", directory.appendingPathComponent("ledger.bundle").path, "--all",
+            ],
             environment: .inherit.updating(["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"]),
             output: .discarded, error: .string(limit: 1 << 16))
         guard bundle.terminationStatus.isSuccess else { throw HubError.preparationFailed("git bundle: \(bundle.standardError)") }
@@ -45,10 +47,14 @@ public struct Export {
         var data: [String: QuestionData] = [:]
         for (view, detail) in zip(views, details) {
             let key = "\(view.team)/\(view.submission)"
-            submissions.append([view.team, view.submission, view.commit, view.pusher, view.submittedAt, view.phase ?? "", view.state, view.description ?? ""])
+            submissions.append([
+                view.team, view.submission, view.commit, view.pusher, view.submittedAt, view.phase ?? "", view.state, view.description ?? "",
+            ])
             for evaluation in detail.evaluations {
                 for record in evaluation.foldScores {
-                    foldScores.append([key, evaluation.record.question, String(record.fold), record.split.rawValue, record.scoreType, String(record.value)])
+                    foldScores.append([
+                        key, evaluation.record.question, String(record.fold), record.split.rawValue, record.scoreType, String(record.value),
+                    ])
                 }
                 for record in evaluation.baggedScores {
                     baggedScores.append([key, evaluation.record.question, record.split.rawValue, record.scoreType, String(record.value)])
@@ -85,8 +91,10 @@ public struct Export {
         let run = JobDirectory(url: hub.evaluationContext.runDirectory(team: team, submission: name, question: question))
         let fileManager = FileManager.default
         let target = directory.appendingPathComponent("predictions/\(team)/\(name)/\(question)")
-        guard fileManager.fileExists(atPath: run.storedTestPredictions.path)
-                || fileManager.fileExists(atPath: run.fold(0).storedValidationPredictions.path) else {
+        guard
+            fileManager.fileExists(atPath: run.storedTestPredictions.path)
+                || fileManager.fileExists(atPath: run.fold(0).storedValidationPredictions.path)
+        else {
             var fold = 0
             while fileManager.fileExists(atPath: run.fold(fold).predictions.path) {
                 try fileManager.createDirectory(at: target, withIntermediateDirectories: true)
@@ -100,13 +108,15 @@ public struct Export {
         guard let questionData = data[question] else { return }
         try fileManager.createDirectory(at: target, withIntermediateDirectories: true)
         for (index, fold) in questionData.folds.enumerated() where fileManager.fileExists(atPath: run.fold(index).storedValidationPredictions.path) {
-            try Self.writeCSV(try StoredPredictions.read(run.fold(index).storedValidationPredictions),
-                              ids: fold.validationRows.map { questionData.trainIDs[$0] }, question: definition,
-                              to: target.appendingPathComponent("fold-\(index).csv"))
+            try Self.writeCSV(
+                try StoredPredictions.read(run.fold(index).storedValidationPredictions),
+                ids: fold.validationRows.map { questionData.trainIDs[$0] }, question: definition,
+                to: target.appendingPathComponent("fold-\(index).csv"))
         }
         if fileManager.fileExists(atPath: run.storedTestPredictions.path) {
-            try Self.writeCSV(try StoredPredictions.read(run.storedTestPredictions), ids: questionData.testIDs, question: definition,
-                              to: target.appendingPathComponent("test.csv"))
+            try Self.writeCSV(
+                try StoredPredictions.read(run.storedTestPredictions), ids: questionData.testIDs, question: definition,
+                to: target.appendingPathComponent("test.csv"))
         }
     }
 

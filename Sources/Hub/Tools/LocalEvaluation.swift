@@ -67,8 +67,11 @@ public struct LocalEvaluation {
             }
             challenge = try ChallengeConfiguration.load(from: local.appendingPathComponent("challenge.yaml"))
             let probed = try await RuntimeProbe.probe(python: python)
-            runtime = RuntimeProbe.Result(binDirectory: probed.binDirectory,
-                                          readOnlyPaths: probed.readOnlyPaths + (challenge.runtime?.readOnlyPaths ?? [])).runtime
+            runtime =
+                RuntimeProbe.Result(
+                    binDirectory: probed.binDirectory,
+                    readOnlyPaths: probed.readOnlyPaths + (challenge.runtime?.readOnlyPaths ?? [])
+                ).runtime
             harness = local.appendingPathComponent("harness")
             dataRoot = kit
         }
@@ -85,11 +88,12 @@ public struct LocalEvaluation {
         defer { try? fileManager.removeItem(at: work) }
         var results: [Result] = []
         for var question in questions {
-            let files: QuestionFiles = if case .hub = source {
-                QuestionFiles(train: QuestionFiles.hub(home: dataRoot, question: question).train, test: nil)
-            } else {
-                .startingKit(dataRoot, question: question)
-            }
+            let files: QuestionFiles =
+                if case .hub = source {
+                    QuestionFiles(train: QuestionFiles.hub(home: dataRoot, question: question).train, test: nil)
+                } else {
+                    .startingKit(dataRoot, question: question)
+                }
             if quick { question = question.withFolds(question.folds.withCount(2)) }
             var data = try QuestionData.load(files: files, question: question)
             if quick { data = data.quickSubset() }
@@ -98,8 +102,9 @@ public struct LocalEvaluation {
                 name: "local evaluation on \(question.name)", question: question.name, trainCommand: question.trainCommand,
                 predictCommand: question.predictCommand, environment: EvaluationJob.environment(of: question),
                 foldCount: data.folds.count, limits: challenge.limits, runtime: runtime)
-            let preparation = JobPreparation(harnessDirectory: harness, inputCacheDirectory: work.appendingPathComponent("inputs"),
-                                             inputStamp: quick ? "quick" : "full")
+            let preparation = JobPreparation(
+                harnessDirectory: harness, inputCacheDirectory: work.appendingPathComponent("inputs"),
+                inputStamp: quick ? "quick" : "full")
             // The working tree is mounted where it is (read-only), not copied.
             try preparation.prepare(job, data: data, in: directory) { target in
                 try fileManager.createSymbolicLink(at: target, withDestinationURL: tree.resolvingSymlinksInPath())
@@ -110,9 +115,11 @@ public struct LocalEvaluation {
                 let scored = JobScoring.score(report, directory: directory, data: data)
                 // Score programs are the organisers': run with a hub, not in a participant's clone.
                 if case .hub(let hub) = source {
-                    outcome = try await ProgramScoring(sandbox: Sandbox(runtime: runtime, limits: challenge.limits),
-                                                       scoringDirectory: hub.evaluationContext.scoringDirectory)
-                        .addScores(to: scored, directory: directory, data: data)
+                    outcome = try await ProgramScoring(
+                        sandbox: Sandbox(runtime: runtime, limits: challenge.limits),
+                        scoringDirectory: hub.evaluationContext.scoringDirectory
+                    )
+                    .addScores(to: scored, directory: directory, data: data)
                 } else {
                     outcome = scored
                 }
@@ -163,7 +170,9 @@ public struct LocalEvaluation {
         var rows: [[String]] = []
         let scores = Dictionary(grouping: result.outcome.foldScores.filter { $0.score.split == .valid }, by: \.fold)
         for run in result.outcome.folds {
-            let values = types.map { type in scores[run.fold]?.first { $0.score.scoreType == type }.map { String(format: "%.4f", $0.score.value) } ?? "" }
+            let values = types.map { type in
+                scores[run.fold]?.first { $0.score.scoreType == type }.map { String(format: "%.4f", $0.score.value) } ?? ""
+            }
             rows.append(["\(run.fold)", String(format: "%.2f", run.train.wallSeconds), String(format: "%.2f", run.testWallSeconds)] + values)
         }
         let bagged = types.map { type in

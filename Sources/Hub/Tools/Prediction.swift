@@ -33,7 +33,8 @@ public struct Prediction {
         guard let submission = try hub.ledger.submission(team: team, name: name) else { throw HubError.unknownSubmission("\(team)/\(name)") }
         let evaluations = try hub.ledger.evaluations(submissionID: submission.id!).filter { $0.state == .scored }
         guard let evaluation = evaluations.first(where: { questionName == nil || $0.question == questionName }),
-              let question = hub.challenge.question(named: evaluation.question), !question.isPredictionsOnly else {
+            let question = hub.challenge.question(named: evaluation.question), !question.isPredictionsOnly
+        else {
             throw HubError.unknownQuestion(questionName ?? "(no scored code question for \(team)/\(name))")
         }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-predict-\(UUID().uuidString.prefix(8))")
@@ -41,19 +42,23 @@ public struct Prediction {
         let data = try QuestionData.forPrediction(of: Self.newObjects(input, question: question, hubHome: hub.home), question: question)
         let ids = data.testIDs
         let inputs = work.appendingPathComponent("input")
-        try InputCutter.cut(data, into: [.prediction(inputs.appendingPathComponent("predict"), objects: [], testObjects: 0..<data.testIDs.count)]
-            + (mode == .retrain ? [.training(inputs.appendingPathComponent("train"), objects: Array(data.trainIDs.indices))] : []))
+        try InputCutter.cut(
+            data,
+            into: [.prediction(inputs.appendingPathComponent("predict"), objects: [], testObjects: 0..<data.testIDs.count)]
+                + (mode == .retrain ? [.training(inputs.appendingPathComponent("train"), objects: Array(data.trainIDs.indices))] : []))
 
         let predictions: Predictions
         switch mode {
         case .foldModels:
-            predictions = averageOverFolds(try await foldPredictions(team: team, name: name, question: question, inputs: inputs, ids: ids, work: work))
+            predictions = averageOverFolds(
+                try await foldPredictions(team: team, name: name, question: question, inputs: inputs, ids: ids, work: work))
         case .retrain:
             let tree = try treeDirectory(team: team, name: name, question: question, work: work)
             let model = work.appendingPathComponent("model")
             try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
             try await run(question.trainCommand, question: question, tree: tree, inputs: inputs, model: model, output: nil, step: "train")
-            predictions = try await predictWith(model: model, tree: tree, question: question, inputs: inputs, ids: ids, work: work.appendingPathComponent("retrained"))
+            predictions = try await predictWith(
+                model: model, tree: tree, question: question, inputs: inputs, ids: ids, work: work.appendingPathComponent("retrained"))
         case .ensemble:
             guard let (members, result) = try Contributivity(hub: hub).blend(question) else { throw HubError.unknownQuestion(question.name) }
             var folds: [Predictions] = []
@@ -66,8 +71,9 @@ public struct Prediction {
                         let tree = try treeDirectory(team: member.team, name: member.name, question: question, work: work)
                         let model = hub.evaluationContext.runDirectory(team: member.team, submission: member.name, question: question.name)
                             .appendingPathComponent("fold-\(fold)/model")
-                        byMember[index] = try await predictWith(model: model, tree: tree, question: question, inputs: inputs, ids: ids,
-                                                                work: work.appendingPathComponent("ensemble-\(fold)-\(index)"))
+                        byMember[index] = try await predictWith(
+                            model: model, tree: tree, question: question, inputs: inputs, ids: ids,
+                            work: work.appendingPathComponent("ensemble-\(fold)-\(index)"))
                     }
                     memberPredictions.append(byMember[index]!)
                 }
@@ -78,14 +84,17 @@ public struct Prediction {
         try Self.write(predictions, ids: ids, question: question, to: output)
     }
 
-    private func foldPredictions(team: String, name: String, question: Question, inputs: URL, ids: [String], work: URL) async throws -> [Predictions] {
+    private func foldPredictions(team: String, name: String, question: Question, inputs: URL, ids: [String], work: URL) async throws -> [Predictions]
+    {
         let tree = try treeDirectory(team: team, name: name, question: question, work: work)
         let run = hub.evaluationContext.runDirectory(team: team, submission: name, question: question.name)
         var result: [Predictions] = []
         var fold = 0
         while FileManager.default.fileExists(atPath: run.appendingPathComponent("fold-\(fold)/model").path) {
-            result.append(try await predictWith(model: run.appendingPathComponent("fold-\(fold)/model"), tree: tree, question: question,
-                                                inputs: inputs, ids: ids, work: work.appendingPathComponent("fold-\(fold)")))
+            result.append(
+                try await predictWith(
+                    model: run.appendingPathComponent("fold-\(fold)/model"), tree: tree, question: question,
+                    inputs: inputs, ids: ids, work: work.appendingPathComponent("fold-\(fold)")))
             fold += 1
         }
         guard !result.isEmpty else { throw HubError.preparationFailed("no stored fold models for \(team)/\(name) on \(question.name)") }
@@ -117,10 +126,12 @@ public struct Prediction {
         let hub = QuestionFiles.hub(home: hubHome, question: question)
         guard question.hasSeveralFiles else { return QuestionFiles(train: hub.train, test: QuestionFiles.Split(objects: input)) }
         func named(_ path: String) -> URL { input.appendingPathComponent((path as NSString).lastPathComponent) }
-        return QuestionFiles(train: hub.train, test: QuestionFiles.Split(
-            objects: named(question.testData),
-            tables: question.tables.map { QuestionFiles.Table(name: $0.name, url: named($0.test)) },
-            fileDirectories: question.fileDirectories.map { QuestionFiles.FileDirectory(name: $0.name, url: named($0.test), suffix: $0.suffix) }))
+        return QuestionFiles(
+            train: hub.train,
+            test: QuestionFiles.Split(
+                objects: named(question.testData),
+                tables: question.tables.map { QuestionFiles.Table(name: $0.name, url: named($0.test)) },
+                fileDirectories: question.fileDirectories.map { QuestionFiles.FileDirectory(name: $0.name, url: named($0.test), suffix: $0.suffix) }))
     }
 
     private func run(_ command: [String], question: Question, tree: URL, inputs: URL, model: URL, output: URL?, step: String) async throws {

@@ -59,10 +59,12 @@ public struct FinalLeaderboard: Sendable, Encodable, Equatable {
         var byTeam: [String: [Candidate]] = [:]
         for detail in try hub.ledger.submissionDetails() {
             guard let evaluation = detail.evaluations.first(where: { $0.record.question == question.name && $0.record.state == .scored }),
-                  let privateScore = evaluation.baggedScore(scoreType, on: .privateTest) ?? evaluation.baggedScore(scoreType, on: .test) else { continue }
-            byTeam[detail.submission.team, default: []].append(Candidate(
-                team: detail.submission.team, name: detail.submission.name, id: detail.submission.id!,
-                publicScore: evaluation.baggedScore(scoreType, on: .publicTest), privateScore: privateScore))
+                let privateScore = evaluation.baggedScore(scoreType, on: .privateTest) ?? evaluation.baggedScore(scoreType, on: .test)
+            else { continue }
+            byTeam[detail.submission.team, default: []].append(
+                Candidate(
+                    team: detail.submission.team, name: detail.submission.name, id: detail.submission.id!,
+                    publicScore: evaluation.baggedScore(scoreType, on: .publicTest), privateScore: privateScore))
         }
         let better = { (a: Double, b: Double) in lowerIsBetter ? a < b : a > b }
         var entries: [(Candidate, Bool)] = []
@@ -85,10 +87,13 @@ public struct FinalLeaderboard: Sendable, Encodable, Equatable {
             }
         }
         entries.sort { $0.0.privateScore != $1.0.privateScore ? better($0.0.privateScore, $1.0.privateScore) : $0.0.id < $1.0.id }
-        return FinalLeaderboard(question: question.name, scoreType: scoreType, lowerIsBetter: lowerIsBetter,
-                                selectionLimit: challenge.finalSelection, rows: entries.enumerated().map { index, entry in
-            Row(rank: index + 1, team: entry.0.team, submission: entry.0.name, privateScore: entry.0.privateScore,
-                publicScore: entry.0.publicScore, selected: entry.1)
-        })
+        return FinalLeaderboard(
+            question: question.name, scoreType: scoreType, lowerIsBetter: lowerIsBetter,
+            selectionLimit: challenge.finalSelection,
+            rows: entries.enumerated().map { index, entry in
+                Row(
+                    rank: index + 1, team: entry.0.team, submission: entry.0.name, privateScore: entry.0.privateScore,
+                    publicScore: entry.0.publicScore, selected: entry.1)
+            })
     }
 }

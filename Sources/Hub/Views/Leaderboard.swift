@@ -62,8 +62,10 @@ public struct Leaderboard: Sendable, Equatable, Codable {
     /// the last page.
     public var nextCursor: String?
 
-    public init(challenge: String, question: String, officialScoreType: String, lowerIsBetter: Bool, scoreTypes: [String],
-                rankedBy: String, rows: [LeaderboardRow]) {
+    public init(
+        challenge: String, question: String, officialScoreType: String, lowerIsBetter: Bool, scoreTypes: [String],
+        rankedBy: String, rows: [LeaderboardRow]
+    ) {
         self.challenge = challenge
         self.question = question
         self.officialScoreType = officialScoreType
@@ -75,8 +77,9 @@ public struct Leaderboard: Sendable, Equatable, Codable {
 
     /// The same leaderboard with other rows.
     public func with(rows: [LeaderboardRow]) -> Leaderboard {
-        var copy = Leaderboard(challenge: challenge, question: question, officialScoreType: officialScoreType, lowerIsBetter: lowerIsBetter,
-                               scoreTypes: scoreTypes, rankedBy: rankedBy, rows: rows)
+        var copy = Leaderboard(
+            challenge: challenge, question: question, officialScoreType: officialScoreType, lowerIsBetter: lowerIsBetter,
+            scoreTypes: scoreTypes, rankedBy: rankedBy, rows: rows)
         copy.combined = combined
         copy.startingKitHistoricalContributivity = startingKitHistoricalContributivity
         copy.totalRows = totalRows
@@ -112,8 +115,10 @@ public struct Leaderboard: Sendable, Equatable, Codable {
         /// Where the page starts (a ``Ledger/LeaderboardCursor`` as text); nil for the first.
         public var cursor: String?
 
-        public init(question: String? = nil, phase: String? = nil, bestPerTeam: Bool = false, visibleSplits: Set<String> = ScoreVisibility.all,
-                    limit: Int? = nil, cursor: String? = nil) {
+        public init(
+            question: String? = nil, phase: String? = nil, bestPerTeam: Bool = false, visibleSplits: Set<String> = ScoreVisibility.all,
+            limit: Int? = nil, cursor: String? = nil
+        ) {
             self.question = question
             self.phase = phase
             self.bestPerTeam = bestPerTeam
@@ -154,8 +159,9 @@ public struct Leaderboard: Sendable, Equatable, Codable {
         }
         let specification = rankingSpecification(of: question, in: hub.challenge)
         try await hub.ledger.useRankingSpecification(specification)
-        let page = try await hub.ledger.leaderboardPage(LeaderboardRequest(
-            question: question.name, phase: options.phase, bestPerTeam: options.bestPerTeam, limit: options.limit, after: cursor))
+        let page = try await hub.ledger.leaderboardPage(
+            LeaderboardRequest(
+                question: question.name, phase: options.phase, bestPerTeam: options.bestPerTeam, limit: options.limit, after: cursor))
         let rows = page.entries.map { entry -> LeaderboardRow in
             var scores: [String: [String: Double]] = [:]
             for record in entry.baggedScores where options.visibleSplits.contains(record.split.rawValue) {
@@ -174,9 +180,10 @@ public struct Leaderboard: Sendable, Equatable, Codable {
                 ownCodeShare: measured.isEmpty ? nil : measured.first { $0.owner == key }?.fraction ?? 0,
                 declaredAway: measured.isEmpty ? nil : declared.reduce(0) { $0 + $1.fraction })
         }
-        var leaderboard = Leaderboard(challenge: hub.challenge.title, question: question.name, officialScoreType: specification.scoreType,
-                                      lowerIsBetter: specification.lowerIsBetter, scoreTypes: question.scoreTypes,
-                                      rankedBy: specification.split.rawValue, rows: rows)
+        var leaderboard = Leaderboard(
+            challenge: hub.challenge.title, question: question.name, officialScoreType: specification.scoreType,
+            lowerIsBetter: specification.lowerIsBetter, scoreTypes: question.scoreTypes,
+            rankedBy: specification.split.rawValue, rows: rows)
         let (combined, startingKit) = try await hub.ledger.questionCredit(question: question.name)
         for record in combined where options.visibleSplits.contains(record.split.rawValue) {
             leaderboard.combined[record.kind, default: [:]][record.split.rawValue] = record.value
@@ -214,7 +221,8 @@ public enum ScoreVisibility {
 
     /// What participants may see at `instant` in the ledger at `version`.
     public static func participants(_ hub: Hub, in version: LedgerVersion, at instant: Date = Date()) -> Set<String> {
-        PhaseClock(hub: hub).privateScoresVisible(at: instant, revealed: version.revealed, override: version.phaseOverride) ? all : ["valid", "public"]
+        PhaseClock(hub: hub).privateScoresVisible(at: instant, revealed: version.revealed, override: version.phaseOverride)
+            ? all : ["valid", "public"]
     }
 
     /// What participants may see now, read on GRDB's threads.

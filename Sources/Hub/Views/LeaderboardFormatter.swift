@@ -12,10 +12,13 @@ public enum LeaderboardFormatter {
     static func cells(_ leaderboard: Leaderboard) -> (header: [String], rows: [[String]]) {
         let ranking = leaderboard.rankedBy
         let other = ranking == "valid" ? ["test"] : []
-        let header = ["rank", "team", "submission"] + leaderboard.scoreTypes.map { "\(ranking)_\($0)" }
+        let header =
+            ["rank", "team", "submission"] + leaderboard.scoreTypes.map { "\(ranking)_\($0)" }
             + other.map { "\($0)_\(leaderboard.officialScoreType)" }
-            + ["contributivity_percent", "historical_percent", "own_code_percent", "declared_away_percent",
-               "train_seconds", "test_seconds", "submitted_at", "state"]
+            + [
+                "contributivity_percent", "historical_percent", "own_code_percent", "declared_away_percent",
+                "train_seconds", "test_seconds", "submitted_at", "state",
+            ]
         let rows = leaderboard.rows.map { row -> [String] in
             let rankingScores = leaderboard.scoreTypes.map { scoreType in
                 row.scores[ranking]?[scoreType].map { String(format: "%.6f", $0) } ?? ""
@@ -43,12 +46,14 @@ public enum LeaderboardFormatter {
         case .table:
             let (header, rows) = cells(leaderboard)
             let basis = leaderboard.rankedBy == "valid" ? "bagged validation" : "test"
-            var text = "\(leaderboard.challenge): question \(leaderboard.question), ranked by \(basis) \(leaderboard.officialScoreType)\n"
+            var text =
+                "\(leaderboard.challenge): question \(leaderboard.question), ranked by \(basis) \(leaderboard.officialScoreType)\n"
                 + table(header: header, rows: rows)
             for kind in ["combined", "foldwise_best"] {
                 guard let scores = leaderboard.combined[kind], !scores.isEmpty else { continue }
                 let parts = scores.keys.sorted().map { "\($0) " + String(format: "%.6f", scores[$0]!) }
-                text += "\(kind == "combined" ? "Combined (blend of every submission)" : "Foldwise best"): \(leaderboard.officialScoreType) \(parts.joined(separator: ", "))\n"
+                text +=
+                    "\(kind == "combined" ? "Combined (blend of every submission)" : "Foldwise best"): \(leaderboard.officialScoreType) \(parts.joined(separator: ", "))\n"
             }
             if let kit = leaderboard.startingKitHistoricalContributivity {
                 text += "Historical contributivity kept by the organisers' starting kit: \(Int((kit * 100).rounded()))%\n"

@@ -59,7 +59,7 @@ public struct ProvenanceReport: Encodable, Sendable {
     /// - Throws: ``HubError/unknownSubmission(_:)``, Git or database errors.
     public static func make(hub: Hub, team: String, name: String, reuse: [String] = []) async throws -> ProvenanceReport {
         guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: false, visibleSplits: ScoreVisibility.all),
-              let detail = try await hub.ledger.submissionDetail(team: team, name: name)
+            let detail = try await hub.ledger.submissionDetail(team: team, name: name)
         else { throw HubError.unknownSubmission("\(team)/\(name)") }
         let repository = try Repository.open(at: hub.paths.ledgerRepository.path)
         let commit = try ObjectID(hex: view.commit).map { try repository.commit($0) }
@@ -73,14 +73,16 @@ public struct ProvenanceReport: Encodable, Sendable {
             let history = evaluation.history.map { SubmissionView.EarlierResult($0, visibleSplits: ScoreVisibility.all) }
             var scores: [String: [String: Double]] = [:]
             for record in evaluation.baggedScores { scores[record.split.rawValue, default: [:]][record.scoreType] = record.value }
-            return EvaluationProvenance(question: evaluation.record.question, state: evaluation.record.state.rawValue,
-                                        attempts: evaluation.record.attempts, worker: evaluation.record.worker,
-                                        batchJob: evaluation.record.executorJobID, scores: scores, environment: environment, history: history)
+            return EvaluationProvenance(
+                question: evaluation.record.question, state: evaluation.record.state.rawValue,
+                attempts: evaluation.record.attempts, worker: evaluation.record.worker,
+                batchJob: evaluation.record.executorJobID, scores: scores, environment: environment, history: history)
         }
         return ProvenanceReport(
             team: team, submission: name, commit: view.commit, tree: commit?.treeID.hex ?? "", pusher: view.pusher,
             submittedAt: view.submittedAt, phase: view.phase, parents: view.parents, derivesFrom: view.derivesFrom,
-            credits: view.credits, measuredCredits: view.measuredCredits, declaredCredits: view.declaredCredits, reuse: reuse, evaluations: evaluations,
+            credits: view.credits, measuredCredits: view.measuredCredits, declaredCredits: view.declaredCredits, reuse: reuse,
+            evaluations: evaluations,
             note: try commit.flatMap { try repository.note(on: $0.id, notesReference: ProvenanceRecorder.notesReference) })
     }
 }

@@ -47,17 +47,19 @@ public struct ResourceReport: Sendable, Codable, Equatable {
         var lines: [Line] = []
         for detail in try ledger.submissionDetails() {
             let runs = detail.evaluations.flatMap(\.foldRuns)
-            lines.append(Line(
-                name: "\(detail.submission.team)/\(detail.submission.name)", submissions: 1,
-                trainSeconds: runs.reduce(0) { $0 + $1.trainSeconds },
-                testSeconds: runs.reduce(0) { $0 + $1.testSeconds },
-                cpuSeconds: runs.reduce(0) { $0 + ($1.trainCPUSeconds ?? 0) + ($1.testCPUSeconds ?? 0) },
-                peakMemoryBytes: runs.map { max($0.trainPeakMemoryBytes ?? 0, $0.testPeakMemoryBytes ?? 0) }.max() ?? 0))
+            lines.append(
+                Line(
+                    name: "\(detail.submission.team)/\(detail.submission.name)", submissions: 1,
+                    trainSeconds: runs.reduce(0) { $0 + $1.trainSeconds },
+                    testSeconds: runs.reduce(0) { $0 + $1.testSeconds },
+                    cpuSeconds: runs.reduce(0) { $0 + ($1.trainCPUSeconds ?? 0) + ($1.testCPUSeconds ?? 0) },
+                    peakMemoryBytes: runs.map { max($0.trainPeakMemoryBytes ?? 0, $0.testPeakMemoryBytes ?? 0) }.max() ?? 0))
         }
         func sum(_ name: String, _ group: [Line]) -> Line {
-            Line(name: name, submissions: group.count,
-                 trainSeconds: group.reduce(0) { $0 + $1.trainSeconds }, testSeconds: group.reduce(0) { $0 + $1.testSeconds },
-                 cpuSeconds: group.reduce(0) { $0 + $1.cpuSeconds }, peakMemoryBytes: group.map(\.peakMemoryBytes).max() ?? 0)
+            Line(
+                name: name, submissions: group.count,
+                trainSeconds: group.reduce(0) { $0 + $1.trainSeconds }, testSeconds: group.reduce(0) { $0 + $1.testSeconds },
+                cpuSeconds: group.reduce(0) { $0 + $1.cpuSeconds }, peakMemoryBytes: group.map(\.peakMemoryBytes).max() ?? 0)
         }
         let byTeam = Dictionary(grouping: lines) { String($0.name.split(separator: "/").first ?? "") }
         let teams = byTeam.keys.sorted().map { sum($0, byTeam[$0]!) }
@@ -74,22 +76,28 @@ public struct ResourceReport: Sendable, Codable, Equatable {
     /// each for `participants` participants.
     public func table(participants: Int, submissionsPerParticipant: Int) -> String {
         func cells(_ line: Line) -> [String] {
-            [line.name, String(line.submissions), String(format: "%.1f", line.trainSeconds), String(format: "%.1f", line.testSeconds),
-             String(format: "%.1f", line.cpuSeconds), String(format: "%.1f", Double(line.peakMemoryBytes) / 1_048_576)]
+            [
+                line.name, String(line.submissions), String(format: "%.1f", line.trainSeconds), String(format: "%.1f", line.testSeconds),
+                String(format: "%.1f", line.cpuSeconds), String(format: "%.1f", Double(line.peakMemoryBytes) / 1_048_576),
+            ]
         }
         let header = ["name", "submissions", "train_s", "test_s", "cpu_s", "peak_MiB"]
         var text = "Per submission\n" + LeaderboardFormatter.table(header: header, rows: submissions.map(cells))
         text += "\nPer team\n" + LeaderboardFormatter.table(header: header, rows: teams.map(cells) + [cells(total)])
         let projected = cpuHoursPerSubmission * Double(submissionsPerParticipant)
-        text += String(format: "\nOne submission costs %.4f CPU hours on average; one participant has cost %.4f CPU hours so far.\n",
-                       cpuHoursPerSubmission, cpuHoursPerParticipant)
-        text += String(format: "Projection: %d participants x %d submissions = %.1f CPU hours (%.4f per participant).\n",
-                       participants, submissionsPerParticipant, projected * Double(participants), projected)
+        text += String(
+            format: "\nOne submission costs %.4f CPU hours on average; one participant has cost %.4f CPU hours so far.\n",
+            cpuHoursPerSubmission, cpuHoursPerParticipant)
+        text += String(
+            format: "Projection: %d participants x %d submissions = %.1f CPU hours (%.4f per participant).\n",
+            participants, submissionsPerParticipant, projected * Double(participants), projected)
         for projection in projections {
             let largest = Double(max(projection.trainPeakBytes, projection.predictPeakBytes)) / 1_048_576
-            text += String(format: "Question %@: 'challenge check' projected %.4f CPU hours and %.0f MiB at most per submission; measured: %.4f CPU hours and %.0f MiB on average.\n",
-                           projection.question, projection.cpuHours, largest, cpuHoursPerSubmission,
-                           Double(submissions.map(\.peakMemoryBytes).max() ?? 0) / 1_048_576)
+            text += String(
+                format:
+                    "Question %@: 'challenge check' projected %.4f CPU hours and %.0f MiB at most per submission; measured: %.4f CPU hours and %.0f MiB on average.\n",
+                projection.question, projection.cpuHours, largest, cpuHoursPerSubmission,
+                Double(submissions.map(\.peakMemoryBytes).max() ?? 0) / 1_048_576)
         }
         return text
     }

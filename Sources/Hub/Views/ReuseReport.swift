@@ -43,7 +43,8 @@ public struct ReuseReport {
         let tree = try repository.commit(commit).treeID
         return try repository.allEntries(inTree: tree).compactMap { path, entry in
             guard entry.kind == .blob, !entry.isSymbolicLink, !skipping.contains(entry.id),
-                  try repository.objectSize(entry.id) <= LineageCredit.largestCreditedFileBytes else { return nil }
+                try repository.objectSize(entry.id) <= LineageCredit.largestCreditedFileBytes
+            else { return nil }
             let content = try repository.blobContent(entry.id)
             guard !content.contains(0) else { return nil }
             return SourceFile(path: path, text: String(decoding: content, as: UTF8.self))

@@ -60,9 +60,11 @@ public struct SubmissionCode: Sendable {
             }
             if against.isEmpty { against = commit.parentIDs.map { (nil, $0) } }
             let diffs = try against.map { parent in
-                ParentDiff(submission: parent.submission, commit: parent.commit.hex,
-                           diff: try repository.diff(from: repository.commit(parent.commit).treeID, to: commit.treeID,
-                                                     maximumBytes: maximumPatchBytes))
+                ParentDiff(
+                    submission: parent.submission, commit: parent.commit.hex,
+                    diff: try repository.diff(
+                        from: repository.commit(parent.commit).treeID, to: commit.treeID,
+                        maximumBytes: maximumPatchBytes))
             }
             return SubmissionCode(files: files, diffs: diffs)
         }

@@ -46,8 +46,9 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         /// The ledger's `record`, with only the scores of `visibleSplits`.
         init(_ record: ScoreHistoryRecord, visibleSplits: Set<String>) {
             let scores = (try? JSONDecoder().decode([String: [String: Double]].self, from: Data(record.scores.utf8))) ?? [:]
-            self.init(archivedAt: Instant.format(record.archivedAt), state: record.state,
-                      scores: scores.filter { visibleSplits.contains($0.key) })
+            self.init(
+                archivedAt: Instant.format(record.archivedAt), state: record.state,
+                scores: scores.filter { visibleSplits.contains($0.key) })
         }
 
         init(archivedAt: String, state: String, scores: [String: [String: Double]]) {
@@ -177,8 +178,9 @@ public struct SubmissionView: Sendable, Codable, Equatable {
     private static func views(of details: [SubmissionDetail], hub: Hub, includeLogs: Bool, visibleSplits: Set<String>) throws -> [SubmissionView] {
         let repository = try Repository.open(at: hub.paths.ledgerRepository.path)
         return details.map { detail in
-            make(detail: detail, includeLogs: includeLogs, visibleSplits: visibleSplits,
-                 parents: (try? parents(of: detail.submission.commitID, in: repository)) ?? [])
+            make(
+                detail: detail, includeLogs: includeLogs, visibleSplits: visibleSplits,
+                parents: (try? parents(of: detail.submission.commitID, in: repository)) ?? [])
         }
     }
 
@@ -191,8 +193,10 @@ public struct SubmissionView: Sendable, Codable, Equatable {
     }
 
     static func make(detail: SubmissionDetail, includeLogs: Bool, visibleSplits: Set<String>, parents: [String]) -> SubmissionView {
-        func grouped<Records: Sequence>(_ records: Records, split: (Records.Element) -> ScoreSplit, type: (Records.Element) -> String,
-                                        value: (Records.Element) -> Double) -> [String: [String: Double]] {
+        func grouped<Records: Sequence>(
+            _ records: Records, split: (Records.Element) -> ScoreSplit, type: (Records.Element) -> String,
+            value: (Records.Element) -> Double
+        ) -> [String: [String: Double]] {
             var scores: [String: [String: Double]] = [:]
             for record in records where visibleSplits.contains(split(record).rawValue) {
                 scores[split(record).rawValue, default: [:]][type(record)] = value(record)
@@ -216,9 +220,10 @@ public struct SubmissionView: Sendable, Codable, Equatable {
                 let run = runs[fold]
                 let cpu = [run?.trainCPUSeconds, run?.testCPUSeconds].compactMap { $0 }
                 let memory = [run?.trainPeakMemoryBytes, run?.testPeakMemoryBytes].compactMap { $0 }
-                return FoldView(fold: fold, trainSeconds: run?.trainSeconds, testSeconds: run?.testSeconds,
-                         cpuSeconds: cpu.isEmpty ? nil : cpu.reduce(0, +), peakMemoryBytes: memory.max(),
-                         scores: grouped(scoresByFold[fold] ?? [], split: \.split, type: \.scoreType, value: \.value))
+                return FoldView(
+                    fold: fold, trainSeconds: run?.trainSeconds, testSeconds: run?.testSeconds,
+                    cpuSeconds: cpu.isEmpty ? nil : cpu.reduce(0, +), peakMemoryBytes: memory.max(),
+                    scores: grouped(scoresByFold[fold] ?? [], split: \.split, type: \.scoreType, value: \.value))
             }
             return EvaluationView(
                 question: evaluation.record.question, state: evaluation.record.state.rawValue,

@@ -34,8 +34,10 @@ extension Ledger {
     /// `check` (given the number of evaluations running now, in the same transaction) finds
     /// nothing against it. Returns the new record; nil when `text` is already in force.
     /// - Throws: what `check` throws; a GRDB error when the database cannot be written.
-    public func applyConfiguration(_ text: String, by actor: String, at time: Date = Date(),
-                                   check: (_ runningEvaluations: [EvaluationRecord]) throws -> Void = { _ in }) throws -> ChallengeConfigurationRecord? {
+    public func applyConfiguration(
+        _ text: String, by actor: String, at time: Date = Date(),
+        check: (_ runningEvaluations: [EvaluationRecord]) throws -> Void = { _ in }
+    ) throws -> ChallengeConfigurationRecord? {
         try database.write { db in
             let hash = ChallengeConfigurationRecord.hash(text)
             let active = try ChallengeConfigurationRecord.order(Column("id").desc).fetchOne(db)
@@ -43,9 +45,11 @@ extension Ledger {
             try check(try EvaluationRecord.filter(["training", "testing"].contains(Column("state"))).fetchAll(db))
             var record = ChallengeConfigurationRecord(id: nil, sha256: hash, text: text, appliedAt: time, appliedBy: actor)
             try record.insert(db)
-            try Self.appendAudit(db, "challenge.applied", actor: actor, detail: [
-                "sha256": .text(hash), "previous_sha256": .text(active?.sha256 ?? ""),
-            ], at: time)
+            try Self.appendAudit(
+                db, "challenge.applied", actor: actor,
+                detail: [
+                    "sha256": .text(hash), "previous_sha256": .text(active?.sha256 ?? ""),
+                ], at: time)
             return record
         }
     }

@@ -38,10 +38,11 @@ public struct ServiceLeaseRecord: Codable, Sendable, Equatable, FetchableRecord,
 
 extension Ledger {
     static func bumpCounter(_ db: Database, _ counter: LedgerCounter) throws {
-        try db.execute(sql: """
-            INSERT INTO counters (name, value) VALUES (?, 1)
-            ON CONFLICT(name) DO UPDATE SET value = value + 1
-            """, arguments: [counter.rawValue])
+        try db.execute(
+            sql: """
+                INSERT INTO counters (name, value) VALUES (?, 1)
+                ON CONFLICT(name) DO UPDATE SET value = value + 1
+                """, arguments: [counter.rawValue])
     }
 
     /// The counter's value (0 before its first change).
@@ -77,10 +78,11 @@ extension Ledger {
         var counters: [String: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT name, value FROM counters") { counters[row["name"]] = row["value"] }
         let override = try PhaseOverrideRecord.order(Column("id").desc).fetchOne(db).flatMap { $0.phase == nil ? nil : $0 }
-        return LedgerVersion(results: counters[LedgerCounter.results.rawValue] ?? 0, credit: counters[LedgerCounter.credit.rawValue] ?? 0,
-                             submissions: counters[LedgerCounter.submissions.rawValue] ?? 0, phaseOverride: override,
-                             revealed: try RevealRecord.fetchCount(db) > 0,
-                             configuration: try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM challenge_configurations") ?? 0)
+        return LedgerVersion(
+            results: counters[LedgerCounter.results.rawValue] ?? 0, credit: counters[LedgerCounter.credit.rawValue] ?? 0,
+            submissions: counters[LedgerCounter.submissions.rawValue] ?? 0, phaseOverride: override,
+            revealed: try RevealRecord.fetchCount(db) > 0,
+            configuration: try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM challenge_configurations") ?? 0)
     }
 
     /// Sets a counter (``LedgerCounter/credit`` after a recomputation).
@@ -96,11 +98,12 @@ extension Ledger {
     /// - Throws: a GRDB error when the database cannot be written.
     public func holdServiceLease(_ name: String, owner: String, seconds: TimeInterval, now: Date = Date()) async throws -> Bool {
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO service_leases (name, owner, expiresAt) VALUES (?, ?, ?)
-                ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expiresAt = excluded.expiresAt
-                WHERE service_leases.owner = excluded.owner OR service_leases.expiresAt < ?
-                """, arguments: [name, owner, now.addingTimeInterval(seconds), now])
+            try db.execute(
+                sql: """
+                    INSERT INTO service_leases (name, owner, expiresAt) VALUES (?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expiresAt = excluded.expiresAt
+                    WHERE service_leases.owner = excluded.owner OR service_leases.expiresAt < ?
+                    """, arguments: [name, owner, now.addingTimeInterval(seconds), now])
             return db.changesCount == 1
         }
     }

@@ -19,8 +19,10 @@ public struct SubmissionReservation: Codable, Sendable, Equatable, FetchableReco
     /// What the files of that tree do (``SubmissionRecord/codeFingerprint``).
     public var codeFingerprint: String?
 
-    public init(team: String, name: String, pusher: String, phase: String?, reservedAt: Date, treeID: String? = nil,
-                codeFingerprint: String? = nil) {
+    public init(
+        team: String, name: String, pusher: String, phase: String?, reservedAt: Date, treeID: String? = nil,
+        codeFingerprint: String? = nil
+    ) {
         self.team = team
         self.name = name
         self.pusher = pusher
@@ -61,8 +63,10 @@ extension Ledger {
     ///     at `at`, or nil.
     /// - Returns: the refusals by name; empty when every name was reserved.
     /// - Throws: a GRDB error when the database cannot be written.
-    public func reserveSubmissions(team: String, requested: [RequestedSubmission], pusher: String, phase: String?, at time: Date,
-                                   countOwnErrors: Bool, quota: ([Date]) -> String?) throws -> [(name: String, refusal: String)] {
+    public func reserveSubmissions(
+        team: String, requested: [RequestedSubmission], pusher: String, phase: String?, at time: Date,
+        countOwnErrors: Bool, quota: ([Date]) -> String?
+    ) throws -> [(name: String, refusal: String)] {
         try database.write { db in
             let reservations = try SubmissionReservation.filter(Column("team") == team).fetchAll(db)
             let used = Set(try String.fetchAll(db, sql: "SELECT name FROM submissions WHERE team = ?", arguments: [team]))
@@ -70,16 +74,24 @@ extension Ledger {
             var counted = try Self.quotaCountingSubmissionTimes(db, team: team, countOwnErrors: countOwnErrors) + reservations.map(\.reservedAt)
             var refusals: [(name: String, refusal: String)] = []
             var taken = used
-            var codes = Dictionary(reservations.compactMap { reservation in reservation.codeFingerprint.map { ($0, reservation.name) } }) { first, _ in first }
+            var codes = Dictionary(reservations.compactMap { reservation in reservation.codeFingerprint.map { ($0, reservation.name) } }) {
+                first, _ in first
+            }
             for submission in requested {
                 let name = submission.name
-                let sameCode = try codes[submission.codeFingerprint] ?? String.fetchOne(
-                    db, sql: "SELECT name FROM submissions WHERE team = ? AND codeFingerprint = ? ORDER BY id LIMIT 1",
-                    arguments: [team, submission.codeFingerprint])
+                let sameCode =
+                    try codes[submission.codeFingerprint]
+                    ?? String.fetchOne(
+                        db, sql: "SELECT name FROM submissions WHERE team = ? AND codeFingerprint = ? ORDER BY id LIMIT 1",
+                        arguments: [team, submission.codeFingerprint])
                 if used.contains(name) {
                     refusals.append((name, "your team already used the name '\(name)'; choose another"))
                 } else if let other = taken.first(where: { $0.lowercased() == name.lowercased() }) {
-                    refusals.append((name, "'\(name)' differs only by case from your submission '\(other)' (their files would collide on case-insensitive file systems, in exports for one); choose another name"))
+                    refusals.append(
+                        (
+                            name,
+                            "'\(name)' differs only by case from your submission '\(other)' (their files would collide on case-insensitive file systems, in exports for one); choose another name"
+                        ))
                 } else if let sameCode {
                     refusals.append((name, Self.sameCodeRefusal(earlier: sameCode)))
                 } else if let refusal = quota(counted) {
@@ -92,8 +104,10 @@ extension Ledger {
             }
             guard refusals.isEmpty else { return refusals }
             for submission in requested {
-                try SubmissionReservation(team: team, name: submission.name, pusher: pusher, phase: phase, reservedAt: time, treeID: submission.treeID,
-                                          codeFingerprint: submission.codeFingerprint).insert(db)
+                try SubmissionReservation(
+                    team: team, name: submission.name, pusher: pusher, phase: phase, reservedAt: time, treeID: submission.treeID,
+                    codeFingerprint: submission.codeFingerprint
+                ).insert(db)
             }
             return []
         }
@@ -118,8 +132,9 @@ extension Ledger {
         guard !found.isEmpty else { return 0 }
         try database.write { db in
             for (id, identity) in found {
-                try db.execute(sql: "UPDATE submissions SET treeID = ?, codeFingerprint = ? WHERE id = ?",
-                               arguments: [identity.treeID, identity.codeFingerprint, id])
+                try db.execute(
+                    sql: "UPDATE submissions SET treeID = ?, codeFingerprint = ? WHERE id = ?",
+                    arguments: [identity.treeID, identity.codeFingerprint, id])
             }
         }
         return found.count

@@ -53,7 +53,8 @@ public enum LeaderboardCursor: Sendable, Equatable, LosslessStringConvertible {
         switch parts.first {
         case "r":
             guard parts.count == 4, let rank = Int(parts[1]), (0..<Self.maximumRank).contains(rank), let bits = UInt64(parts[2], radix: 16),
-                  let id = Int64(parts[3]) else { return nil }
+                let id = Int64(parts[3])
+            else { return nil }
             self = .ranked(rank: rank, key: Double(bitPattern: bits), evaluationID: id)
         case "u":
             guard parts.count == 2, let id = Int64(parts[1]) else { return nil }
@@ -119,12 +120,13 @@ extension Ledger {
         guard stored != specification else { return false }
         try await database.write { db in
             try specification.save(db)
-            try db.execute(sql: """
-                UPDATE evaluations SET rankingKey = CASE WHEN state = 'scored' THEN
-                    (SELECT CASE WHEN ? THEN value ELSE -value END FROM bagged_scores
-                     WHERE evaluationID = evaluations.id AND split = ? AND scoreType = ?) END
-                WHERE question = ?
-                """, arguments: [specification.lowerIsBetter, specification.split, specification.scoreType, specification.question])
+            try db.execute(
+                sql: """
+                    UPDATE evaluations SET rankingKey = CASE WHEN state = 'scored' THEN
+                        (SELECT CASE WHEN ? THEN value ELSE -value END FROM bagged_scores
+                         WHERE evaluationID = evaluations.id AND split = ? AND scoreType = ?) END
+                    WHERE question = ?
+                    """, arguments: [specification.lowerIsBetter, specification.split, specification.scoreType, specification.question])
             try Self.bumpCounter(db, .results)
         }
         return true
@@ -156,22 +158,33 @@ extension Ledger {
                     WHERE e.question = :question AND e.rankingKey IS NOT NULL \(phaseFilter))
                 SELECT id, rankingKey FROM best WHERE n = 1
                 """
-            rankedCount = try Int.fetchOne(db, sql: """
-                SELECT COUNT(DISTINCT s.team) FROM evaluations e \(join)
-                WHERE e.question = :question AND e.rankingKey IS NOT NULL \(phaseFilter)
-                """, arguments: StatementArguments(arguments)) ?? 0
+            rankedCount =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(DISTINCT s.team) FROM evaluations e \(join)
+                        WHERE e.question = :question AND e.rankingKey IS NOT NULL \(phaseFilter)
+                        """, arguments: StatementArguments(arguments)) ?? 0
         } else {
             ranked = """
                 SELECT e.id AS id, e.rankingKey AS rankingKey FROM evaluations e \(join)
                 WHERE e.question = :question AND e.rankingKey IS NOT NULL \(phaseFilter)
                 """
-            rankedCount = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM evaluations e \(join) WHERE e.question = :question AND e.rankingKey IS NOT NULL \(phaseFilter)
-                """, arguments: StatementArguments(arguments)) ?? 0
+            rankedCount =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM evaluations e \(join) WHERE e.question = :question AND e.rankingKey IS NOT NULL \(phaseFilter)
+                        """, arguments: StatementArguments(arguments)) ?? 0
         }
-        let unrankedCount = request.bestPerTeam ? 0 : try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM evaluations e \(join) WHERE e.question = :question AND e.rankingKey IS NULL \(phaseFilter)
-            """, arguments: StatementArguments(arguments)) ?? 0
+        let unrankedCount =
+            request.bestPerTeam
+            ? 0
+            : try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM evaluations e \(join) WHERE e.question = :question AND e.rankingKey IS NULL \(phaseFilter)
+                    """, arguments: StatementArguments(arguments)) ?? 0
 
         // (evaluation id, rank, ranking key) of the page's rows, one more than asked.
         var rows: [(id: Int64, rank: Int?, key: Double?)] = []
@@ -219,16 +232,19 @@ extension Ledger {
 
         let ids = rows.map(\.id)
         let evaluations = Dictionary(uniqueKeysWithValues: try EvaluationRecord.fetchAll(db, keys: ids).map { ($0.id!, $0) })
-        let submissions = Dictionary(uniqueKeysWithValues: try SubmissionRecord.fetchAll(db, keys: Set(evaluations.values.map(\.submissionID))).map { ($0.id!, $0) })
+        let submissions = Dictionary(
+            uniqueKeysWithValues: try SubmissionRecord.fetchAll(db, keys: Set(evaluations.values.map(\.submissionID))).map { ($0.id!, $0) })
         let bagged = Dictionary(grouping: try BaggedScoreRecord.filter(ids.contains(Column("evaluationID"))).fetchAll(db), by: \.evaluationID)
         let credit = Dictionary(uniqueKeysWithValues: try ContributivityRecord.fetchAll(db, keys: ids).map { ($0.evaluationID, $0) })
-        let shares = Dictionary(grouping: try CreditShareRecord.filter(submissions.keys.contains(Column("submissionID"))).fetchAll(db),
-                                by: \.submissionID)
+        let shares = Dictionary(
+            grouping: try CreditShareRecord.filter(submissions.keys.contains(Column("submissionID"))).fetchAll(db),
+            by: \.submissionID)
         let entries = rows.compactMap { row -> LeaderboardEntry? in
             guard let evaluation = evaluations[row.id], let submission = submissions[evaluation.submissionID] else { return nil }
-            return LeaderboardEntry(rank: row.rank, submission: submission, evaluation: evaluation,
-                                    baggedScores: bagged[row.id] ?? [], contributivity: credit[row.id],
-                                    creditShares: shares[submission.id!] ?? [])
+            return LeaderboardEntry(
+                rank: row.rank, submission: submission, evaluation: evaluation,
+                baggedScores: bagged[row.id] ?? [], contributivity: credit[row.id],
+                creditShares: shares[submission.id!] ?? [])
         }
         return LeaderboardPage(entries: entries, rankedCount: rankedCount, totalCount: rankedCount + unrankedCount, next: next)
     }

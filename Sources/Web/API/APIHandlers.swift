@@ -14,8 +14,9 @@ struct APIHandlers: Sendable {
     static let maximumPageRows = 500
 
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: try LeaderboardFormatter.json(value))))
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: try LeaderboardFormatter.json(value))))
     }
 
     /// `GET /api/v1/leaderboard?question=&phase=&best_per_team=&limit=&cursor=`: one page of
@@ -33,12 +34,15 @@ struct APIHandlers: Sendable {
         let bestPerTeam = ["1", "true", "yes"].contains(parameters.get("best_per_team") ?? "")
         let version = if let known { known } else { try await hub.ledger.version() }
         let visible = ScoreVisibility.visible(to: viewer, hub, in: version)
-        let options = Leaderboard.Options(question: parameters.get("question"), phase: parameters.get("phase"), bestPerTeam: bestPerTeam,
-                                          visibleSplits: visible, limit: limit, cursor: parameters.get("cursor"))
-        let key = RenderedCache.key("/api/v1/leaderboard", [
-            ("question", options.question), ("phase", options.phase), ("best_per_team", String(bestPerTeam)),
-            ("limit", String(limit)), ("cursor", options.cursor),
-        ], visibleSplits: visible, version: version)
+        let options = Leaderboard.Options(
+            question: parameters.get("question"), phase: parameters.get("phase"), bestPerTeam: bestPerTeam,
+            visibleSplits: visible, limit: limit, cursor: parameters.get("cursor"))
+        let key = RenderedCache.key(
+            "/api/v1/leaderboard",
+            [
+                ("question", options.question), ("phase", options.phase), ("best_per_team", String(bestPerTeam)),
+                ("limit", String(limit)), ("cursor", options.cursor),
+            ], visibleSplits: visible, version: version)
         do {
             let hub = self.hub
             let body = try await cache.body(for: key) {
@@ -94,15 +98,19 @@ struct APIHandlers: Sendable {
     /// `GET /api/v1/openapi.yaml`: the API's OpenAPI 3.1 document (a resource of this module).
     static func openAPIDocument() throws -> Response {
         guard let file = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else { throw HTTPError(.notFound) }
-        return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: try String(contentsOf: file, encoding: .utf8))))
+        return Response(
+            status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: try String(contentsOf: file, encoding: .utf8))))
     }
 
     /// `GET /api/v1/submissions/TEAM/NAME`: one submission, its log for its own team and the organisers only.
     func submission(team: String, name: String, viewer: MemberRecord) async throws -> Response {
         let visible = try await ScoreVisibility.visible(to: viewer, of: hub)
-        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: viewer.seesOwnWork(of: team),
-                                                       visibleSplits: visible) else {
+        guard
+            let view = try await SubmissionView.make(
+                hub: hub, team: team, name: name, includeLogs: viewer.seesOwnWork(of: team),
+                visibleSplits: visible)
+        else {
             return try Self.json(["error": "no submission \(team)/\(name)"], status: .notFound)
         }
         return try Self.json(view)

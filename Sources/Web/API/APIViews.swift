@@ -55,8 +55,9 @@ struct ChallengeView: Encodable, Sendable {
         currentPhase = status.phase?.name
         nextChange = status.nextChange.map(Instant.format)
         questions = challenge.questions.map { question in
-            QuestionView(name: question.name, kind: question.kind.rawValue, scoreTypes: question.scoreTypes,
-                         rankedBy: Leaderboard.rankingSpecification(of: question, in: challenge).split.rawValue)
+            QuestionView(
+                name: question.name, kind: question.kind.rawValue, scoreTypes: question.scoreTypes,
+                rankedBy: Leaderboard.rankingSpecification(of: question, in: challenge).split.rawValue)
         }
     }
 }

@@ -23,11 +23,12 @@ struct FormBody: Sendable {
 
     /// `a=1&b=x+y` as fields (`+` is a space; percent escapes decoded).
     static func parse(_ text: String) -> FormBody {
-        FormBody(fields: text.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (part: Substring) in String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part) }
-            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
-        })
+        FormBody(
+            fields: text.split(separator: "&").map { pair in
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let decode = { (part: Substring) in String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part) }
+                return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+            })
     }
 }
 
@@ -42,7 +43,8 @@ enum FormProtection {
         }
         let expected = session.formToken
         guard let given = form["form_token"], !given.isEmpty,
-              given.utf8.count == expected.utf8.count, zip(given.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
+            given.utf8.count == expected.utf8.count, zip(given.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+        else {
             throw HTTPError(.forbidden, message: "this form's anti-forgery token is missing or out of date: reload the page and send it again")
         }
     }

@@ -66,9 +66,12 @@ struct OrganiserPages: Sendable {
         let api = router.group("/api/v1/organisers").add(middleware: OrganiserMiddleware())
         api.get("teams") { _, _ -> Response in
             let (teams, members) = try await roster()
-            return try APIHandlers.json(TeamsView(
-                teams: teams.map { .init(name: $0.name, createdAt: Instant.format($0.createdAt), members: (members[$0.name] ?? []).map(\.login)) },
-                organisers: (members[MemberRecord.organisersTeam] ?? []).map(\.login)))
+            return try APIHandlers.json(
+                TeamsView(
+                    teams: teams.map {
+                        .init(name: $0.name, createdAt: Instant.format($0.createdAt), members: (members[$0.name] ?? []).map(\.login))
+                    },
+                    organisers: (members[MemberRecord.organisersTeam] ?? []).map(\.login)))
         }
         api.get("audit") { request, _ -> Response in
             let parameters = request.uri.queryParameters
@@ -79,8 +82,9 @@ struct OrganiserPages: Sendable {
                 }
                 limit = value
             }
-            let entries = try await hub.ledger.auditPage(before: parameters.get("before").flatMap { Int64($0) },
-                                                         team: parameters.get("team").flatMap { $0.isEmpty ? nil : $0 }, limit: limit)
+            let entries = try await hub.ledger.auditPage(
+                before: parameters.get("before").flatMap { Int64($0) },
+                team: parameters.get("team").flatMap { $0.isEmpty ? nil : $0 }, limit: limit)
             return try APIHandlers.json(entries.map(AuditEntryView.init))
         }
         api.get("resources") { _, _ -> Response in
@@ -120,8 +124,10 @@ struct OrganiserPages: Sendable {
         return (member, form)
     }
 
-    private func render(_ name: String, _ values: [String: Any], _ context: ForkboardRequestContext,
-                        status: HTTPResponse.Status = .ok) throws -> Response {
+    private func render(
+        _ name: String, _ values: [String: Any], _ context: ForkboardRequestContext,
+        status: HTTPResponse.Status = .ok
+    ) throws -> Response {
         let common: [String: Any] = [
             "title": hub.challenge.title, "member": try context.requireMember().login, "organiser": true, "formToken": context.formToken ?? false,
         ]
@@ -137,8 +143,12 @@ struct OrganiserPages: Sendable {
         let viewer = context.member?.login
         func memberRows(_ list: [MemberRecord]) -> [[String: Any]] {
             // (No button to revoke the login signed in: it is refused.)
-            list.map { ["login": $0.login, "since": $0.createdAt.formatted(format),
-                        "revokeURL": $0.login == viewer ? false : "/organisers/members/\($0.login)/revoke"] }
+            list.map {
+                [
+                    "login": $0.login, "since": $0.createdAt.formatted(format),
+                    "revokeURL": $0.login == viewer ? false : "/organisers/members/\($0.login)/revoke",
+                ]
+            }
         }
         var values: [String: Any] = [
             "pageTitle": "Organisers",
@@ -200,12 +210,13 @@ struct OrganiserPages: Sendable {
         }
     }
 
-
     /// The page that shows a new token, once (only its hash is kept).
     private func shownOnce(_ request: Request, _ context: ForkboardRequestContext, team: String, login: String, token: String) throws -> Response {
         let origin = "http://\(request.head.authority ?? "localhost")"
         var values: [String: Any] = ["pageTitle": "New token", "login": login, "token": token]
-        if team == MemberRecord.organisersTeam { values["isOrganiser"] = true } else {
+        if team == MemberRecord.organisersTeam {
+            values["isOrganiser"] = true
+        } else {
             values["team"] = team
             values["cloneURL"] = "\(origin)/git/\(team).git"
         }
@@ -234,8 +245,10 @@ struct OrganiserPages: Sendable {
         } catch let error as HubError {
             return try await refused(context, error.description)
         }
-        return try await dashboard(context, notice: phase.map { "The hub is now in the \($0) phase, until you return to the schedule." }
-                                   ?? "The schedule rules again.")
+        return try await dashboard(
+            context,
+            notice: phase.map { "The hub is now in the \($0) phase, until you return to the schedule." }
+                ?? "The schedule rules again.")
     }
 
     private func rescore(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
@@ -246,8 +259,9 @@ struct OrganiserPages: Sendable {
         do {
             let outcome = try await BlockingWork.run { try hub.rescore(team: parts[0], name: parts[1], by: member.login) }
             if outcome.queued == 0 && outcome.running > 0 {
-                return try await refused(context, "\(parts[0])/\(parts[1]) was not queued again: its evaluation runs now; re-score it once it has ended",
-                                         status: .conflict)
+                return try await refused(
+                    context, "\(parts[0])/\(parts[1]) was not queued again: its evaluation runs now; re-score it once it has ended",
+                    status: .conflict)
             }
             // Already waiting in the queue (a second click): the submission page shows it queued.
         } catch let error as HubError {
@@ -265,8 +279,10 @@ struct OrganiserPages: Sendable {
         var values: [String: Any] = [
             "pageTitle": "Audit log", "team": team ?? "",
             "entries": entries.map { entry -> [String: Any] in
-                ["id": entry.id ?? 0, "at": Instant.format(entry.at), "actor": entry.actor, "action": entry.action,
-                 "team": entry.team ?? "", "detail": entry.detail]
+                [
+                    "id": entry.id ?? 0, "at": Instant.format(entry.at), "actor": entry.actor, "action": entry.action,
+                    "team": entry.team ?? "", "detail": entry.detail,
+                ]
             },
         ]
         if entries.count == Self.auditRows, let last = entries.last?.id {
@@ -283,27 +299,32 @@ struct OrganiserPages: Sendable {
         let hub = self.hub
         let report = try await BlockingWork.run { try ResourceReport.make(ledger: hub.ledger) }
         func row(_ line: ResourceReport.Line) -> [String: Any] {
-            ["name": line.name, "submissions": line.submissions, "trainSeconds": PageFormat.seconds(line.trainSeconds),
-             "testSeconds": PageFormat.seconds(line.testSeconds), "cpuSeconds": PageFormat.seconds(line.cpuSeconds),
-             "peakMemory": PageFormat.mebibytes(line.peakMemoryBytes)]
+            [
+                "name": line.name, "submissions": line.submissions, "trainSeconds": PageFormat.seconds(line.trainSeconds),
+                "testSeconds": PageFormat.seconds(line.testSeconds), "cpuSeconds": PageFormat.seconds(line.cpuSeconds),
+                "peakMemory": PageFormat.mebibytes(line.peakMemoryBytes),
+            ]
         }
         let projected = report.cpuHoursPerSubmission * Double(perParticipant)
-        return try render("organisers-resources", [
-            "pageTitle": "Resources", "teams": report.teams.map(row), "total": row(report.total),
-            "participants": participants, "perParticipant": perParticipant,
-            "cpuHoursPerSubmission": String(format: "%.4f", report.cpuHoursPerSubmission),
-            "cpuHoursPerParticipant": String(format: "%.4f", report.cpuHoursPerParticipant),
-            "projectedPerParticipant": String(format: "%.4f", projected),
-            "projectedTotal": String(format: "%.1f", projected * Double(participants)),
-        ], context)
+        return try render(
+            "organisers-resources",
+            [
+                "pageTitle": "Resources", "teams": report.teams.map(row), "total": row(report.total),
+                "participants": participants, "perParticipant": perParticipant,
+                "cpuHoursPerSubmission": String(format: "%.4f", report.cpuHoursPerSubmission),
+                "cpuHoursPerParticipant": String(format: "%.4f", report.cpuHoursPerParticipant),
+                "projectedPerParticipant": String(format: "%.4f", projected),
+                "projectedTotal": String(format: "%.1f", projected * Double(participants)),
+            ], context)
     }
 
     private func resourcePlot() async throws -> Response {
         let hub = self.hub
         let report = try await BlockingWork.run { try ResourceReport.make(ledger: hub.ledger) }
-        let plot = ResourcePlot(points: report.submissions.map {
-            ResourcePlot.Point(cpuSeconds: $0.cpuSeconds, peakMemoryBytes: $0.peakMemoryBytes, label: $0.name)
-        }, memoryLimitBytes: hub.challenge.limits.memoryBytes)
+        let plot = ResourcePlot(
+            points: report.submissions.map {
+                ResourcePlot.Point(cpuSeconds: $0.cpuSeconds, peakMemoryBytes: $0.peakMemoryBytes, label: $0.name)
+            }, memoryLimitBytes: hub.challenge.limits.memoryBytes)
         return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: ResponseBody(byteBuffer: ByteBuffer(string: plot.svg())))
     }
 }

@@ -36,23 +36,30 @@ struct ResourcePlot: Sendable {
         let y = { (mib: Double) in margin.top + (highMemory - mib) / highMemory * plotHeight }
         let format = { (value: Double) in String(format: "%.1f", value) }
         let bottom = margin.top + plotHeight
-        out += "<line x1=\"\(format(margin.left))\" y1=\"\(format(bottom))\" x2=\"\(format(margin.left + plotWidth))\" y2=\"\(format(bottom))\" stroke=\"#333\"/>\n"
-        out += "<line x1=\"\(format(margin.left))\" y1=\"\(format(margin.top))\" x2=\"\(format(margin.left))\" y2=\"\(format(bottom))\" stroke=\"#333\"/>\n"
+        out +=
+            "<line x1=\"\(format(margin.left))\" y1=\"\(format(bottom))\" x2=\"\(format(margin.left + plotWidth))\" y2=\"\(format(bottom))\" stroke=\"#333\"/>\n"
+        out +=
+            "<line x1=\"\(format(margin.left))\" y1=\"\(format(margin.top))\" x2=\"\(format(margin.left))\" y2=\"\(format(bottom))\" stroke=\"#333\"/>\n"
         for tick in 0...4 {
             let seconds = highCPU * Double(tick) / 4
             out += "<text x=\"\(format(x(seconds)))\" y=\"\(format(bottom + 16))\" text-anchor=\"middle\">\(String(format: "%.1f", seconds))</text>\n"
             let mib = highMemory * Double(tick) / 4
             out += "<text x=\"\(format(margin.left - 6))\" y=\"\(format(y(mib) + 4))\" text-anchor=\"end\">\(String(format: "%.0f", mib))</text>\n"
         }
-        out += "<text x=\"\(format(margin.left + plotWidth / 2))\" y=\"\(format(height - 8))\" text-anchor=\"middle\">CPU seconds per submission (all folds and questions)</text>\n"
-        out += "<text transform=\"translate(14 \(format(margin.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">peak memory of a run (MiB)</text>\n"
+        out +=
+            "<text x=\"\(format(margin.left + plotWidth / 2))\" y=\"\(format(height - 8))\" text-anchor=\"middle\">CPU seconds per submission (all folds and questions)</text>\n"
+        out +=
+            "<text transform=\"translate(14 \(format(margin.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">peak memory of a run (MiB)</text>\n"
         if let limit, limit <= highMemory {
-            out += "<line class=\"limit\" x1=\"\(format(margin.left))\" y1=\"\(format(y(limit)))\" x2=\"\(format(margin.left + plotWidth))\" y2=\"\(format(y(limit)))\" stroke=\"#e15759\" stroke-dasharray=\"4 3\"/>\n"
-            out += "<text x=\"\(format(margin.left + plotWidth - 4))\" y=\"\(format(y(limit) - 4))\" text-anchor=\"end\" fill=\"#e15759\">memory limit</text>\n"
+            out +=
+                "<line class=\"limit\" x1=\"\(format(margin.left))\" y1=\"\(format(y(limit)))\" x2=\"\(format(margin.left + plotWidth))\" y2=\"\(format(y(limit)))\" stroke=\"#e15759\" stroke-dasharray=\"4 3\"/>\n"
+            out +=
+                "<text x=\"\(format(margin.left + plotWidth - 4))\" y=\"\(format(y(limit) - 4))\" text-anchor=\"end\" fill=\"#e15759\">memory limit</text>\n"
         }
         for point in measured {
             let mib = mebibytes(point.peakMemoryBytes)
-            out += "<circle class=\"submission\" cx=\"\(format(x(point.cpuSeconds)))\" cy=\"\(format(y(mib)))\" r=\"3.5\" fill=\"#4e79a7\">"
+            out +=
+                "<circle class=\"submission\" cx=\"\(format(x(point.cpuSeconds)))\" cy=\"\(format(y(mib)))\" r=\"3.5\" fill=\"#4e79a7\">"
                 + "<title>\(PageFormat.xmlEscaped(point.label)): \(String(format: "%.1f", point.cpuSeconds)) CPU s, \(String(format: "%.0f", mib)) MiB</title></circle>\n"
         }
         return out + "</svg>\n"

@@ -33,8 +33,10 @@ enum CompressedBody {
 
     /// The answer `identity` (uncompressed) or `gzipped`, whichever the request accepts, with
     /// `Vary: Accept-Encoding` so that caches keep both.
-    static func response(contentType: String, identity: () async throws -> ByteBuffer, gzipped: () async throws -> ByteBuffer,
-                         for request: Request) async throws -> Response {
+    static func response(
+        contentType: String, identity: () async throws -> ByteBuffer, gzipped: () async throws -> ByteBuffer,
+        for request: Request
+    ) async throws -> Response {
         var headers: HTTPFields = [.contentType: contentType, .vary: "Accept-Encoding"]
         if acceptsGzip(request.headers[.acceptEncoding]) {
             headers[.contentEncoding] = "gzip"

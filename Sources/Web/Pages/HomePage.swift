@@ -15,8 +15,10 @@ struct HomePage: Sendable {
     /// - Parameter origin: the scheme and host the reader used (`http://hub.example.org:8080`).
     /// - Parameter organiser: the reader is an organiser (links to the organisers' pages
     ///   instead of git commands).
-    func render(challenge: ChallengeConfiguration, status: PhaseClock.Status, member: String, formToken: String?, team: String,
-                origin: String, organiser: Bool = false, now: Date = Date()) -> ByteBuffer {
+    func render(
+        challenge: ChallengeConfiguration, status: PhaseClock.Status, member: String, formToken: String?, team: String,
+        origin: String, organiser: Bool = false, now: Date = Date()
+    ) -> ByteBuffer {
         let format = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
         let meanings: [Phase.Kind: String] = [
             .closed: "each team sees only its own code", .open: "every submission's code is open to all",
@@ -28,8 +30,10 @@ struct HomePage: Sendable {
             "description": MarkdownParser().html(from: challenge.description ?? ""),
             "end": challenge.schedule.end.formatted(format),
             "phases": challenge.schedule.phases.map { phase -> [String: Any] in
-                ["name": phase.name, "kind": phase.kind.rawValue, "meaning": meanings[phase.kind] ?? "",
-                 "start": phase.start.formatted(format), "current": phase.name == status.phase?.name]
+                [
+                    "name": phase.name, "kind": phase.kind.rawValue, "meaning": meanings[phase.kind] ?? "",
+                    "start": phase.start.formatted(format), "current": phase.name == status.phase?.name,
+                ]
             },
             "questions": challenge.questions.map { question -> [String: Any] in
                 let ranking = Leaderboard.rankingSpecification(of: question, in: challenge)

@@ -49,7 +49,8 @@ enum LineageGraph {
         for node in nodes {
             let size = 0.4 + 1.2 * (node.contributivity ?? 0).squareRoot()
             let label = "\(node.team)/\(node.name)" + (node.contributivity.map { String(format: "\\n%.0f%%", $0 * 100) } ?? "")
-            text += "  s\(node.id) [label=\"\(escaped(label))\", fillcolor=\"\(colour[node.team] ?? "#dddddd")\", "
+            text +=
+                "  s\(node.id) [label=\"\(escaped(label))\", fillcolor=\"\(colour[node.team] ?? "#dddddd")\", "
                 + "width=\(String(format: "%.2f", size)), height=\(String(format: "%.2f", size * 0.6)), "
                 + "URL=\"\(escaped(PageFormat.submissionLink(node.team, node.name)))\", target=\"_top\", "
                 + "tooltip=\"\(escaped("\(node.team)/\(node.name)"))\"];\n"
@@ -73,8 +74,9 @@ enum LineageGraph {
         let dotProgram = try Executables.locate("dot")
         let (nodes, parents) = try await collect(hub: hub)
         let text = dot(nodes: nodes, parents: parents)
-        let result = try await Subprocess.run(.path(FilePath(dotProgram)), arguments: ["-Tsvg"], input: .string(text),
-                                              output: .string(limit: 64 << 20), error: .string(limit: 1 << 16))
+        let result = try await Subprocess.run(
+            .path(FilePath(dotProgram)), arguments: ["-Tsvg"], input: .string(text),
+            output: .string(limit: 64 << 20), error: .string(limit: 1 << 16))
         guard result.terminationStatus.isSuccess else { throw GraphError(description: "dot failed: \(result.standardError)") }
         return result.standardOutput
     }

@@ -17,9 +17,11 @@ struct PageErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPError {
             let status = "\(error.status.code) \(error.status.reasonPhrase)"
-            let body = templates.render("error", [
-                "pageTitle": status, "title": title, "status": status, "message": error.body ?? error.status.reasonPhrase,
-            ])
+            let body = templates.render(
+                "error",
+                [
+                    "pageTitle": status, "title": title, "status": status, "message": error.body ?? error.status.reasonPhrase,
+                ])
             var response = PageTemplates.html(body, status: error.status)
             for field in error.headers where field.name != .contentType && field.name != .contentLength {
                 response.headers.append(field)

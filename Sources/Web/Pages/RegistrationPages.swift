@@ -35,12 +35,14 @@ struct RegistrationPages: Sendable {
             // simultaneous posts cannot pass the limit together), and given back if refused.
             let tried = Date()
             guard attempts.allow(address, now: tried) else {
-                return PageTemplates.html(render(echo.merging(["refusal": "too many attempts from your address: try again in an hour"]) { $1 }),
-                                          status: .tooManyRequests)
+                return PageTemplates.html(
+                    render(echo.merging(["refusal": "too many attempts from your address: try again in an hour"]) { $1 }),
+                    status: .tooManyRequests)
             }
             guard registrations.allow(address, now: tried) else {
-                return PageTemplates.html(render(echo.merging(["refusal": "too many registrations from your address: try again in an hour"]) { $1 }),
-                                          status: .tooManyRequests)
+                return PageTemplates.html(
+                    render(echo.merging(["refusal": "too many registrations from your address: try again in an hour"]) { $1 }),
+                    status: .tooManyRequests)
             }
             do {
                 let token = try await hub.registerTeam(team, member: login, from: address)

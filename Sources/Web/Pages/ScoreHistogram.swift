@@ -46,16 +46,20 @@ struct ScoreHistogram: Sendable {
         let bar = slot * 0.8 / Double(max(1, series.count))
         let format = { (value: Double) in String(format: "%.1f", value) }
         let bottom = margin.top + plotHeight
-        out += "<line x1=\"\(format(margin.left))\" y1=\"\(format(bottom))\" x2=\"\(format(margin.left + plotWidth))\" y2=\"\(format(bottom))\" stroke=\"#333\"/>\n"
-        out += "<line x1=\"\(format(margin.left))\" y1=\"\(format(margin.top))\" x2=\"\(format(margin.left))\" y2=\"\(format(bottom))\" stroke=\"#333\"/>\n"
+        out +=
+            "<line x1=\"\(format(margin.left))\" y1=\"\(format(bottom))\" x2=\"\(format(margin.left + plotWidth))\" y2=\"\(format(bottom))\" stroke=\"#333\"/>\n"
+        out +=
+            "<line x1=\"\(format(margin.left))\" y1=\"\(format(margin.top))\" x2=\"\(format(margin.left))\" y2=\"\(format(bottom))\" stroke=\"#333\"/>\n"
         for tick in 0...4 {
             let count = Double(tallest) * Double(tick) / 4
             let y = bottom - count / Double(tallest) * plotHeight
-            out += "<text x=\"\(format(margin.left - 6))\" y=\"\(format(y + 4))\" text-anchor=\"end\">\(String(format: count == count.rounded() ? "%.0f" : "%.1f", count))</text>\n"
+            out +=
+                "<text x=\"\(format(margin.left - 6))\" y=\"\(format(y + 4))\" text-anchor=\"end\">\(String(format: count == count.rounded() ? "%.0f" : "%.1f", count))</text>\n"
         }
         for edge in stride(from: 0, through: binCount, by: max(1, binCount / 5)) {
             let x = margin.left + Double(edge) * slot
-            out += "<text x=\"\(format(x))\" y=\"\(format(bottom + 16))\" text-anchor=\"middle\">\(String(format: "%.4f", low + Double(edge) * binWidth))</text>\n"
+            out +=
+                "<text x=\"\(format(x))\" y=\"\(format(bottom + 16))\" text-anchor=\"middle\">\(String(format: "%.4f", low + Double(edge) * binWidth))</text>\n"
         }
         out += "<text x=\"\(format(margin.left + plotWidth / 2))\" y=\"\(format(height - 8))\" text-anchor=\"middle\">\(escaped(scoreName))</text>\n"
         out += "<text transform=\"translate(14 \(format(margin.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">submissions</text>\n"
@@ -64,11 +68,13 @@ struct ScoreHistogram: Sendable {
             for (bin, count) in counts[index].enumerated() where count > 0 {
                 let x = margin.left + Double(bin) * slot + slot * 0.1 + Double(index) * bar
                 let barHeight = Double(count) / Double(tallest) * plotHeight
-                out += "<rect class=\"bar\" data-phase=\"\(escaped(one.phase))\" x=\"\(format(x))\" y=\"\(format(bottom - barHeight))\" width=\"\(format(bar))\" height=\"\(format(barHeight))\" fill=\"\(colour)\">"
+                out +=
+                    "<rect class=\"bar\" data-phase=\"\(escaped(one.phase))\" x=\"\(format(x))\" y=\"\(format(bottom - barHeight))\" width=\"\(format(bar))\" height=\"\(format(barHeight))\" fill=\"\(colour)\">"
                     + "<title>\(escaped(one.phase)): \(count)</title></rect>\n"
             }
             let legendX = margin.left + 10 + Double(index) * 140
-            out += "<rect x=\"\(format(legendX))\" y=\"8\" width=\"10\" height=\"10\" fill=\"\(colour)\"/><text x=\"\(format(legendX + 14))\" y=\"17\">\(escaped(one.phase)) (\(one.scores.count))</text>\n"
+            out +=
+                "<rect x=\"\(format(legendX))\" y=\"8\" width=\"10\" height=\"10\" fill=\"\(colour)\"/><text x=\"\(format(legendX + 14))\" y=\"17\">\(escaped(one.phase)) (\(one.scores.count))</text>\n"
         }
         return out + "</svg>\n"
     }

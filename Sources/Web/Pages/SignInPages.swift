@@ -15,18 +15,26 @@ struct SignInPages: Sendable {
     func add(to router: Router<ForkboardRequestContext>) {
         router.get("/signin") { request, _ in
             let registration = try await hub.registrationRefusal() == nil
-            return PageTemplates.html(templates.render("signin", ["pageTitle": "Sign in", "title": hub.challenge.title, "registration": registration,
-                                                                  "next": Self.localPath(request.uri.queryParameters.get("next"))]))
+            return PageTemplates.html(
+                templates.render(
+                    "signin",
+                    [
+                        "pageTitle": "Sign in", "title": hub.challenge.title, "registration": registration,
+                        "next": Self.localPath(request.uri.queryParameters.get("next")),
+                    ]))
         }
         router.post("/signin") { request, context -> Response in
             let form = try await FormBody.read(request, limit: 16 << 10)
             let next = Self.localPath(form["next"])
             let (member, _) = try await hub.ledger.member(login: form["login"] ?? "", token: form["token"] ?? "")
             guard let member else {
-                return PageTemplates.html(templates.render("signin", [
-                    "pageTitle": "Sign in", "title": hub.challenge.title, "next": next, "login": form["login"] ?? "",
-                    "error": "This login and access token do not match a member of the hub.",
-                ]), status: .unauthorized)
+                return PageTemplates.html(
+                    templates.render(
+                        "signin",
+                        [
+                            "pageTitle": "Sign in", "title": hub.challenge.title, "next": next, "login": form["login"] ?? "",
+                            "error": "This login and access token do not match a member of the hub.",
+                        ]), status: .unauthorized)
             }
             context.sessions.createSession(WebSession(login: member.login, tokenSHA256: member.tokenSHA256, formToken: Self.randomToken()))
             return Response(status: .seeOther, headers: [.location: next])
@@ -51,7 +59,8 @@ struct SignInPages: Sendable {
         // Visible ASCII only: browsers drop tabs and line breaks from a Location, so "/\t/host"
         // would become "//host", another site.
         guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"),
-              path.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else { return "/" }
+            path.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) })
+        else { return "/" }
         return path
     }
 

@@ -36,9 +36,11 @@ struct SubmissionPage: Sendable {
     ///   - canStartFrom: whether the reader may start a sandbox submission from it (its own
     ///     team's, or any in open phases).
     ///   - code: its files and diffs, when the reader may see its code.
-    func render(_ view: SubmissionView, children: [String], viewer: MemberRecord, formToken: String?, title: String,
-                canStartFrom: Bool = false, selection: Selection? = nil, code: SubmissionCode? = nil,
-                creditReceived: [CreditReceived] = []) -> ByteBuffer {
+    func render(
+        _ view: SubmissionView, children: [String], viewer: MemberRecord, formToken: String?, title: String,
+        canStartFrom: Bool = false, selection: Selection? = nil, code: SubmissionCode? = nil,
+        creditReceived: [CreditReceived] = []
+    ) -> ByteBuffer {
         let running = ["new", "queued", "training", "testing"].contains(view.state)
         let links = { (names: [String]) -> [[String: String]] in
             names.map { name in
@@ -47,12 +49,14 @@ struct SubmissionPage: Sendable {
             }
         }
         let evaluations = view.evaluations.map { evaluation -> [String: Any] in
-            let scoreTypes = Array(Set(evaluation.scores.values.flatMap(\.keys)).union(evaluation.folds.flatMap { $0.scores.values.flatMap(\.keys) })).sorted()
+            let scoreTypes = Array(Set(evaluation.scores.values.flatMap(\.keys)).union(evaluation.folds.flatMap { $0.scores.values.flatMap(\.keys) }))
+                .sorted()
             let bagged = evaluation.scores.keys.sorted().map { split -> [String: Any] in
                 ["split": split, "values": scoreTypes.map { ["value": PageFormat.score(evaluation.scores[split]?[$0])] }]
             }
             // Per fold: the validation scores (what each fold's model is judged on).
-            let foldSplit = evaluation.folds.contains { $0.scores["valid"] != nil } ? "valid" : evaluation.folds.first?.scores.keys.sorted().first ?? "valid"
+            let foldSplit =
+                evaluation.folds.contains { $0.scores["valid"] != nil } ? "valid" : evaluation.folds.first?.scores.keys.sorted().first ?? "valid"
             let foldTypes = Array(Set(evaluation.folds.flatMap { $0.scores[foldSplit]?.keys ?? [:].keys })).sorted()
             let folds = evaluation.folds.map { fold -> [String: Any] in
                 [
@@ -74,11 +78,17 @@ struct SubmissionPage: Sendable {
             if let log = evaluation.log, !log.isEmpty { context["log"] = log }
             if let progress = evaluation.progress, !progress.isEmpty {
                 let done = progress.filter { $0.state == "succeeded" || $0.state == "failed" }.count
-                context["progress"] = [
-                    "done": done, "total": progress.count,
-                    "running": progress.filter { $0.state == "running" }.map(\.task).joined(separator: ", "),
-                    "tasks": progress.map { ["task": $0.task, "state": $0.state, "stateClass": $0.state == "succeeded" ? "state-scored" : $0.state == "failed" ? "state-error" : ""] },
-                ] as [String: Any]
+                context["progress"] =
+                    [
+                        "done": done, "total": progress.count,
+                        "running": progress.filter { $0.state == "running" }.map(\.task).joined(separator: ", "),
+                        "tasks": progress.map {
+                            [
+                                "task": $0.task, "state": $0.state,
+                                "stateClass": $0.state == "succeeded" ? "state-scored" : $0.state == "failed" ? "state-error" : "",
+                            ]
+                        },
+                    ] as [String: Any]
             }
             context["hasHistory"] = !evaluation.history.isEmpty
             context["history"] = evaluation.history.map { earlier -> [String: Any] in
@@ -102,19 +112,22 @@ struct SubmissionPage: Sendable {
             "hasReceived": !creditReceived.isEmpty,
             "received": creditReceived.map { credit -> [String: Any] in
                 let parts = credit.submission.split(separator: "/", maxSplits: 1).map(String.init)
-                return ["name": credit.submission, "link": parts.count == 2 ? PageFormat.submissionLink(parts[0], parts[1]) : "#",
-                        "share": PageFormat.percent(credit.fraction),
-                        "of": credit.declared ? "of its own share, declared in a Credit: trailer" : "of its credit, measured in its code"]
+                return [
+                    "name": credit.submission, "link": parts.count == 2 ? PageFormat.submissionLink(parts[0], parts[1]) : "#",
+                    "share": PageFormat.percent(credit.fraction),
+                    "of": credit.declared ? "of its own share, declared in a Credit: trailer" : "of its credit, measured in its code",
+                ]
             },
         ]
         if running { context["refreshSeconds"] = Self.refreshSeconds }
         if let selection, let formToken {
-            context["selection"] = [
-                "selected": selection.selected, "count": selection.count, "limit": selection.limit, "formToken": formToken,
-                "selectionURL": PageFormat.submissionLink(view.team, view.submission) + "/selection",
-                "action": selection.selected ? "unselect" : "select",
-                "label": selection.selected ? "Remove from the final selection" : "Select for the final leaderboard",
-            ] as [String: Any]
+            context["selection"] =
+                [
+                    "selected": selection.selected, "count": selection.count, "limit": selection.limit, "formToken": formToken,
+                    "selectionURL": PageFormat.submissionLink(view.team, view.submission) + "/selection",
+                    "action": selection.selected ? "unselect" : "select",
+                    "label": selection.selected ? "Remove from the final selection" : "Select for the final leaderboard",
+                ] as [String: Any]
         }
         if canStartFrom {
             let from = "\(view.team)/\(view.submission)".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
@@ -141,7 +154,9 @@ struct SubmissionPage: Sendable {
             "diffs": code.diffs.map { parent -> [String: Any] in
                 var entry: [String: Any] = [
                     "against": parent.submission ?? "commit \(parent.commit.prefix(12))",
-                    "changes": parent.diff.files.map { ["path": $0.path, "change": $0.change, "additions": $0.additions, "deletions": $0.deletions] },
+                    "changes": parent.diff.files.map {
+                        ["path": $0.path, "change": $0.change, "additions": $0.additions, "deletions": $0.deletions]
+                    },
                     "patch": parent.diff.patch, "truncated": parent.diff.truncated, "unchanged": parent.diff.files.isEmpty,
                 ]
                 if let name = parent.submission {

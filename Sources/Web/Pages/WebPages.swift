@@ -29,9 +29,14 @@ struct WebPages: Sendable {
         }
         router.get("/lineage") { _, context in
             let member = try context.requireMember()
-            return PageTemplates.html(templates.render("lineage", ["pageTitle": "Lineage", "title": hub.challenge.title, "member": member.login,
-                                                            "organiser": member.isOrganiser,
-                                                            "formToken": context.formToken ?? false]))
+            return PageTemplates.html(
+                templates.render(
+                    "lineage",
+                    [
+                        "pageTitle": "Lineage", "title": hub.challenge.title, "member": member.login,
+                        "organiser": member.isOrganiser,
+                        "formToken": context.formToken ?? false,
+                    ]))
         }
         router.get("/lineage.svg") { request, context in try await lineage(request, context) }
         router.get("/leaderboard/final") { request, context in try await finalLeaderboard(request, context) }
@@ -56,9 +61,11 @@ struct WebPages: Sendable {
         // The address the reader used, for the clone commands.
         let scheme = request.headers[.init("X-Forwarded-Proto")!] ?? "http"
         let host = request.head.authority ?? "localhost"
-        return PageTemplates.html(HomePage(templates: templates).render(challenge: hub.challenge, status: status, member: member.login,
-                                                                         formToken: context.formToken, team: member.team, origin: "\(scheme)://\(host)",
-                                                                         organiser: member.isOrganiser))
+        return PageTemplates.html(
+            HomePage(templates: templates).render(
+                challenge: hub.challenge, status: status, member: member.login,
+                formToken: context.formToken, team: member.team, origin: "\(scheme)://\(host)",
+                organiser: member.isOrganiser))
     }
 
     private func leaderboard(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
@@ -70,18 +77,23 @@ struct WebPages: Sendable {
             let limit = parameters.get("limit").flatMap(Int.init).map { min(max($0, 1), 1000) } ?? LeaderboardPage.rowsPerPage
             let phase = parameters.get("phase").flatMap { $0.isEmpty ? nil : $0 }
             let bestPerTeam = ["1", "true", "yes", "on"].contains(parameters.get("best_per_team") ?? "")
-            let options = Leaderboard.Options(question: parameters.get("question"), phase: phase, bestPerTeam: bestPerTeam,
-                                              visibleSplits: visible, limit: limit, cursor: parameters.get("cursor"))
-            let key = RenderedCache.key("/leaderboard", [
-                ("question", options.question), ("cursor", options.cursor), ("phase", phase), ("best", bestPerTeam ? "1" : nil),
-                ("limit", String(limit)), ("member", member.login), ("session", context.formToken),
-            ], visibleSplits: visible, version: version)
+            let options = Leaderboard.Options(
+                question: parameters.get("question"), phase: phase, bestPerTeam: bestPerTeam,
+                visibleSplits: visible, limit: limit, cursor: parameters.get("cursor"))
+            let key = RenderedCache.key(
+                "/leaderboard",
+                [
+                    ("question", options.question), ("cursor", options.cursor), ("phase", phase), ("best", bestPerTeam ? "1" : nil),
+                    ("limit", String(limit)), ("member", member.login), ("session", context.formToken),
+                ], visibleSplits: visible, version: version)
             let page = LeaderboardPage(templates: templates)
             let phases = hub.challenge.schedule.phases.map(\.name)
             let body = try await cache.body(for: key) {
-                page.render(try await Leaderboard.make(hub: hub, options: options),
-                            request: .init(phase: phase, bestPerTeam: bestPerTeam, limit: limit, member: member.login,
-                                          formToken: context.formToken, phases: phases, organiser: member.isOrganiser))
+                page.render(
+                    try await Leaderboard.make(hub: hub, options: options),
+                    request: .init(
+                        phase: phase, bestPerTeam: bestPerTeam, limit: limit, member: member.login,
+                        formToken: context.formToken, phases: phases, organiser: member.isOrganiser))
             }
             return PageTemplates.html(body)
         } catch let error as HubError {
@@ -92,29 +104,36 @@ struct WebPages: Sendable {
     private func submission(team: String, name: String, _ context: ForkboardRequestContext) async throws -> Response {
         let member = try context.requireMember()
         let visible = try await ScoreVisibility.visible(to: member, of: hub)
-        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: member.seesOwnWork(of: team),
-                                                       visibleSplits: visible),
-              let record = try await BlockingWork.run({ try hub.ledger.submission(team: team, name: name) }) else {
+        guard
+            let view = try await SubmissionView.make(
+                hub: hub, team: team, name: name, includeLogs: member.seesOwnWork(of: team),
+                visibleSplits: visible),
+            let record = try await BlockingWork.run({ try hub.ledger.submission(team: team, name: name) })
+        else {
             throw HTTPError(.notFound, message: "no submission \(team)/\(name)")
         }
         let ledger = hub.ledger
         let children = try await BlockingWork.run { try ledger.descendants(of: record.id!) }
         let status = try await PhaseClock(hub: hub).currentStatus()
         // Code that cannot be read (a ledger repository damaged by hand) leaves the rest of the page.
-        let code = SubmissionCode.isReadable(team: team, by: member, commonsOpen: status.isCommonsOpen)
+        let code =
+            SubmissionCode.isReadable(team: team, by: member, commonsOpen: status.isCommonsOpen)
             ? try? await SubmissionCode.make(hub: hub, submission: record) : nil
         let received = try await hub.ledger.creditReceived(by: "\(team)/\(name)")
         let canStartFrom = !member.isOrganiser && (member.team == team || status.isCommonsOpen)
         var selection: SubmissionPage.Selection?
         if member.team == team, hub.challenge.finalSelection > 0, status.phase?.kind != .frozen {
             let selections = try await BlockingWork.run { try ledger.finalSelections() }
-            selection = .init(selected: selections[record.id!] != nil, count: selections.values.filter { $0.team == team }.count,
-                              limit: hub.challenge.finalSelection)
+            selection = .init(
+                selected: selections[record.id!] != nil, count: selections.values.filter { $0.team == team }.count,
+                limit: hub.challenge.finalSelection)
         }
-        return PageTemplates.html(SubmissionPage(templates: templates).render(view, children: children, viewer: member, formToken: context.formToken,
-                                                                          title: hub.challenge.title, canStartFrom: canStartFrom,
-                                                                          selection: selection, code: code,
-                                                                          creditReceived: received.map { .init(submission: $0.submission, fraction: $0.fraction, declared: $0.source == .declared) }))
+        return PageTemplates.html(
+            SubmissionPage(templates: templates).render(
+                view, children: children, viewer: member, formToken: context.formToken,
+                title: hub.challenge.title, canStartFrom: canStartFrom,
+                selection: selection, code: code,
+                creditReceived: received.map { .init(submission: $0.submission, fraction: $0.fraction, declared: $0.source == .declared) }))
     }
 
     /// One file of a submission's code, as plain text, for those who may read its code.
@@ -131,14 +150,19 @@ struct WebPages: Sendable {
         }
         let hub = self.hub
         guard let record = try await BlockingWork.run({ try hub.ledger.submission(team: team, name: name) }),
-              let file = try await SubmissionCode.file(hub: hub, submission: record, path: path) else {
+            let file = try await SubmissionCode.file(hub: hub, submission: record, path: path)
+        else {
             throw HTTPError(.notFound, message: "no file '\(path)' in submission \(team)/\(name)")
         }
         var body = ByteBuffer(bytes: file.content)
         if file.truncated { body.writeString("\n[cut at \(SubmissionCode.maximumFileBytes) bytes]\n") }
         // Shown as text whatever it holds, never run by the browser.
-        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .init("X-Content-Type-Options")!: "nosniff",
-                                               .contentSecurityPolicy: "default-src 'none'"], body: ResponseBody(byteBuffer: body))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/plain; charset=utf-8", .init("X-Content-Type-Options")!: "nosniff",
+                .contentSecurityPolicy: "default-src 'none'",
+            ], body: ResponseBody(byteBuffer: body))
     }
 
     /// The final leaderboard, once the private scores are revealed.
@@ -151,15 +175,23 @@ struct WebPages: Sendable {
         let question = request.uri.queryParameters.get("question")
         do {
             let board = try await BlockingWork.run { try FinalLeaderboard.make(hub: hub, question: question) }
-            return PageTemplates.html(templates.render("final", [
-                "pageTitle": "Final leaderboard", "title": hub.challenge.title, "member": member.login, "organiser": member.isOrganiser, "formToken": context.formToken ?? false,
-                "question": board.question, "scoreType": board.scoreType, "limit": board.selectionLimit > 0 ? board.selectionLimit as Any : false,
-                "rows": board.rows.map { row -> [String: Any] in
-                    ["rank": row.rank, "team": row.team, "submission": row.submission, "link": PageFormat.submissionLink(row.team, row.submission),
-                     "privateScore": PageFormat.score(row.privateScore), "publicScore": PageFormat.score(row.publicScore),
-                     "counted": row.selected ? "selected" : "best public"]
-                },
-            ]))
+            return PageTemplates.html(
+                templates.render(
+                    "final",
+                    [
+                        "pageTitle": "Final leaderboard", "title": hub.challenge.title, "member": member.login, "organiser": member.isOrganiser,
+                        "formToken": context.formToken ?? false,
+                        "question": board.question, "scoreType": board.scoreType,
+                        "limit": board.selectionLimit > 0 ? board.selectionLimit as Any : false,
+                        "rows": board.rows.map { row -> [String: Any] in
+                            [
+                                "rank": row.rank, "team": row.team, "submission": row.submission,
+                                "link": PageFormat.submissionLink(row.team, row.submission),
+                                "privateScore": PageFormat.score(row.privateScore), "publicScore": PageFormat.score(row.publicScore),
+                                "counted": row.selected ? "selected" : "best public",
+                            ]
+                        },
+                    ]))
         } catch let error as HubError {
             throw HTTPError(.notFound, message: error.description)
         }
@@ -189,9 +221,11 @@ struct WebPages: Sendable {
         let identity: @Sendable () async throws -> ByteBuffer = {
             try await cache.body(for: key) { ByteBuffer(string: try await LineageGraph.svg(hub: hub)) }
         }
-        return try await CompressedBody.response(contentType: "image/svg+xml", identity: identity, gzipped: {
-            try await cache.body(for: gzipKey) { try await CompressedBody.gzip(try await identity()) }
-        }, for: request)
+        return try await CompressedBody.response(
+            contentType: "image/svg+xml", identity: identity,
+            gzipped: {
+                try await cache.body(for: gzipKey) { try await CompressedBody.gzip(try await identity()) }
+            }, for: request)
     }
 
     private func histogram(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
@@ -205,11 +239,15 @@ struct WebPages: Sendable {
                 var series: [ScoreHistogram.Series] = []
                 var scoreName = ""
                 for phase in hub.challenge.schedule.phases {
-                    let leaderboard = try await Leaderboard.make(hub: hub, options: Leaderboard.Options(question: question, phase: phase.name, visibleSplits: visible))
+                    let leaderboard = try await Leaderboard.make(
+                        hub: hub, options: Leaderboard.Options(question: question, phase: phase.name, visibleSplits: visible))
                     scoreName = "\(leaderboard.officialScoreType) (\(leaderboard.rankedBy))"
-                    series.append(ScoreHistogram.Series(phase: phase.name, scores: leaderboard.rows.compactMap {
-                        $0.scores[leaderboard.rankedBy]?[leaderboard.officialScoreType]
-                    }))
+                    series.append(
+                        ScoreHistogram.Series(
+                            phase: phase.name,
+                            scores: leaderboard.rows.compactMap {
+                                $0.scores[leaderboard.rankedBy]?[leaderboard.officialScoreType]
+                            }))
                 }
                 return ByteBuffer(string: ScoreHistogram(series: series, scoreName: scoreName, binCount: 10).svg())
             }
@@ -231,12 +269,14 @@ struct WebPages: Sendable {
                 let format = Date.ISO8601FormatStyle()
                 let points = leaderboard.rows.compactMap { row -> ScorePlot.Point? in
                     guard let score = row.scores[leaderboard.rankedBy]?[leaderboard.officialScoreType],
-                          let time = try? format.parse(row.submittedAt) else { return nil }
+                        let time = try? format.parse(row.submittedAt)
+                    else { return nil }
                     return ScorePlot.Point(time: time, score: score, label: "\(row.team)/\(row.submission)")
                 }
                 let boundaries = hub.challenge.schedule.phases.map { ScorePlot.Boundary(time: $0.start, name: $0.name) }
-                let plot = ScorePlot(points: points, boundaries: boundaries, scoreName: "\(leaderboard.officialScoreType) (\(leaderboard.rankedBy))",
-                                     lowerIsBetter: leaderboard.lowerIsBetter)
+                let plot = ScorePlot(
+                    points: points, boundaries: boundaries, scoreName: "\(leaderboard.officialScoreType) (\(leaderboard.rankedBy))",
+                    lowerIsBetter: leaderboard.lowerIsBetter)
                 return ByteBuffer(string: plot.svg())
             }
             return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: ResponseBody(byteBuffer: body))

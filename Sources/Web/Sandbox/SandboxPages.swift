@@ -50,7 +50,8 @@ struct SandboxPages: Sendable {
         if let from, !from.isEmpty {
             let parts = from.split(separator: "/", maxSplits: 1).map(String.init)
             guard parts.count == 2, let record = try await BlockingWork.run({ try hub.ledger.submission(team: parts[0], name: parts[1]) }),
-                  let commit = ObjectID(hex: record.commitID) else {
+                let commit = ObjectID(hex: record.commitID)
+            else {
                 throw HTTPError(.notFound, message: "no submission \(from)")
             }
             if !SubmissionCode.isReadable(team: record.team, by: member, commonsOpen: try await PhaseClock(hub: hub).currentStatus().isCommonsOpen) {
@@ -64,7 +65,9 @@ struct SandboxPages: Sendable {
         return Base(commit: commit, label: "your team's main branch", isTeamMain: true)
     }
 
-    private func page(from: String?, context: ForkboardRequestContext, status: HTTPResponse.Status, form: [String: Any] = [:]) async throws -> Response {
+    private func page(
+        from: String?, context: ForkboardRequestContext, status: HTTPResponse.Status, form: [String: Any] = [:]
+    ) async throws -> Response {
         let member = try context.requireMember()
         guard let formToken = context.formToken else {
             return Response(status: .seeOther, headers: [.location: "/signin?next=%2Fsandbox"])
@@ -80,7 +83,8 @@ struct SandboxPages: Sendable {
                 // The hub's own files (.forkboard/) and data files are kept, not offered for editing.
                 let isHubOrData = path.hasPrefix(".forkboard/") || path.hasPrefix("data/") || path.hasSuffix(".csv")
                 if !isHubOrData, try source.objectSize(entry.id) <= Self.editableBytes,
-                   let text = String(data: try source.blobContent(entry.id), encoding: .utf8), !text.contains("\0") {
+                    let text = String(data: try source.blobContent(entry.id), encoding: .utf8), !text.contains("\0")
+                {
                     editable.append((path, text))
                 } else {
                     others.append(path)
@@ -114,7 +118,9 @@ struct SandboxPages: Sendable {
         let contents = form.fields.filter { $0.name == "content" }.map(\.value)
         var files: [SandboxSubmission.File] = []
         var problems: [String] = []
-        if name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) || !(name.first?.isLetter ?? false || name.first?.isNumber ?? false) {
+        if name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) })
+            || !(name.first?.isLetter ?? false || name.first?.isNumber ?? false)
+        {
             problems.append("the submission name must be letters, digits, '.', '_' or '-', starting with a letter or digit")
         }
         for (index, path) in paths.enumerated() where !path.isEmpty {
@@ -127,8 +133,9 @@ struct SandboxPages: Sendable {
         }
         let echo: [String: Any] = ["name": name, "description": form["description"] ?? ""]
         guard problems.isEmpty else {
-            return try await page(from: from, context: context, status: .badRequest,
-                                  form: echo.merging(["outcome": ["accepted": false, "messages": problems.joined(separator: "\n")]]) { $1 })
+            return try await page(
+                from: from, context: context, status: .badRequest,
+                form: echo.merging(["outcome": ["accepted": false, "messages": problems.joined(separator: "\n")]]) { $1 })
         }
         let base = try await base(from: from, member: member)
         let outcome = try await SandboxSubmission(hub: hub, settings: settings).submit(
@@ -137,8 +144,10 @@ struct SandboxPages: Sendable {
         if outcome.accepted {
             return Response(status: .seeOther, headers: [.location: PageFormat.submissionLink(member.team, name)])
         }
-        return try await page(from: from, context: context, status: .forbidden, form: echo.merging([
-            "outcome": ["accepted": false, "messages": outcome.messages.joined(separator: "\n")],
-        ]) { $1 })
+        return try await page(
+            from: from, context: context, status: .forbidden,
+            form: echo.merging([
+                "outcome": ["accepted": false, "messages": outcome.messages.joined(separator: "\n")]
+            ]) { $1 })
     }
 }

@@ -42,8 +42,10 @@ struct SandboxSubmission: Sendable {
     ///   - updatesMain: whether the push also moves the team's `main` (when the base is its head).
     /// - Throws: ``Git/GitError`` when the base cannot be read or the commit written; a
     ///   Foundation error when the work directory cannot be written.
-    func submit(member: MemberRecord, name: String, description: String?, base: ObjectID, updatesMain: Bool, files: [File],
-                remoteAddress: String) async throws -> Outcome {
+    func submit(
+        member: MemberRecord, name: String, description: String?, base: ObjectID, updatesMain: Bool, files: [File],
+        remoteAddress: String
+    ) async throws -> Outcome {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-sandbox-\(UUID().uuidString.prefix(12))")
         defer { try? FileManager.default.removeItem(at: work) }
         let hub = self.hub
@@ -65,8 +67,9 @@ struct SandboxSubmission: Sendable {
             }
             let signature = Signature(name: member.login, email: "\(member.login)@forkboard.invalid")
             let message = "\(name)\n\nMade in the hub's browser sandbox by \(member.login).\n"
-            let commit = try repository.createCommit(tree: try repository.writeTree(fromDirectory: tree), parents: [base], message: message,
-                                                     signature: signature, reference: "refs/heads/sandbox")
+            let commit = try repository.createCommit(
+                tree: try repository.writeTree(fromDirectory: tree), parents: [base], message: message,
+                signature: signature, reference: "refs/heads/sandbox")
             try repository.setReference("refs/tags/submission-\(name)", to: commit, force: false, logMessage: "sandbox submission")
             return commit
         }
@@ -83,10 +86,13 @@ struct SandboxSubmission: Sendable {
             environment["FORKBOARD_HOOK_PORT"] = settings.hookPort.value
             environment["FORKBOARD_HOOK_SECRET"] = settings.hookSecret
         }
-        let result = try await Subprocess.run(.path(FilePath(settings.gitPath)), arguments: Arguments(arguments),
-                                              environment: .inherit.updating(environment),
-                                              output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
-        return Outcome(accepted: result.terminationStatus.isSuccess, messages: Self.messages(of: result.standardError + "\n" + result.standardOutput, name: name))
+        let result = try await Subprocess.run(
+            .path(FilePath(settings.gitPath)), arguments: Arguments(arguments),
+            environment: .inherit.updating(environment),
+            output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
+        return Outcome(
+            accepted: result.terminationStatus.isSuccess, messages: Self.messages(of: result.standardError + "\n" + result.standardOutput, name: name)
+        )
     }
 
     /// What git's push said, as a participant needs it: the hooks' `remote:` lines without the

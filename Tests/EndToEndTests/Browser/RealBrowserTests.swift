@@ -26,8 +26,9 @@ struct RealBrowserTests {
         #expect(pages["sorted_submissions"] as? [String] == ["kit"], "the rows after a click on the Submission header")
         #expect((pages["screenshot_distinct_bytes"] as? Int ?? 0) > 16, "the screenshot is not blank")
         #expect(page("home").contains("Now: the <strong>competitive</strong> phase") && page("home").contains("<strong>malignant</strong>"))
-        #expect(page("home").contains("countdown") && page("home").range(of: #"in \d+ d \d+ h \d+ min"#, options: .regularExpression) != nil,
-                "the countdown was computed by the page's script")
+        #expect(
+            page("home").contains("countdown") && page("home").range(of: #"in \d+ d \d+ h \d+ min"#, options: .regularExpression) != nil,
+            "the countdown was computed by the page's script")
         #expect(page("submission").contains("<h1>alice/kit</h1>") && page("submission").contains("valid (bagged)"))
         #expect((pages["lineage_svg_nodes"] as? Int ?? 0) >= 1, "the lineage graph's SVG has the kit's node")
         #expect(page("sandbox").contains("<legend><code>classifier.py</code></legend>"))

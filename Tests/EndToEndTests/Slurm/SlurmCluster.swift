@@ -57,21 +57,24 @@ extension TestHub {
     /// A hub whose evaluations run on the test Slurm cluster: `executor:` written into its
     /// challenge.yaml with a shared directory of its own, and `extra` settings (indented lines).
     /// Returns the hub and its shared directory.
-    static func onSlurm(template: String = "breast-cancer", folds: Int = 2, settings extra: String = "", limits: String? = nil, shared given: URL? = nil,
-                        configure: @escaping (String) -> String = { $0 }) async throws -> (hub: TestHub, shared: URL) {
+    static func onSlurm(
+        template: String = "breast-cancer", folds: Int = 2, settings extra: String = "", limits: String? = nil, shared given: URL? = nil,
+        configure: @escaping (String) -> String = { $0 }
+    ) async throws -> (hub: TestHub, shared: URL) {
         let configuration = try await SlurmCluster.shared.start()
         var environment = CommandRunner.environment
         environment["SLURM_CONF"] = configuration
         let shared = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-slurm-shared-\(UUID().uuidString.prefix(8))")
         let hub = try await TestHub(template: template, folds: folds, environment: environment) { text in
-            var text = configure(text) + """
+            var text =
+                configure(text) + """
 
-                executor:
-                  type: slurm
-                  shared_directory: \(shared.path)
-                  poll_seconds: 0.5
-                \(extra)
-                """
+                    executor:
+                      type: slurm
+                      shared_directory: \(shared.path)
+                      poll_seconds: 0.5
+                    \(extra)
+                    """
             if let limits { text = TestHub.replaceSection("limits", with: limits, in: text) }
             return text
         }

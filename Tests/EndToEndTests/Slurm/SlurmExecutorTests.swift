@@ -217,7 +217,8 @@ struct SlurmExecutorTests {
             running = processes(containing: shared.path, and: "--task").map(CrashRecoveryTests.commandLine).first { $0.contains("shard-") }
             try await Task.sleep(for: .milliseconds(200))
         }
-        let lost = try #require(running.flatMap { $0.firstMatch(of: /fold-[0-9]+\/shard-[0-9]+/) }.map { String($0.output) }, "a shard ran: \(hub.logs())")
+        let lost = try #require(
+            running.flatMap { $0.firstMatch(of: /fold-[0-9]+\/shard-[0-9]+/) }.map { String($0.output) }, "a shard ran: \(hub.logs())")
         try await SlurmCluster.shared.killNode()
         for process in processes(containing: shared.path, and: "run-job") {
             for victim in [process] + CrashRecoveryTests.descendants(of: process) { kill(victim, SIGKILL) }
@@ -238,7 +239,8 @@ struct SlurmExecutorTests {
         try await SlurmCluster.shared.startNode()
         let submission = try await hub.waitForFinalState(team: "alice", name: "kit", timeout: 900)
         let evaluations = try #require(submission["evaluations"] as? [[String: Any]])
-        let byQuestion = Dictionary(uniqueKeysWithValues: evaluations.compactMap { evaluation in (evaluation["question"] as? String).map { ($0, evaluation) } })
+        let byQuestion = Dictionary(
+            uniqueKeysWithValues: evaluations.compactMap { evaluation in (evaluation["question"] as? String).map { ($0, evaluation) } })
         let sharded = try #require(byQuestion["sharded"])
         let whole = try #require(byQuestion["classification"])
         #expect(sharded["state"] as? String == "scored" && whole["state"] as? String == "scored", "\(evaluations) \(hub.logs())")
@@ -254,7 +256,8 @@ struct SlurmExecutorTests {
         for (split, scores) in wholeScores {
             for (name, value) in scores {
                 let other = shardedScores[split]?[name]
-                #expect(other.map { abs($0 - value) <= 1e-12 * max(1, abs(value)) } == true, "\(split) \(name): whole \(value), sharded \(other ?? .nan)")
+                #expect(
+                    other.map { abs($0 - value) <= 1e-12 * max(1, abs(value)) } == true, "\(split) \(name): whole \(value), sharded \(other ?? .nan)")
             }
         }
     }

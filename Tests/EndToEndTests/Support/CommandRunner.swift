@@ -41,8 +41,10 @@ enum CommandRunner {
     /// test's task gives its cooperative thread back meanwhile (on a 2-core machine, tests
     /// blocking the cooperative threads in waits for processes wake other tests' polling late);
     /// stdout and stderr are combined.
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
-                    environment: [String: String] = environment) async throws -> CommandResult {
+    static func run(
+        _ executable: String, _ arguments: [String], in directory: URL? = nil,
+        environment: [String: String] = environment
+    ) async throws -> CommandResult {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result { try runBlocking(executable, arguments, in: directory, environment: environment) })
@@ -57,15 +59,21 @@ enum CommandRunner {
     /// Runs `executable` with `arguments` and blocks until it exits, or kills it after
     /// ``timeoutSeconds``; stdout and stderr are combined (through a file: a daemon the
     /// command starts may keep its output open). Only where no task can wait (a deinit).
-    static func runBlocking(_ executable: String, _ arguments: [String], in directory: URL? = nil,
-                            environment: [String: String] = environment) throws -> CommandResult {
+    static func runBlocking(
+        _ executable: String, _ arguments: [String], in directory: URL? = nil,
+        environment: [String: String] = environment
+    ) throws -> CommandResult {
         let outcome = try ChildProcess.run(executable, arguments, environment: environment, directory: directory?.path, timeout: timeoutSeconds)
         return CommandResult(status: outcome.status, output: outcome.output)
     }
 
     /// Runs git with an author set; stdout and stderr combined.
     static func git(_ arguments: [String], in directory: URL) async throws -> CommandResult {
-        try await run("/usr/bin/git", ["-c", "user.name=Participant", "-c", "user.email=participant@example.invalid",
-                                 "-c", "init.defaultBranch=main"] + arguments, in: directory)
+        try await run(
+            "/usr/bin/git",
+            [
+                "-c", "user.name=Participant", "-c", "user.email=participant@example.invalid",
+                "-c", "init.defaultBranch=main",
+            ] + arguments, in: directory)
     }
 }

@@ -17,14 +17,17 @@ final class TestHub: @unchecked Sendable {
     /// `configure` may rewrite challenge.yaml (whose phases are absolute by then: use
     /// ``replaceSection(_:with:in:)``). With `environment` (the processes' environment), the
     /// hub builds its own runtime unless it holds `FORKBOARD_PYTHON`.
-    init(template: String = "breast-cancer", rampKit: URL? = nil, folds: Int = 2, environment: [String: String]? = nil,
-         initArguments: [String] = [], configure: (String) -> String = { $0 }) async throws {
+    init(
+        template: String = "breast-cancer", rampKit: URL? = nil, folds: Int = 2, environment: [String: String]? = nil,
+        initArguments: [String] = [], configure: (String) -> String = { $0 }
+    ) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-e2e-\(UUID().uuidString.prefix(8))")
         home = root.appendingPathComponent("hub")
         self.environment = environment ?? CommandRunner.environment
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let python = environment == nil ? ["--python", CommandRunner.python] : []
-        let created = try await forkboard(["init", home.path] + (rampKit.map { ["--ramp-kit", $0.path] } ?? ["--template", template]) + python + initArguments)
+        let created = try await forkboard(
+            ["init", home.path] + (rampKit.map { ["--ramp-kit", $0.path] } ?? ["--template", template]) + python + initArguments)
         guard created.status == 0 else { throw TestHubError("forkboard init failed: \(created.output)") }
         let configuration = home.appendingPathComponent("challenge.yaml")
         var text = try String(contentsOf: configuration, encoding: .utf8)
@@ -56,7 +59,8 @@ final class TestHub: @unchecked Sendable {
     func addTeam(_ team: String, member: String? = nil) async throws -> String {
         let result = try await forkboard(["team", "add", team, "--member", member ?? team, "--hub", home.path])
         guard result.status == 0, let line = result.output.split(separator: "\n").first(where: { $0.contains("Access token") }),
-              let token = line.split(separator: " ").last else {
+            let token = line.split(separator: " ").last
+        else {
             throw TestHubError("team add failed: \(result.output)")
         }
         return String(token)
@@ -67,8 +71,9 @@ final class TestHub: @unchecked Sendable {
     func start(workers: Int = 1, timeZone: String? = nil, extra: [String] = []) async throws {
         var environment = self.environment
         if let timeZone { environment["TZ"] = timeZone }
-        let (process, url) = try await launch(["serve", "--hub", home.path, "--port", "0", "--workers", String(workers)] + extra,
-                                        until: #"http://127\.0\.0\.1:[0-9]+"#, environment: environment)
+        let (process, url) = try await launch(
+            ["serve", "--hub", home.path, "--port", "0", "--workers", String(workers)] + extra,
+            until: #"http://127\.0\.0\.1:[0-9]+"#, environment: environment)
         server = process
         baseURL = url
     }
@@ -87,8 +92,9 @@ final class TestHub: @unchecked Sendable {
     func launch(_ arguments: [String], until pattern: String, environment: [String: String]? = nil) async throws -> (ChildProcess, String) {
         launched += 1
         let log = root.appendingPathComponent("\(arguments.first ?? "forkboard")-\(launched).log")
-        let process = try ChildProcess(CommandRunner.forkboard, arguments, environment: environment ?? self.environment,
-                                       directory: root.path, output: log.path)
+        let process = try ChildProcess(
+            CommandRunner.forkboard, arguments, environment: environment ?? self.environment,
+            directory: root.path, output: log.path)
         let deadline = Date().addingTimeInterval(120)
         var text = ""
         while Date() < deadline {
@@ -170,7 +176,8 @@ final class TestHub: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let submission = try await submissions().first(where: { $0["team"] as? String == team && $0["submission"] as? String == name }),
-               let state = submission["state"] as? String, final.contains(state) {
+                let state = submission["state"] as? String, final.contains(state)
+            {
                 return submission
             }
             try await Task.sleep(for: .milliseconds(500))
@@ -214,8 +221,10 @@ extension TestHub {
     /// with `extra` push arguments. Unless `distinct` is false, the commit also writes
     /// `submissions/<name>.txt` (a comment), so that each submission's files differ (the hub
     /// refuses a team's second submission of the same tree) and merges do not conflict.
-    func submit(_ name: String, files: [String: String] = [:], in clone: URL, pushArguments extra: [String] = [],
-                distinct: Bool = true) async throws -> CommandResult {
+    func submit(
+        _ name: String, files: [String: String] = [:], in clone: URL, pushArguments extra: [String] = [],
+        distinct: Bool = true
+    ) async throws -> CommandResult {
         var files = files
         if distinct { files["submissions/\(name).txt"] = "# \(name)\n" }
         for (path, content) in files {
