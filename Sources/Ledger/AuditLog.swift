@@ -65,7 +65,7 @@ extension Ledger {
         let text = String(decoding: try encoder.encode(detail), as: UTF8.self)
         // Millisecond precision, as hashed.
         let stamp = Date(timeIntervalSince1970: (time.timeIntervalSince1970 * 1000).rounded() / 1000)
-        let last = try AuditEntry.order(Column("id").desc).fetchOne(db)
+        let last = try AuditEntry.order(AuditEntry.Columns.id.desc).fetchOne(db)
         let id = (last?.id ?? 0) + 1
         let previous = last?.hash ?? AuditEntry.genesis
         var entry = AuditEntry(
@@ -77,9 +77,9 @@ extension Ledger {
     /// Entries in order, optionally since an instant and for one team.
     public func auditEntries(since: Date? = nil, team: String? = nil) throws -> [AuditEntry] {
         try database.read { db in
-            var request = AuditEntry.order(Column("id"))
-            if let since { request = request.filter(Column("at") >= since) }
-            if let team { request = request.filter(Column("team") == team) }
+            var request = AuditEntry.order(AuditEntry.Columns.id)
+            if let since { request = request.filter(AuditEntry.Columns.at >= since) }
+            if let team { request = request.filter(AuditEntry.Columns.team == team) }
             return try request.fetchAll(db)
         }
     }
@@ -89,9 +89,9 @@ extension Ledger {
     /// - Throws: a GRDB error when the database cannot be read.
     public func auditPage(before: Int64?, team: String?, limit: Int) async throws -> [AuditEntry] {
         try await database.read { db in
-            var request = AuditEntry.order(Column("id").desc).limit(limit)
-            if let before { request = request.filter(Column("id") < before) }
-            if let team { request = request.filter(Column("team") == team) }
+            var request = AuditEntry.order(AuditEntry.Columns.id.desc).limit(limit)
+            if let before { request = request.filter(AuditEntry.Columns.id < before) }
+            if let team { request = request.filter(AuditEntry.Columns.team == team) }
             return try request.fetchAll(db)
         }
     }
@@ -156,5 +156,14 @@ public enum AuditValue: Codable, Sendable, Equatable, ExpressibleByStringLiteral
         } else {
             self = .object(try container.decode([String: AuditValue].self))
         }
+    }
+}
+
+extension AuditEntry {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let at = Column("at")
+        static let id = Column("id")
+        static let team = Column("team")
     }
 }

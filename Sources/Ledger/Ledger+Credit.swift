@@ -75,7 +75,7 @@ extension Ledger {
                 sql: """
                     DELETE FROM contributivity WHERE evaluationID IN (SELECT id FROM evaluations WHERE question = ?)
                     """, arguments: [question])
-            try CombinedScoreRecord.filter(Column("question") == question).deleteAll(db)
+            try CombinedScoreRecord.filter(CombinedScoreRecord.Columns.question == question).deleteAll(db)
             for record in records { try record.insert(db) }
             for record in combined { try record.insert(db) }
         }
@@ -90,7 +90,7 @@ extension Ledger {
 
     /// The combined and foldwise-best scores of a question.
     public func combinedScores(question: String) throws -> [CombinedScoreRecord] {
-        try database.read { db in try CombinedScoreRecord.filter(Column("question") == question).fetchAll(db) }
+        try database.read { db in try CombinedScoreRecord.filter(CombinedScoreRecord.Columns.question == question).fetchAll(db) }
     }
 
     /// Replaces every submission's credit shares; returns the ids of the submissions whose
@@ -172,9 +172,23 @@ extension Ledger {
     public func questionCredit(question: String) async throws -> (combined: [CombinedScoreRecord], startingKit: Double?) {
         try await database.read { db in
             (
-                try CombinedScoreRecord.filter(Column("question") == question).fetchAll(db),
+                try CombinedScoreRecord.filter(CombinedScoreRecord.Columns.question == question).fetchAll(db),
                 try Double.fetchOne(db, sql: "SELECT historical FROM starting_kit_credit WHERE question = ?", arguments: [question])
             )
         }
+    }
+}
+
+extension CombinedScoreRecord {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let question = Column("question")
+    }
+}
+
+extension CreditShareRecord {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let submissionID = Column("submissionID")
     }
 }

@@ -35,7 +35,7 @@ extension Ledger {
     /// The override in force (the latest, when it names a phase), or nil.
     public func phaseOverride() throws -> PhaseOverrideRecord? {
         try database.read { db in
-            try PhaseOverrideRecord.order(Column("id").desc).fetchOne(db).flatMap { $0.phase == nil ? nil : $0 }
+            try PhaseOverrideRecord.order(PhaseOverrideRecord.Columns.id.desc).fetchOne(db).flatMap { $0.phase == nil ? nil : $0 }
         }
     }
 
@@ -53,14 +53,14 @@ extension Ledger {
     /// - Throws: a GRDB error when the database cannot be read.
     public func phaseState() async throws -> (override: PhaseOverrideRecord?, revealed: Bool) {
         try await database.read { db in
-            let override = try PhaseOverrideRecord.order(Column("id").desc).fetchOne(db).flatMap { $0.phase == nil ? nil : $0 }
+            let override = try PhaseOverrideRecord.order(PhaseOverrideRecord.Columns.id.desc).fetchOne(db).flatMap { $0.phase == nil ? nil : $0 }
             return (override, try RevealRecord.fetchCount(db) > 0)
         }
     }
 
     /// The first reveal, or nil.
     public func firstReveal() throws -> RevealRecord? {
-        try database.read { db in try RevealRecord.order(Column("id")).fetchOne(db) }
+        try database.read { db in try RevealRecord.order(RevealRecord.Columns.id).fetchOne(db) }
     }
 
     /// The team's submissions that count in its quotas, with their times: all but those whose
@@ -72,11 +72,11 @@ extension Ledger {
     }
 
     static func quotaCountingSubmissionTimes(_ db: Database, team: String, countOwnErrors: Bool) throws -> [Date] {
-        let submissions = try SubmissionRecord.filter(Column("team") == team).fetchAll(db)
+        let submissions = try SubmissionRecord.filter(SubmissionRecord.Columns.team == team).fetchAll(db)
         let evaluations = Dictionary(
             grouping:
                 try EvaluationRecord
-                .filter(submissions.map { $0.id! }.contains(Column("submissionID"))).fetchAll(db), by: \.submissionID)
+                .filter(submissions.map { $0.id! }.contains(EvaluationRecord.Columns.submissionID)).fetchAll(db), by: \.submissionID)
         return submissions.filter { submission in
             let states = evaluations[submission.id!] ?? []
             if !states.isEmpty, states.allSatisfy(\.hubFault) { return false }
@@ -129,5 +129,19 @@ extension Ledger {
             try Row.fetchAll(db, sql: "SELECT submissionID, ancestorID FROM lineage ORDER BY submissionID, ancestorID")
                 .map { (submission: $0["submissionID"], ancestor: $0["ancestorID"]) }
         }
+    }
+}
+
+extension PhaseOverrideRecord {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let id = Column("id")
+    }
+}
+
+extension RevealRecord {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let id = Column("id")
     }
 }

@@ -39,7 +39,7 @@ extension Ledger {
     /// Earlier results of an evaluation, oldest first.
     public func scoreHistory(evaluationID: Int64) throws -> [ScoreHistoryRecord] {
         try database.read { db in
-            try ScoreHistoryRecord.filter(Column("evaluationID") == evaluationID).order(Column("id")).fetchAll(db)
+            try ScoreHistoryRecord.filter(ScoreHistoryRecord.Columns.evaluationID == evaluationID).order(ScoreHistoryRecord.Columns.id).fetchAll(db)
         }
     }
 
@@ -58,7 +58,7 @@ extension Ledger {
                     continue
                 }
                 var scores: [String: [String: Double]] = [:]
-                for record in try BaggedScoreRecord.filter(Column("evaluationID") == id).fetchAll(db) {
+                for record in try BaggedScoreRecord.filter(BaggedScoreRecord.Columns.evaluationID == id).fetchAll(db) {
                     scores[record.split.rawValue, default: [:]][record.scoreType] = record.value
                 }
                 let encoder = JSONEncoder()
@@ -104,5 +104,13 @@ public struct RescoreOutcome: Sendable, Equatable {
         self.queued = queued
         self.waiting = waiting
         self.running = running
+    }
+}
+
+extension ScoreHistoryRecord {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let evaluationID = Column("evaluationID")
+        static let id = Column("id")
     }
 }

@@ -53,8 +53,8 @@ extension Ledger {
             guard
                 var evaluation =
                     try EvaluationRecord
-                    .filter(Column("state") == EvaluationState.queued.rawValue && Column("leaseOwner") == nil)
-                    .order(Column("id"))
+                    .filter(EvaluationRecord.Columns.state == EvaluationState.queued.rawValue && EvaluationRecord.Columns.leaseOwner == nil)
+                    .order(EvaluationRecord.Columns.id)
                     .fetchOne(db)
             else { return nil }
             evaluation.state = .training
@@ -157,9 +157,9 @@ extension Ledger {
                 try evaluation.update(db)
                 return true
             }
-            try FoldScoreRecord.filter(Column("evaluationID") == evaluationID).deleteAll(db)
-            try BaggedScoreRecord.filter(Column("evaluationID") == evaluationID).deleteAll(db)
-            try FoldRunRecord.filter(Column("evaluationID") == evaluationID).deleteAll(db)
+            try FoldScoreRecord.filter(FoldScoreRecord.Columns.evaluationID == evaluationID).deleteAll(db)
+            try BaggedScoreRecord.filter(BaggedScoreRecord.Columns.evaluationID == evaluationID).deleteAll(db)
+            try FoldRunRecord.filter(FoldRunRecord.Columns.evaluationID == evaluationID).deleteAll(db)
             for record in outcome.foldRuns { try record.insert(db) }
             for record in outcome.foldScores { try record.insert(db) }
             for record in outcome.baggedScores { try record.insert(db) }
@@ -213,7 +213,7 @@ extension Ledger {
             let expired =
                 try EvaluationRecord
                 .filter(Self.heldByAWorker)
-                .filter(Column("leaseExpiresAt") == nil || Column("leaseExpiresAt") < now)
+                .filter(EvaluationRecord.Columns.leaseExpiresAt == nil || EvaluationRecord.Columns.leaseExpiresAt < now)
                 .fetchAll(db)
             for var evaluation in expired {
                 evaluation.leaseOwner = nil
@@ -246,7 +246,8 @@ extension Ledger {
 
     /// Evaluations a worker holds: running, or queued on a batch scheduler.
     static var heldByAWorker: SQLExpression {
-        ["training", "testing"].contains(Column("state")) || (Column("state") == "queued" && Column("leaseOwner") != nil)
+        ["training", "testing"].contains(EvaluationRecord.Columns.state)
+            || (EvaluationRecord.Columns.state == "queued" && EvaluationRecord.Columns.leaseOwner != nil)
     }
 
     /// The 1-based position of a queued evaluation in the queue (1 = next to run), or nil when
@@ -266,7 +267,7 @@ extension Ledger {
     /// The evaluations of a submission.
     public func evaluations(submissionID: Int64) throws -> [EvaluationRecord] {
         try database.read { db in
-            try EvaluationRecord.filter(Column("submissionID") == submissionID).order(Column("id")).fetchAll(db)
+            try EvaluationRecord.filter(EvaluationRecord.Columns.submissionID == submissionID).order(EvaluationRecord.Columns.id).fetchAll(db)
         }
     }
 

@@ -22,7 +22,8 @@ extension Ledger {
         treeID: String? = nil, codeFingerprint: String? = nil, at time: Date = Date()
     ) throws -> (submission: SubmissionRecord, created: Bool) {
         try database.write { db in
-            if let existing = try SubmissionRecord.filter(Column("team") == team && Column("name") == name).fetchOne(db) {
+            if let existing = try SubmissionRecord.filter(SubmissionRecord.Columns.team == team && SubmissionRecord.Columns.name == name).fetchOne(db)
+            {
                 try SubmissionReservation.deleteOne(db, key: ["team": team, "name": name])
                 return (existing, false)
             }
@@ -60,7 +61,7 @@ extension Ledger {
     /// The team's submission named `name`, or nil.
     public func submission(team: String, name: String) throws -> SubmissionRecord? {
         try database.read { db in
-            try SubmissionRecord.filter(Column("team") == team && Column("name") == name).fetchOne(db)
+            try SubmissionRecord.filter(SubmissionRecord.Columns.team == team && SubmissionRecord.Columns.name == name).fetchOne(db)
         }
     }
 
@@ -72,7 +73,7 @@ extension Ledger {
     /// The names the team has used for submissions.
     public func submissionNames(team: String) throws -> Set<String> {
         try database.read { db in
-            Set(try String.fetchAll(db, SubmissionRecord.select(Column("name")).filter(Column("team") == team)))
+            Set(try String.fetchAll(db, SubmissionRecord.select(SubmissionRecord.Columns.name).filter(SubmissionRecord.Columns.team == team)))
         }
     }
 
@@ -112,7 +113,7 @@ extension Ledger {
         try database.read { db in
             var found: [SubmissionRecord] = []
             for chunk in Array(commitIDs).chunked(500) {
-                found += try SubmissionRecord.filter(chunk.contains(Column("commitID"))).fetchAll(db)
+                found += try SubmissionRecord.filter(chunk.contains(SubmissionRecord.Columns.commitID)).fetchAll(db)
             }
             return found.sorted { $0.id! < $1.id! }
         }
@@ -123,7 +124,8 @@ extension Ledger {
     /// for requests (see ``submissionDetail(team:name:)``).
     public func submissionDetails() throws -> [SubmissionDetail] {
         try database.read { db in
-            try Self.details(db, of: try SubmissionRecord.order(Column("submittedAt"), Column("id")).fetchAll(db), wholeLedger: true)
+            try Self.details(
+                db, of: try SubmissionRecord.order(SubmissionRecord.Columns.submittedAt, SubmissionRecord.Columns.id).fetchAll(db), wholeLedger: true)
         }
     }
 
@@ -131,7 +133,10 @@ extension Ledger {
     /// - Throws: a GRDB error when the database cannot be read.
     public func submissionDetail(team: String, name: String) async throws -> SubmissionDetail? {
         try await database.read { db in
-            guard let submission = try SubmissionRecord.filter(Column("team") == team && Column("name") == name).fetchOne(db) else { return nil }
+            guard
+                let submission = try SubmissionRecord.filter(SubmissionRecord.Columns.team == team && SubmissionRecord.Columns.name == name).fetchOne(
+                    db)
+            else { return nil }
             return try Self.details(db, of: [submission], wholeLedger: false).first
         }
     }
@@ -140,7 +145,9 @@ extension Ledger {
     /// everything known about them.
     public func submissionDetails(commitID: String) throws -> [SubmissionDetail] {
         try database.read { db in
-            try Self.details(db, of: try SubmissionRecord.filter(Column("commitID") == commitID).order(Column("id")).fetchAll(db), wholeLedger: false)
+            try Self.details(
+                db, of: try SubmissionRecord.filter(SubmissionRecord.Columns.commitID == commitID).order(SubmissionRecord.Columns.id).fetchAll(db),
+                wholeLedger: false)
         }
     }
 

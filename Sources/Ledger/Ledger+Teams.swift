@@ -126,13 +126,13 @@ extension Ledger {
     /// All participating teams, by name (not the organisers').
     public func teams() throws -> [TeamRecord] {
         try database.read { db in
-            try TeamRecord.filter(!Self.reservedTeamNames.contains(Column("name"))).order(Column("name")).fetchAll(db)
+            try TeamRecord.filter(!Self.reservedTeamNames.contains(TeamRecord.Columns.name)).order(TeamRecord.Columns.name).fetchAll(db)
         }
     }
 
     /// Every login, organisers' included, by team then login.
     public func members() async throws -> [MemberRecord] {
-        try await database.read { db in try MemberRecord.order(Column("team"), Column("login")).fetchAll(db) }
+        try await database.read { db in try MemberRecord.order(MemberRecord.Columns.team, MemberRecord.Columns.login).fetchAll(db) }
     }
 
     /// True when the participating team exists.

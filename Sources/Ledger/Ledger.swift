@@ -8,8 +8,9 @@ import GRDB
 /// Safe to share between tasks and threads; several processes (the server and the git hooks
 /// it starts) may open the same file at once.
 public final class Ledger: Sendable {
-    /// The underlying GRDB pool.
-    public let database: DatabasePool
+    /// The underlying GRDB pool: the ledger's own functions are the way in; the package's
+    /// benchmarks and tests alone reach it (to make ledgers of many submissions quickly).
+    package let database: DatabasePool
 
     /// Opens (creating if needed) the ledger at `path` and brings its schema up to date.
     /// - Throws: a GRDB `DatabaseError` when the file cannot be opened or migrated.

@@ -173,3 +173,61 @@ public struct FoldRunRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
 }
 
 extension ScoreSplit: DatabaseValueConvertible {}
+
+extension BaggedScoreRecord {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let evaluationID = Column("evaluationID")
+    }
+}
+
+extension EvaluationRecord {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let id = Column("id")
+        static let leaseExpiresAt = Column("leaseExpiresAt")
+        static let leaseOwner = Column("leaseOwner")
+        static let state = Column("state")
+        static let submissionID = Column("submissionID")
+    }
+}
+
+extension FoldRunRecord {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let evaluationID = Column("evaluationID")
+    }
+}
+
+extension FoldScoreRecord {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let evaluationID = Column("evaluationID")
+    }
+}
+
+extension MemberRecord {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let login = Column("login")
+        static let team = Column("team")
+    }
+}
+
+extension SubmissionRecord {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let commitID = Column("commitID")
+        static let id = Column("id")
+        static let name = Column("name")
+        static let submittedAt = Column("submittedAt")
+        static let team = Column("team")
+    }
+}
+
+extension TeamRecord {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let name = Column("name")
+    }
+}

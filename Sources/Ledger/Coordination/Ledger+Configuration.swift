@@ -27,7 +27,7 @@ extension Ledger {
     /// The configuration in force (the latest applied), or nil before the first.
     /// - Throws: a GRDB error when the database cannot be read.
     public func activeConfiguration() throws -> ChallengeConfigurationRecord? {
-        try database.read { db in try ChallengeConfigurationRecord.order(Column("id").desc).fetchOne(db) }
+        try database.read { db in try ChallengeConfigurationRecord.order(ChallengeConfigurationRecord.Columns.id.desc).fetchOne(db) }
     }
 
     /// Makes `text` the configuration in force, recorded in the audit log with its hash, when
@@ -40,9 +40,9 @@ extension Ledger {
     ) throws -> ChallengeConfigurationRecord? {
         try database.write { db in
             let hash = ChallengeConfigurationRecord.hash(text)
-            let active = try ChallengeConfigurationRecord.order(Column("id").desc).fetchOne(db)
+            let active = try ChallengeConfigurationRecord.order(ChallengeConfigurationRecord.Columns.id.desc).fetchOne(db)
             if active?.sha256 == hash { return nil }
-            try check(try EvaluationRecord.filter(["training", "testing"].contains(Column("state"))).fetchAll(db))
+            try check(try EvaluationRecord.filter(["training", "testing"].contains(EvaluationRecord.Columns.state)).fetchAll(db))
             var record = ChallengeConfigurationRecord(id: nil, sha256: hash, text: text, appliedAt: time, appliedBy: actor)
             try record.insert(db)
             try Self.appendAudit(
@@ -52,5 +52,12 @@ extension Ledger {
                 ], at: time)
             return record
         }
+    }
+}
+
+extension ChallengeConfigurationRecord {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let id = Column("id")
     }
 }

@@ -77,7 +77,7 @@ extension Ledger {
     static func version(_ db: Database) throws -> LedgerVersion {
         var counters: [String: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT name, value FROM counters") { counters[row["name"]] = row["value"] }
-        let override = try PhaseOverrideRecord.order(Column("id").desc).fetchOne(db).flatMap { $0.phase == nil ? nil : $0 }
+        let override = try PhaseOverrideRecord.order(PhaseOverrideRecord.Columns.id.desc).fetchOne(db).flatMap { $0.phase == nil ? nil : $0 }
         return LedgerVersion(
             results: counters[LedgerCounter.results.rawValue] ?? 0, credit: counters[LedgerCounter.credit.rawValue] ?? 0,
             submissions: counters[LedgerCounter.submissions.rawValue] ?? 0, phaseOverride: override,

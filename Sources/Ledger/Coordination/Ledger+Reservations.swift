@@ -68,7 +68,7 @@ extension Ledger {
         countOwnErrors: Bool, quota: ([Date]) -> String?
     ) throws -> [(name: String, refusal: String)] {
         try database.write { db in
-            let reservations = try SubmissionReservation.filter(Column("team") == team).fetchAll(db)
+            let reservations = try SubmissionReservation.filter(SubmissionReservation.Columns.team == team).fetchAll(db)
             let used = Set(try String.fetchAll(db, sql: "SELECT name FROM submissions WHERE team = ?", arguments: [team]))
                 .union(reservations.map(\.name))
             var counted = try Self.quotaCountingSubmissionTimes(db, team: team, countOwnErrors: countOwnErrors) + reservations.map(\.reservedAt)
@@ -150,7 +150,8 @@ extension Ledger {
     /// after pre-receive, if their tag does not exist).
     public func reservations(before instant: Date) throws -> [SubmissionReservation] {
         try database.read { db in
-            try SubmissionReservation.filter(Column("reservedAt") < instant).order(Column("reservedAt")).fetchAll(db)
+            try SubmissionReservation.filter(SubmissionReservation.Columns.reservedAt < instant).order(SubmissionReservation.Columns.reservedAt)
+                .fetchAll(db)
         }
     }
 
@@ -159,5 +160,13 @@ extension Ledger {
         _ = try database.write { db in
             try SubmissionReservation.deleteOne(db, key: ["team": team, "name": name])
         }
+    }
+}
+
+extension SubmissionReservation {
+    /// The columns that the ledger's queries filter and order by.
+    public enum Columns {
+        static let reservedAt = Column("reservedAt")
+        static let team = Column("team")
     }
 }

@@ -234,10 +234,11 @@ extension Ledger {
         let evaluations = Dictionary(uniqueKeysWithValues: try EvaluationRecord.fetchAll(db, keys: ids).map { ($0.id!, $0) })
         let submissions = Dictionary(
             uniqueKeysWithValues: try SubmissionRecord.fetchAll(db, keys: Set(evaluations.values.map(\.submissionID))).map { ($0.id!, $0) })
-        let bagged = Dictionary(grouping: try BaggedScoreRecord.filter(ids.contains(Column("evaluationID"))).fetchAll(db), by: \.evaluationID)
+        let bagged = Dictionary(
+            grouping: try BaggedScoreRecord.filter(ids.contains(BaggedScoreRecord.Columns.evaluationID)).fetchAll(db), by: \.evaluationID)
         let credit = Dictionary(uniqueKeysWithValues: try ContributivityRecord.fetchAll(db, keys: ids).map { ($0.evaluationID, $0) })
         let shares = Dictionary(
-            grouping: try CreditShareRecord.filter(submissions.keys.contains(Column("submissionID"))).fetchAll(db),
+            grouping: try CreditShareRecord.filter(submissions.keys.contains(CreditShareRecord.Columns.submissionID)).fetchAll(db),
             by: \.submissionID)
         let entries = rows.compactMap { row -> LeaderboardEntry? in
             guard let evaluation = evaluations[row.id], let submission = submissions[evaluation.submissionID] else { return nil }
