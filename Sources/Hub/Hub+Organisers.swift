@@ -19,8 +19,8 @@ extension Hub {
     /// their previous scores in the score history; says which were queued, which already waited
     /// and which run now (those two are left alone).
     /// - Throws: ``HubError/unknownSubmission(_:)``; what ``rescore(evaluationIDs:by:)`` throws.
-    public func rescore(team: String, name: String, question: String? = nil, by actor: String) throws -> RescoreOutcome {
-        guard let record = try ledger.submission(team: team, name: name) else { throw HubError.unknownSubmission("\(team)/\(name)") }
+    public func rescore(_ key: SubmissionKey, question: String? = nil, by actor: String) throws -> RescoreOutcome {
+        guard let record = try ledger.submission(key) else { throw HubError.unknownSubmission("\(key)") }
         let ids = try ledger.evaluations(submissionID: record.id!).filter { question == nil || $0.question == question }.map { $0.id! }
         return try rescore(evaluationIDs: ids, by: actor)
     }

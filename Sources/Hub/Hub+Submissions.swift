@@ -42,7 +42,7 @@ extension Hub {
     ///   selection, when the frozen phase has begun, or when the team already selected its
     ///   `final_selection` submissions; ``HubError/unknownSubmission(_:)``; database errors.
     @discardableResult
-    public func selectForFinal(team: String, name: String, selected: Bool = true, by actor: String, now: Date = Date()) async throws -> Bool {
+    public func selectForFinal(_ key: SubmissionKey, selected: Bool = true, by actor: String, now: Date = Date()) async throws -> Bool {
         let limit = challenge.finalSelection
         guard limit > 0 else {
             throw HubError.finalSelectionRefused("this challenge has no final selection (final_selection in challenge.yaml): every submission counts")
@@ -51,12 +51,12 @@ extension Hub {
         if status.phase?.kind == .frozen || (status.phase == nil && status.nextChange == nil) {
             throw HubError.finalSelectionRefused("the final selection closed when the frozen phase began")
         }
-        guard let submission = try ledger.submission(team: team, name: name), let id = submission.id else {
-            throw HubError.unknownSubmission("\(team)/\(name)")
+        guard let submission = try ledger.submission(key), let id = submission.id else {
+            throw HubError.unknownSubmission("\(key)")
         }
         do {
             return selected
-                ? try ledger.selectForFinal(submissionID: id, team: team, limit: limit, by: actor, now: now)
+                ? try ledger.selectForFinal(submissionID: id, team: key.team, limit: limit, by: actor, now: now)
                 : try ledger.unselectForFinal(submissionID: id, by: actor, now: now)
         } catch let error as FinalSelectionError {
             throw HubError.finalSelectionRefused(error.description)

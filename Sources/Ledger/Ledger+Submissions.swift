@@ -59,9 +59,9 @@ extension Ledger {
     }
 
     /// The team's submission named `name`, or nil.
-    public func submission(team: String, name: String) throws -> SubmissionRecord? {
+    public func submission(_ key: SubmissionKey) throws -> SubmissionRecord? {
         try database.read { db in
-            try SubmissionRecord.filter(SubmissionRecord.Columns.team == team && SubmissionRecord.Columns.name == name).fetchOne(db)
+            try SubmissionRecord.filter(SubmissionRecord.Columns.team == key.team && SubmissionRecord.Columns.name == key.name).fetchOne(db)
         }
     }
 
@@ -92,18 +92,18 @@ extension Ledger {
     }
 
     /// Every submission's team, name and commit, oldest first: what open.git publishes.
-    public func submissionCommits() throws -> [(team: String, name: String, commitID: String)] {
+    public func submissionCommits() throws -> [(key: SubmissionKey, commitID: String)] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT team, name, commitID FROM submissions ORDER BY id")
-                .map { (team: $0["team"], name: $0["name"], commitID: $0["commitID"]) }
+                .map { (key: SubmissionKey(team: $0["team"], name: $0["name"]), commitID: $0["commitID"]) }
         }
     }
 
-    /// Every submission's id, team, name and submission time, oldest first.
-    public func submissionIdentities() throws -> [(id: Int64, team: String, name: String, submittedAt: Date)] {
+    /// Every submission's id, team and name, and submission time, oldest first.
+    public func submissionIdentities() throws -> [(id: Int64, key: SubmissionKey, submittedAt: Date)] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT id, team, name, submittedAt FROM submissions ORDER BY id")
-                .map { (id: $0["id"], team: $0["team"], name: $0["name"], submittedAt: $0["submittedAt"]) }
+                .map { (id: $0["id"], key: SubmissionKey(team: $0["team"], name: $0["name"]), submittedAt: $0["submittedAt"]) }
         }
     }
 
@@ -131,11 +131,12 @@ extension Ledger {
 
     /// One submission with everything known about it, or nil: a handful of indexed reads.
     /// - Throws: a GRDB error when the database cannot be read.
-    public func submissionDetail(team: String, name: String) async throws -> SubmissionDetail? {
+    public func submissionDetail(_ key: SubmissionKey) async throws -> SubmissionDetail? {
         try await database.read { db in
             guard
-                let submission = try SubmissionRecord.filter(SubmissionRecord.Columns.team == team && SubmissionRecord.Columns.name == name).fetchOne(
-                    db)
+                let submission = try SubmissionRecord.filter(SubmissionRecord.Columns.team == key.team && SubmissionRecord.Columns.name == key.name)
+                    .fetchOne(
+                        db)
             else { return nil }
             return try Self.details(db, of: [submission], wholeLedger: false).first
         }

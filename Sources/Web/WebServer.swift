@@ -118,7 +118,7 @@ public struct WebServer: Sendable {
         signedIn.get("/api/v1/openapi.yaml") { _, _ -> Response in try APIHandlers.openAPIDocument() }
         signedIn.get("/api/v1/submissions/{team}/{name}") { _, context -> Response in
             try await api.submission(
-                team: try context.parameters.require("team"), name: try context.parameters.require("name"),
+                SubmissionKey(team: try context.parameters.require("team"), name: try context.parameters.require("name")),
                 viewer: try context.requireMember())
         }
         pages.add(to: signedIn)

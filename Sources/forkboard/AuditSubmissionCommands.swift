@@ -2,6 +2,7 @@ import ArgumentParser
 import Credit
 import Foundation
 import Hub
+import Ledger
 
 extension AuditCommand {
     struct Submission: AsyncParsableCommand {
@@ -9,7 +10,7 @@ extension AuditCommand {
             abstract: "A submission's provenance: commit and tree, pusher and time, phase, lineage and credit, reuse, and what it was evaluated with."
         )
         @Argument(help: "TEAM/NAME")
-        var submission: SubmissionArgument
+        var submission: SubmissionKey
         @OptionGroup var hubOptions: HubOptions
         @Option(help: "table or json.")
         var format: LeaderboardFormatter.Format = .table
@@ -20,7 +21,7 @@ extension AuditCommand {
             let reuse = try ReuseReport(hub: hub).matches(minimumLines: 3).filter { $0.later == key }.map {
                 "\($0.laterFile):\($0.laterLines.lowerBound)-\($0.laterLines.upperBound) matches \($0.earlier) \($0.earlierFile):\($0.earlierLines.lowerBound)-\($0.earlierLines.upperBound) (\($0.matchedLines) lines)"
             }
-            let report = try await ProvenanceReport.make(hub: hub, team: submission.team, name: submission.name, reuse: reuse)
+            let report = try await ProvenanceReport.make(hub: hub, key: submission, reuse: reuse)
             switch format {
             case .json:
                 say(try LeaderboardFormatter.json(report), terminator: "")

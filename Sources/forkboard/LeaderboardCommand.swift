@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hub
+import Ledger
 
 extension LeaderboardFormatter.Format: ExpressibleByArgument {}
 
@@ -85,7 +86,7 @@ struct SelectCommand: AsyncParsableCommand {
             "Select a submission for the final (private) leaderboard, for its team (final_selection in challenge.yaml; before the frozen phase).")
 
     @Argument(help: "TEAM/NAME of the submission.")
-    var submission: SubmissionArgument
+    var submission: SubmissionKey
 
     @Flag(help: "Remove it from the team's selection instead.")
     var unselect = false
@@ -94,7 +95,7 @@ struct SelectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let hub = try hubOptions.open()
-        let changed = try await hub.selectForFinal(team: submission.team, name: submission.name, selected: !unselect, by: organiserName())
+        let changed = try await hub.selectForFinal(submission, selected: !unselect, by: organiserName())
         say(
             unselect
                 ? (changed ? "\(submission.description) is no longer selected" : "\(submission.description) was not selected")

@@ -10,13 +10,13 @@ struct CancelCommand: AsyncParsableCommand {
         abstract: "Stop a queued or running evaluation (the name stays used; no quota is given back).")
 
     @Argument(help: "TEAM/NAME of the submission.")
-    var submission: SubmissionArgument
+    var submission: SubmissionKey
 
     @OptionGroup var hubOptions: HubOptions
 
     func run() async throws {
         let hub = try hubOptions.open()
-        guard let record = try hub.ledger.submission(team: submission.team, name: submission.name) else {
+        guard let record = try hub.ledger.submission(submission) else {
             throw ValidationError("no submission '\(submission.description)'")
         }
         let cancellation = try await hub.cancel(submissionID: record.id!, by: organiserName())

@@ -27,10 +27,10 @@ struct RescoreCommand: AsyncParsableCommand {
         let hub = try hubOptions.open()
         let details = try hub.ledger.submissionDetails()
         let wanted = Set(submissions)
-        for name in wanted where !details.contains(where: { "\($0.submission.team)/\($0.submission.name)" == name }) {
+        for name in wanted where !details.contains(where: { "\($0.submission.key)" == name }) {
             throw ValidationError("no submission '\(name)'")
         }
-        let ids = details.filter { all || wanted.contains("\($0.submission.team)/\($0.submission.name)") }
+        let ids = details.filter { all || wanted.contains("\($0.submission.key)") }
             .flatMap(\.evaluations).map(\.record).filter { question == nil || $0.question == question }.map { $0.id! }
         let outcome = try hub.rescore(evaluationIDs: ids, by: organiserName())
         var lines = [
@@ -71,7 +71,7 @@ struct PredictCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "TEAM/NAME")
-    var submission: SubmissionArgument
+    var submission: SubmissionKey
 
     @Option(help: "A CSV with the id column and the question's features.")
     var input: String
@@ -96,7 +96,7 @@ struct PredictCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Prediction(hub: try hubOptions.open()).predict(
-            team: submission.team, name: submission.name, questionName: question,
+            submission, questionName: question,
             input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
             mode: retrain ? .retrain : ensemble ? .ensemble : .foldModels)
         say("Predictions written to \(output)")

@@ -22,19 +22,20 @@ struct FinalSelectionTests {
         #expect(board.rows.map { "\($0.team)/\($0.submission)" } == ["alice/s2", "bob/s1"])
         #expect(board.rows.first?.privateScore == 0.5 && board.rows.first?.selected == false)
 
-        #expect(try await hub.selectForFinal(team: "alice", name: "s0", by: "alice"))
+        #expect(try await hub.selectForFinal(SubmissionKey(team: "alice", name: "s0"), by: "alice"))
         board = try FinalLeaderboard.make(hub: hub)
         #expect(board.rows.map { "\($0.team)/\($0.submission)" } == ["bob/s1", "alice/s0"], "alice's choice counts, even when worse")
         #expect(board.rows.last?.selected == true)
 
-        await #expect { try await hub.selectForFinal(team: "alice", name: "s2", by: "alice") } throws: { error in
+        await #expect { try await hub.selectForFinal(SubmissionKey(team: "alice", name: "s2"), by: "alice") } throws: { error in
             "\(error)".contains("team alice has already selected 1 submission(s) for the final leaderboard (s0)")
         }
-        #expect(try await hub.selectForFinal(team: "alice", name: "s0", selected: false, by: "alice"))
-        #expect(try await hub.selectForFinal(team: "alice", name: "s2", by: "alice"))
+        #expect(try await hub.selectForFinal(SubmissionKey(team: "alice", name: "s0"), selected: false, by: "alice"))
+        #expect(try await hub.selectForFinal(SubmissionKey(team: "alice", name: "s2"), by: "alice"))
         // The frozen phase closes the selection (the fixture's starts in two days).
         await #expect {
-            try await hub.selectForFinal(team: "alice", name: "s2", selected: false, by: "alice", now: Date().addingTimeInterval(2.5 * 86_400))
+            try await hub.selectForFinal(
+                SubmissionKey(team: "alice", name: "s2"), selected: false, by: "alice", now: Date().addingTimeInterval(2.5 * 86_400))
         } throws: { error in
             "\(error)".contains("the final selection closed when the frozen phase began")
         }

@@ -198,7 +198,7 @@ struct OrganiserPagesTests {
             try await Self.post(client, "/organisers/rescore", session, "submission=bob/s1") { response in
                 #expect(response.status == .seeOther && response.headers[.location] == "/submissions/bob/s1")
             }
-            let record = try #require(try hub.ledger.submission(team: "bob", name: "s1"))
+            let record = try #require(try hub.ledger.submission(SubmissionKey(team: "bob", name: "s1")))
             #expect(try hub.ledger.evaluations(submissionID: record.id!).first?.state == .queued)
             // A second click while it waits: no second history row.
             try await Self.post(client, "/organisers/rescore", session, "submission=bob/s1") { #expect($0.status == .seeOther) }

@@ -73,7 +73,7 @@ final class WebFixture: @unchecked Sendable {
     func recordScored(team: String, name: String, question: String, scores: [(ScoreSplit, String, Double)]) async throws {
         try record(team: team, name: name, questions: [question])
         // Claim the queue up to this submission's evaluation; the others go back to it.
-        let submissionID = try #require(try hub.ledger.submission(team: team, name: name)?.id)
+        let submissionID = try #require(try hub.ledger.submission(SubmissionKey(team: team, name: name))?.id)
         var others: [Int64] = []
         while let claimed = try await hub.ledger.claimNextEvaluation(owner: "web-fixture", leaseSeconds: 30) {
             guard claimed.submissionID == submissionID else {

@@ -225,8 +225,9 @@ struct WebPagesTests {
         #expect(parents[3] == [2] && parents[2] == [1] && parents[4] == [1])
         let dot = LineageGraph.dot(
             nodes: [
-                .init(id: 1, team: "alice", name: "a", contributivity: 0.25), .init(id: 2, team: "bob", name: "b \"quoted\"", contributivity: nil),
-                .init(id: 3, team: "alice", name: "c", contributivity: 1),
+                .init(id: 1, key: SubmissionKey(team: "alice", name: "a"), contributivity: 0.25),
+                .init(id: 2, key: SubmissionKey(team: "bob", name: "b \"quoted\""), contributivity: nil),
+                .init(id: 3, key: SubmissionKey(team: "alice", name: "c"), contributivity: 1),
             ], parents: [2: [1], 3: [2]])
         #expect(dot.contains("s1 -> s2;") && dot.contains("s2 -> s3;") && !dot.contains("s1 -> s3;"))
         #expect(dot.contains("fillcolor=\"#4e79a7\"") && dot.contains("fillcolor=\"#f28e2b\""), "one colour per team")
@@ -344,8 +345,8 @@ extension WebPagesTests {
     @Test func aSubmissionsPageListsTheCreditOthersGiveIt() async throws {
         let fixture = try await WebFixture(submissions: 2)
         let ledger = fixture.hub.ledger
-        let s0 = try #require(try ledger.submission(team: "alice", name: "s0")?.id)
-        let s1 = try #require(try ledger.submission(team: "bob", name: "s1")?.id)
+        let s0 = try #require(try ledger.submission(SubmissionKey(team: "alice", name: "s0"))?.id)
+        let s1 = try #require(try ledger.submission(SubmissionKey(team: "bob", name: "s1"))?.id)
         _ = try ledger.replaceCreditShares([
             CreditShareRecord(submissionID: s0, owner: "alice/s0", fraction: 1, source: .measured),
             CreditShareRecord(submissionID: s1, owner: "alice/s0", fraction: 0.4, source: .measured),

@@ -80,7 +80,7 @@ public struct Contributivity: Sendable {
                     })
                 blended.append(BlendedSubmission(team: detail.submission.team, name: detail.submission.name, evaluationID: evaluation.record.id!))
             } catch {
-                skipped.append("\(detail.submission.team)/\(detail.submission.name): \(error)")
+                skipped.append("\(detail.submission.key): \(error)")
             }
         }
         guard !submissions.isEmpty else { return (data, blended, nil, skipped) }

@@ -44,7 +44,7 @@ public final class LineageCreditComputation {
         guard let lineage else { return [] }
         for submission in submissions.dropFirst(lineage.submissions.count) { try lineage.append(submission) }
         let result = lineage.result
-        let ids = Dictionary(uniqueKeysWithValues: details.map { ("\($0.submission.team)/\($0.submission.name)", $0.submission.id!) })
+        let ids = Dictionary(uniqueKeysWithValues: details.map { ("\($0.submission.key)", $0.submission.id!) })
         var changed = try hub.ledger.replaceCreditShares(
             result.submissions.flatMap { shares -> [CreditShareRecord] in
                 guard let id = ids[shares.key] else { return [] }
@@ -59,7 +59,7 @@ public final class LineageCreditComputation {
                 guard let evaluation = detail.evaluations.first(where: { $0.record.question == question.name }),
                     let value = contributivities[evaluation.record.id!]?.value
                 else { continue }
-                let key = "\(detail.submission.team)/\(detail.submission.name)"
+                let key = "\(detail.submission.key)"
                 byKey[key] = value
                 evaluationOf[key] = evaluation.record.id!
             }

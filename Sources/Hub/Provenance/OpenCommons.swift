@@ -41,9 +41,9 @@ public struct OpenCommons {
         let existing = Set(try repository.references(matching: "refs/heads/*").map(\.name))
         var published = 0
         for submission in try hub.ledger.submissionCommits() {
-            let ref = "refs/heads/\(submission.team)/\(submission.name)"
+            let ref = "refs/heads/\(submission.key)"
             guard !existing.contains(ref), let commit = ObjectID(hex: submission.commitID) else { continue }
-            try repository.setReference(ref, to: commit, force: true, logMessage: "publish \(submission.team)/\(submission.name)")
+            try repository.setReference(ref, to: commit, force: true, logMessage: "publish \(submission.key)")
             published += 1
         }
         try setHeadIfMissing(repository)
@@ -52,10 +52,10 @@ public struct OpenCommons {
 
     /// Publishes one submission as `refs/heads/<team>/<name>`.
     /// - Throws: Git errors.
-    public func publish(team: String, name: String, commitID: ObjectID) throws {
+    public func publish(_ key: SubmissionKey, commitID: ObjectID) throws {
         try ensureRepository()
         let repository = try Repository.open(at: repositoryURL.path)
-        try repository.setReference("refs/heads/\(team)/\(name)", to: commitID, force: true, logMessage: "publish \(team)/\(name)")
+        try repository.setReference("refs/heads/\(key)", to: commitID, force: true, logMessage: "publish \(key)")
         try setHeadIfMissing(repository)
     }
 

@@ -22,7 +22,7 @@ public enum CreditTrailerCheck {
         for (index, key) in earlier.enumerated() { indices[key.key] = index }
         let open = submission.phase.flatMap { hub.challenge.schedule.phase(named: $0) }.map { $0.kind != .closed } ?? false
         let checked = CreditTrailerValidation.fractions(
-            of: trailers, giver: earlier.count, giverKey: "\(submission.team)/\(submission.name)", indices: indices,
+            of: trailers, giver: earlier.count, giverKey: "\(submission.key)", indices: indices,
             isVisible: { _, receiver in open || earlier[receiver].team == submission.team })
         return parseProblems + checked.problems
     }

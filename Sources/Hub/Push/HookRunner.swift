@@ -159,7 +159,7 @@ public struct HookRunner: Sendable {
             for update in updates {
                 let name = update.submissionName!
                 do {
-                    let accepted = try intake.accept(team: team, name: name, pusher: pusher, description: description)
+                    let accepted = try intake.accept(SubmissionKey(team: team, name: name), pusher: pusher, description: description)
                     let position = accepted.queuePositions.min().map { "queued (position \($0))" } ?? "evaluation started"
                     let follow = baseURL.isEmpty ? "" : "; follow it at \(baseURL)/api/v1/submissions/\(team)/\(name)"
                     lines.append("submission \(name) accepted, \(position)\(follow)")

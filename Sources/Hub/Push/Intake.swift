@@ -30,15 +30,16 @@ public struct Intake {
     /// - Parameters:
     ///   - pusher: the authenticated login, or `unknown`.
     /// - Throws: ``GitError`` when the commit cannot be copied; database errors.
-    public func accept(team: String, name: String, pusher: String, description: String? = nil, at time: Date = Date()) throws -> Accepted {
+    public func accept(_ key: SubmissionKey, pusher: String, description: String? = nil, at time: Date = Date()) throws -> Accepted {
+        let (team, name) = (key.team, key.name)
         let ledgerRepository = try Repository.open(at: hub.paths.ledgerRepository.path)
         let teamRepository = try Repository.open(at: hub.paths.teamRepository(team).path)
         guard let tag = try teamRepository.referenceTarget("\(PushUpdate.submissionTagPrefix)\(name)") else {
-            throw HubError.unknownSubmission("\(team)/\(name)")
+            throw HubError.unknownSubmission("\(key)")
         }
         let commitID = try teamRepository.peelToCommit(tag)
         try ledgerRepository.copyObjects(reachableFrom: commitID, in: teamRepository)
-        try ledgerRepository.setReference("refs/submissions/\(team)/\(name)", to: commitID, force: true, logMessage: "submission \(team)/\(name)")
+        try ledgerRepository.setReference("refs/submissions/\(key)", to: commitID, force: true, logMessage: "submission \(key)")
         let tree = try ledgerRepository.commit(commitID).treeID
         let questions = try hub.questions { path in try ledgerRepository.entry(atPath: path, inTree: tree)?.kind == .blob }.map(\.name)
         let status = try PhaseClock(hub: hub).status(at: time)
@@ -47,10 +48,10 @@ public struct Intake {
             team: team, name: name, commitID: commitID.hex, pusher: pusher, questions: questions, phase: status.phase?.name,
             description: description, ancestors: ancestors, treeID: tree.hex,
             // Pre-receive fingerprinted this tree when it reserved the name: read every blob once.
-            codeFingerprint: try hub.ledger.reservation(team: team, name: name)?.codeFingerprint
+            codeFingerprint: try hub.ledger.reservation(key)?.codeFingerprint
                 ?? CodeFingerprint.of(tree: tree, in: ledgerRepository),
             at: time)
-        if status.isCommonsOpen { try OpenCommons(hub: hub).publish(team: team, name: name, commitID: commitID) }
+        if status.isCommonsOpen { try OpenCommons(hub: hub).publish(key, commitID: commitID) }
         let positions = try hub.ledger.evaluations(submissionID: submission.id!).compactMap { evaluation in
             try hub.ledger.queuePosition(evaluationID: evaluation.id!)
         }
@@ -68,7 +69,7 @@ public struct Intake {
             for reservation in (try? hub.ledger.reservations(before: now.addingTimeInterval(-reservationSeconds))) ?? [] {
                 let path = hub.paths.teamRepository(reservation.team).path
                 let tag = (try? Repository.open(at: path).referenceTarget("\(PushUpdate.submissionTagPrefix)\(reservation.name)")) ?? nil
-                if tag == nil { try? hub.ledger.dropReservation(team: reservation.team, name: reservation.name) }
+                if tag == nil { try? hub.ledger.dropReservation(reservation.key) }
             }
         }
         let ledgerRepository = try Repository.open(at: hub.paths.ledgerRepository.path)
@@ -90,7 +91,7 @@ public struct Intake {
                 let name = String(ref.dropFirst(PushUpdate.submissionTagPrefix.count))
                 guard !known.contains(name), PushPolicy.isValidSubmissionName(name) else { continue }
                 // One tag that cannot be recorded must not keep the others from being recorded.
-                if let accepted = try? accept(team: team.name, name: name, pusher: "unknown") { recorded.append(accepted) }
+                if let accepted = try? accept(SubmissionKey(team: team.name, name: name), pusher: "unknown") { recorded.append(accepted) }
             }
         }
         return recorded

@@ -73,7 +73,7 @@ public struct EvaluationWorker: Sendable {
                 label: "evaluation \(evaluationID)")
             return true
         }
-        let label = "\(submission.team)/\(submission.name) on \(question.name)"
+        let label = "\(submission.key) on \(question.name)"
         logger.info("evaluating \(label) (attempt \(evaluation.attempts), \(owner))")
         let owner = self.owner
         let leaseSeconds = self.leaseSeconds

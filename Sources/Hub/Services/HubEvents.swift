@@ -9,7 +9,7 @@ enum HubEvents {
     static func scored(_ evaluation: EvaluationRecord, hub: Hub, webhooks: WebhookDispatcher) async {
         guard let id = evaluation.id, let submission = try? await hub.ledger.fetchSubmission(id: evaluation.submissionID),
             let question = hub.challenge.question(named: evaluation.question),
-            let detail = try? await hub.ledger.submissionDetail(team: submission.team, name: submission.name),
+            let detail = try? await hub.ledger.submissionDetail(submission.key),
             let scored = detail.evaluations.first(where: { $0.record.id == id })
         else { return }
         let ranking = Leaderboard.rankingSpecification(of: question, in: hub.challenge)
@@ -22,13 +22,13 @@ enum HubEvents {
         await webhooks.notify(
             .init(
                 kind: .submissionScored,
-                text: "\(submission.team)/\(submission.name) scored on \(question.name): \(ranking.scoreType) \(shown) (\(ranking.split.rawValue))",
+                text: "\(submission.key) scored on \(question.name): \(ranking.scoreType) \(shown) (\(ranking.split.rawValue))",
                 fields: fields))
         if (try? await hub.ledger.isBestOnItsQuestion(evaluationID: id)) == true {
             await webhooks.notify(
                 .init(
                     kind: .newBestScore,
-                    text: "New best on \(question.name): \(submission.team)/\(submission.name), \(ranking.scoreType) \(shown)",
+                    text: "New best on \(question.name): \(submission.key), \(ranking.scoreType) \(shown)",
                     fields: fields))
         }
     }

@@ -57,7 +57,7 @@ struct MaintenanceService: Service {
                             }
                             unappliedFileWarned = !applied
                             for accepted in try await BlockingWork.run({ try Intake(hub: hub).reconcile() }) {
-                                logger.notice("recorded \(accepted.submission.team)/\(accepted.submission.name), which a push left unrecorded")
+                                logger.notice("recorded \(accepted.submission.key), which a push left unrecorded")
                             }
                         }
                     } catch is CancellationError {

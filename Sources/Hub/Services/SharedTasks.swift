@@ -150,7 +150,7 @@ extension EvaluationWorker {
                 question: evaluation.question))
         do {
             let runner = try SharedTaskExecutor.runner(for: directory)
-            logger.info("helping with \(label) (\(submission.team)/\(submission.name))")
+            logger.info("helping with \(label) (\(submission.key))")
             if let ended = try await SharedTaskExecutor.run(
                 task, of: claimed, runner: runner, ledger: ledger, owner: owner,
                 leaseSeconds: leaseSeconds, progress: { _, _ in })

@@ -46,7 +46,7 @@ public struct Export {
         let details = try hub.ledger.submissionDetails()
         var data: [String: QuestionData] = [:]
         for (view, detail) in zip(views, details) {
-            let key = "\(view.team)/\(view.submission)"
+            let key = "\(view.key)"
             submissions.append([
                 view.team, view.submission, view.commit, view.pusher, view.submittedAt, view.phase ?? "", view.state, view.description ?? "",
             ])

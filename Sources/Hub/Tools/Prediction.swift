@@ -29,13 +29,13 @@ public struct Prediction {
     /// - Throws: ``HubError`` for an unknown submission or question or a failed run;
     ///   ``Evaluation/QuestionData/DataError`` for input that cannot be cut;
     ///   ``PredictionsReader/PredictionsError`` when the code's predictions are invalid.
-    public func predict(team: String, name: String, questionName: String?, input: URL, output: URL, mode: Mode) async throws {
-        guard let submission = try hub.ledger.submission(team: team, name: name) else { throw HubError.unknownSubmission("\(team)/\(name)") }
+    public func predict(_ key: SubmissionKey, questionName: String?, input: URL, output: URL, mode: Mode) async throws {
+        guard let submission = try hub.ledger.submission(key) else { throw HubError.unknownSubmission("\(key)") }
         let evaluations = try hub.ledger.evaluations(submissionID: submission.id!).filter { $0.state == .scored }
         guard let evaluation = evaluations.first(where: { questionName == nil || $0.question == questionName }),
             let question = hub.challenge.question(named: evaluation.question), !question.isPredictionsOnly
         else {
-            throw HubError.unknownQuestion(questionName ?? "(no scored code question for \(team)/\(name))")
+            throw HubError.unknownQuestion(questionName ?? "(no scored code question for \(key))")
         }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-predict-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: work) }
@@ -51,9 +51,9 @@ public struct Prediction {
         switch mode {
         case .foldModels:
             predictions = averageOverFolds(
-                try await foldPredictions(team: team, name: name, question: question, inputs: inputs, ids: ids, work: work))
+                try await foldPredictions(key, question: question, inputs: inputs, ids: ids, work: work))
         case .retrain:
-            let tree = try treeDirectory(team: team, name: name, question: question, work: work)
+            let tree = try treeDirectory(key, question: question, work: work)
             let model = work.appendingPathComponent("model")
             try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
             try await run(question.trainCommand, question: question, tree: tree, inputs: inputs, model: model, output: nil, step: "train")
@@ -68,7 +68,7 @@ public struct Prediction {
                 for index in ensemble {
                     if byMember[index] == nil {
                         let member = members[index]
-                        let tree = try treeDirectory(team: member.team, name: member.name, question: question, work: work)
+                        let tree = try treeDirectory(SubmissionKey(team: member.team, name: member.name), question: question, work: work)
                         let model = hub.evaluationContext.runDirectory(team: member.team, submission: member.name, question: question.name)
                             .appendingPathComponent("fold-\(fold)/model")
                         byMember[index] = try await predictWith(
@@ -84,10 +84,9 @@ public struct Prediction {
         try Self.write(predictions, ids: ids, question: question, to: output)
     }
 
-    private func foldPredictions(team: String, name: String, question: Question, inputs: URL, ids: [String], work: URL) async throws -> [Predictions]
-    {
-        let tree = try treeDirectory(team: team, name: name, question: question, work: work)
-        let run = hub.evaluationContext.runDirectory(team: team, submission: name, question: question.name)
+    private func foldPredictions(_ key: SubmissionKey, question: Question, inputs: URL, ids: [String], work: URL) async throws -> [Predictions] {
+        let tree = try treeDirectory(key, question: question, work: work)
+        let run = hub.evaluationContext.runDirectory(team: key.team, submission: key.name, question: question.name)
         var result: [Predictions] = []
         var fold = 0
         while FileManager.default.fileExists(atPath: run.appendingPathComponent("fold-\(fold)/model").path) {
@@ -97,7 +96,7 @@ public struct Prediction {
                     inputs: inputs, ids: ids, work: work.appendingPathComponent("fold-\(fold)")))
             fold += 1
         }
-        guard !result.isEmpty else { throw HubError.preparationFailed("no stored fold models for \(team)/\(name) on \(question.name)") }
+        guard !result.isEmpty else { throw HubError.preparationFailed("no stored fold models for \(key) on \(question.name)") }
         return result
     }
 
@@ -109,14 +108,15 @@ public struct Prediction {
     }
 
     /// The submission's tree: the evaluation's copy, else exported from the ledger.
-    private func treeDirectory(team: String, name: String, question: Question, work: URL) throws -> URL {
-        let stored = hub.evaluationContext.runDirectory(team: team, submission: name, question: question.name).appendingPathComponent("tree")
+    private func treeDirectory(_ key: SubmissionKey, question: Question, work: URL) throws -> URL {
+        let stored = hub.evaluationContext.runDirectory(team: key.team, submission: key.name, question: question.name).appendingPathComponent("tree")
         if FileManager.default.fileExists(atPath: stored.path) { return stored }
-        guard let submission = try hub.ledger.submission(team: team, name: name), let commit = ObjectID(hex: submission.commitID) else {
-            throw HubError.unknownSubmission("\(team)/\(name)")
+        guard let submission = try hub.ledger.submission(key), let commit = ObjectID(hex: submission.commitID)
+        else {
+            throw HubError.unknownSubmission("\(key)")
         }
         let repository = try Repository.open(at: hub.paths.ledgerRepository.path)
-        let target = work.appendingPathComponent("tree-\(team)-\(name)")
+        let target = work.appendingPathComponent("tree-\(key.team)-\(key.name)")
         try repository.export(tree: try repository.commit(commit).treeID, to: target)
         return target
     }

@@ -167,7 +167,7 @@ public struct Leaderboard: Sendable, Equatable, Codable {
             for record in entry.baggedScores where options.visibleSplits.contains(record.split.rawValue) {
                 scores[record.split.rawValue, default: [:]][record.scoreType] = record.value
             }
-            let key = "\(entry.submission.team)/\(entry.submission.name)"
+            let key = "\(entry.submission.key)"
             let measured = entry.creditShares.filter { $0.source == .measured }
             let declared = entry.creditShares.filter { $0.source == .declared }
             return LeaderboardRow(

@@ -57,10 +57,10 @@ public struct ProvenanceReport: Encodable, Sendable {
 
     /// The report of `team/name`.
     /// - Throws: ``HubError/unknownSubmission(_:)``, Git or database errors.
-    public static func make(hub: Hub, team: String, name: String, reuse: [String] = []) async throws -> ProvenanceReport {
-        guard let view = try await SubmissionView.make(hub: hub, team: team, name: name, includeLogs: false, visibleSplits: ScoreVisibility.all),
-            let detail = try await hub.ledger.submissionDetail(team: team, name: name)
-        else { throw HubError.unknownSubmission("\(team)/\(name)") }
+    public static func make(hub: Hub, key: SubmissionKey, reuse: [String] = []) async throws -> ProvenanceReport {
+        guard let view = try await SubmissionView.make(hub: hub, key: key, includeLogs: false, visibleSplits: ScoreVisibility.all),
+            let detail = try await hub.ledger.submissionDetail(key)
+        else { throw HubError.unknownSubmission("\(key)") }
         let repository = try Repository.open(at: hub.paths.ledgerRepository.path)
         let commit = try ObjectID(hex: view.commit).map { try repository.commit($0) }
         let decoder = JSONDecoder()
@@ -79,7 +79,7 @@ public struct ProvenanceReport: Encodable, Sendable {
                 batchJob: evaluation.record.executorJobID, scores: scores, environment: environment, history: history)
         }
         return ProvenanceReport(
-            team: team, submission: name, commit: view.commit, tree: commit?.treeID.hex ?? "", pusher: view.pusher,
+            team: key.team, submission: key.name, commit: view.commit, tree: commit?.treeID.hex ?? "", pusher: view.pusher,
             submittedAt: view.submittedAt, phase: view.phase, parents: view.parents, derivesFrom: view.derivesFrom,
             credits: view.credits, measuredCredits: view.measuredCredits, declaredCredits: view.declaredCredits, reuse: reuse,
             evaluations: evaluations,

@@ -49,7 +49,7 @@ public struct ResourceReport: Sendable, Codable, Equatable {
             let runs = detail.evaluations.flatMap(\.foldRuns)
             lines.append(
                 Line(
-                    name: "\(detail.submission.team)/\(detail.submission.name)", submissions: 1,
+                    name: "\(detail.submission.key)", submissions: 1,
                     trainSeconds: runs.reduce(0) { $0 + $1.trainSeconds },
                     testSeconds: runs.reduce(0) { $0 + $1.testSeconds },
                     cpuSeconds: runs.reduce(0) { $0 + ($1.trainCPUSeconds ?? 0) + ($1.testCPUSeconds ?? 0) },

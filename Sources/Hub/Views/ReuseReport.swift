@@ -19,7 +19,7 @@ public struct ReuseReport {
     public func matches(minimumLines: Int) throws -> [ReuseMatch] {
         let repository = try Repository.open(at: hub.paths.ledgerRepository.path)
         let details = try hub.ledger.submissionDetails()
-        let keys = Dictionary(uniqueKeysWithValues: details.map { ($0.submission.id!, "\($0.submission.team)/\($0.submission.name)") })
+        let keys = Dictionary(uniqueKeysWithValues: details.map { ($0.submission.id!, "\($0.submission.key)") })
         let lineage = Dictionary(grouping: try hub.ledger.lineageEdges(), by: \.submission)
         let kit = try repository.referenceTarget("refs/heads/main")
         let baseline = try kit.map { try textFiles(of: $0, in: repository, skipping: []) } ?? []

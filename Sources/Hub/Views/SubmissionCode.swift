@@ -50,13 +50,13 @@ public struct SubmissionCode: Sendable {
         let repositoryPath = hub.paths.ledgerRepository.path
         let code = try await BlockingWork.run {
             let repository = try Repository.open(at: repositoryPath)
-            guard let id = ObjectID(hex: submission.commitID) else { throw HubError.unknownSubmission("\(submission.team)/\(submission.name)") }
+            guard let id = ObjectID(hex: submission.commitID) else { throw HubError.unknownSubmission("\(submission.key)") }
             let commit = try repository.commit(id)
             let files = try repository.allEntries(inTree: commit.treeID).filter { $0.entry.kind == .blob }.map {
                 File(path: $0.path, bytes: (try? repository.objectSize($0.entry.id)) ?? 0)
             }
             var against: [(submission: String?, commit: ObjectID)] = parents.compactMap { parent in
-                ObjectID(hex: parent.commitID).map { ("\(parent.team)/\(parent.name)", $0) }
+                ObjectID(hex: parent.commitID).map { ("\(parent.key)", $0) }
             }
             if against.isEmpty { against = commit.parentIDs.map { (nil, $0) } }
             let diffs = try against.map { parent in
@@ -86,7 +86,7 @@ public struct SubmissionCode: Sendable {
         let repositoryPath = hub.paths.ledgerRepository.path
         return try await BlockingWork.run {
             let repository = try Repository.open(at: repositoryPath)
-            guard let id = ObjectID(hex: submission.commitID) else { throw HubError.unknownSubmission("\(submission.team)/\(submission.name)") }
+            guard let id = ObjectID(hex: submission.commitID) else { throw HubError.unknownSubmission("\(submission.key)") }
             guard let entry = try repository.entry(atPath: path, inTree: repository.commit(id).treeID), entry.kind == .blob else { return nil }
             let content = try repository.blobContent(entry.id)
             return (content.prefix(maximumFileBytes), content.count > maximumFileBytes)

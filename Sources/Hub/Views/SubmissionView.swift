@@ -100,6 +100,8 @@ public struct SubmissionView: Sendable, Codable, Equatable {
 
     public let team: String
     public let submission: String
+    /// Its team and name.
+    public var key: SubmissionKey { SubmissionKey(team: team, name: submission) }
     public let commit: String
     public let pusher: String
     public let submittedAt: String
@@ -137,8 +139,8 @@ public struct SubmissionView: Sendable, Codable, Equatable {
     /// - Parameters:
     ///   - includeLogs: whether to include the logs (the viewer is in the team).
     ///   - visibleSplits: the score splits the viewer may see (``ScoreVisibility``).
-    public static func make(hub: Hub, team: String, name: String, includeLogs: Bool, visibleSplits: Set<String>) async throws -> SubmissionView? {
-        guard let detail = try await hub.ledger.submissionDetail(team: team, name: name) else { return nil }
+    public static func make(hub: Hub, key: SubmissionKey, includeLogs: Bool, visibleSplits: Set<String>) async throws -> SubmissionView? {
+        guard let detail = try await hub.ledger.submissionDetail(key) else { return nil }
         let ledgerRepository = hub.paths.ledgerRepository
         let commitID = detail.submission.commitID
         let parents: [String]
@@ -157,7 +159,7 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         // The progress of a running evaluation, from its job's files.
         let context = hub.evaluationContext
         for index in view.evaluations.indices where ["training", "testing"].contains(view.evaluations[index].state) {
-            let directory = JobDirectory(url: context.runDirectory(team: team, submission: name, question: view.evaluations[index].question))
+            let directory = JobDirectory(url: context.runDirectory(team: key.team, submission: key.name, question: view.evaluations[index].question))
             let progress = (try? await BlockingWork.run { directory.taskProgress() }) ?? []
             view.evaluations[index].progress = progress.map { TaskProgress(task: $0.task.description, state: $0.state.rawValue) }
         }
@@ -203,7 +205,7 @@ public struct SubmissionView: Sendable, Codable, Equatable {
             }
             return scores
         }
-        let key = "\(detail.submission.team)/\(detail.submission.name)"
+        let key = "\(detail.submission.key)"
         let measured = Dictionary(detail.creditShares.filter { $0.source == .measured }.map { ($0.owner, $0.fraction) }) { $0 + $1 }
         let declared = Dictionary(detail.creditShares.filter { $0.source == .declared }.map { ($0.owner, $0.fraction) }) { $0 + $1 }
         // What goes to each submission directly: the measured shares, its own share less what

@@ -142,8 +142,8 @@ extension Ledger {
 
     /// The reservation of `team`'s submission `name`, if pre-receive made one that is not
     /// recorded yet.
-    public func reservation(team: String, name: String) throws -> SubmissionReservation? {
-        try database.read { db in try SubmissionReservation.fetchOne(db, key: ["team": team, "name": name]) }
+    public func reservation(_ key: SubmissionKey) throws -> SubmissionReservation? {
+        try database.read { db in try SubmissionReservation.fetchOne(db, key: ["team": key.team, "name": key.name]) }
     }
 
     /// Reservations made before `instant`: pushes whose recording is late (or that failed
@@ -156,14 +156,17 @@ extension Ledger {
     }
 
     /// Drops a reservation whose push did not happen (its tag never reached the repository).
-    public func dropReservation(team: String, name: String) throws {
+    public func dropReservation(_ key: SubmissionKey) throws {
         _ = try database.write { db in
-            try SubmissionReservation.deleteOne(db, key: ["team": team, "name": name])
+            try SubmissionReservation.deleteOne(db, key: ["team": key.team, "name": key.name])
         }
     }
 }
 
 extension SubmissionReservation {
+    /// The reserved submission's team and name.
+    public var key: SubmissionKey { SubmissionKey(team: team, name: name) }
+
     /// The columns that the ledger's queries filter and order by.
     public enum Columns {
         static let reservedAt = Column("reservedAt")

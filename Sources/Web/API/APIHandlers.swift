@@ -68,9 +68,9 @@ struct APIHandlers: Sendable {
         let hub = self.hub
         let body = try await cache.body(for: key) {
             let (nodes, parents) = try await LineageGraph.collect(hub: hub)
-            let names = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id, "\($0.team)/\($0.name)") })
+            let names = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id, "\($0.key)") })
             let view = LineageView(
-                nodes: nodes.map { .init(submission: "\($0.team)/\($0.name)", team: $0.team, contributivity: $0.contributivity) },
+                nodes: nodes.map { .init(submission: "\($0.key)", team: $0.team, contributivity: $0.contributivity) },
                 edges: parents.sorted { $0.key < $1.key }.flatMap { child, ancestors in
                     ancestors.compactMap { ancestor in names[ancestor].flatMap { from in names[child].map { LineageView.Edge(from: from, to: $0) } } }
                 })
@@ -104,14 +104,14 @@ struct APIHandlers: Sendable {
     }
 
     /// `GET /api/v1/submissions/TEAM/NAME`: one submission, its log for its own team and the organisers only.
-    func submission(team: String, name: String, viewer: MemberRecord) async throws -> Response {
+    func submission(_ key: SubmissionKey, viewer: MemberRecord) async throws -> Response {
         let visible = try await ScoreVisibility.visible(to: viewer, of: hub)
         guard
             let view = try await SubmissionView.make(
-                hub: hub, team: team, name: name, includeLogs: viewer.seesOwnWork(of: team),
+                hub: hub, key: key, includeLogs: viewer.seesOwnWork(of: key.team),
                 visibleSplits: visible)
         else {
-            return try Self.json(["error": "no submission \(team)/\(name)"], status: .notFound)
+            return try Self.json(["error": "no submission \(key)"], status: .notFound)
         }
         return try Self.json(view)
     }

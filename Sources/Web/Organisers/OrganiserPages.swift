@@ -257,7 +257,7 @@ struct OrganiserPages: Sendable {
         guard parts.count == 2 else { return try await refused(context, "name the submission as TEAM/NAME") }
         let hub = self.hub
         do {
-            let outcome = try await BlockingWork.run { try hub.rescore(team: parts[0], name: parts[1], by: member.login) }
+            let outcome = try await BlockingWork.run { try hub.rescore(SubmissionKey(team: parts[0], name: parts[1]), by: member.login) }
             if outcome.queued == 0 && outcome.running > 0 {
                 return try await refused(
                     context, "\(parts[0])/\(parts[1]) was not queued again: its evaluation runs now; re-score it once it has ended",

@@ -12,8 +12,8 @@ import SystemPackage
 enum LineageGraph {
     struct Node: Sendable, Equatable {
         let id: Int64
-        let team: String
-        let name: String
+        let key: SubmissionKey
+        var team: String { key.team }
         /// Contributivity on the first question, in [0, 1]; nil when not computed.
         let contributivity: Double?
     }
@@ -48,12 +48,12 @@ enum LineageGraph {
             """
         for node in nodes {
             let size = 0.4 + 1.2 * (node.contributivity ?? 0).squareRoot()
-            let label = "\(node.team)/\(node.name)" + (node.contributivity.map { String(format: "\\n%.0f%%", $0 * 100) } ?? "")
+            let label = "\(node.key)" + (node.contributivity.map { String(format: "\\n%.0f%%", $0 * 100) } ?? "")
             text +=
                 "  s\(node.id) [label=\"\(escaped(label))\", fillcolor=\"\(colour[node.team] ?? "#dddddd")\", "
                 + "width=\(String(format: "%.2f", size)), height=\(String(format: "%.2f", size * 0.6)), "
-                + "URL=\"\(escaped(PageFormat.submissionLink(node.team, node.name)))\", target=\"_top\", "
-                + "tooltip=\"\(escaped("\(node.team)/\(node.name)"))\"];\n"
+                + "URL=\"\(escaped(PageFormat.submissionLink(node.key.team, node.key.name)))\", target=\"_top\", "
+                + "tooltip=\"\(escaped("\(node.key)"))\"];\n"
         }
         let known = Set(nodes.map(\.id))
         for (submission, ancestors) in parents.sorted(by: { $0.key < $1.key }) where known.contains(submission) {
@@ -88,9 +88,9 @@ enum LineageGraph {
         let ledger = hub.ledger
         let (submissions, edges) = try await BlockingWork.run { (try ledger.submissionIdentities(), try ledger.lineageEdges()) }
         let leaderboard = try await Leaderboard.make(hub: hub, options: Leaderboard.Options())
-        var contributivity: [String: Double] = [:]
-        for row in leaderboard.rows { contributivity["\(row.team)/\(row.submission)"] = row.contributivity }
-        let nodes = submissions.map { Node(id: $0.id, team: $0.team, name: $0.name, contributivity: contributivity["\($0.team)/\($0.name)"]) }
+        var contributivity: [SubmissionKey: Double] = [:]
+        for row in leaderboard.rows { contributivity[SubmissionKey(team: row.team, name: row.submission)] = row.contributivity }
+        let nodes = submissions.map { Node(id: $0.id, key: $0.key, contributivity: contributivity[$0.key]) }
         return (nodes, parents(edges: edges))
     }
 

@@ -100,7 +100,7 @@ struct SubmissionPage: Sendable {
             return context
         }
         var context: [String: Any] = [
-            "pageTitle": "\(view.team)/\(view.submission)", "title": title, "member": viewer.login, "organiser": viewer.isOrganiser,
+            "pageTitle": "\(view.key)", "title": title, "member": viewer.login, "organiser": viewer.isOrganiser,
             "formToken": formToken ?? false,
             "team": view.team, "submission": view.submission, "commit": view.commit, "pusher": view.pusher,
             "submittedAt": view.submittedAt, "state": view.state, "stateClass": PageFormat.stateClass(view.state),
@@ -130,11 +130,11 @@ struct SubmissionPage: Sendable {
                 ] as [String: Any]
         }
         if canStartFrom {
-            let from = "\(view.team)/\(view.submission)".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let from = "\(view.key)".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             context["startFrom"] = "/sandbox?from=\(from)"
         }
         if viewer.isOrganiser, let formToken {
-            context["rescore"] = ["formToken": formToken, "submission": "\(view.team)/\(view.submission)"]
+            context["rescore"] = ["formToken": formToken, "submission": "\(view.key)"]
         }
         if let code { context["code"] = Self.codeContext(code, team: view.team, submission: view.submission) }
         if let position = view.evaluations.compactMap(\.queuePosition).min() { context["queuePosition"] = position }

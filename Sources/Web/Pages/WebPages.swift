@@ -25,7 +25,7 @@ struct WebPages: Sendable {
         router.get("/") { request, context in try await home(request, context) }
         router.get("/leaderboard") { request, context in try await leaderboard(request, context) }
         router.get("/submissions/{team}/{name}") { _, context in
-            try await submission(team: try context.parameters.require("team"), name: try context.parameters.require("name"), context)
+            try await submission(SubmissionKey(team: try context.parameters.require("team"), name: try context.parameters.require("name")), context)
         }
         router.get("/lineage") { _, context in
             let member = try context.requireMember()
@@ -41,7 +41,8 @@ struct WebPages: Sendable {
         router.get("/lineage.svg") { request, context in try await lineage(request, context) }
         router.get("/leaderboard/final") { request, context in try await finalLeaderboard(request, context) }
         router.get("/submissions/{team}/{name}/files/**") { request, context in
-            try await submissionFile(request, team: try context.parameters.require("team"), name: try context.parameters.require("name"), context)
+            try await submissionFile(
+                request, SubmissionKey(team: try context.parameters.require("team"), name: try context.parameters.require("name")), context)
         }
         router.post("/submissions/{team}/{name}/selection") { request, context in
             try await select(request, team: try context.parameters.require("team"), name: try context.parameters.require("name"), context)
@@ -101,16 +102,17 @@ struct WebPages: Sendable {
         }
     }
 
-    private func submission(team: String, name: String, _ context: ForkboardRequestContext) async throws -> Response {
+    private func submission(_ key: SubmissionKey, _ context: ForkboardRequestContext) async throws -> Response {
+        let team = key.team
         let member = try context.requireMember()
         let visible = try await ScoreVisibility.visible(to: member, of: hub)
         guard
             let view = try await SubmissionView.make(
-                hub: hub, team: team, name: name, includeLogs: member.seesOwnWork(of: team),
+                hub: hub, key: key, includeLogs: member.seesOwnWork(of: team),
                 visibleSplits: visible),
-            let record = try await BlockingWork.run({ try hub.ledger.submission(team: team, name: name) })
+            let record = try await BlockingWork.run({ try hub.ledger.submission(key) })
         else {
-            throw HTTPError(.notFound, message: "no submission \(team)/\(name)")
+            throw HTTPError(.notFound, message: "no submission \(key)")
         }
         let ledger = hub.ledger
         let children = try await BlockingWork.run { try ledger.descendants(of: record.id!) }
@@ -119,7 +121,7 @@ struct WebPages: Sendable {
         let code =
             SubmissionCode.isReadable(team: team, by: member, commonsOpen: status.isCommonsOpen)
             ? try? await SubmissionCode.make(hub: hub, submission: record) : nil
-        let received = try await hub.ledger.creditReceived(by: "\(team)/\(name)")
+        let received = try await hub.ledger.creditReceived(by: "\(key)")
         let canStartFrom = !member.isOrganiser && (member.team == team || status.isCommonsOpen)
         var selection: SubmissionPage.Selection?
         if member.team == team, hub.challenge.finalSelection > 0, status.phase?.kind != .frozen {
@@ -137,22 +139,22 @@ struct WebPages: Sendable {
     }
 
     /// One file of a submission's code, as plain text, for those who may read its code.
-    private func submissionFile(_ request: Request, team: String, name: String, _ context: ForkboardRequestContext) async throws -> Response {
+    private func submissionFile(_ request: Request, _ key: SubmissionKey, _ context: ForkboardRequestContext) async throws -> Response {
         let member = try context.requireMember()
-        let prefix = PageFormat.submissionLink(team, name) + "/files/"
+        let prefix = PageFormat.submissionLink(key.team, key.name) + "/files/"
         let rawPath = request.uri.path.hasPrefix(prefix) ? String(request.uri.path.dropFirst(prefix.count)) : ""
         let path = rawPath.removingPercentEncoding ?? rawPath
         guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            throw HTTPError(.notFound, message: "no such file in submission \(team)/\(name)")
+            throw HTTPError(.notFound, message: "no such file in submission \(key)")
         }
-        guard SubmissionCode.isReadable(team: team, by: member, commonsOpen: try await PhaseClock(hub: hub).currentStatus().isCommonsOpen) else {
-            throw HTTPError(.forbidden, message: "the code of team \(team)'s submissions is shown to other teams in open phases only")
+        guard SubmissionCode.isReadable(team: key.team, by: member, commonsOpen: try await PhaseClock(hub: hub).currentStatus().isCommonsOpen) else {
+            throw HTTPError(.forbidden, message: "the code of team \(key.team)'s submissions is shown to other teams in open phases only")
         }
         let hub = self.hub
-        guard let record = try await BlockingWork.run({ try hub.ledger.submission(team: team, name: name) }),
+        guard let record = try await BlockingWork.run({ try hub.ledger.submission(key) }),
             let file = try await SubmissionCode.file(hub: hub, submission: record, path: path)
         else {
-            throw HTTPError(.notFound, message: "no file '\(path)' in submission \(team)/\(name)")
+            throw HTTPError(.notFound, message: "no file '\(path)' in submission \(key)")
         }
         var body = ByteBuffer(bytes: file.content)
         if file.truncated { body.writeString("\n[cut at \(SubmissionCode.maximumFileBytes) bytes]\n") }
@@ -204,7 +206,7 @@ struct WebPages: Sendable {
         try FormProtection.check(form, context: context)
         guard member.team == team else { throw HTTPError(.forbidden, message: "only team \(team) selects its submissions") }
         do {
-            try await hub.selectForFinal(team: team, name: name, selected: form["action"] != "unselect", by: member.login)
+            try await hub.selectForFinal(SubmissionKey(team: team, name: name), selected: form["action"] != "unselect", by: member.login)
         } catch let error as HubError {
             throw HTTPError(.forbidden, message: error.description)
         }

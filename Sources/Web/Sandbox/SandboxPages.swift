@@ -49,7 +49,8 @@ struct SandboxPages: Sendable {
         let hub = self.hub
         if let from, !from.isEmpty {
             let parts = from.split(separator: "/", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let record = try await BlockingWork.run({ try hub.ledger.submission(team: parts[0], name: parts[1]) }),
+            guard parts.count == 2,
+                let record = try await BlockingWork.run({ try hub.ledger.submission(SubmissionKey(team: parts[0], name: parts[1])) }),
                 let commit = ObjectID(hex: record.commitID)
             else {
                 throw HTTPError(.notFound, message: "no submission \(from)")
