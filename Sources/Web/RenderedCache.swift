@@ -1,3 +1,4 @@
+import Challenge
 import Hummingbird
 import Ledger
 import NIOCore
@@ -48,9 +49,9 @@ final class RenderedCache: Sendable {
     }
 
     /// The key of `request`'s answer for a viewer who may see `visibleSplits`.
-    static func key(_ route: String, _ parameters: [(String, String?)], visibleSplits: Set<String>, version: LedgerVersion) -> Key {
+    static func key(_ route: String, _ parameters: [(String, String?)], visibleSplits: Set<ScoreSplit>, version: LedgerVersion) -> Key {
         Key(
             request: route + "?" + parameters.map { "\($0.0)=\($0.1 ?? "")" }.joined(separator: "&"),
-            visibleSplits: visibleSplits.sorted(), version: version)
+            visibleSplits: visibleSplits.map(\.rawValue).sorted(), version: version)
     }
 }

@@ -109,14 +109,14 @@ public struct Leaderboard: Sendable, Equatable, Codable {
         /// Only each team's best ranked submission (the competitive leaderboard).
         public var bestPerTeam: Bool
         /// The score splits the viewer may see (see ``ScoreVisibility``).
-        public var visibleSplits: Set<String>
+        public var visibleSplits: Set<ScoreSplit>
         /// Rows of one page; nil for every row.
         public var limit: Int?
         /// Where the page starts (a ``Ledger/LeaderboardCursor`` as text); nil for the first.
         public var cursor: String?
 
         public init(
-            question: String? = nil, phase: String? = nil, bestPerTeam: Bool = false, visibleSplits: Set<String> = ScoreVisibility.all,
+            question: String? = nil, phase: String? = nil, bestPerTeam: Bool = false, visibleSplits: Set<ScoreSplit> = ScoreVisibility.all,
             limit: Int? = nil, cursor: String? = nil
         ) {
             self.question = question
@@ -164,7 +164,7 @@ public struct Leaderboard: Sendable, Equatable, Codable {
                 question: question.name, phase: options.phase, bestPerTeam: options.bestPerTeam, limit: options.limit, after: cursor))
         let rows = page.entries.map { entry -> LeaderboardRow in
             var scores: [String: [String: Double]] = [:]
-            for record in entry.baggedScores where options.visibleSplits.contains(record.split.rawValue) {
+            for record in entry.baggedScores where options.visibleSplits.contains(record.split) {
                 scores[record.split.rawValue, default: [:]][record.scoreType] = record.value
             }
             let key = "\(entry.submission.key)"
@@ -185,7 +185,7 @@ public struct Leaderboard: Sendable, Equatable, Codable {
             lowerIsBetter: specification.lowerIsBetter, scoreTypes: question.scoreTypes,
             rankedBy: specification.split.rawValue, rows: rows)
         let (combined, startingKit) = try await hub.ledger.questionCredit(question: question.name)
-        for record in combined where options.visibleSplits.contains(record.split.rawValue) {
+        for record in combined where options.visibleSplits.contains(record.split) {
             leaderboard.combined[record.kind, default: [:]][record.split.rawValue] = record.value
         }
         leaderboard.startingKitHistoricalContributivity = startingKit
@@ -211,35 +211,35 @@ extension Hub {
 /// validation and public test scores, and the private (and whole) test scores once revealed.
 public enum ScoreVisibility {
     /// Every split.
-    public static let all: Set<String> = ["valid", "test", "public", "private"]
+    public static let all = Set(ScoreSplit.allCases)
 
     /// What participants may see now.
     /// - Throws: database errors.
-    public static func participants(_ hub: Hub, at instant: Date = Date()) throws -> Set<String> {
-        try PhaseClock(hub: hub).privateScoresVisible(at: instant) ? all : ["valid", "public"]
+    public static func participants(_ hub: Hub, at instant: Date = Date()) throws -> Set<ScoreSplit> {
+        try PhaseClock(hub: hub).privateScoresVisible(at: instant) ? all : [.valid, .publicTest]
     }
 
     /// What participants may see at `instant` in the ledger at `version`.
-    public static func participants(_ hub: Hub, in version: LedgerVersion, at instant: Date = Date()) -> Set<String> {
+    public static func participants(_ hub: Hub, in version: LedgerVersion, at instant: Date = Date()) -> Set<ScoreSplit> {
         PhaseClock(hub: hub).privateScoresVisible(at: instant, revealed: version.revealed, override: version.phaseOverride)
-            ? all : ["valid", "public"]
+            ? all : [.valid, .publicTest]
     }
 
     /// What participants may see now, read on GRDB's threads.
     /// - Throws: database errors.
-    public static func participants(of hub: Hub, at instant: Date = Date()) async throws -> Set<String> {
-        try await PhaseClock(hub: hub).privateScoresAreVisible(at: instant) ? all : ["valid", "public"]
+    public static func participants(of hub: Hub, at instant: Date = Date()) async throws -> Set<ScoreSplit> {
+        try await PhaseClock(hub: hub).privateScoresAreVisible(at: instant) ? all : [.valid, .publicTest]
     }
 
     /// What `viewer` may see in the ledger at `version`: every split for an organiser, what
     /// the phase shows participants for anyone else.
-    public static func visible(to viewer: MemberRecord?, _ hub: Hub, in version: LedgerVersion) -> Set<String> {
+    public static func visible(to viewer: MemberRecord?, _ hub: Hub, in version: LedgerVersion) -> Set<ScoreSplit> {
         viewer?.isOrganiser == true ? all : participants(hub, in: version)
     }
 
     /// What `viewer` may see now, read on GRDB's threads.
     /// - Throws: database errors.
-    public static func visible(to viewer: MemberRecord?, of hub: Hub) async throws -> Set<String> {
+    public static func visible(to viewer: MemberRecord?, of hub: Hub) async throws -> Set<ScoreSplit> {
         viewer?.isOrganiser == true ? all : try await participants(of: hub)
     }
 }

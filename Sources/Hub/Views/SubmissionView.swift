@@ -44,11 +44,11 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         }
 
         /// The ledger's `record`, with only the scores of `visibleSplits`.
-        init(_ record: ScoreHistoryRecord, visibleSplits: Set<String>) {
+        init(_ record: ScoreHistoryRecord, visibleSplits: Set<ScoreSplit>) {
             let scores = (try? JSONDecoder().decode([String: [String: Double]].self, from: Data(record.scores.utf8))) ?? [:]
             self.init(
                 archivedAt: Instant.format(record.archivedAt), state: record.state,
-                scores: scores.filter { visibleSplits.contains($0.key) })
+                scores: scores.filter { ScoreSplit(rawValue: $0.key).map(visibleSplits.contains) ?? false })
         }
 
         init(archivedAt: String, state: String, scores: [String: [String: Double]]) {
@@ -139,7 +139,7 @@ public struct SubmissionView: Sendable, Codable, Equatable {
     /// - Parameters:
     ///   - includeLogs: whether to include the logs (the viewer is in the team).
     ///   - visibleSplits: the score splits the viewer may see (``ScoreVisibility``).
-    public static func make(hub: Hub, key: SubmissionKey, includeLogs: Bool, visibleSplits: Set<String>) async throws -> SubmissionView? {
+    public static func make(hub: Hub, key: SubmissionKey, includeLogs: Bool, visibleSplits: Set<ScoreSplit>) async throws -> SubmissionView? {
         guard let detail = try await hub.ledger.submissionDetail(key) else { return nil }
         let ledgerRepository = hub.paths.ledgerRepository
         let commitID = detail.submission.commitID
@@ -168,16 +168,17 @@ public struct SubmissionView: Sendable, Codable, Equatable {
 
     /// The views of every submission, oldest first (the whole ledger: for organisers and
     /// exports).
-    public static func makeAll(hub: Hub, includeLogs: Bool, visibleSplits: Set<String>) throws -> [SubmissionView] {
+    public static func makeAll(hub: Hub, includeLogs: Bool, visibleSplits: Set<ScoreSplit>) throws -> [SubmissionView] {
         try views(of: hub.ledger.submissionDetails(), hub: hub, includeLogs: includeLogs, visibleSplits: visibleSplits)
     }
 
     /// The views of the submissions of one commit.
-    public static func makeAll(hub: Hub, commitID: String, includeLogs: Bool, visibleSplits: Set<String>) throws -> [SubmissionView] {
+    public static func makeAll(hub: Hub, commitID: String, includeLogs: Bool, visibleSplits: Set<ScoreSplit>) throws -> [SubmissionView] {
         try views(of: hub.ledger.submissionDetails(commitID: commitID), hub: hub, includeLogs: includeLogs, visibleSplits: visibleSplits)
     }
 
-    private static func views(of details: [SubmissionDetail], hub: Hub, includeLogs: Bool, visibleSplits: Set<String>) throws -> [SubmissionView] {
+    private static func views(of details: [SubmissionDetail], hub: Hub, includeLogs: Bool, visibleSplits: Set<ScoreSplit>) throws -> [SubmissionView]
+    {
         let repository = try Repository.open(at: hub.paths.ledgerRepository.path)
         return details.map { detail in
             make(
@@ -194,13 +195,13 @@ public struct SubmissionView: Sendable, Codable, Equatable {
         return try repository.commit(id).parentIDs.map(\.hex)
     }
 
-    static func make(detail: SubmissionDetail, includeLogs: Bool, visibleSplits: Set<String>, parents: [String]) -> SubmissionView {
+    static func make(detail: SubmissionDetail, includeLogs: Bool, visibleSplits: Set<ScoreSplit>, parents: [String]) -> SubmissionView {
         func grouped<Records: Sequence>(
             _ records: Records, split: (Records.Element) -> ScoreSplit, type: (Records.Element) -> String,
             value: (Records.Element) -> Double
         ) -> [String: [String: Double]] {
             var scores: [String: [String: Double]] = [:]
-            for record in records where visibleSplits.contains(split(record).rawValue) {
+            for record in records where visibleSplits.contains(split(record)) {
                 scores[split(record).rawValue, default: [:]][type(record)] = value(record)
             }
             return scores

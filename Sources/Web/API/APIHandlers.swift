@@ -1,3 +1,4 @@
+import Challenge
 import Foundation
 import Host
 import Hub
@@ -83,7 +84,7 @@ struct APIHandlers: Sendable {
     /// scores are revealed (403 before).
     func finalLeaderboard(_ request: Request, version: LedgerVersion?, viewer: MemberRecord?) async throws -> Response {
         let version = if let version { version } else { try await hub.ledger.version() }
-        guard ScoreVisibility.visible(to: viewer, hub, in: version).contains("private") else {
+        guard ScoreVisibility.visible(to: viewer, hub, in: version).contains(.privateTest) else {
             return try Self.json(["error": "the final leaderboard is shown once the private scores are revealed"], status: .forbidden)
         }
         let hub = self.hub

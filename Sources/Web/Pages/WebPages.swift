@@ -170,7 +170,7 @@ struct WebPages: Sendable {
     /// The final leaderboard, once the private scores are revealed.
     private func finalLeaderboard(_ request: Request, _ context: ForkboardRequestContext) async throws -> Response {
         let member = try context.requireMember()
-        guard ScoreVisibility.visible(to: member, hub, in: try await version(context)).contains("private") else {
+        guard ScoreVisibility.visible(to: member, hub, in: try await version(context)).contains(.privateTest) else {
             throw HTTPError(.forbidden, message: "the final leaderboard is shown once the private scores are revealed")
         }
         let hub = self.hub
