@@ -62,7 +62,11 @@ enum PredictionAveraging {
                     throw BlendingError.shapeMismatch("submission \(member)'s test predictions are of another kind or class count")
                 }
                 let weight = list[member]
-                for position in values.indices { sums[index][position] += weight * values[position] }
+                sums[index].withUnsafeMutableBufferPointer { sum in
+                    values.withUnsafeBufferPointer { value in
+                        for position in 0..<value.count { sum[position] += weight * value[position] }
+                    }
+                }
             }
         }
         func rebuilt(_ values: [Double]) -> Predictions {

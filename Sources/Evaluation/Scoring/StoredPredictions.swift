@@ -84,12 +84,26 @@ public enum StoredPredictions {
             throw ReadError(description: "\(url.path) is damaged (\(error))")
         }
         guard shuffled.readableBytes == count * width else { throw ReadError(description: "\(url.path) holds fewer numbers than its header says") }
+        // Byte plane k holds byte k (least significant first) of every number.
         let values =
             shuffled.readableBytesView.withContiguousStorageIfAvailable { bytes -> [Double] in
-                (0..<count).map { index in
-                    var bits: UInt64 = 0
-                    for byte in (0..<width).reversed() { bits = bits << 8 | UInt64(bytes[byte * count + index]) }
-                    return header.precision == .float64 ? Double(bitPattern: bits) : Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))
+                [Double](unsafeUninitializedCapacity: count) { output, initialized in
+                    switch header.precision {
+                    case .float32:
+                        for index in 0..<count {
+                            let bits =
+                                UInt32(bytes[index]) | UInt32(bytes[count + index]) << 8 | UInt32(bytes[2 * count + index]) << 16
+                                | UInt32(bytes[3 * count + index]) << 24
+                            output[index] = Double(Float(bitPattern: bits))
+                        }
+                    case .float64:
+                        for index in 0..<count {
+                            var bits: UInt64 = 0
+                            for byte in (0..<8).reversed() { bits = bits << 8 | UInt64(bytes[byte * count + index]) }
+                            output[index] = Double(bitPattern: bits)
+                        }
+                    }
+                    initialized = count
                 }
             } ?? []
         switch header.kind {
