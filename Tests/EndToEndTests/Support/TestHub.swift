@@ -151,14 +151,19 @@ final class TestHub: @unchecked Sendable {
     }
 
     /// Adds `team`, starts the server, and pushes the starting kit as `team`'s submission
-    /// `kit`; returns the team's clone and token, and the submission once final.
-    func startAndSubmitTheStartingKit(team: String = "alice") async throws -> (clone: URL, token: String, submission: [String: Any]) {
+    /// `kit`; returns the team's clone and token, and the submission once final (within
+    /// `timeout` seconds).
+    func startAndSubmitTheStartingKit(
+        team: String = "alice", timeout: TimeInterval = 300
+    ) async throws -> (
+        clone: URL, token: String, submission: [String: Any]
+    ) {
         let token = try await addTeam(team)
         try await start()
         let clone = try await clone(team, login: team, token: token)
         let push = try await submit("kit", in: clone)
         guard push.status == 0 else { throw TestHubError("the starting kit's push failed: \(push.output)") }
-        return (clone, token, try await waitForFinalState(team: team, name: "kit"))
+        return (clone, token, try await waitForFinalState(team: team, name: "kit", timeout: timeout))
     }
 
     /// Every submission, as `forkboard submissions --format json` lists it.
