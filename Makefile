@@ -18,8 +18,11 @@ export FORKBOARD_PYTHON := $(PYTHON)
 
 .PHONY: demo test check chaos build system-packages runtime clean
 
+# The demo's port: make demo PORT=8081 when 8080 is taken (0: any free port).
+PORT ?= 8080
+
 demo: system-packages runtime build
-	.build/debug/forkboard demo
+	.build/debug/forkboard demo --port $(PORT)
 
 # The Slurm executor's tests start a real one-node cluster (scripts/slurm-test-cluster) and
 # it is stopped by PID after the tests, whatever their outcome. The tests run under a

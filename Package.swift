@@ -78,6 +78,8 @@ let package = Package(
         ], resources: [.copy("Templates"), .copy("API/openapi.yaml")], swiftSettings: strict),
         .executableTarget(name: "forkboard", dependencies: [
             "Hub", "Web", "Host", "Ledger", "Challenge", "Evaluation", "Credit",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Subprocess", package: "swift-subprocess"),

@@ -4,6 +4,8 @@ import Host
 import Hub
 import Ledger
 import Logging
+import NIOCore
+import NIOPosix
 import Web
 
 struct DemoCommand: AsyncParsableCommand {
@@ -29,6 +31,8 @@ struct DemoCommand: AsyncParsableCommand {
     var timeout: Double = 600
 
     func run() async throws {
+        // Before the hub is made: a port another program holds ends the demo at once.
+        if port != 0 { try await Self.checkPortIsFree(port) }
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-demo-\(UUID().uuidString.prefix(8))")
         say("Creating a hub at \(home.path) from the breast-cancer template...")
         let hub = try await HubSetup.createHub(
@@ -45,6 +49,8 @@ struct DemoCommand: AsyncParsableCommand {
             executablePath: Installation.executablePath, logger: logger)
         let (started, startedContinuation) = AsyncStream<String>.makeStream()
         let serving = Task {
+            // A server that ends without listening ends the wait below too.
+            defer { startedContinuation.finish() }
             try await server.run { url in
                 startedContinuation.yield(url)
                 startedContinuation.finish()
@@ -52,7 +58,11 @@ struct DemoCommand: AsyncParsableCommand {
         }
         var iterator = started.makeAsyncIterator()
         guard let url = await iterator.next() else {
-            _ = try await serving.value
+            do {
+                _ = try await serving.value
+            } catch {
+                throw DemoError(portUnavailable: port, reason: String(describing: error))
+            }
             throw ExitCode.failure
         }
         say("Serving at \(url)")
@@ -91,5 +101,30 @@ struct DemoCommand: AsyncParsableCommand {
             "  Tokens of bob: \(bobToken), carol: \(carolToken). The hub stays in the collaborative phase, set by hand ('forkboard phase clear' returns to the schedule)."
         )
         _ = try await serving.value
+    }
+}
+
+extension DemoCommand {
+    /// Binds `port` on the loopback interface and lets it go at once.
+    /// - Throws: ``DemoError`` when it cannot be bound (another
+    ///   program listens there, or the port is privileged).
+    static func checkPortIsFree(_ port: Int) async throws {
+        do {
+            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: "127.0.0.1", port: port).get()
+            try await channel.close()
+        } catch {
+            throw DemoError(portUnavailable: port, reason: String(describing: error))
+        }
+    }
+}
+
+extension DemoError {
+    /// The demo's server cannot listen on `port` of the loopback interface.
+    init(portUnavailable port: Int, reason: String) {
+        self.init(
+            message: "the demo cannot serve on port \(port) of 127.0.0.1: \(reason); another program may be using it. "
+                + "Choose another port: forkboard demo --port N (or make demo PORT=N); --port 0 takes any free port")
     }
 }
