@@ -100,10 +100,10 @@ let package = Package(
         .testTarget(name: "ScoreTypesTests", dependencies: ["ScoreTypes"], exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(name: "CreditTests", dependencies: ["Credit", "ScoreTypes", "Git", "Evaluation", "SyntheticWorkloads", "TestSupport"], exclude: ["Cases"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Host", "Challenge", "ScoreTypes"], swiftSettings: strict),
-        .testTarget(name: "HubTests", dependencies: ["Hub", "Host", "Ledger", "Credit", "ScoreTypes", "Git"], swiftSettings: strict),
+        .testTarget(name: "HubTests", dependencies: ["Hub", "Host", "Ledger", "Credit", "ScoreTypes", "Git", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Challenge", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "Hub", "Host", "Ledger", "Challenge", "Git",
+            "Web", "Hub", "Host", "Ledger", "Challenge", "Git", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),

@@ -3,6 +3,7 @@ import Git
 import Host
 @testable import Hub
 import Ledger
+import TestSupport
 import Testing
 
 /// The push pipeline in process: pre-receive's rules (`PushPolicy`) on a team repository and
@@ -22,16 +23,7 @@ struct PushPipelineTests {
         init(configure: (String) -> String = { $0 }) throws {
             home = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-push-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-            let template = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("templates/breast-cancer/challenge.yaml")
-            let format = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
-            let text =
-                try String(contentsOf: template, encoding: .utf8)
-                .replacingOccurrences(of: "start: init+14d", with: "start: \(now.addingTimeInterval(86_400).formatted(format))")
-                .replacingOccurrences(of: "start: init+28d", with: "start: \(now.addingTimeInterval(2 * 86_400).formatted(format))")
-                .replacingOccurrences(of: "end: init+42d", with: "end: \(now.addingTimeInterval(3 * 86_400).formatted(format))")
-                .replacingOccurrences(of: "start: init", with: "start: \(now.addingTimeInterval(-60).formatted(format))")
-                + "runtime:\n  bin: /usr/bin\n"
+            let text = try TemplateChallenge.breastCancer(now: now)
             try configure(text).write(to: HubHome(home).configurationFile, atomically: true, encoding: .utf8)
             hub = try Hub(home: home)
             try hub.ledger.addTeam("alice")

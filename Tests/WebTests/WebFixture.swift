@@ -6,6 +6,7 @@ import Hub
 import Hummingbird
 import Ledger
 import Logging
+import TestSupport
 import Testing
 import Web
 
@@ -23,16 +24,7 @@ final class WebFixture: @unchecked Sendable {
     init(submissions: Int = 7, configure: (String) -> String = { $0 }) async throws {
         home = FileManager.default.temporaryDirectory.appendingPathComponent("forkboard-web-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        let template = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("templates/breast-cancer/challenge.yaml")
-        let format = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
-        let text =
-            try String(contentsOf: template, encoding: .utf8)
-            .replacingOccurrences(of: "start: init+14d", with: "start: \(Date().addingTimeInterval(86_400).formatted(format))")
-            .replacingOccurrences(of: "start: init+28d", with: "start: \(Date().addingTimeInterval(2 * 86_400).formatted(format))")
-            .replacingOccurrences(of: "end: init+42d", with: "end: \(Date().addingTimeInterval(3 * 86_400).formatted(format))")
-            .replacingOccurrences(of: "start: init", with: "start: \(Date().addingTimeInterval(-60).formatted(format))")
-            + "runtime:\n  bin: /usr/bin\n"
+        let text = try TemplateChallenge.breastCancer()
         try configure(text).write(to: home.appendingPathComponent("challenge.yaml"), atomically: true, encoding: .utf8)
         hub = try Hub(home: home)
         for team in ["alice", "bob"] {
