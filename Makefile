@@ -3,7 +3,7 @@
 #   make test   sets up what is missing, builds, and runs every test
 # and for maintainers:
 #   make check  builds and runs the in-process tests (every target but EndToEndTests), the
-#               ones to run after each change; about a minute and a half on 2 cores once built
+#               ones to run after each change; well under a minute on 2 cores once built
 SHELL := /bin/bash
 RUNTIME := $(CURDIR)/.runtime/venv
 PYTHON := $(RUNTIME)/bin/python

@@ -56,7 +56,7 @@ public enum StoredPredictions {
             }
         }
         var input = ByteBuffer(bytes: shuffled)
-        // zlib's fastest level: for these bytes barely larger than its default (a few percent), and several times faster.
+        // zlib's fastest level: writing is on every evaluation's path; docs/benchmarks.md gives the size kept.
         let compressed = try input.compress(with: .zlib, configuration: ZlibConfiguration(compressionLevel: .fastestCompression))
         var file = try JSONEncoder().encode(Header(kind: kind, rows: predictions.rowCount, columns: columns, precision: precision))
         file.append(UInt8(ascii: "\n"))
